@@ -17,7 +17,7 @@ from putuo_geo import config
 
 @dataclass(frozen=True)
 class Atlas:
-    """Every layer of the belt, each a GeoDataFrame in EPSG:4326 indexed 0..n-1 with an ``id`` column."""
+    """Every layer of the belt: GeoDataFrames in EPSG:4326, index 0..n-1, with an ``id`` column."""
 
     data_dir: Path
     boundary: gpd.GeoDataFrame

@@ -15,14 +15,14 @@ import shapely
 class Endpoint:
     """Where one end of a measurement is and how it joins the route."""
 
-    label: str                      # what the user asked for (id, name or "lat,lon")
-    id: str | None                  # feature id when it was a station/site/bridge
+    label: str  # what the user asked for (id, name or "lat,lon")
+    id: str | None  # feature id when it was a station/site/bridge
     name_en: str
     name_zh: str
-    lonlat: tuple[float, float]     # the place itself, WGS-84
+    lonlat: tuple[float, float]  # the place itself, WGS-84
     on_route_lonlat: tuple[float, float]  # nearest route point, WGS-84
-    offset_m: float                 # place -> nearest route point, metres
-    chainage_m: float | None        # creek chainage of the route point
+    offset_m: float  # place -> nearest route point, metres
+    chainage_m: float | None  # creek chainage of the route point
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,9 @@ class Measurement:
 
     start: Endpoint
     end: Endpoint
-    along_route_m: float            # walking distance on the network (excludes the offsets)
-    straight_m: float               # great-circle-equivalent straight line (metric CRS)
-    path: shapely.LineString        # WGS-84 lon/lat, start route point -> end route point
+    along_route_m: float  # walking distance on the network (excludes the offsets)
+    straight_m: float  # great-circle-equivalent straight line (metric CRS)
+    path: shapely.LineString  # WGS-84 lon/lat, start route point -> end route point
     bridges: list[str] = field(default_factory=list)  # bridge ids crossed, in order
 
     @property
