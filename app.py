@@ -92,7 +92,7 @@ places: dict[str, tuple[str, tuple[float, float]]] = {}
 for row in stations.itertuples():
     geom = atlas.stations.set_index("id").geometry[row.id]
     places[f"station:{row.id}"] = (
-        f"Station {row.number} · {row.name_en} · {display.format_chainage(row.chainage_m)}",
+        f"No. {row.number} · {row.name_en} · {display.format_chainage(row.chainage_m)}",
         (geom.x, geom.y),
     )
 for row in overview.site_table(sites_all).itertuples():

@@ -337,7 +337,7 @@ def _km_posts(posts: gpd.GeoDataFrame) -> folium.FeatureGroup:
     for feature in data["features"]:  # the permanent label is just "3 km"
         feature["properties"]["tip"] = _e(feature["properties"]["id"])
     style = {"color": "#222222", "weight": 1.5, "fillColor": "#ffffff", "fillOpacity": 1}
-    marker = folium.CircleMarker(radius=4)
+    marker = folium.CircleMarker(radius=4, fill=True)
     tooltip = folium.GeoJsonTooltip(fields=["tip"], labels=False, permanent=True,
                                     direction="right", class_name="pg-km")
     _geojson(data, name="km_posts", style=lambda _f: style, marker=marker, tooltip=tooltip,
@@ -368,7 +368,7 @@ def _bridges(atlas: Atlas) -> folium.FeatureGroup:
                 "fillColor": "#ffffff", "fillOpacity": 1,
                 "dashArray": None if walkable else "4 4"}
 
-    marker = folium.CircleMarker(radius=5)
+    marker = folium.CircleMarker(radius=5, fill=True)
     _geojson(data, name="bridges", style=style, marker=marker).add_to(group)
     return group
 
@@ -386,7 +386,7 @@ def _stations(atlas: Atlas) -> folium.FeatureGroup:
         ]
 
     data = _collection(atlas.stations, kind="station", details=details)
-    marker = folium.CircleMarker(radius=7)
+    marker = folium.CircleMarker(radius=7, fill=True)
     _geojson(data, name="stations", style=station_style, marker=marker).add_to(group)
     return group
 
@@ -400,13 +400,13 @@ def station_style(feature: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Legend(MacroElement):  # type: ignore[misc]
-    """A Leaflet control holding the legend's (escaped) HTML, bottom left."""
+    """A Leaflet control holding the legend's (escaped) HTML, bottom right."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function () {
-            var legend = L.control({position: "bottomleft"});
+            var legend = L.control({position: "bottomright"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "pg-legend");
                 div.innerHTML = {{ this.html_json }};
@@ -476,8 +476,10 @@ def legend_html(atlas: Atlas) -> str:
 _PAGE_CSS = """
 <style>
 .leaflet-container { background: #eef0eb; font: 13px/1.35 system-ui, sans-serif; }
-.pg-legend { background: rgba(255,255,255,.93); padding: 6px 9px; border-radius: 6px;
-             box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 60vh; overflow-y: auto; }
+.pg-legend { background: rgba(255,255,255,.92); padding: 4px 8px; border-radius: 6px;
+             box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 55%; overflow-y: auto;
+             font-size: 11.5px; line-height: 1.15; }
+.pg-legend svg { flex: none; }
 .pg-legend summary { font-weight: 600; cursor: pointer; }
 .pg-legend div { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
 .pg-legend-head { font-weight: 600; margin-top: 4px; }
@@ -574,7 +576,7 @@ def sites_layer(sites: gpd.GeoDataFrame, *, total: int | None = None) -> folium.
                 "fillColor": site_colour(feature["properties"]["category"])}
 
     if data["features"]:
-        _geojson(data, name="sites", style=style, marker=folium.CircleMarker(radius=6)).add_to(
+        _geojson(data, name="sites", style=style, marker=folium.CircleMarker(radius=6, fill=True)).add_to(
             group
         )
     return group
@@ -617,14 +619,14 @@ def measurement_layer(
     styles = {
         "straight": {"color": "#555555", "weight": 1.5, "dashArray": "2 6"},
         "offset": {"color": PATH_COLOUR, "weight": 2, "dashArray": "4 4"},
-        "path": {"color": PATH_COLOUR, "weight": 6, "opacity": 0.85},
+        "path": {"color": PATH_COLOUR, "weight": 5, "opacity": 0.7},
         "end": {"color": "#ffffff", "weight": 2, "fillColor": PATH_COLOUR, "fillOpacity": 1},
     }
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name="measurement",
         style_function=lambda f: styles[f["properties"]["kind"]],
-        marker=folium.CircleMarker(radius=8),
+        marker=folium.CircleMarker(radius=8, fill=True),
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
         control=False,
     ).add_to(group)
@@ -653,7 +655,7 @@ def click_layer(found: Nearest) -> folium.FeatureGroup:
         {"type": "FeatureCollection", "features": features},
         name="click",
         style_function=lambda f: styles[f["properties"]["kind"]],
-        marker=folium.CircleMarker(radius=6),
+        marker=folium.CircleMarker(radius=6, fill=True),
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
         control=False,
     ).add_to(group)
