@@ -10,6 +10,9 @@ from pathlib import Path
 
 from putuo_geo import config, network
 
+#: Screenshots, logs and measured timings (gitignored).
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
 
 def page_data_dir() -> Path:
     """The folder the page will load (same rule as the app)."""
