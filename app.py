@@ -55,7 +55,7 @@ def page_figures(
 
 
 @st.cache_resource
-def km_posts(folder: str, signature: tuple[tuple[str, int], ...], _atlas: layers.Atlas):  # noqa: ANN201
+def km_posts(folder: str, signature: tuple[tuple[str, int], ...], _atlas: layers.Atlas):
     return overview.km_posts(_atlas)
 
 
@@ -149,7 +149,9 @@ with st.sidebar:
     from_key = st.selectbox("FROM", keys, format_func=lambda k: places[k][0], key="measure_from")
     to_key = st.selectbox("TO", keys, format_func=lambda k: places[k][0], key="measure_to")
     st.radio(
-        "A click on the map…", CLICK_MODES, key="click_mode",
+        "A click on the map…",
+        CLICK_MODES,
+        key="click_mode",
         help="In 'Set FROM, then TO' mode the first click becomes FROM (A), the next TO (B).",
     )
 

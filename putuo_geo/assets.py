@@ -126,9 +126,7 @@ def missing_sources(*, node_modules: Path | None = None) -> list[str]:
     return problems
 
 
-def install(
-    static_dir: Path | None = None, *, node_modules: Path | None = None
-) -> list[Path]:
+def install(static_dir: Path | None = None, *, node_modules: Path | None = None) -> list[Path]:
     """Copy every bundle's files into ``<static_dir>/vendor/``.
 
     Parameters

@@ -32,7 +32,7 @@ import folium.plugins
 import geopandas as gpd
 import numpy as np
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from putuo_geo import assets, display
@@ -264,8 +264,14 @@ def _chainage_row(props: Mapping[str, Any]) -> tuple[str, str]:
 def _boundary(atlas: Atlas) -> folium.FeatureGroup:
     group = _group("boundary")
     data = _collection(atlas.boundary, kind="boundary", details=_common_rows)
-    style = {"color": "#333333", "weight": 2, "dashArray": "6 4", "fill": True,
-             "fillColor": "#333333", "fillOpacity": 0.03}
+    style = {
+        "color": "#333333",
+        "weight": 2,
+        "dashArray": "6 4",
+        "fill": True,
+        "fillColor": "#333333",
+        "fillOpacity": 0.03,
+    }
     _geojson(data, name="boundary", style=lambda _f: style, popup=False).add_to(group)
     return group
 
@@ -276,13 +282,19 @@ def _zones(atlas: Atlas) -> folium.FeatureGroup:
     def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
         return [("Method", _e(p.get("method"))), *_common_rows(p)]
 
-    data = _collection(atlas.zones, kind="zone", details=details,
-                       extra=lambda p: {"zone": str(p.get("zone", ""))})
+    data = _collection(
+        atlas.zones, kind="zone", details=details, extra=lambda p: {"zone": str(p.get("zone", ""))}
+    )
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         colour = ZONE_COLOURS.get(feature["properties"]["zone"], "#888888")
-        return {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.08,
-                "dashArray": "2 4"}
+        return {
+            "color": colour,
+            "weight": 2,
+            "fillColor": colour,
+            "fillOpacity": 0.08,
+            "dashArray": "2 4",
+        }
 
     _geojson(data, name="zones", style=style).add_to(group)
     return group
@@ -306,8 +318,10 @@ def _creek(atlas: Atlas) -> folium.FeatureGroup:
     group = _group("creek")
 
     def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        span = (f"{display.format_chainage(_num(p.get('from_chainage_m')))} – "
-                f"{display.format_chainage(_num(p.get('to_chainage_m')))}")
+        span = (
+            f"{display.format_chainage(_num(p.get('from_chainage_m')))} – "
+            f"{display.format_chainage(_num(p.get('to_chainage_m')))}"
+        )
         return [("Chainage", _e(span)), ("Section", _e(p.get("section"))), *_common_rows(p)]
 
     data = _collection(atlas.creek, kind="creek", details=details)
@@ -320,8 +334,10 @@ def _route(atlas: Atlas) -> folium.FeatureGroup:
     group = _group("route")
 
     def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        span = (f"{display.format_chainage(_num(p.get('from_chainage_m')))} – "
-                f"{display.format_chainage(_num(p.get('to_chainage_m')))}")
+        span = (
+            f"{display.format_chainage(_num(p.get('from_chainage_m')))} – "
+            f"{display.format_chainage(_num(p.get('to_chainage_m')))}"
+        )
         return [("Bank", _e(p.get("bank"))), ("Chainage", _e(span)), *_common_rows(p)]
 
     data = _collection(atlas.route, kind="route", details=details)
@@ -338,10 +354,12 @@ def _km_posts(posts: gpd.GeoDataFrame) -> folium.FeatureGroup:
         feature["properties"]["tip"] = _e(feature["properties"]["id"])
     style = {"color": "#222222", "weight": 1.5, "fillColor": "#ffffff", "fillOpacity": 1}
     marker = folium.CircleMarker(radius=4, fill=True)
-    tooltip = folium.GeoJsonTooltip(fields=["tip"], labels=False, permanent=True,
-                                    direction="right", class_name="pg-km")
-    _geojson(data, name="km_posts", style=lambda _f: style, marker=marker, tooltip=tooltip,
-             popup=False).add_to(group)
+    tooltip = folium.GeoJsonTooltip(
+        fields=["tip"], labels=False, permanent=True, direction="right", class_name="pg-km"
+    )
+    _geojson(
+        data, name="km_posts", style=lambda _f: style, marker=marker, tooltip=tooltip, popup=False
+    ).add_to(group)
     return group
 
 
@@ -359,14 +377,23 @@ def _bridges(atlas: Atlas) -> folium.FeatureGroup:
             *_common_rows(p),
         ]
 
-    data = _collection(atlas.bridges, kind="bridge", details=details,
-                       extra=lambda p: {"walkable": bool(p.get("walkable"))})
+    data = _collection(
+        atlas.bridges,
+        kind="bridge",
+        details=details,
+        extra=lambda p: {"walkable": bool(p.get("walkable"))},
+    )
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         walkable = feature["properties"]["walkable"]
-        return {"color": BRIDGE_COLOUR, "weight": 6 if walkable else 4, "opacity": 0.9,
-                "fillColor": "#ffffff", "fillOpacity": 1,
-                "dashArray": None if walkable else "4 4"}
+        return {
+            "color": BRIDGE_COLOUR,
+            "weight": 6 if walkable else 4,
+            "opacity": 0.9,
+            "fillColor": "#ffffff",
+            "fillOpacity": 1,
+            "dashArray": None if walkable else "4 4",
+        }
 
     marker = folium.CircleMarker(radius=5, fill=True)
     _geojson(data, name="bridges", style=style, marker=marker).add_to(group)
@@ -395,11 +422,16 @@ def station_style(feature: dict[str, Any]) -> dict[str, Any]:
     """Confirmed stations: solid green discs; indicative: hollow, dashed rings."""
     if feature["properties"].get("status") == "confirmed":
         return {"color": "#ffffff", "weight": 2, "fillColor": STATION_COLOUR, "fillOpacity": 1}
-    return {"color": STATION_COLOUR, "weight": 2, "dashArray": "3 3",
-            "fillColor": "#ffffff", "fillOpacity": 0.85}
+    return {
+        "color": STATION_COLOUR,
+        "weight": 2,
+        "dashArray": "3 3",
+        "fillColor": "#ffffff",
+        "fillOpacity": 0.85,
+    }
 
 
-class _Legend(MacroElement):  # type: ignore[misc]
+class _Legend(MacroElement):
     """A Leaflet control holding the legend's (escaped) HTML, bottom right."""
 
     _template = Template(
@@ -429,19 +461,25 @@ class _Legend(MacroElement):  # type: ignore[misc]
 
 def _swatch_line(colour: str, *, weight: int = 4, dash: str = "") -> str:
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    return (f'<svg width="22" height="10"><line x1="1" y1="5" x2="21" y2="5" '
-            f'stroke="{colour}" stroke-width="{weight}"{dash_attr}/></svg>')
+    return (
+        f'<svg width="22" height="10"><line x1="1" y1="5" x2="21" y2="5" '
+        f'stroke="{colour}" stroke-width="{weight}"{dash_attr}/></svg>'
+    )
 
 
 def _swatch_dot(fill: str, stroke: str, *, dash: str = "") -> str:
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    return (f'<svg width="22" height="16"><circle cx="11" cy="8" r="6" fill="{fill}" '
-            f'stroke="{stroke}" stroke-width="2"{dash_attr}/></svg>')
+    return (
+        f'<svg width="22" height="16"><circle cx="11" cy="8" r="6" fill="{fill}" '
+        f'stroke="{stroke}" stroke-width="2"{dash_attr}/></svg>'
+    )
 
 
 def _swatch_box(fill: str, stroke: str) -> str:
-    return (f'<svg width="22" height="14"><rect x="2" y="2" width="18" height="10" '
-            f'fill="{fill}" fill-opacity="0.5" stroke="{stroke}"/></svg>')
+    return (
+        f'<svg width="22" height="14"><rect x="2" y="2" width="18" height="10" '
+        f'fill="{fill}" fill-opacity="0.5" stroke="{stroke}"/></svg>'
+    )
 
 
 def legend_html(atlas: Atlas) -> str:
@@ -451,12 +489,16 @@ def legend_html(atlas: Atlas) -> str:
         (_swatch_line(ROUTE_COLOUR, weight=3), "Creekside route"),
         (_swatch_line(BRIDGE_COLOUR, weight=5), "Bridge (dashed: not walkable)"),
         (_swatch_dot(STATION_COLOUR, "#ffffff"), "Station, confirmed position"),
-        (_swatch_dot("#ffffff", STATION_COLOUR, dash="3 3"),
-         "Station, indicative position (no public source)"),
+        (
+            _swatch_dot("#ffffff", STATION_COLOUR, dash="3 3"),
+            "Station, indicative position (no public source)",
+        ),
         (_swatch_dot("#ffffff", "#222222"), "Km post (creek chainage)"),
         (_swatch_box(PARK_COLOUR, "#2e7d32"), "Park"),
     ]
-    zone_names = dict(zip(atlas.zones.get("zone", []), atlas.zones.get("name_en", []), strict=False))
+    zone_names = dict(
+        zip(atlas.zones.get("zone", []), atlas.zones.get("name_en", []), strict=False)
+    )
     items += [
         (_swatch_box(colour, colour), html.escape(str(zone_names.get(zone, zone))))
         for zone, colour in ZONE_COLOURS.items()
@@ -469,8 +511,10 @@ def legend_html(atlas: Atlas) -> str:
         for c in CATEGORY_STYLE
         if c in present
     )
-    return (f"<details open><summary>Legend</summary>{rows}"
-            f'<div class="pg-legend-head">Sites by category</div>{cats}</details>')
+    return (
+        f"<details open><summary>Legend</summary>{rows}"
+        f'<div class="pg-legend-head">Sites by category</div>{cats}</details>'
+    )
 
 
 _PAGE_CSS = """
@@ -523,13 +567,18 @@ def build_map(
     focus = atlas.route if not atlas.route.empty else atlas.boundary
     bounds = _bounds_latlon(focus)
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    m = folium.Map(location=center, zoom_start=14, tiles=None, control_scale=True,
-                   max_zoom=19, min_zoom=10)
+    m = folium.Map(
+        location=center, zoom_start=14, tiles=None, control_scale=True, max_zoom=19, min_zoom=10
+    )
     if basemap.url:
-        folium.TileLayer(tiles=basemap.url, attr=basemap.attribution, name=basemap.label,
-                         max_zoom=19, max_native_zoom=19).add_to(m)
-    for group in (_boundary(atlas), _zones(atlas), _parks(atlas), _creek(atlas),
-                  _route(atlas)):
+        folium.TileLayer(
+            tiles=basemap.url,
+            attr=basemap.attribution,
+            name=basemap.label,
+            max_zoom=19,
+            max_native_zoom=19,
+        ).add_to(m)
+    for group in (_boundary(atlas), _zones(atlas), _parks(atlas), _creek(atlas), _route(atlas)):
         group.add_to(m)
     if km_posts is not None and not km_posts.empty:
         _km_posts(km_posts).add_to(m)
@@ -543,7 +592,9 @@ def build_map(
         secondary_area_unit="sqmeters",
     ).add_to(m)
     _Legend(legend_html(atlas)).add_to(m)
-    m.get_root().header.add_child(Element(_PAGE_CSS), name="pg_css")
+    root = m.get_root()
+    if isinstance(root, Figure):
+        root.header.add_child(Element(_PAGE_CSS), name="pg_css")
     m.fit_bounds(bounds, padding=(10, 10))
     return assets.localize(m, base_url=asset_base_url)
 
@@ -566,32 +617,47 @@ def sites_layer(sites: gpd.GeoDataFrame, *, total: int | None = None) -> folium.
 
     def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
         label = CATEGORY_STYLE.get(str(p.get("category")), (str(p.get("category")), ""))[0]
-        return [("Category", _e(label)), ("Address", _e(p.get("address_zh"))),
-                *_common_rows(p)]
+        return [("Category", _e(label)), ("Address", _e(p.get("address_zh"))), *_common_rows(p)]
 
-    data = _collection(sites, kind="site", details=details,
-                       extra=lambda p: {"category": str(p.get("category", ""))})
+    data = _collection(
+        sites,
+        kind="site",
+        details=details,
+        extra=lambda p: {"category": str(p.get("category", ""))},
+    )
+
     def style(feature: dict[str, Any]) -> dict[str, Any]:
-        return {"color": "#ffffff", "weight": 1.5, "fillOpacity": 0.95,
-                "fillColor": site_colour(feature["properties"]["category"])}
+        return {
+            "color": "#ffffff",
+            "weight": 1.5,
+            "fillOpacity": 0.95,
+            "fillColor": site_colour(feature["properties"]["category"]),
+        }
 
     if data["features"]:
-        _geojson(data, name="sites", style=style, marker=folium.CircleMarker(radius=6, fill=True)).add_to(
-            group
-        )
+        _geojson(
+            data, name="sites", style=style, marker=folium.CircleMarker(radius=6, fill=True)
+        ).add_to(group)
     return group
 
 
 def _line_feature(coords_lonlat: list[tuple[float, float]], **props: Any) -> dict[str, Any]:
-    return {"type": "Feature", "properties": props,
-            "geometry": {"type": "LineString",
-                         "coordinates": [[round(x, 6), round(y, 6)] for x, y in coords_lonlat]}}
+    return {
+        "type": "Feature",
+        "properties": props,
+        "geometry": {
+            "type": "LineString",
+            "coordinates": [[round(x, 6), round(y, 6)] for x, y in coords_lonlat],
+        },
+    }
 
 
 def _point_feature(lonlat: tuple[float, float], **props: Any) -> dict[str, Any]:
-    return {"type": "Feature", "properties": props,
-            "geometry": {"type": "Point",
-                         "coordinates": [round(lonlat[0], 6), round(lonlat[1], 6)]}}
+    return {
+        "type": "Feature",
+        "properties": props,
+        "geometry": {"type": "Point", "coordinates": [round(lonlat[0], 6), round(lonlat[1], 6)]},
+    }
 
 
 def measurement_layer(
@@ -648,8 +714,12 @@ def click_layer(found: Nearest) -> folium.FeatureGroup:
     styles = {
         "offset": {"color": "#333333", "weight": 2, "dashArray": "3 5"},
         "click": {"color": "#333333", "weight": 2, "fillColor": "#ffeb3b", "fillOpacity": 1},
-        "route_point": {"color": "#ffffff", "weight": 2, "fillColor": ROUTE_COLOUR,
-                        "fillOpacity": 1},
+        "route_point": {
+            "color": "#ffffff",
+            "weight": 2,
+            "fillColor": ROUTE_COLOUR,
+            "fillOpacity": 1,
+        },
     }
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},

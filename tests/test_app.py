@@ -34,8 +34,9 @@ def _run(at: AppTest | None = None) -> AppTest:
 
 
 def _map_args(at: AppTest) -> dict:
-    (component,) = [c for c in at.get("component_instance")
-                    if c.proto.component_name.endswith("st_folium")]
+    (component,) = [
+        c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")
+    ]
     return json.loads(component.proto.json_args)
 
 
@@ -62,7 +63,8 @@ def test_page_runs_and_shows_the_figures(atlas):
 def test_every_script_and_style_the_map_asks_for_is_local():
     args = _map_args(_run())
     urls = args["js_links"] + args["css_links"]
-    assert urls and all(assets.is_local(u) for u in urls), urls
+    assert urls
+    assert all(assets.is_local(u) for u in urls), urls
     assert "leaflet/leaflet.js" in args["js_links"][0]
     assert "https://" not in args["header"] + args["html"]
 
@@ -151,5 +153,7 @@ def test_bad_data_shows_every_problem_without_a_traceback(tmp_path, monkeypatch)
     at = _run()
     assert len(at.error) == 1
     message = at.error[0].value
-    assert "sites" in message and "site-00" in message and "site-01" in message
+    assert "sites" in message
+    assert "site-00" in message
+    assert "site-01" in message
     assert not at.get("component_instance")

@@ -36,8 +36,14 @@ def test_travel_times_at_the_stated_speeds():
 
 @pytest.mark.parametrize(
     ("seconds", "text"),
-    [(45, "45 s"), (60, "1 min"), (1200, "20 min"), (3600, "1 h 00 min"), (3930, "1 h 06 min"),
-     (-1, "–")],
+    [
+        (45, "45 s"),
+        (60, "1 min"),
+        (1200, "20 min"),
+        (3600, "1 h 00 min"),
+        (3930, "1 h 06 min"),
+        (-1, "–"),
+    ],
 )
 def test_format_duration(seconds, text):
     assert display.format_duration(seconds) == text

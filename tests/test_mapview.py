@@ -49,12 +49,20 @@ def _groups(m) -> list[str]:
 def test_every_layer_is_drawn(atlas, posts):
     m = mapview.build_map(atlas, km_posts=posts)
     assert _kinds(m) == {
-        "boundary": 1, "zone": 3, "park": 3, "creek": 3, "route": 2, "km_post": 4,
-        "bridge": 10, "station": 24,
+        "boundary": 1,
+        "zone": 3,
+        "park": 3,
+        "creek": 3,
+        "route": 2,
+        "km_post": 4,
+        "bridge": 10,
+        "station": 24,
     }
     titles = mapview.LAYER_TITLES
-    assert _groups(m) == [titles[k] for k in ("boundary", "zones", "parks", "creek", "route",
-                                                "km_posts", "bridges", "stations")]
+    assert _groups(m) == [
+        titles[k]
+        for k in ("boundary", "zones", "parks", "creek", "route", "km_posts", "bridges", "stations")
+    ]
     assert any(isinstance(c, folium.plugins.MeasureControl) for c in m._children.values())
 
 
@@ -74,7 +82,8 @@ def test_confirmed_and_indicative_stations_look_different():
     indicative = mapview.station_style({"properties": {"status": "indicative"}})
     assert confirmed["fillColor"] == mapview.STATION_COLOUR
     assert indicative["fillColor"] == "#ffffff"
-    assert indicative.get("dashArray") and not confirmed.get("dashArray")
+    assert indicative.get("dashArray")
+    assert not confirmed.get("dashArray")
 
 
 def test_text_from_the_data_is_escaped(atlas, posts):
@@ -93,12 +102,21 @@ def test_text_from_the_data_is_escaped(atlas, posts):
 def test_tooltip_and_popup_carry_name_category_chainage_source_accuracy(atlas, posts):
     m = mapview.build_map(atlas, km_posts=posts)
     station = next(
-        f for gj in _geojson_children(m) for f in gj.data["features"]
+        f
+        for gj in _geojson_children(m)
+        for f in gj.data["features"]
         if f["properties"]["id"] == "station-03"
     )
     pop = station["properties"]["pop"]
-    for text in ("Station 3", "驿站3", "km 0.31", "left", "indicative", "± 10 m",
-                 "toy fixture &lt;station-03&gt;"):
+    for text in (
+        "Station 3",
+        "驿站3",
+        "km 0.31",
+        "left",
+        "indicative",
+        "± 10 m",
+        "toy fixture &lt;station-03&gt;",
+    ):
         assert text in pop
     data = next(_geojson_children(mapview.sites_layer(atlas.sites))).data
     assert "Culture &amp; heritage" in data["features"][4]["properties"]["pop"]
@@ -130,8 +148,12 @@ def test_base_map_is_the_same_on_every_rerun(atlas, posts):
 
 def test_basemaps_and_no_tiles(atlas):
     assert [b.key for b in mapview.basemaps({})] == ["osm", "none"]
-    custom = mapview.basemaps({mapview.TILE_URL_ENV: "http://tiles.lan/{z}/{x}/{y}.png",
-                               mapview.TILE_ATTRIBUTION_ENV: "Intranet"})
+    custom = mapview.basemaps(
+        {
+            mapview.TILE_URL_ENV: "http://tiles.lan/{z}/{x}/{y}.png",
+            mapview.TILE_ATTRIBUTION_ENV: "Intranet",
+        }
+    )
     assert custom[0].url == "http://tiles.lan/{z}/{x}/{y}.png"
     assert custom[0].attribution == "Intranet"
     bare = mapview.build_map(atlas, basemap=mapview.NO_TILES)
@@ -145,14 +167,32 @@ def test_latlon_is_the_one_flip():
 
 
 def _measurement() -> Measurement:
-    a = Endpoint(label="a", id="station-01", name_en="A", name_zh="甲", lonlat=(121.38, 31.2432),
-                 on_route_lonlat=(121.38, 31.2433), offset_m=11.0, chainage_m=62.5)
-    b = Endpoint(label="b", id="station-04", name_en="B", name_zh="乙", lonlat=(121.39, 31.2432),
-                 on_route_lonlat=(121.39, 31.2431), offset_m=11.0, chainage_m=437.5)
-    path = shapely.LineString([(121.38, 31.2433), (121.385, 31.2433), (121.385, 31.2431),
-                               (121.39, 31.2431)])
-    return Measurement(start=a, end=b, along_route_m=1010.0, straight_m=950.0, path=path,
-                       bridges=["bridge-1"])
+    a = Endpoint(
+        label="a",
+        id="station-01",
+        name_en="A",
+        name_zh="甲",
+        lonlat=(121.38, 31.2432),
+        on_route_lonlat=(121.38, 31.2433),
+        offset_m=11.0,
+        chainage_m=62.5,
+    )
+    b = Endpoint(
+        label="b",
+        id="station-04",
+        name_en="B",
+        name_zh="乙",
+        lonlat=(121.39, 31.2432),
+        on_route_lonlat=(121.39, 31.2431),
+        offset_m=11.0,
+        chainage_m=437.5,
+    )
+    path = shapely.LineString(
+        [(121.38, 31.2433), (121.385, 31.2433), (121.385, 31.2431), (121.39, 31.2431)]
+    )
+    return Measurement(
+        start=a, end=b, along_route_m=1010.0, straight_m=950.0, path=path, bridges=["bridge-1"]
+    )
 
 
 def test_measurement_layer_draws_path_ends_and_labels():
@@ -164,7 +204,8 @@ def test_measurement_layer_draws_path_ends_and_labels():
     assert path["geometry"]["coordinates"][0] == [121.38, 31.2433]  # lon, lat: GeoJSON order
     assert "1.01 km along the route" in path["properties"]["tip"]
     tips = json.dumps(data)
-    assert "FROM: &lt;A&gt;" in tips and "TO: B &amp; C" in tips
+    assert "FROM: &lt;A&gt;" in tips
+    assert "TO: B &amp; C" in tips
 
 
 def test_click_layer(atlas):

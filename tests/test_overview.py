@@ -31,8 +31,9 @@ def test_km_posts_every_kilometre_on_the_creek(atlas):
     assert posts["chainage_m"].tolist() == toy_atlas.toy_summary()["km_posts_m"]
     assert posts["label"].tolist() == ["0 km", "1 km", "2 km", "3 km"]
     metric = posts.geometry.to_crs("EPSG:32651")
-    assert metric.x.tolist() == pytest.approx([toy_atlas.X0 + c for c in (0, 1000, 2000, 3000)],
-                                              abs=0.01)
+    assert metric.x.tolist() == pytest.approx(
+        [toy_atlas.X0 + c for c in (0, 1000, 2000, 3000)], abs=0.01
+    )
     assert metric.y.tolist() == pytest.approx([toy_atlas.Y0] * 4, abs=0.01)
     assert overview.km_posts(atlas, step_m=500)["chainage_m"].tolist()[:3] == [0, 500, 1000]
 
@@ -62,7 +63,8 @@ def test_filter_sites_by_category_and_bilingual_name(atlas):
     assert len(overview.filter_sites(sites, categories=["health", "transport"])) == 4
     assert len(overview.filter_sites(sites, categories=[])) == 0
     assert overview.filter_sites(sites, query="SITE 1")["id"].tolist() == [
-        "site-01", *[f"site-{i}" for i in range(10, 18)]
+        "site-01",
+        *[f"site-{i}" for i in range(10, 18)],
     ]
     assert overview.filter_sites(sites, query="地点3")["id"].tolist() == ["site-03"]
     assert overview.filter_sites(sites, categories=["education"], query="site 7")[

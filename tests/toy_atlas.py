@@ -68,51 +68,110 @@ def _layers() -> dict[str, gpd.GeoDataFrame]:
     x1 = X0 + CREEK_LENGTH_M
     layers: dict[str, gpd.GeoDataFrame] = {}
     layers["boundary"] = _frame(
-        [{**_common("putuo", "Toy District", "玩具区"), "adcode": "310107",
-          "area_published_m2": 8_000_000.0}],
+        [
+            {
+                **_common("putuo", "Toy District", "玩具区"),
+                "adcode": "310107",
+                "area_published_m2": 8_000_000.0,
+            }
+        ],
         [box(X0 - 500, Y0 - 1000, X0 + 3500, Y0 + 1000)],
     )
     zone_rows, zone_geoms = [], []
-    for i, (zone, width_m) in enumerate((("one_belt", 500), ("one_center", 1000), ("one_city", 1500))):
-        zone_rows.append({**_common(zone.replace("_", "-"), zone.replace("_", " ").title(), f"区{i}",
-                                    status="indicative"),
-                          "zone": zone, "area_published_m2": None, "method": "toy rectangle"})
+    for i, (zone, width_m) in enumerate(
+        (("one_belt", 500), ("one_center", 1000), ("one_city", 1500))
+    ):
+        zone_rows.append(
+            {
+                **_common(
+                    zone.replace("_", "-"),
+                    zone.replace("_", " ").title(),
+                    f"区{i}",
+                    status="indicative",
+                ),
+                "zone": zone,
+                "area_published_m2": None,
+                "method": "toy rectangle",
+            }
+        )
         zone_geoms.append(box(X0, Y0 + 100, X0 + width_m, Y0 + 1100))
     layers["zones"] = _frame(zone_rows, zone_geoms)
     layers["parks"] = _frame(
-        [{**_common(f"park-{i}", f"Park {i}", f"公园{i}"), "area_published_m2": 10_000.0,
-          "outline": "modelled"} for i in range(3)],
+        [
+            {
+                **_common(f"park-{i}", f"Park {i}", f"公园{i}"),
+                "area_published_m2": 10_000.0,
+                "outline": "modelled",
+            }
+            for i in range(3)
+        ],
         [box(X0 + 500 + 1000 * i, Y0 + 300, X0 + 600 + 1000 * i, Y0 + 400) for i in range(3)],
     )
     layers["creek"] = _frame(
-        [{**_common(f"creek-{i}", f"Creek {i}", f"苏州河{i}"), "section": section,
-          "neighbour": "Changning" if section == "border" else None,
-          "from_chainage_m": 1000.0 * i, "to_chainage_m": 1000.0 * (i + 1)}
-         for i, section in enumerate(("border", "inside", "border"))],
+        [
+            {
+                **_common(f"creek-{i}", f"Creek {i}", f"苏州河{i}"),
+                "section": section,
+                "neighbour": "Changning" if section == "border" else None,
+                "from_chainage_m": 1000.0 * i,
+                "to_chainage_m": 1000.0 * (i + 1),
+            }
+            for i, section in enumerate(("border", "inside", "border"))
+        ],
         [LineString([(X0 + 1000 * i, Y0), (X0 + 1000 * (i + 1), Y0)]) for i in range(3)],
     )
     layers["route"] = _frame(
-        [{**_common(f"route-{bank}", f"Route {bank}", f"步道{bank}"), "bank": bank,
-          "section": "border", "from_chainage_m": 0.0, "to_chainage_m": CREEK_LENGTH_M}
-         for bank in ("left", "right")],
-        [LineString([(X0, Y0 + BANK_OFFSET_M), (x1, Y0 + BANK_OFFSET_M)]),
-         LineString([(X0, Y0 - BANK_OFFSET_M), (x1, Y0 - BANK_OFFSET_M)])],
+        [
+            {
+                **_common(f"route-{bank}", f"Route {bank}", f"步道{bank}"),
+                "bank": bank,
+                "section": "border",
+                "from_chainage_m": 0.0,
+                "to_chainage_m": CREEK_LENGTH_M,
+            }
+            for bank in ("left", "right")
+        ],
+        [
+            LineString([(X0, Y0 + BANK_OFFSET_M), (x1, Y0 + BANK_OFFSET_M)]),
+            LineString([(X0, Y0 - BANK_OFFSET_M), (x1, Y0 - BANK_OFFSET_M)]),
+        ],
     )
     bridge_chainages = [150.0 + 300.0 * i for i in range(10)]
     layers["bridges"] = _frame(
-        [{**_common(f"bridge-{i}", f"Bridge {i}", f"桥{i}"), "crossing": "road",
-          "chainage_m": c, "walkable": i != 9, "joins": None, "opened": None}
-         for i, c in enumerate(bridge_chainages)],
-        [LineString([(X0 + c, Y0 - BANK_OFFSET_M), (X0 + c, Y0 + BANK_OFFSET_M)])
-         for c in bridge_chainages],
+        [
+            {
+                **_common(f"bridge-{i}", f"Bridge {i}", f"桥{i}"),
+                "crossing": "road",
+                "chainage_m": c,
+                "walkable": i != 9,
+                "joins": None,
+                "opened": None,
+            }
+            for i, c in enumerate(bridge_chainages)
+        ],
+        [
+            LineString([(X0 + c, Y0 - BANK_OFFSET_M), (X0 + c, Y0 + BANK_OFFSET_M)])
+            for c in bridge_chainages
+        ],
     )
     station_rows, station_geoms = [], []
     for n in range(1, 25):
         chainage = 62.5 + 125.0 * (n - 1)
         bank = "left" if n % 2 else "right"
-        station_rows.append({**_common(f"station-{n:02d}", f"Station {n}", f"驿站{n}",
-                                       status="confirmed" if n <= 2 else "indicative"),
-                             "number": n, "bank": bank, "chainage_m": chainage, "offers": None})
+        station_rows.append(
+            {
+                **_common(
+                    f"station-{n:02d}",
+                    f"Station {n}",
+                    f"驿站{n}",
+                    status="confirmed" if n <= 2 else "indicative",
+                ),
+                "number": n,
+                "bank": bank,
+                "chainage_m": chainage,
+                "offers": None,
+            }
+        )
         y = Y0 + BANK_OFFSET_M if bank == "left" else Y0 - BANK_OFFSET_M
         station_geoms.append(Point(X0 + chainage, y))
     layers["stations"] = _frame(station_rows, station_geoms)
@@ -120,8 +179,9 @@ def _layers() -> dict[str, gpd.GeoDataFrame]:
     for i in range(18):
         category = CATEGORIES[i // 2]
         name_en, name_zh = (HTML_NAME_EN, HTML_NAME_ZH) if i == 0 else (f"Site {i}", f"地点{i}")
-        site_rows.append({**_common(f"site-{i:02d}", name_en, name_zh), "category": category,
-                          "address_zh": None})
+        site_rows.append(
+            {**_common(f"site-{i:02d}", name_en, name_zh), "category": category, "address_zh": None}
+        )
         site_geoms.append(Point(X0 + 100 + 150 * i, Y0 + (200 if i % 2 else -200)))
     layers["sites"] = _frame(site_rows, site_geoms)
     return layers
@@ -136,9 +196,12 @@ def write_toy_atlas(folder: Path) -> Path:
     """Write the toy layers as ``<folder>/<layer>.geojson`` (+ the project's datapackage.json)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in _layers().items():
-        frame.to_file(folder / f"{name}.geojson", driver="GeoJSON", engine="pyogrio",
-                      layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": 6,
-                                     "WRITE_NAME": "NO"})
+        frame.to_file(
+            folder / f"{name}.geojson",
+            driver="GeoJSON",
+            engine="pyogrio",
+            layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": 6, "WRITE_NAME": "NO"},
+        )
     shutil.copyfile(config.PACKAGE_DATA_DIR / "datapackage.json", folder / "datapackage.json")
     return folder
 
@@ -149,8 +212,11 @@ def toy_summary() -> dict[str, object]:
         "creek_length_m": CREEK_LENGTH_M,
         "route_length_m": 2 * CREEK_LENGTH_M,
         "park_area_m2": 10_000.0,
-        "zone_areas_m2": {"one_belt": 500_000.0, "one_center": 1_000_000.0,
-                          "one_city": 1_500_000.0},
+        "zone_areas_m2": {
+            "one_belt": 500_000.0,
+            "one_center": 1_000_000.0,
+            "one_city": 1_500_000.0,
+        },
         "km_posts_m": [0.0, 1000.0, 2000.0, 3000.0],
         "stations": {"confirmed": 2, "indicative": 22},
         "sites": 18,

@@ -43,10 +43,15 @@ def atlas() -> layers.Atlas:
 @pytest.fixture(scope="module")
 def expected_kinds(atlas) -> dict[str, int]:
     kinds = {
-        "boundary": len(atlas.boundary), "zone": len(atlas.zones), "park": len(atlas.parks),
-        "creek": len(atlas.creek), "route": len(atlas.route),
-        "km_post": len(overview.km_posts(atlas)), "bridge": len(atlas.bridges),
-        "station": len(atlas.stations), "site": len(atlas.sites),
+        "boundary": len(atlas.boundary),
+        "zone": len(atlas.zones),
+        "park": len(atlas.parks),
+        "creek": len(atlas.creek),
+        "route": len(atlas.route),
+        "km_post": len(overview.km_posts(atlas)),
+        "bridge": len(atlas.bridges),
+        "station": len(atlas.stations),
+        "site": len(atlas.sites),
     }
     kinds.update(MEASURED_KINDS)  # the default measurement: first to last station
     return {k: v for k, v in kinds.items() if v}
@@ -101,7 +106,8 @@ class Visit:
     def wait_for_kind(self, frame, kind: str, count: int) -> None:
         frame.wait_for_function(
             f"() => ({COUNT_KINDS_JS})()[{json.dumps(kind)}] === {count}"
-            if count else f"() => !({COUNT_KINDS_JS})()[{json.dumps(kind)}]",
+            if count
+            else f"() => !({COUNT_KINDS_JS})()[{json.dumps(kind)}]",
             timeout=30_000,
         )
 
@@ -134,8 +140,14 @@ def test_map_draws_offline_with_every_feature(visit, expected_kinds):
     ARTIFACTS.mkdir(exist_ok=True)
     visit.page.screenshot(path=str(ARTIFACTS / "map_page.png"), full_page=True)
     (ARTIFACTS / "e2e_metrics.json").write_text(
-        json.dumps({"page_load_to_map_drawn_s": round(drawn_s, 3), "paths": total,
-                    "tile_requests_blocked": len(visit.tiles)}, indent=2),
+        json.dumps(
+            {
+                "page_load_to_map_drawn_s": round(drawn_s, 3),
+                "paths": total,
+                "tile_requests_blocked": len(visit.tiles),
+            },
+            indent=2,
+        ),
         encoding="utf-8",
     )
 
