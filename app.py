@@ -89,14 +89,16 @@ sites_all = atlas.sites
 
 # Places a measurement can start or end at: stations in route order, then sites.
 places: dict[str, tuple[str, tuple[float, float]]] = {}
+station_points = atlas.stations.set_index("id").geometry
+site_points = sites_all.set_index("id").geometry
 for row in stations.itertuples():
-    geom = atlas.stations.set_index("id").geometry[row.id]
+    geom = station_points[row.id]
     places[f"station:{row.id}"] = (
         f"No. {row.number} · {row.name_en} · {display.format_chainage(row.chainage_m)}",
         (geom.x, geom.y),
     )
 for row in overview.site_table(sites_all).itertuples():
-    geom = sites_all.set_index("id").geometry[row.id]
+    geom = site_points[row.id]
     places[f"site:{row.id}"] = (f"{row.name_en} · {row.name_zh}", (geom.x, geom.y))
 
 # ------------------------------------------------------------------ map clicks

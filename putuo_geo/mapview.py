@@ -512,8 +512,8 @@ def legend_html(atlas: Atlas) -> str:
         if c in present
     )
     return (
-        f"<details open><summary>Legend</summary>{rows}"
-        f'<div class="pg-legend-head">Sites by category</div>{cats}</details>'
+        f'<details open><summary>Legend</summary><div class="pg-legend-cols">{rows}'
+        f'<div class="pg-legend-head">Sites by category</div>{cats}</div></details>'
     )
 
 
@@ -525,7 +525,9 @@ _PAGE_CSS = """
              font-size: 11.5px; line-height: 1.15; }
 .pg-legend svg { flex: none; }
 .pg-legend summary { font-weight: 600; cursor: pointer; }
-.pg-legend div { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
+.pg-legend-cols { column-count: 2; column-gap: 12px; }
+.pg-legend-cols > div { display: flex; break-inside: avoid; align-items: center; gap: 6px;
+                        white-space: nowrap; }
 .pg-legend-head { font-weight: 600; margin-top: 4px; }
 .pg-card table { margin-top: 3px; border-collapse: collapse; }
 .pg-card th { text-align: left; padding-right: 8px; color: #555; font-weight: 500;
