@@ -45,17 +45,24 @@ def main() -> None:
     script_s = time.perf_counter() - start
     (component,) = at.get("component_instance")
     args = json.loads(component.proto.json_args)
-    sizes = {k: len(str(args.get(k) or "").encode()) for k in
-             ("script", "header", "html", "feature_group", "layer_control")}
-    print(json.dumps({
-        "data_dir": str(folder),
-        "load_atlas_s": round(load_s, 3),
-        "build_and_render_base_map_s": round(build_s, 3),
-        "build_sites_layer_s": round(sites_s, 3),
-        "first_script_run_s": round(script_s, 3),
-        "map_payload_bytes": sizes,
-        "map_payload_total_bytes": len(component.proto.json_args.encode()),
-    }, indent=2))
+    sizes = {
+        k: len(str(args.get(k) or "").encode())
+        for k in ("script", "header", "html", "feature_group", "layer_control")
+    }
+    print(
+        json.dumps(
+            {
+                "data_dir": str(folder),
+                "load_atlas_s": round(load_s, 3),
+                "build_and_render_base_map_s": round(build_s, 3),
+                "build_sites_layer_s": round(sites_s, 3),
+                "first_script_run_s": round(script_s, 3),
+                "map_payload_bytes": sizes,
+                "map_payload_total_bytes": len(component.proto.json_args.encode()),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":
