@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
+ASSETS  = static/vendor/.installed
 
-.PHONY: install run test lint data bench clean
+.PHONY: install assets run test lint data bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +13,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Map page browser files: npm packages (package-lock.json) + XStatic wheels -> static/vendor/.
+$(ASSETS): package-lock.json $(STAMP)
+	npm ci --ignore-scripts --no-audit --no-fund && $(PY) -m putuo_geo.assets && touch $(ASSETS)
+
+assets: $(ASSETS)
+
+install: $(STAMP) $(ASSETS)
 
 run: install
 	$(PY) -m streamlit run app.py
@@ -27,4 +34,4 @@ data: install
 	$(PY) scripts/build_data.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules static/vendor test-artifacts

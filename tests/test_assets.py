@@ -1,0 +1,98 @@
+"""putuo_geo.assets: local copies of the browser files and the URL rewrite."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import folium
+import folium.plugins
+import pytest
+from xstatic.pkg import jquery, leaflet
+
+from putuo_geo import assets
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _version_in(url: str) -> str:
+    match = re.search(r"@?(\d+\.\d+\.\d+)", url)
+    assert match, url
+    return match.group(1)
+
+
+def test_xstatic_versions_are_the_ones_folium_asks_for():
+    urls = dict(folium.Map.default_js)
+    assert _version_in(urls["leaflet"]) == leaflet.VERSION
+    assert _version_in(urls["jquery"]) == jquery.VERSION
+
+
+def test_npm_lock_pins_the_leaflet_measure_folium_asks_for():
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    pinned = lock["packages"]["node_modules/leaflet-measure"]["version"]
+    url = dict(folium.plugins.MeasureControl.default_js)["leaflet_measure_js"]
+    assert pinned == _version_in(url)
+
+
+def test_streamlit_serves_the_static_folder():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableStaticServing"] is True
+    assert config["browser"]["gatherUsageStats"] is False
+
+
+def test_install_copies_every_file_the_map_references(tmp_path):
+    if assets.missing_sources():
+        pytest.skip("npm packages not installed (run `make assets`)")
+    assert assets.missing_files(tmp_path) == sorted(
+        {f"vendor/{rel}" for rel in assets.LOCAL_FILES.values()}
+    )
+    written = assets.install(tmp_path)
+    assert assets.missing_files(tmp_path) == []
+    assert (tmp_path / "vendor/leaflet/images/marker-icon.png") in written
+    assert (tmp_path / "vendor/leaflet-measure/images/rulers.png").is_file()
+
+
+def test_install_names_every_missing_source(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"leaflet-measure: .*leaflet-measure\.min\.js"):
+        assets.install(tmp_path / "static", node_modules=tmp_path / "empty")
+    assert not (tmp_path / "static").exists()
+
+
+def test_localize_rewrites_map_and_plugin_urls_and_drops_unused():
+    m = folium.Map(tiles=None)
+    folium.plugins.MeasureControl().add_to(m)
+    folium.plugins.MarkerCluster().add_to(m)
+    assets.localize(m, base_url="/app/static/vendor")
+    urls = assets.asset_urls(m)
+    assert "/app/static/vendor/leaflet/leaflet.js" in urls
+    assert "/app/static/vendor/leaflet-measure/leaflet-measure.min.js" in urls
+    assert "/app/static/vendor/leaflet.markercluster/MarkerCluster.Default.css" in urls
+    assert not any("bootstrap" in u or "awesome" in u for u in urls)
+    assert assets.non_local_urls(m) == []
+    # folium's class defaults are untouched: other maps still get the CDN lists
+    assert dict(folium.Map.default_js)["leaflet"].startswith("https://")
+
+
+def test_non_local_urls_lists_an_asset_it_does_not_know():
+    m = folium.Map(tiles=None)
+    folium.plugins.Fullscreen().add_to(m)
+    assets.localize(m)
+    remaining = assets.non_local_urls(m)
+    assert len(remaining) == 2
+    assert all(u.startswith("https://") for u in remaining)
+
+
+@pytest.mark.parametrize(
+    ("url", "local"),
+    [
+        ("/app/static/vendor/leaflet/leaflet.js", True),
+        ("https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js", False),
+        ("//cdn.example/app/static/x.js", False),
+        ("/app/static//evil.example/x.js", False),
+        ("/static/x.js", False),
+    ],
+)
+def test_is_local(url, local):
+    assert assets.is_local(url) is local

@@ -1,0 +1,220 @@
+"""putuo_geo.mapview: the built map, checked without a browser (toy atlas)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import folium
+import pytest
+import shapely
+import toy_atlas
+
+from putuo_geo import assets, mapview, overview
+from putuo_geo.network import Endpoint, Measurement
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return toy_atlas.build_toy_atlas()
+
+
+@pytest.fixture(scope="module")
+def posts(atlas):
+    return overview.km_posts(atlas)
+
+
+def _geojson_children(element):
+    for child in element._children.values():
+        if isinstance(child, folium.GeoJson):
+            yield child
+        yield from _geojson_children(child)
+
+
+def _kinds(element) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for gj in _geojson_children(element):
+        for feature in gj.data["features"]:
+            kind = feature["properties"]["kind"]
+            counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def _groups(m) -> list[str]:
+    return [c.layer_name for c in m._children.values() if isinstance(c, folium.FeatureGroup)]
+
+
+def test_every_layer_is_drawn(atlas, posts):
+    m = mapview.build_map(atlas, km_posts=posts)
+    assert _kinds(m) == {
+        "boundary": 1,
+        "zone": 3,
+        "park": 3,
+        "creek": 3,
+        "route": 2,
+        "km_post": 4,
+        "bridge": 10,
+        "station": 24,
+    }
+    titles = mapview.LAYER_TITLES
+    assert _groups(m) == [
+        titles[k]
+        for k in ("boundary", "zones", "parks", "creek", "route", "km_posts", "bridges", "stations")
+    ]
+    assert any(isinstance(c, folium.plugins.MeasureControl) for c in m._children.values())
+
+
+def test_every_script_and_style_is_local(atlas, posts):
+    m = mapview.build_map(atlas, km_posts=posts)
+    for layer in (mapview.sites_layer(atlas.sites), mapview.layer_control()):
+        layer.add_to(m)
+    assert assets.non_local_urls(m) == []
+    urls = assets.asset_urls(m)
+    assert urls[0] == "/app/static/vendor/leaflet/leaflet.js"
+    html = m.get_root().render()
+    assert not re.search(r"""(src|href)=["']https?://""", html)
+
+
+def test_confirmed_and_indicative_stations_look_different():
+    confirmed = mapview.station_style({"properties": {"status": "confirmed"}})
+    indicative = mapview.station_style({"properties": {"status": "indicative"}})
+    assert confirmed["fillColor"] == mapview.STATION_COLOUR
+    assert indicative["fillColor"] == "#ffffff"
+    assert indicative.get("dashArray")
+    assert not confirmed.get("dashArray")
+
+
+def test_text_from_the_data_is_escaped(atlas, posts):
+    m = mapview.build_map(atlas, km_posts=posts)
+    mapview.sites_layer(atlas.sites).add_to(m)
+    html = m.get_root().render()
+    assert toy_atlas.HTML_NAME_EN not in html
+    assert toy_atlas.HTML_NAME_ZH not in html
+    site = next(_geojson_children(mapview.sites_layer(atlas.sites))).data["features"][0]
+    assert "<b>&lt;b&gt;Bold&lt;/b&gt; &amp; Co</b>" in site["properties"]["tip"]
+    assert "toy fixture &lt;site-00&gt;" in site["properties"]["pop"]  # the source
+    legend = mapview.legend_html(atlas)
+    assert "<script" not in legend.lower()
+
+
+def test_tooltip_and_popup_carry_name_category_chainage_source_accuracy(atlas, posts):
+    m = mapview.build_map(atlas, km_posts=posts)
+    station = next(
+        f
+        for gj in _geojson_children(m)
+        for f in gj.data["features"]
+        if f["properties"]["id"] == "station-03"
+    )
+    pop = station["properties"]["pop"]
+    for text in (
+        "Station 3",
+        "驿站3",
+        "km 0.31",
+        "left",
+        "indicative",
+        "± 10 m",
+        "toy fixture &lt;station-03&gt;",
+    ):
+        assert text in pop
+    data = next(_geojson_children(mapview.sites_layer(atlas.sites))).data
+    assert "Culture &amp; heritage" in data["features"][4]["properties"]["pop"]
+
+
+def test_sites_layer_filters_and_colours(atlas):
+    some = overview.filter_sites(atlas.sites, categories=["health", "landmark"])
+    group = mapview.sites_layer(some, total=len(atlas.sites))
+    assert group.layer_name == "Sites (4 of 18)"
+    gj = next(_geojson_children(group))
+    assert {f["properties"]["category"] for f in gj.data["features"]} == {"health", "landmark"}
+    style = gj.style_function(gj.data["features"][0])
+    assert style["fillColor"] == mapview.site_colour("health")
+    assert _kinds(mapview.sites_layer(atlas.sites.iloc[0:0])) == {}
+
+
+def test_base_map_is_the_same_on_every_rerun(atlas, posts):
+    # st_folium keys the live map on a hash of its script: a stable base map keeps
+    # the user's pan and zoom while the sites/measurement layers change.
+    from streamlit_folium import _get_map_string, generate_js_hash
+
+    def script():
+        m = mapview.build_map(atlas, km_posts=posts)
+        m.get_root().render()
+        return generate_js_hash(_get_map_string(m), "map")
+
+    assert script() == script()
+
+
+def test_basemaps_and_no_tiles(atlas):
+    assert [b.key for b in mapview.basemaps({})] == ["osm", "none"]
+    custom = mapview.basemaps(
+        {
+            mapview.TILE_URL_ENV: "http://tiles.lan/{z}/{x}/{y}.png",
+            mapview.TILE_ATTRIBUTION_ENV: "Intranet",
+        }
+    )
+    assert custom[0].url == "http://tiles.lan/{z}/{x}/{y}.png"
+    assert custom[0].attribution == "Intranet"
+    bare = mapview.build_map(atlas, basemap=mapview.NO_TILES)
+    assert not any(isinstance(c, folium.TileLayer) for c in bare._children.values())
+    tiled = mapview.build_map(atlas, basemap=custom[0])
+    assert "tiles.lan" in tiled.get_root().render()
+
+
+def test_latlon_is_the_one_flip():
+    assert mapview.latlon((121.4, 31.2)) == [31.2, 121.4]
+
+
+def _measurement() -> Measurement:
+    a = Endpoint(
+        label="a",
+        id="station-01",
+        name_en="A",
+        name_zh="甲",
+        lonlat=(121.38, 31.2432),
+        on_route_lonlat=(121.38, 31.2433),
+        offset_m=11.0,
+        chainage_m=62.5,
+    )
+    b = Endpoint(
+        label="b",
+        id="station-04",
+        name_en="B",
+        name_zh="乙",
+        lonlat=(121.39, 31.2432),
+        on_route_lonlat=(121.39, 31.2431),
+        offset_m=11.0,
+        chainage_m=437.5,
+    )
+    path = shapely.LineString(
+        [(121.38, 31.2433), (121.385, 31.2433), (121.385, 31.2431), (121.39, 31.2431)]
+    )
+    return Measurement(
+        start=a, end=b, along_route_m=1010.0, straight_m=950.0, path=path, bridges=["bridge-1"]
+    )
+
+
+def test_measurement_layer_draws_path_ends_and_labels():
+    group = mapview.measurement_layer(_measurement(), from_label="<A>", to_label="B & C")
+    data = next(_geojson_children(group)).data
+    kinds = [f["properties"]["kind"] for f in data["features"]]
+    assert kinds == ["straight", "offset", "offset", "path", "end", "end"]
+    path = data["features"][3]
+    assert path["geometry"]["coordinates"][0] == [121.38, 31.2433]  # lon, lat: GeoJSON order
+    assert "1.01 km along the route" in path["properties"]["tip"]
+    tips = json.dumps(data)
+    assert "FROM: &lt;A&gt;" in tips
+    assert "TO: B &amp; C" in tips
+
+
+def test_click_layer(atlas):
+    found = overview.nearest(atlas, (121.39, 31.245))
+    data = next(_geojson_children(mapview.click_layer(found))).data
+    assert [f["properties"]["kind"] for f in data["features"]] == ["offset", "click", "route_point"]
+
+
+def test_mapview_never_imports_streamlit():
+    code = "import sys, putuo_geo.mapview; print('streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
