@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 import numpy as np
@@ -72,9 +73,7 @@ def orient_from(line: LineString, start_xy: Sequence[float]) -> LineString:
     return line.reverse() if p.distance(last) < p.distance(first) else line
 
 
-def cut_between(
-    line: LineString, start_xy: Sequence[float], end_xy: Sequence[float]
-) -> LineString:
+def cut_between(line: LineString, start_xy: Sequence[float], end_xy: Sequence[float]) -> LineString:
     """The part of ``line`` between the points nearest ``start_xy`` and ``end_xy``.
 
     The result runs from the start point to the end point even when they come
@@ -276,7 +275,7 @@ def split_at(line: LineString, cut_xy: Sequence[Sequence[float]]) -> list[LineSt
     bounds = [0.0, *positions, line.length]
     pieces: list[LineString] = []
     previous_end: tuple[float, ...] | None = None
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+    for a, b in pairwise(bounds):
         piece = substring(line, a, b)
         coords = list(piece.coords)
         if previous_end is not None:

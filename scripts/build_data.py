@@ -62,6 +62,7 @@ def _load_boundary_module() -> ModuleType:
         msg = f"cannot load {path}."
         raise ImportError(msg)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 
@@ -118,9 +119,7 @@ def write_layer(
     frame = pd.DataFrame(list(records))
     for name in int_fields:
         frame[name] = frame[name].astype("Int64")
-    gdf = gpd.GeoDataFrame(
-        frame, geometry=[proj.wgs(g) for g in geoms_metric], crs=config.WEB_CRS
-    )
+    gdf = gpd.GeoDataFrame(frame, geometry=[proj.wgs(g) for g in geoms_metric], crs=config.WEB_CRS)
     path.unlink(missing_ok=True)
     gdf.to_file(
         path,
@@ -221,8 +220,16 @@ def build_creek(
             problems.append(f"{sid}: Putuo holds {banks or 'no'} bank(s), expected {expected}.")
         sections.append(
             CreekSection(
-                sid, name_en, name_zh, kind, neighbour, banks, geom,
-                chain.from_chainage_m, chain.to_chainage_m, source,
+                sid,
+                name_en,
+                name_zh,
+                kind,
+                neighbour,
+                banks,
+                geom,
+                chain.from_chainage_m,
+                chain.to_chainage_m,
+                source,
             )
         )
     if problems:
@@ -279,8 +286,16 @@ def route_chainage(piece: RoutePiece, pieces: list[RoutePiece]) -> tuple[float, 
     same_bank = [p for p in pieces if p.bank == piece.bank and p is not piece]
     starts = {p.geometry.coords[0] for p in same_bank}
     ends = {p.geometry.coords[-1] for p in same_bank}
-    a = lo if piece.geometry.coords[0] in ends else lo + derive.chainage_of(piece.geometry.coords[0], local)
-    b = hi if piece.geometry.coords[-1] in starts else lo + derive.chainage_of(piece.geometry.coords[-1], local)
+    a = (
+        lo
+        if piece.geometry.coords[0] in ends
+        else lo + derive.chainage_of(piece.geometry.coords[0], local)
+    )
+    b = (
+        hi
+        if piece.geometry.coords[-1] in starts
+        else lo + derive.chainage_of(piece.geometry.coords[-1], local)
+    )
     return float(np.clip(a, lo, hi)), float(np.clip(b, lo, hi))
 
 
@@ -305,9 +320,7 @@ def build_bridges(
     control = read_csv(inputs / "creek_loop_control_points.csv").set_index("id")
     by_id = {s.id: s for s in sections}
     centre = derive.join_lines([s.geometry for s in sections])
-    far_banks = {
-        b: derive.bank_path(centre, bank=b, offset_m=HALF_WIDTH_M) for b in derive.BANKS
-    }
+    far_banks = {b: derive.bank_path(centre, bank=b, offset_m=HALF_WIDTH_M) for b in derive.BANKS}
     bridges: list[Bridge] = []
     for row in rows.itertuples(index=False):
         section = by_id[row.reach]
@@ -328,9 +341,7 @@ def build_bridges(
         chainage_m = section.from_chainage_m + derive.chainage_of(anchor, section.geometry)
         ends: list[LineString] = []
         for bank in derive.BANKS:
-            piece = next(
-                (p for p in pieces if p.bank == bank and p.section.id == section.id), None
-            )
+            piece = next((p for p in pieces if p.bank == bank and p.section.id == section.id), None)
             ends.append(piece.geometry if piece is not None else far_banks[bank])
         geom = derive.crossing_line(centre, chainage_m, ends)
         for bank, end in zip(derive.BANKS, geom.coords, strict=True):
@@ -490,7 +501,9 @@ def build_zones(
     wuning_bridge = proj.xy(control.loc["br-wuning-rd", "lon"], control.loc["br-wuning-rd", "lat"])
     wuning_station = proj.xy(121.430158, 31.234088)
     south = _line_through(wuning_bridge, wuning_station, reach_m=20_000)
-    normal = np.array([-(south.coords[1][1] - south.coords[0][1]), south.coords[1][0] - south.coords[0][0]])
+    normal = np.array(
+        [-(south.coords[1][1] - south.coords[0][1]), south.coords[1][0] - south.coords[0][0]]
+    )
     normal = normal / np.hypot(*normal)
     if normal[1] < 0:
         normal = -normal  # point north
