@@ -152,7 +152,7 @@ def convert_geometry(geom: G, *, src: Datum, dst: Datum) -> G:
         x, y = convert_lonlat(coords[:, 0], coords[:, 1], src=src, dst=dst)
         return np.column_stack([x, y])
 
-    return shapely.transform(geom, _xy)  # type: ignore[no-any-return]
+    return shapely.transform(geom, _xy)
 
 
 def convert_frame(gdf: gpd.GeoDataFrame, *, src: Datum, dst: Datum) -> gpd.GeoDataFrame:
