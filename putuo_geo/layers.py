@@ -191,22 +191,26 @@ def _check_geometry(geom: shapely.Geometry, allowed: Sequence[str], *, where: st
     if not np.all(np.isfinite(xy)):
         problems.append(f"{where} has non-finite coordinates.")
         return problems
+    w, s, e, n = SHANGHAI_BBOX_LONLAT
+    swapped = bool(np.all((lat >= w) & (lat <= e) & (lon >= s) & (lon <= n)))
     if np.any(np.abs(lon) > 180) or np.any(np.abs(lat) > 90):
+        hint = (
+            "are lat and lon swapped?"
+            if swapped
+            else "is it stored in metres rather than WGS-84 degrees?"
+        )
         problems.append(
             f"{where} has coordinates out of the lon/lat range "
             f"(lon {lon.min():.6f}..{lon.max():.6f}, lat {lat.min():.6f}..{lat.max():.6f}); "
-            "is it stored in metres rather than WGS-84 degrees?"
+            f"{hint}"
         )
     else:
-        w, s, e, n = SHANGHAI_BBOX_LONLAT
         inside = (lon >= w) & (lon <= e) & (lat >= s) & (lat <= n)
         if not np.all(inside):
-            swapped = (lat >= w) & (lat <= e) & (lon >= s) & (lon <= n)
-            hint = "; are lat and lon swapped?" if np.all(swapped) else "."
             first = int(np.argmin(inside))
             problems.append(
                 f"{where} lies outside Shanghai (first stray point lon {lon[first]:.6f}, "
-                f"lat {lat[first]:.6f}){hint}"
+                f"lat {lat[first]:.6f}){'; are lat and lon swapped?' if swapped else '.'}"
             )
     if not shapely.is_valid(geom):
         problems.append(f"{where} has an invalid geometry ({shapely.is_valid_reason(geom)}).")
@@ -312,15 +316,26 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
     table = pd.DataFrame.from_records(
         records, columns=_all_columns([f["name"] for f in fields], records)
     )
-    for column in table.columns[table.isna().all().to_numpy()]:
-        # An optional field nobody filled: nulls (None), not a float column of NaN.
-        table[column] = pd.Series([None] * len(table), index=table.index, dtype=object)
+    for column in table.columns:
+        values = table[column]
+        if values.isna().all() or not (
+            pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
+        ):
+            # Text (and fields nobody filled): object columns with None for null, as in
+            # the file, not NaN.
+            table[column] = pd.Series(
+                [None if _missing(v) else v for v in values], index=table.index, dtype=object
+            )
     frame = gpd.GeoDataFrame(
         table,
         geometry=gpd.GeoSeries(geoms, crs=config.WEB_CRS),
         crs=config.WEB_CRS,
     )
     return _Read(frame.reset_index(drop=True), problems)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _all_columns(schema_columns: list[str], records: list[dict[str, Any]]) -> list[str]:

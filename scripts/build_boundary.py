@@ -60,8 +60,14 @@ def build(out_dir: Path) -> gpd.GeoDataFrame:
     )
     out = out_dir / "boundary.geojson"
     out.unlink(missing_ok=True)
-    gdf.to_file(out, driver="GeoJSON", engine="pyogrio", RFC7946="YES",
-                COORDINATE_PRECISION=6, WRITE_NAME="NO")
+    gdf.to_file(
+        out,
+        driver="GeoJSON",
+        engine="pyogrio",
+        RFC7946="YES",
+        COORDINATE_PRECISION=6,
+        WRITE_NAME="NO",
+    )
     return gdf
 
 
@@ -69,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = Path(argv[0]) if argv else config.PACKAGE_DATA_DIR
     gdf = build(out_dir)
     m = gdf.to_crs(config.METRIC_CRS)
-    print(f"boundary: area {m.area.iloc[0] / 1e6:.2f} km2, perimeter {m.length.iloc[0] / 1e3:.2f} km")
+    print(
+        f"boundary: area {m.area.iloc[0] / 1e6:.2f} km2, perimeter {m.length.iloc[0] / 1e3:.2f} km"
+    )
     return 0
 
 

@@ -75,7 +75,7 @@ def test_the_shift_in_putuo_is_about_485_m():
 
 
 def test_same_datum_is_a_copy():
-    lon, lat = datum.convert_lonlat(LON, LAT, src="gcj02", dst="gcj02")
+    lon, _ = datum.convert_lonlat(LON, LAT, src="gcj02", dst="gcj02")
     np.testing.assert_array_equal(lon, LON)
     lon[0] = 0.0
     assert LON[0] != 0.0

@@ -102,7 +102,7 @@ def test_creek_centreline_is_merged_downstream(creek):
     line, start_m = measures.creek_centreline(creek)
     assert start_m == 0.0
     assert line.length == pytest.approx(1000, abs=MM)
-    x0, y0 = line.coords[0]
+    x0, _ = line.coords[0]
     x1, _ = line.coords[-1]
     assert x1 - x0 == pytest.approx(1000, abs=MM)  # west -> east
     assert len(line.coords) == 4  # shared vertices not repeated

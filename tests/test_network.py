@@ -194,9 +194,7 @@ def test_a_point_bridge_needs_both_banks_within_reach():
     narrow = banks(LineString([(0, 50), (1000, 50)]), LineString([(0, -200), (1000, -200)]))
     net = RouteNetwork.from_frames(narrow, bridges(("b", Point(600, 25), True)))
     assert net.unlinked_bridges == ("b",)
-    net = RouteNetwork.from_frames(
-        narrow, bridges(("b", Point(600, 25), True)), bridge_snap_m=250
-    )
+    net = RouteNetwork.from_frames(narrow, bridges(("b", Point(600, 25), True)), bridge_snap_m=250)
     assert net.unlinked_bridges == ()
 
 
