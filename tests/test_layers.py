@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import Collections, to_lonlat
+from paper_toy import Collections, to_lonlat
 from shapely.geometry import LineString, Point, Polygon, mapping
 
 from putuo_geo import config, layers

@@ -6,7 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import local_frame, lonlat
+from paper_toy import local_frame, lonlat
 from shapely.geometry import LineString, Point, Polygon, box
 
 from putuo_geo import config, measures

@@ -11,7 +11,7 @@ import geopandas as gpd
 import networkx as nx
 import pytest
 import shapely
-from conftest import X0, Y0, local_frame, lonlat
+from paper_toy import X0, Y0, local_frame, lonlat
 from shapely.geometry import LineString, Point
 
 from putuo_geo import config, layers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import shapely
-from conftest import lonlat, to_lonlat
+from paper_toy import lonlat, to_lonlat
 from shapely.geometry import box
 
 from putuo_geo import layers
