@@ -9,8 +9,11 @@ a walkable bridge. The graph is built once per data folder, in EPSG:32651:
 - route edges are the bank LineStrings split at those nodes, weighted by metric
   length and carrying their geometry;
 - a LineString bridge joins the route points nearest its two ends; a Point
-  bridge joins the nearest route point on each bank within ``bridge_snap_m``
-  (non-walkable bridges are left out).
+  bridge joins the nearest route point on each bank within ``bridge_snap_m``.
+  Both landings must be on opposite banks (by the route's ``bank`` field, or on
+  two different lines where there is none). A bridge that reaches a route on
+  one bank only (a border reach, where the far bank is another district's) is
+  listed in ``unlinked_bridges``; non-walkable bridges are left out.
 
 The object is shared by every user of the page, so it is immutable after
 construction: the graph is frozen (``networkx.freeze``) and a query never adds
@@ -470,34 +473,43 @@ class _Builder:
         self.cuts[j].append((s, node))
         return node
 
+    def _across(self, j: int, k: int) -> bool:
+        """Whether lines j and k face each other across the creek (other bank, or other line)."""
+        if self.line_banks is None:
+            return j != k
+        return self.line_banks[j] != self.line_banks[k]
+
     def add_bridge(self, geom: shapely.Geometry, bid: str, *, snap_m: float) -> bool:
         """Join a bridge to the route; False when it cannot reach two banks."""
         if geom is None or geom.is_empty:
             return False
         if isinstance(geom, LineString):
-            landings = []
-            for end in (shapely.get_point(geom, 0), shapely.get_point(geom, -1)):
+            ends = [shapely.get_point(geom, 0), shapely.get_point(geom, -1)]
+            near: list[int] = []
+            for end in ends:
                 (j,), (d,) = self.tree.query_nearest(end, return_distance=True)
                 if d > snap_m:
                     return False
+                near.append(int(j))
+            if not self._across(near[0], near[1]):
+                return False  # both ends on one bank: it crosses to no route
+            landings = []
+            for j, end in zip(near, ends, strict=True):
                 s = float(shapely.line_locate_point(self.lines[j], end))
-                landings.append((self._landing(int(j), s), self.lines[j].interpolate(s)))
+                landings.append((self._landing(j, s), self.lines[j].interpolate(s)))
             (na, pa), (nb, pb) = landings
             coords = [pa.coords[0], *geom.coords, pb.coords[0]]
         elif isinstance(geom, Point):
-            near = self.tree.query(geom, predicate="dwithin", distance=snap_m)
-            if len(near) < 2:
+            within = np.asarray(self.tree.query(geom, predicate="dwithin", distance=snap_m))
+            if len(within) < 2:
                 return False
-            dist = shapely.distance(self.lines[near], geom)
-            order = near[np.argsort(dist, kind="stable")]
+            dist = shapely.distance(self.lines[within], geom)
+            order = within[np.argsort(dist, kind="stable")]
             first = int(order[0])
-            if self.line_banks is None:
-                second = int(order[1])
-            else:
-                others = [int(j) for j in order if self.line_banks[j] != self.line_banks[first]]
-                if not others:
-                    return False
-                second = others[0]
+            others = [int(j) for j in order if self._across(first, int(j))]
+            if not others:
+                return False
+            second = others[0]
             sides = []
             for j in (first, second):
                 s = float(shapely.line_locate_point(self.lines[j], geom))

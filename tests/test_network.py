@@ -185,9 +185,19 @@ def test_an_end_touching_another_segment_splits_it():
 
 def test_a_bridge_too_far_from_the_route_is_reported():
     far = ("far", Point(600, 300), True)
-    one_bank = ("one-bank", LineString([(400, 50), (400, 200)]), True)
-    net = RouteNetwork.from_frames(banks(), bridges(BRIDGE_LINE, far, one_bank))
-    assert net.unlinked_bridges == ("far", "one-bank")
+    one_end_far = ("one-end-far", LineString([(400, 50), (400, 200)]), True)
+    one_bank = ("one-bank", LineString([(400, 50), (400, 120)]), True)
+    net = RouteNetwork.from_frames(banks(), bridges(BRIDGE_LINE, far, one_end_far, one_bank))
+    assert net.unlinked_bridges == ("far", "one-end-far", "one-bank")
+    assert [d["id"] for *_, d in net.graph.edges(data=True) if d["kind"] == "bridge"] == [
+        "bridge-600"
+    ]
+
+
+def test_without_a_bank_column_bridges_join_two_lines():
+    plain = banks().drop(columns="bank")
+    net = RouteNetwork.from_frames(plain, bridges(BRIDGE_POINT))
+    assert net.measure(lonlat(100, 50), lonlat(100, 0)).along_route_m == pytest.approx(1050, abs=MM)
 
 
 def test_a_point_bridge_needs_both_banks_within_reach():
