@@ -153,9 +153,26 @@ def chainage_m(points: GeoLike, creek: gpd.GeoDataFrame) -> pd.Series:
     """
     metric = to_metric(points, name="points")
     line, start_m = creek_centreline(creek)
-    located = shapely.line_locate_point(line, metric.values)
-    located = np.where(shapely.is_empty(metric.values), np.nan, located)
-    return pd.Series(start_m + located, index=metric.index, name="chainage_m")
+    segments, seg_start_m = _segments(line)
+    result = np.full(len(metric), np.nan)
+    keep = ~shapely.is_empty(metric.values) & ~shapely.is_missing(metric.values)
+    if keep.any():
+        # Nearest 2-point segment first (an STRtree over segments), then locate on it:
+        # locating on the whole line costs O(vertices) per point.
+        (src, seg), _ = shapely.STRtree(segments).query_nearest(
+            metric.values[keep], return_distance=True, all_matches=False
+        )
+        located = shapely.line_locate_point(segments[seg], metric.values[keep][src])
+        result[np.flatnonzero(keep)[src]] = seg_start_m[seg] + located
+    return pd.Series(start_m + result, index=metric.index, name="chainage_m")
+
+
+def _segments(line: LineString) -> tuple[np.ndarray, np.ndarray]:
+    """A line's 2-point segments and the distance along the line where each starts."""
+    xy = np.asarray(shapely.get_coordinates(line))
+    segments = shapely.linestrings(np.stack([xy[:-1], xy[1:]], axis=1))
+    lengths = shapely.length(segments)
+    return segments, np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
 
 
 def offset_m(points: GeoLike, route: GeoLike) -> pd.Series:
@@ -180,7 +197,13 @@ def offset_m(points: GeoLike, route: GeoLike) -> pd.Series:
     keep = ~shapely.is_empty(metric.values) & ~shapely.is_missing(metric.values)
     lines = lines[~shapely.is_empty(lines) & ~shapely.is_missing(lines)]
     if len(lines) and keep.any():
-        tree = shapely.STRtree(lines)
+        # A tree over 2-point segments, not whole lines: the distance to a long line
+        # costs O(vertices) per point, to a segment O(1).
+        parts = shapely.get_parts(lines)
+        xy, ring = shapely.get_coordinates(parts, return_index=True)
+        same = ring[:-1] == ring[1:]
+        pieces = shapely.linestrings(np.stack([xy[:-1][same], xy[1:][same]], axis=1))
+        tree = shapely.STRtree(pieces if len(pieces) else lines)
         (src, _), dist = tree.query_nearest(
             metric.values[keep], return_distance=True, all_matches=False
         )

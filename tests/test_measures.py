@@ -6,6 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from paper_toy import local_frame, lonlat
 from shapely.geometry import LineString, Point, Polygon, box
 
@@ -183,3 +184,26 @@ def test_lonlat_to_metric_round_trip():
     lon, lat = lonlat(3, 4)
     xy = measures.lonlat_to_metric([lon], [lat])
     np.testing.assert_allclose(xy[0], [345_003, 3_457_704], atol=MM)
+
+
+def test_segment_trees_agree_with_whole_line_answers():
+    # offset_m and chainage_m search 2-point segments; the answer must equal GEOS's
+    # distance and line_locate_point on the whole (wiggly) line.
+    xs = np.linspace(0, 3000, 300)
+    wiggle = LineString(np.c_[xs, 100 * np.sin(xs / 200)])
+    creek = local_frame([{"from_chainage_m": 0.0}], [wiggle])
+    rng = np.random.default_rng(2)
+    xy = rng.uniform([-200, -300], [3200, 300], size=(500, 2))
+    points = local_frame([{}] * len(xy), [Point(x, y) for x, y in xy])
+    metric_line = creek.to_crs(config.METRIC_CRS).geometry.iloc[0]
+    metric_pts = points.to_crs(config.METRIC_CRS).geometry.to_numpy()
+    np.testing.assert_allclose(
+        measures.offset_m(points, creek).to_numpy(),
+        shapely.distance(metric_line, metric_pts),
+        atol=1e-6,
+    )
+    np.testing.assert_allclose(
+        measures.chainage_m(points, creek).to_numpy(),
+        shapely.line_locate_point(metric_line, metric_pts),
+        atol=1e-6,
+    )
