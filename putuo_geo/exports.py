@@ -96,12 +96,17 @@ def sites_csv(sites: gpd.GeoDataFrame) -> bytes:
     table = pd.DataFrame(
         {c: frame[c].to_numpy() if c in frame else None for c in SITE_CSV_COLUMNS[:-2]}
     )
-    text_columns = [c for c in table.columns if table[c].dtype == object]
-    table[text_columns] = table[text_columns].map(neutralise_formula)
+    text_columns = [
+        c
+        for c in table.columns
+        if table[c].dtype == object or pd.api.types.is_string_dtype(table[c].dtype)
+    ]
+    table[text_columns] = table[text_columns].astype(object).map(neutralise_formula)
     # Coordinates as fixed 6-decimal text (never neutralised: they are numbers).
     table["lon"] = [f"{v:.{DECIMALS}f}" for v in shapely.get_x(points)]
     table["lat"] = [f"{v:.{DECIMALS}f}" for v in shapely.get_y(points)]
-    return table.to_csv(index=False).encode("utf-8-sig")
+    # RFC 4180 line ends (CRLF): a cell holding a CR or LF is then quoted, never split.
+    return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 # ---------------------------------------------------------------- GPX
@@ -126,14 +131,15 @@ def _lines(geom: shapely.Geometry) -> list[list[tuple[float, float]]]:
 def _waypoint(
     lonlat: tuple[float, float], *, name: str, ident: str, kind: str, source: str = ""
 ) -> gpxpy.gpx.GPXWaypoint:
-    return gpxpy.gpx.GPXWaypoint(
+    point = gpxpy.gpx.GPXWaypoint(
         latitude=_round(lonlat[1]),
         longitude=_round(lonlat[0]),
         name=name,
-        comment=ident,
+        comment=ident or None,
         type=kind,
-        source=source or None,
     )
+    point.source = source or None
+    return point
 
 
 def _new_gpx(name: str) -> gpxpy.gpx.GPX:

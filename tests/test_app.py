@@ -372,7 +372,8 @@ def test_typed_coordinates_in_the_wrong_order_suggest_the_swap():
     at.text_input(key="coord_text").set_value("31.2381, 121.4216")
     at.radio(key="coord_order").set_value("lnglat")
     _run(at)
-    assert at.warning and at.info
+    assert at.warning
+    assert at.info
     assert "other way round" in " ".join(i.value for i in at.info)
     assert not at.button  # nothing to use: the order is never guessed
 

@@ -325,6 +325,7 @@ def test_tianditu_and_carto_only_with_a_key():
     assert "eva_w" in (offered["tianditu"].overlay_url or "")  # English labels
     assert "cva_w" in (basemaps.tianditu("k", lang="zh").overlay_url or "")
     assert "key=c456" in (offered["carto"].url or "")
-    assert offered["amap"].datum == "gcj02" and offered["amap"].shifted
+    assert offered["amap"].datum == "gcj02"
+    assert offered["amap"].shifted
     assert "lang=en" in (offered["amap"].url or "")
     assert "lang=zh_cn" in (basemaps.amap(lang="zh").url or "")
