@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from page_support import ARTIFACTS, page_data_dir, skip_reason
@@ -226,7 +226,9 @@ def test_a_permalink_restores_the_measurement_and_the_view(browser, server_url, 
         assert centre["lng"] == pytest.approx(121.405, abs=1e-4)
         # the page keeps the state in its own URL, so copying the address bar works too
         visit.page.wait_for_function("() => location.search.includes('z=16')")
-        assert f"from=station:{a_id}" in visit.page.url
+        shown = {k: v[-1] for k, v in parse_qs(urlsplit(visit.page.url).query).items()}
+        assert shown["from"] == f"station:{a_id}"
+        assert shown["z"] == "16"
         assert visit.errors == []
         assert visit.foreign == []
     finally:
