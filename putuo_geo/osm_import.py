@@ -848,7 +848,7 @@ def import_osm(
         _write(parks, build / "parks.geojson", proj)
         _write(sites, build / "sites.geojson", proj)
         package = layers.load_schema(folder)
-        osm_layers = ["creek", "route"]
+        osm_layers = ["creek", "route", "stations"]  # stations: snapped onto the OSM route
         osm_layers += [
             n
             for n, feats in (("bridges", bridges), ("parks", parks), ("sites", sites))
