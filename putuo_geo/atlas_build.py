@@ -30,6 +30,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString
+from shapely.ops import substring
 
 from putuo_geo import config, derive
 
@@ -221,10 +222,7 @@ def route_pieces(
             raise ValueError(msg)
         run_line = derive.join_lines([s.geometry for s in run])
         path = make_line(run_line, bank)
-        inside = shapely.intersection(path, putuo_m)
-        if isinstance(inside, shapely.MultiLineString):
-            inside = max(inside.geoms, key=lambda g: g.length)
-        path = derive.orient_from(inside, path.coords[0])
+        path = derive.orient_from(_trim_ends(path, putuo_m), path.coords[0])
         cuts = []
         for s in run[:-1]:
             left, right = derive.perpendicular_points(
@@ -234,6 +232,28 @@ def route_pieces(
         for s, geom in zip(run, derive.split_at(path, cuts), strict=True):
             pieces.append(RoutePiece(f"route-{bank}-{s.id.removeprefix('creek-')}", bank, s, geom))
     return pieces
+
+
+def _trim_ends(path: LineString, area: Any) -> LineString:
+    """``path`` from its first to its last point inside ``area``.
+
+    Only the ends are trimmed: a bank path that strays a few metres over a
+    rough district border mid-way stays one line.
+    """
+    inside = shapely.intersection(path, area)
+    parts = [g for g in getattr(inside, "geoms", [inside]) if isinstance(g, LineString)]
+    parts = [g for g in parts if not g.is_empty]
+    if not parts:
+        msg = "the bank path lies outside the district."
+        raise ValueError(msg)
+    if len(parts) == 1:
+        return parts[0]
+    along = [path.project(shapely.Point(c)) for g in parts for c in (g.coords[0], g.coords[-1])]
+    trimmed = substring(path, min(along), max(along))
+    if not isinstance(trimmed, LineString):
+        msg = "the bank path touches the district at one point only."
+        raise ValueError(msg)
+    return trimmed
 
 
 def route_chainage(piece: RoutePiece, pieces: Sequence[RoutePiece]) -> tuple[float, float]:

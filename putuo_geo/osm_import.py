@@ -352,19 +352,26 @@ def bank_line_from(evidence: _BankEvidence, *, half_width_m: float = HALF_WIDTH_
         return float(pts[i, 0]), float(pts[i, 1])
 
     def bank_line(run_line: LineString, bank: derive.Bank) -> LineString:
+        # The offset curve (round joins) is the fallback: unlike per-sample
+        # perpendiculars it never folds back on the inner side of a tight bend.
+        offset = derive.bank_path(run_line, bank=bank, offset_m=half_width_m)
         n = max(int(np.ceil(run_line.length / SAMPLE_STEP_M)), 1)
         coords: list[tuple[float, float]] = []
+        last_along = -1.0
         for s in np.linspace(0.0, run_line.length, n + 1):
             c = run_line.interpolate(float(s))
             far_l, far_r = derive.perpendicular_points(
                 run_line, float(s), half_width_m=FOOTWAY_SEARCH_M
             )
-            off_l, off_r = derive.perpendicular_points(
-                run_line, float(s), half_width_m=half_width_m
-            )
-            far, off = (far_l, off_l) if bank == "left" else (far_r, off_r)
-            probe = LineString([(c.x, c.y), far])
-            xy = first_hit(probe, paths, c) or first_hit(probe, edge, c) or off
+            probe = LineString([(c.x, c.y), far_l if bank == "left" else far_r])
+            xy = first_hit(probe, paths, c) or first_hit(probe, edge, c)
+            if xy is None:
+                near = offset.interpolate(offset.project(c))
+                xy = (near.x, near.y)
+            along = run_line.project(Point(xy))
+            if along < last_along:  # would step backwards along the creek
+                continue
+            last_along = along
             if not coords or coords[-1] != xy:
                 coords.append(xy)
         return LineString(coords)
