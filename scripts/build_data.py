@@ -11,7 +11,7 @@ Deterministic: running it twice writes byte-identical files. Steps:
    that lies in Putuo (tested by geometry), split where the sections meet.
 4. bridges   -- geo/inputs/bridges.csv placed on the creek, drawn bank to bank.
 5. stations  -- 24 points: the anchors in geo/inputs/stations.csv plus evenly
-   spaced indicative ones, all on the route.
+   spaced indicative ones (right bank staggered by half a spacing), all on the route.
 6. parks, zones, sites -- geo/inputs/{parks,zones,sites}.csv with the models
    documented in each feature's ``source``/``method``.
 
@@ -56,6 +56,9 @@ INPUTS_DIR = ROOT / "geo" / "inputs"
 #: Width of the One Belt corridor on each side of the creek centreline, metres.
 BELT_HALF_WIDTH_M = 500.0
 STATION_COUNT = 24
+#: Right-bank indicative stations are shifted downstream by this fraction of their
+#: spacing, so that they do not face left-bank ones across the loop (cosmetic rule).
+RIGHT_BANK_STAGGER = 0.5
 ADCODE_CHANGNING = "310105"
 ADCODE_JINGAN = "310106"
 
@@ -252,6 +255,9 @@ def build_stations(
     for bank in derive.BANKS:
         line = bank_lines[bank]
         even = list(derive.even_positions(line.length, counts[bank]))
+        if bank == "right" and even:
+            shift_m = RIGHT_BANK_STAGGER * line.length / counts[bank]
+            even = [e + shift_m for e in even]
         fixed: list[tuple[float, pd.Series]] = []
         for _, row in anchors[anchors["bank"] == bank].iterrows():
             if row["method"] != "bridge_end":
@@ -516,9 +522,10 @@ def build_all(out_dir: Path, *, inputs: Path = INPUTS_DIR) -> dict[str, int]:
                 "source": (
                     "No public list of the 24 stations (驿站) exists; placed by rule: the "
                     "stations not sourced are spread evenly by along-route distance on each "
-                    "bank (counts in proportion to bank length; sourced stations replace the "
-                    "nearest even slot), numbered left bank then right bank, upstream to "
-                    "downstream"
+                    "bank (counts in proportion to bank length; right-bank slots shifted "
+                    "downstream by half a spacing so the banks do not pair up; sourced "
+                    "stations replace the nearest even slot), numbered left bank then right "
+                    "bank, upstream to downstream"
                 ),
                 "accuracy_m": _r(spacing_m / 2, 0),
                 "offers": None,
