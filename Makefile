@@ -33,5 +33,9 @@ lint: install
 data: install
 	$(PY) scripts/build_data.py
 
+# Benchmarks (issue 6): prints a table, writes bench/results/latest.md (+ .json).
+bench: install
+	$(PY) -m bench.run
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules static/vendor test-artifacts

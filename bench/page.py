@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from page_support import streamlit_server
+
 from bench.common import (
     ROOT,
     median,
@@ -23,7 +25,6 @@ from bench.common import (
     rss_bytes,
     wait_until_ms,
 )
-from page_support import streamlit_server
 from putuo_geo import display, layers, mapview, network, overview
 
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -68,9 +69,7 @@ def expected_kinds(atlas: layers.Atlas) -> dict[str, int]:
 def _sorted_kinds_js(kinds: dict[str, int]) -> str:
     # Compare as sorted entries: the map adds layers in its own order.
     want = json.dumps(sorted(kinds.items()), separators=(",", ":"))
-    return (
-        f"JSON.stringify(Object.entries({KINDS_JS}).sort()) === {json.dumps(want)}"
-    )
+    return f"JSON.stringify(Object.entries({KINDS_JS}).sort()) === {json.dumps(want)}"
 
 
 def map_frame(page: Any) -> Any:
