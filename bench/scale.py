@@ -78,7 +78,7 @@ def _draw_s(browser: Any, url: str, condition_js: str, *, runs: int) -> float:
     times = []
     for _ in range(runs):
         with offline_page(browser) as page:
-            page.goto(url)
+            page.goto(url, wait_until="commit", timeout=300_000)
             drawn_ms = wait_until_ms(page, condition_js, timeout_ms=300_000)
             times.append((drawn_ms - navigation_start_ms(page)) / 1000)
     return median(times)
@@ -87,7 +87,7 @@ def _draw_s(browser: Any, url: str, condition_js: str, *, runs: int) -> float:
 def _pan_s(browser: Any, url: str, condition_js: str) -> float:
     """Once drawn: pan by 200 px and wait two animation frames (the redraw), seconds."""
     with offline_page(browser) as page:
-        page.goto(url)
+        page.goto(url, wait_until="commit", timeout=300_000)
         wait_until_ms(page, condition_js, timeout_ms=300_000)
         return float(
             page.evaluate(

@@ -46,3 +46,8 @@ def sites(atlas: layers.Atlas, n: int, *, seed: int) -> gpd.GeoDataFrame:
         geometry=shapely.points(lonlat),
         crs=config.WEB_CRS,
     )
+
+
+def points_frame(points_lonlat: np.ndarray) -> gpd.GeoSeries:
+    """The points as a WGS-84 GeoSeries."""
+    return gpd.GeoSeries(shapely.points(points_lonlat), crs=config.WEB_CRS)

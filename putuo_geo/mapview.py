@@ -33,6 +33,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from branca.element import Element, Figure, MacroElement
+from folium.utilities import JsCode
 from jinja2 import Template
 
 from putuo_geo import assets, display
@@ -609,36 +610,95 @@ def site_colour(category: str) -> str:
     return CATEGORY_STYLE.get(category, _OTHER_CATEGORY)[1]
 
 
+#: Above this many sites each one ships a tooltip but no popup card (payload).
+SITES_POPUP_MAX = 2_000
+
+#: Sites are drawn by Leaflet from their category (one JS function, not a per-feature
+#: style table) on a canvas renderer: one <canvas> instead of one SVG node per site,
+#: so 10,000 or 100,000 sites stay responsive.
+_SITE_MARKER_JS = """function (feature, latlng) {
+    var colours = %s;
+    return L.circleMarker(latlng, {
+        radius: 6, color: "#ffffff", weight: 1.5, fill: true, fillOpacity: 0.95,
+        fillColor: colours[feature.properties.category] || "%s"
+    });
+}"""
+_SITE_BIND_JS = """function (feature, layer) {
+    layer.bindTooltip(feature.properties.tip, {sticky: true});
+    if (feature.properties.pop) { layer.bindPopup(feature.properties.pop, {maxWidth: 360}); }
+}"""
+
+
+def _site_tips(sites: gpd.GeoDataFrame) -> list[str]:
+    """The tooltip card of each site (escaped name and category), built column-wise."""
+    labels = {c: html.escape(label) for c, (label, _) in CATEGORY_STYLE.items()}
+    cards = []
+    for name_en, name_zh, category in zip(
+        sites["name_en"], sites.get("name_zh", [""] * len(sites)), sites["category"], strict=True
+    ):
+        title = f"<b>{_e(name_en)}</b>" + (f" · {_e(name_zh)}" if _e(name_zh) else "")
+        label = labels.get(str(category)) or _e(category)
+        cards.append(f'<div class="pg-card">{title}<table>{_row("Category", label)}</table></div>')
+    return cards
+
+
+def _site_collection(sites: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Sites as GeoJSON points: kind, id, category and tip only (no popup card)."""
+    frame = sites.to_crs("EPSG:4326") if sites.crs is not None else sites
+    frame = frame[~(frame.geometry.is_empty | frame.geometry.isna())]
+    xy = np.round(shapely.get_coordinates(frame.geometry.to_numpy()), 6).tolist()
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"kind": "site", "id": str(fid), "category": str(cat), "tip": tip},
+                "geometry": {"type": "Point", "coordinates": lonlat},
+            }
+            for fid, cat, tip, lonlat in zip(
+                frame["id"], frame["category"], _site_tips(frame), xy, strict=True
+            )
+        ],
+    }
+
+
 def sites_layer(sites: gpd.GeoDataFrame, *, total: int | None = None) -> folium.FeatureGroup:
     """The (filtered) sites, coloured by category, as one toggleable group.
 
-    ``total`` (all sites before filtering) adds "12 of 40" to the layer's name.
+    ``total`` (all sites before filtering) adds "12 of 40" to the layer's name. Sites
+    are drawn on a canvas and coloured in the browser from their category; up to
+    :data:`SITES_POPUP_MAX` sites each carry a popup card as well as a tooltip.
     """
     suffix = f" ({len(sites)} of {total})" if total is not None else f" ({len(sites)})"
     group = _group("sites", suffix=suffix)
+    points_only = bool(np.all(sites.geometry.geom_type.to_numpy() == "Point"))
+    if len(sites) > SITES_POPUP_MAX and points_only:
+        data = _site_collection(sites)
+    else:
 
-    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        label = CATEGORY_STYLE.get(str(p.get("category")), (str(p.get("category")), ""))[0]
-        return [("Category", _e(label)), ("Address", _e(p.get("address_zh"))), *_common_rows(p)]
+        def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
+            label = CATEGORY_STYLE.get(str(p.get("category")), (str(p.get("category")), ""))[0]
+            return [
+                ("Category", _e(label)),
+                ("Address", _e(p.get("address_zh"))),
+                *_common_rows(p),
+            ]
 
-    data = _collection(
-        sites,
-        kind="site",
-        details=details,
-        extra=lambda p: {"category": str(p.get("category", ""))},
-    )
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "color": "#ffffff",
-            "weight": 1.5,
-            "fillOpacity": 0.95,
-            "fillColor": site_colour(feature["properties"]["category"]),
-        }
-
+        data = _collection(
+            sites,
+            kind="site",
+            details=details,
+            extra=lambda p: {"category": str(p.get("category", ""))},
+        )
     if data["features"]:
-        _geojson(
-            data, name="sites", style=style, marker=folium.CircleMarker(radius=6, fill=True)
+        colours = json.dumps({c: colour for c, (_, colour) in CATEGORY_STYLE.items()})
+        folium.GeoJson(
+            data,
+            name="sites",
+            control=False,  # the enclosing FeatureGroup is what the layer control toggles
+            on_each_feature=JsCode(_SITE_BIND_JS),
+            point_to_layer=JsCode(_SITE_MARKER_JS % (colours, _OTHER_CATEGORY[1])),
+            renderer=JsCode("L.canvas({padding: 0.5})"),
         ).add_to(group)
     return group
 

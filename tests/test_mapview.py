@@ -128,9 +128,24 @@ def test_sites_layer_filters_and_colours(atlas):
     assert group.layer_name == "Sites (4 of 18)"
     gj = next(_geojson_children(group))
     assert {f["properties"]["category"] for f in gj.data["features"]} == {"health", "landmark"}
-    style = gj.style_function(gj.data["features"][0])
-    assert style["fillColor"] == mapview.site_colour("health")
+    # Coloured in the browser from the category: one JS lookup, on a canvas.
+    point_js = str(gj.options["point_to_layer"])
+    assert f'"health": "{mapview.site_colour("health")}"' in point_js
+    assert "feature.properties.category" in point_js
+    assert "L.canvas" in str(gj.options["renderer"])
     assert _kinds(mapview.sites_layer(atlas.sites.iloc[0:0])) == {}
+
+
+def test_many_sites_ship_escaped_tooltips_without_popups(atlas):
+    many = atlas.sites.iloc[[i % len(atlas.sites) for i in range(mapview.SITES_POPUP_MAX + 1)]]
+    data = next(_geojson_children(mapview.sites_layer(many))).data
+    assert len(data["features"]) == mapview.SITES_POPUP_MAX + 1
+    first = data["features"][0]["properties"]
+    assert set(first) == {"kind", "id", "category", "tip"}
+    assert "<b>&lt;b&gt;Bold&lt;/b&gt; &amp; Co</b>" in first["tip"]
+    assert data["features"][0]["geometry"]["coordinates"] == pytest.approx(
+        [atlas.sites.geometry.iloc[0].x, atlas.sites.geometry.iloc[0].y], abs=1e-6
+    )
 
 
 def test_base_map_is_the_same_on_every_rerun(atlas, posts):
