@@ -362,6 +362,7 @@ class RouteNetwork:
         b_ends = self._ends(sb)
         for node_a, da, s_node_a in self._ends(sa):
             dist, paths = nx.single_source_dijkstra(self.graph, node_a, weight="weight")
+            assert isinstance(dist, dict)  # a dict when no target is given
             for node_b, db, s_node_b in b_ends:
                 total = da + dist.get(node_b, math.inf) + db
                 if total < best_m - 1e-9:
@@ -571,7 +572,7 @@ class _Builder:
         ends = np.concatenate([shapely.get_point(self.lines, 0), shapely.get_point(self.lines, -1)])
         # Cluster ends within the tolerance (connected components of "close" pairs).
         close = shapely.STRtree(ends).query(ends, predicate="dwithin", distance=self.tol)
-        g = nx.Graph()
+        g: nx.Graph[int] = nx.Graph()
         g.add_nodes_from(range(2 * n))
         g.add_edges_from(close.T.tolist())
         node_of_end = np.empty(2 * n, dtype=int)
@@ -654,7 +655,7 @@ class _Builder:
         return True
 
     def finish(self) -> tuple[nx.Graph, tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
-        graph = nx.Graph()
+        graph: nx.Graph[int] = nx.Graph()
         for node, xy in enumerate(self.node_xy):
             graph.add_node(node, xy=xy)
         cuts_m, cut_nodes = [], []
