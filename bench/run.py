@@ -49,6 +49,10 @@ def _kb(n_bytes: float) -> str:
     return f"{n_bytes / 1000:,.1f} KB"
 
 
+def _count(n: int) -> str:
+    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else f"{n:,}"
+
+
 def _mark(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
@@ -121,7 +125,7 @@ def rows_from(results: dict[str, Any]) -> list[Row]:
         )
     for row in results.get("scale", []):
         n = row["n"]
-        label = f"{n // 1000}k"
+        label = _count(n)
         if "naive_build_s" in row:
             rows.append(
                 Row(
@@ -161,7 +165,7 @@ def rows_from(results: dict[str, Any]) -> list[Row]:
             )
     q = results.get("queries")
     if q:
-        n = f"{q['n'] // 1000}k"
+        n = _count(q["n"])
         for key, what in (
             ("chainage", f"{n} points: chainage (measures.chainage_m)"),
             ("walk", f"{n} pairs: walking (along_route_m_many vs measure())"),
