@@ -14,8 +14,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from page_support import streamlit_server
-
 from bench.common import (
     ROOT,
     median,
@@ -23,6 +21,7 @@ from bench.common import (
     offline_context,
     offline_page,
     rss_bytes,
+    streamlit_server,
     wait_until_ms,
 )
 from putuo_geo import display, layers, mapview, network, overview

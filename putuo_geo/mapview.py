@@ -36,7 +36,7 @@ from branca.element import Element, Figure, MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
 
-from putuo_geo import assets, display
+from putuo_geo import assets, config, display
 from putuo_geo.layers import Atlas
 from putuo_geo.network import Measurement
 from putuo_geo.overview import Nearest
@@ -175,9 +175,38 @@ def _num(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _round_coords(geom: shapely.Geometry) -> shapely.Geometry:
-    # 6 decimals (~0.1 m), like the stored files: keeps the page payload small.
-    return shapely.transform(geom, lambda xy: np.round(xy, 6))
+#: Display only: lines and outlines are simplified to within this many metres
+#: (EPSG:32651) and coordinates rounded to ``DISPLAY_DECIMALS`` (5 decimals of a degree
+#: is ~1 m here). Every measurement uses the full-precision layers, never these.
+DISPLAY_TOLERANCE_M = 2.0
+DISPLAY_DECIMALS = 5
+
+
+def display_geometry(
+    geoms: gpd.GeoSeries,
+    *,
+    tolerance_m: float = DISPLAY_TOLERANCE_M,
+    decimals: int = DISPLAY_DECIMALS,
+) -> gpd.GeoSeries:
+    """Geometries lightened for drawing: simplified in metres, then rounded (EPSG:4326).
+
+    Lines and polygons are simplified with ``shapely.simplify`` (topology preserved)
+    in ``config.METRIC_CRS`` to within ``tolerance_m`` metres; points are kept. All
+    coordinates are then rounded to ``decimals`` decimal degrees. Same length and
+    index as ``geoms``: no feature is dropped, so ids and properties still line up.
+    For display only; measure on the original layers.
+    """
+    wgs = geoms.to_crs(config.WEB_CRS) if geoms.crs is not None else geoms
+    values = wgs.to_numpy()
+    shaped = ~shapely.is_empty(values) & ~shapely.is_missing(values)
+    shaped &= shapely.get_type_id(values) != 0  # points stay as they are
+    if shaped.any() and geoms.crs is not None:
+        metric = gpd.GeoSeries(values[shaped], crs=config.WEB_CRS).to_crs(config.METRIC_CRS)
+        simple = shapely.simplify(metric.to_numpy(), tolerance_m, preserve_topology=True)
+        values = values.copy()
+        values[shaped] = gpd.GeoSeries(simple, crs=config.METRIC_CRS).to_crs(config.WEB_CRS)
+    rounded = shapely.set_precision(values, 10.0**-decimals, mode="pointwise")
+    return gpd.GeoSeries(rounded, index=geoms.index, crs=wgs.crs)
 
 
 def _collection(
@@ -195,7 +224,9 @@ def _collection(
     frame = frame.to_crs("EPSG:4326") if frame.crs is not None else frame
     features = []
     for props, geom in zip(
-        frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True
+        frame.drop(columns="geometry").to_dict("records"),
+        display_geometry(frame.geometry),
+        strict=True,
     ):
         if geom is None or geom.is_empty:
             continue
@@ -215,7 +246,7 @@ def _collection(
             {
                 "type": "Feature",
                 "properties": properties,
-                "geometry": shapely.geometry.mapping(_round_coords(geom)),
+                "geometry": shapely.geometry.mapping(geom),
             }
         )
     return {"type": "FeatureCollection", "features": features}
@@ -735,7 +766,8 @@ def measurement_layer(
         f"{display.format_length(measurement.along_route_m)} along the route · "
         f"{display.format_length(measurement.straight_m)} straight"
     )
-    path_coords = [(float(x), float(y)) for x, y, *_ in shapely.get_coordinates(measurement.path)]
+    shown = display_geometry(gpd.GeoSeries([measurement.path], crs=config.WEB_CRS)).iloc[0]
+    path_coords = [(float(x), float(y)) for x, y, *_ in shapely.get_coordinates(shown)]
     features = [
         _line_feature([start.lonlat, end.lonlat], kind="straight", tip=summary),
         _line_feature([start.lonlat, start.on_route_lonlat], kind="offset", tip=""),

@@ -8,11 +8,14 @@ import subprocess
 import sys
 
 import folium
+import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
+import shapely.affinity
 import toy_atlas
 
-from putuo_geo import assets, mapview, overview
+from putuo_geo import assets, config, mapview, overview
 from putuo_geo.network import Endpoint, Measurement
 
 
@@ -233,3 +236,37 @@ def test_mapview_never_imports_streamlit():
     code = "import sys, putuo_geo.mapview; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_display_geometry_keeps_every_feature_and_lightens_lines():
+    # A 1 km line with a 0.5 m wiggle every 10 m: within 2 m it is a straight line.
+    wiggly = shapely.LineString([(x, 0.5 * (x // 10 % 2)) for x in range(0, 1001, 10)])
+    metric = gpd.GeoSeries(
+        [
+            shapely.affinity.translate(wiggly, toy_atlas.X0, toy_atlas.Y0),
+            shapely.Point(toy_atlas.X0, toy_atlas.Y0),
+            None,
+        ],
+        index=[7, 8, 9],
+        crs=config.METRIC_CRS,
+    )
+    shown = mapview.display_geometry(metric.to_crs(config.WEB_CRS))
+    assert list(shown.index) == [7, 8, 9]
+    assert shapely.get_num_coordinates(shown.iloc[0]) == 2
+    assert shown.iloc[2] is None
+    coords = shapely.get_coordinates(shown.iloc[:2].to_numpy())
+    np.testing.assert_allclose(coords, np.round(coords, mapview.DISPLAY_DECIMALS), atol=1e-12)
+    back = shown.iloc[:2].to_crs(config.METRIC_CRS)
+    assert back.iloc[0].length == pytest.approx(1000, abs=2)
+    assert back.iloc[1].distance(metric.iloc[1]) < 1.0  # rounding moves a point < 1 m
+
+
+def test_the_map_draws_lightened_geometry_but_measures_stay_full(atlas, posts):
+    m = mapview.build_map(atlas, km_posts=posts)
+    route = next(
+        gj for gj in _geojson_children(m) if gj.data["features"][0]["properties"]["kind"] == "route"
+    )
+    drawn = sum(len(f["geometry"]["coordinates"]) for f in route.data["features"])
+    assert drawn <= shapely.get_num_coordinates(atlas.route.geometry.to_numpy()).sum()
+    assert len(route.data["features"]) == len(atlas.route)
+    assert [f["properties"]["id"] for f in route.data["features"]] == list(atlas.route["id"])
