@@ -60,11 +60,16 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a page closed mid-download (BrokenPipe) is expected between runs
+
+
 @contextlib.contextmanager
 def static_server(folder: Path) -> Iterator[str]:
     """Serve ``folder`` on a free loopback port (``http.server`` in a thread); yield its URL."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
