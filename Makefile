@@ -37,5 +37,9 @@ lint: install
 data: install
 	$(if $(OSM),$(PY) -m putuo_geo.cli import-osm $(OSM) --out $(or $(OUT),geo-osm),$(PY) scripts/build_data.py)
 
+# Benchmarks (issue 6): prints a table, writes bench/results/latest.md (+ .json).
+bench: install
+	$(PY) -m bench.run
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules static/vendor test-artifacts

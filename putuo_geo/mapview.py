@@ -37,6 +37,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from branca.element import Element, Figure, MacroElement
+from folium.utilities import JsCode
 from jinja2 import Template
 
 from putuo_geo import assets, config, display, i18n
@@ -201,9 +202,38 @@ def _num(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _round_coords(geom: shapely.Geometry) -> shapely.Geometry:
-    # 6 decimals (~0.1 m), like the stored files: keeps the page payload small.
-    return shapely.transform(geom, lambda xy: np.round(xy, 6))
+#: Display only: lines and outlines are simplified to within this many metres
+#: (EPSG:32651) and coordinates rounded to ``DISPLAY_DECIMALS`` (5 decimals of a degree
+#: is ~1 m here). Every measurement uses the full-precision layers, never these.
+DISPLAY_TOLERANCE_M = 2.0
+DISPLAY_DECIMALS = 5
+
+
+def display_geometry(
+    geoms: gpd.GeoSeries,
+    *,
+    tolerance_m: float = DISPLAY_TOLERANCE_M,
+    decimals: int = DISPLAY_DECIMALS,
+) -> gpd.GeoSeries:
+    """Geometries lightened for drawing: simplified in metres, then rounded (EPSG:4326).
+
+    Lines and polygons are simplified with ``shapely.simplify`` (topology preserved)
+    in ``config.METRIC_CRS`` to within ``tolerance_m`` metres; points are kept. All
+    coordinates are then rounded to ``decimals`` decimal degrees. Same length and
+    index as ``geoms``: no feature is dropped, so ids and properties still line up.
+    For display only; measure on the original layers.
+    """
+    wgs = geoms.to_crs(config.WEB_CRS) if geoms.crs is not None else geoms
+    values = wgs.to_numpy()
+    shaped = ~shapely.is_empty(values) & ~shapely.is_missing(values)
+    shaped &= shapely.get_type_id(values) != 0  # points stay as they are
+    if shaped.any() and geoms.crs is not None:
+        metric = gpd.GeoSeries(values[shaped], crs=config.WEB_CRS).to_crs(config.METRIC_CRS)
+        simple = shapely.simplify(metric.to_numpy(), tolerance_m, preserve_topology=True)
+        values = values.copy()
+        values[shaped] = gpd.GeoSeries(simple, crs=config.METRIC_CRS).to_crs(config.WEB_CRS)
+    rounded = shapely.set_precision(values, 10.0**-decimals, mode="pointwise")
+    return gpd.GeoSeries(rounded, index=geoms.index, crs=wgs.crs)
 
 
 def _collection(
@@ -222,7 +252,9 @@ def _collection(
     frame = frame.to_crs("EPSG:4326") if frame.crs is not None else frame
     features = []
     for props, geom in zip(
-        frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True
+        frame.drop(columns="geometry").to_dict("records"),
+        display_geometry(frame.geometry),
+        strict=True,
     ):
         if geom is None or geom.is_empty:
             continue
@@ -242,7 +274,7 @@ def _collection(
             {
                 "type": "Feature",
                 "properties": properties,
-                "geometry": shapely.geometry.mapping(_round_coords(geom)),
+                "geometry": shapely.geometry.mapping(geom),
             }
         )
     return {"type": "FeatureCollection", "features": features}
@@ -686,6 +718,59 @@ def site_colour(category: str) -> str:
     return CATEGORY_COLOURS.get(category, OTHER_CATEGORY_COLOUR)
 
 
+#: Above this many sites each one ships a tooltip but no popup card (payload).
+SITES_POPUP_MAX = 2_000
+
+#: Sites are drawn by Leaflet from their category (one JS function, not a per-feature
+#: style table) on a canvas renderer: one <canvas> instead of one SVG node per site,
+#: so 10,000 or 100,000 sites stay responsive.
+_SITE_MARKER_JS = """function (feature, latlng) {
+    var colours = %s;
+    return L.circleMarker(latlng, {
+        radius: 6, color: "#ffffff", weight: 1.5, fill: true, fillOpacity: 0.95,
+        fillColor: colours[feature.properties.category] || "%s"
+    });
+}"""
+_SITE_BIND_JS = """function (feature, layer) {
+    layer.bindTooltip(feature.properties.tip, {sticky: true});
+    if (feature.properties.pop) { layer.bindPopup(feature.properties.pop, {maxWidth: 360}); }
+}"""
+
+
+def _site_tips(sites: gpd.GeoDataFrame, lang: Lang) -> list[str]:
+    """The tooltip card of each site (escaped name and category), built column-wise."""
+    cards = []
+    names_zh = sites["name_zh"] if "name_zh" in sites else [None] * len(sites)
+    for name_en, name_zh, category in zip(
+        sites["name_en"], names_zh, sites["category"], strict=True
+    ):
+        title = f"<b>{_e(i18n.name(name_en, name_zh, lang))}</b>"
+        label = _e(i18n.category(category, lang))
+        row = _row(tr("card.category", lang), label)
+        cards.append(f'<div class="pg-card">{title}<table>{row}</table></div>')
+    return cards
+
+
+def _site_collection(sites: gpd.GeoDataFrame, lang: Lang) -> dict[str, Any]:
+    """Sites as GeoJSON points: kind, id, category and tip only (no popup card)."""
+    frame = sites.to_crs("EPSG:4326") if sites.crs is not None else sites
+    frame = frame[~(frame.geometry.is_empty | frame.geometry.isna())]
+    xy = np.round(shapely.get_coordinates(frame.geometry.to_numpy()), 6).tolist()
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"kind": "site", "id": str(fid), "category": str(cat), "tip": tip},
+                "geometry": {"type": "Point", "coordinates": lonlat},
+            }
+            for fid, cat, tip, lonlat in zip(
+                frame["id"], frame["category"], _site_tips(frame, lang), xy, strict=True
+            )
+        ],
+    }
+
+
 def sites_layer(
     sites: gpd.GeoDataFrame,
     *,
@@ -696,39 +781,42 @@ def sites_layer(
     """The (filtered) sites, coloured by category, as one toggleable group.
 
     ``total`` (all sites before filtering) adds "12 of 40" to the layer's name;
-    ``datum`` is the basemap's (sites are converted from WGS-84 to it).
+    ``datum`` is the basemap's (sites are converted from WGS-84 to it). Sites are
+    drawn on a canvas and coloured in the browser from their category; up to
+    :data:`SITES_POPUP_MAX` sites each carry a popup card as well as a tooltip.
     """
     title = tr("layer.sites_count", lang, shown=len(sites), total=total if total else len(sites))
     group = _group("sites", lang, title=title)
-
-    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        return [
-            (tr("card.category", lang), _e(i18n.category(p.get("category"), lang))),
-            (tr("card.address", lang), _e(p.get("address_zh"))),
-            *_common_rows(p, lang),
-        ]
-
     if datum != "wgs84" and not sites.empty:
         sites = convert_frame(sites, src="wgs84", dst=datum)
-    data = _collection(
-        sites,
-        kind="site",
-        details=details,
-        lang=lang,
-        extra=lambda p: {"category": str(p.get("category", ""))},
-    )
+    points_only = bool(np.all(sites.geometry.geom_type.to_numpy() == "Point"))
+    if len(sites) > SITES_POPUP_MAX and points_only:
+        data = _site_collection(sites, lang)
+    else:
 
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "color": "#ffffff",
-            "weight": 1.5,
-            "fillOpacity": 0.95,
-            "fillColor": site_colour(feature["properties"]["category"]),
-        }
+        def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
+            return [
+                (tr("card.category", lang), _e(i18n.category(p.get("category"), lang))),
+                (tr("card.address", lang), _e(p.get("address_zh"))),
+                *_common_rows(p, lang),
+            ]
 
+        data = _collection(
+            sites,
+            kind="site",
+            details=details,
+            lang=lang,
+            extra=lambda p: {"category": str(p.get("category", ""))},
+        )
     if data["features"]:
-        _geojson(
-            data, name="sites", style=style, marker=folium.CircleMarker(radius=6, fill=True)
+        colours = json.dumps(CATEGORY_COLOURS)
+        folium.GeoJson(
+            data,
+            name="sites",
+            control=False,  # the enclosing FeatureGroup is what the layer control toggles
+            on_each_feature=JsCode(_SITE_BIND_JS),
+            point_to_layer=JsCode(_SITE_MARKER_JS % (colours, OTHER_CATEGORY_COLOUR)),
+            renderer=JsCode("L.canvas({padding: 0.5})"),
         ).add_to(group)
     return group
 
@@ -779,7 +867,8 @@ def measurement_layer(
     path = measurement.path
     if datum != "wgs84":
         path = convert_geometry(path, src="wgs84", dst=datum)
-    path_coords = [(float(x), float(y)) for x, y, *_ in shapely.get_coordinates(path)]
+    shown = display_geometry(gpd.GeoSeries([path], crs=config.WEB_CRS)).iloc[0]
+    path_coords = [(float(x), float(y)) for x, y, *_ in shapely.get_coordinates(shown)]
     a, a_route = _shift(start.lonlat, datum), _shift(start.on_route_lonlat, datum)
     b, b_route = _shift(end.lonlat, datum), _shift(end.on_route_lonlat, datum)
     features = [
