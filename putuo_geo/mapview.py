@@ -40,7 +40,7 @@ from branca.element import Element, Figure, MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
 
-from putuo_geo import assets, config, display, i18n
+from putuo_geo import assets, config, display, i18n, maplayer
 from putuo_geo.basemaps import (
     NO_TILES,
     OSM,
@@ -173,14 +173,14 @@ def _row(label: str, value: str) -> str:
     return f"<tr><th>{html.escape(label)}</th><td>{value}</td></tr>" if value else ""
 
 
-def _card(props: Mapping[str, Any], rows: Iterable[tuple[str, str]], lang: Lang) -> str:
-    """Tooltip/popup HTML: the name in ``lang`` (the other in brackets), then a small table.
+def _title(props: Mapping[str, Any], lang: Lang) -> str:
+    """A card's title: the name in ``lang`` (the other in brackets), escaped."""
+    return _e(i18n.name(props.get("name_en"), props.get("name_zh"), lang))
 
-    ``rows`` hold already escaped values (built with :func:`_e` and display helpers).
-    """
-    title = f"<b>{_e(i18n.name(props.get('name_en'), props.get('name_zh'), lang))}</b>"
-    body = "".join(_row(label, value) for label, value in rows)
-    return f'<div class="pg-card">{title}<table>{body}</table></div>'
+
+def _escaped_rows(rows: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``(label, escaped value)`` -> both escaped (labels come from the catalogue)."""
+    return [(html.escape(label), value) for label, value in rows]
 
 
 def _common_rows(props: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
@@ -246,10 +246,14 @@ def _collection(
 ) -> dict[str, Any]:
     """A GeoJSON FeatureCollection (EPSG:4326) carrying only what the map needs.
 
-    Properties: ``kind`` (which layer), ``id``, ``status``, ``category`` where present,
-    and ``tip`` / ``pop``: escaped HTML for the tooltip and the popup.
+    Properties: ``kind`` (which layer), ``id``, ``n`` (the escaped title), ``c`` (the
+    card's rows as indices into the collection's ``cards`` table, see
+    :class:`putuo_geo.maplayer.CardTable`) and what ``extra`` adds (used by styles).
+    ``details`` gives each feature's ``(label, escaped value)`` rows, labels in a fixed
+    order; the browser builds tooltip and popup from them (:func:`maplayer.card_html`).
     """
     frame = frame.to_crs("EPSG:4326") if frame.crs is not None else frame
+    cards = maplayer.CardTable()
     features = []
     for props, geom in zip(
         frame.drop(columns="geometry").to_dict("records"),
@@ -258,16 +262,14 @@ def _collection(
     ):
         if geom is None or geom.is_empty:
             continue
-        rows = details(props)
-        tip = _card(props, rows[:2], lang)
-        pop = _card(props, rows, lang)
         properties: dict[str, Any] = {
             "kind": kind,
             "id": str(props.get("id", "")),
-            "status": str(props.get("status", "")),
-            "tip": tip,
-            "pop": pop,
+            "n": _title(props, lang),
         }
+        refs = cards.refs(_escaped_rows(details(props)))
+        if refs:
+            properties["c"] = refs
         if extra is not None:
             properties.update(extra(props))
         features.append(
@@ -277,17 +279,7 @@ def _collection(
                 "geometry": shapely.geometry.mapping(geom),
             }
         )
-    return {"type": "FeatureCollection", "features": features}
-
-
-def _tooltip(*, permanent: bool = False) -> folium.GeoJsonTooltip:
-    return folium.GeoJsonTooltip(
-        fields=["tip"], labels=False, sticky=not permanent, permanent=permanent
-    )
-
-
-def _popup() -> folium.GeoJsonPopup:
-    return folium.GeoJsonPopup(fields=["pop"], labels=False, max_width=360)
+    return {"type": "FeatureCollection", "features": features, "cards": cards.as_dict()}
 
 
 def _geojson(
@@ -296,22 +288,24 @@ def _geojson(
     name: str,
     style: Callable[[dict[str, Any]], dict[str, Any]],
     marker: folium.CircleMarker | None = None,
-    tooltip: folium.GeoJsonTooltip | None = None,
+    tip_rows: int | None = 2,
     popup: bool = True,
-) -> folium.GeoJson:
-    return folium.GeoJson(
-        data,
-        name=name,
-        style_function=style,
-        marker=marker,
-        tooltip=tooltip if tooltip is not None else _tooltip(),
-        popup=_popup() if popup else None,
-        control=False,  # the enclosing FeatureGroup is what the layer control toggles
+) -> maplayer.DataLayer:
+    radius = marker.options.get("radius", 6) if marker is not None else 6
+    return maplayer.DataLayer(
+        data, name=name, style=style, radius=radius, tip_rows=tip_rows, popup=popup
     )
 
 
-def _group(key: str, lang: Lang, *, title: str | None = None) -> folium.FeatureGroup:
-    return folium.FeatureGroup(name=title or tr(f"layer.{key}", lang), show=True)
+def _group(
+    key: str, lang: Lang, *, title: str | None = None, dynamic: bool = False
+) -> folium.FeatureGroup:
+    """A toggleable group; a ``dynamic`` one (drawn on its own by ``st_folium``) carries
+    its own copy of the layer helpers (:class:`putuo_geo.maplayer.Helpers`)."""
+    group = folium.FeatureGroup(name=title or tr(f"layer.{key}", lang), show=True)
+    if dynamic:
+        maplayer.Helpers().add_to(group)
+    return group
 
 
 def _chainage_row(props: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
@@ -428,17 +422,17 @@ def _route(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
 
 def _km_posts(posts: gpd.GeoDataFrame, lang: Lang) -> folium.FeatureGroup:
     group = _group("km_posts", lang)
-    frame = posts.assign(name_en=posts["label"], name_zh="", id=posts["label"], status="")
-    data = _collection(frame, kind="km_post", details=lambda p: [_chainage_row(p, lang)], lang=lang)
-    for feature in data["features"]:  # the permanent label is just "3 km"
-        feature["properties"]["tip"] = _e(feature["properties"]["id"])
+    frame = posts.assign(name_en=posts["label"], name_zh="", id=posts["label"])
+    data = _collection(frame, kind="km_post", details=lambda _p: [], lang=lang)
     style = {"color": KM_POST_COLOUR, "weight": 1.5, "fillColor": "#ffffff", "fillOpacity": 1}
-    marker = folium.CircleMarker(radius=4, fill=True)
-    tooltip = folium.GeoJsonTooltip(
-        fields=["tip"], labels=False, permanent=True, direction="right", class_name="pg-km"
-    )
-    _geojson(
-        data, name="km_posts", style=lambda _f: style, marker=marker, tooltip=tooltip, popup=False
+    maplayer.DataLayer(  # a permanent label ("3 km") instead of a tooltip; no popup
+        data,
+        name="km_posts",
+        style=lambda _f: style,
+        radius=4,
+        tip_rows=None,
+        popup=False,
+        label_class="pg-km",
     ).add_to(group)
     return group
 
@@ -493,7 +487,13 @@ def _stations(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
             *_common_rows(p, lang),
         ]
 
-    data = _collection(atlas.stations, kind="station", details=details, lang=lang)
+    data = _collection(
+        atlas.stations,
+        kind="station",
+        details=details,
+        lang=lang,
+        extra=lambda p: {"status": str(p.get("status", ""))},
+    )
     marker = folium.CircleMarker(radius=7, fill=True)
     _geojson(data, name="stations", style=station_style, marker=marker).add_to(group)
     return group
@@ -688,6 +688,7 @@ def build_map(
                 overlay=url == basemap.overlay_url,
                 control=url == basemap.url,
             ).add_to(m)
+    maplayer.Helpers().add_to(m)  # pgCard / pgLayer, used by every layer below
     layers = (_boundary, _zones, _parks, _creek, _route)
     for make in layers:
         make(atlas, lang).add_to(m)
@@ -718,7 +719,7 @@ def site_colour(category: str) -> str:
     return CATEGORY_COLOURS.get(category, OTHER_CATEGORY_COLOUR)
 
 
-#: Above this many sites each one ships a tooltip but no popup card (payload).
+#: Above this many sites each one ships its title and category but no popup card.
 SITES_POPUP_MAX = 2_000
 
 #: Sites are drawn by Leaflet from their category (one JS function, not a per-feature
@@ -731,44 +732,33 @@ _SITE_MARKER_JS = """function (feature, latlng) {
         fillColor: colours[feature.properties.category] || "%s"
     });
 }"""
-_SITE_BIND_JS = """function (feature, layer) {
-    layer.bindTooltip(feature.properties.tip, {sticky: true});
-    if (feature.properties.pop) { layer.bindPopup(feature.properties.pop, {maxWidth: 360}); }
-}"""
-
-
-def _site_tips(sites: gpd.GeoDataFrame, lang: Lang) -> list[str]:
-    """The tooltip card of each site (escaped name and category), built column-wise."""
-    cards = []
-    names_zh = sites["name_zh"] if "name_zh" in sites else [None] * len(sites)
-    for name_en, name_zh, category in zip(
-        sites["name_en"], names_zh, sites["category"], strict=True
-    ):
-        title = f"<b>{_e(i18n.name(name_en, name_zh, lang))}</b>"
-        label = _e(i18n.category(category, lang))
-        row = _row(tr("card.category", lang), label)
-        cards.append(f'<div class="pg-card">{title}<table>{row}</table></div>')
-    return cards
 
 
 def _site_collection(sites: gpd.GeoDataFrame, lang: Lang) -> dict[str, Any]:
-    """Sites as GeoJSON points: kind, id, category and tip only (no popup card)."""
+    """Sites as GeoJSON points, built column-wise: kind, id, category, title, category row."""
     frame = sites.to_crs("EPSG:4326") if sites.crs is not None else sites
     frame = frame[~(frame.geometry.is_empty | frame.geometry.isna())]
     xy = np.round(shapely.get_coordinates(frame.geometry.to_numpy()), 6).tolist()
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "properties": {"kind": "site", "id": str(fid), "category": str(cat), "tip": tip},
-                "geometry": {"type": "Point", "coordinates": lonlat},
-            }
-            for fid, cat, tip, lonlat in zip(
-                frame["id"], frame["category"], _site_tips(frame, lang), xy, strict=True
-            )
-        ],
-    }
+    names_zh = frame["name_zh"] if "name_zh" in frame else [None] * len(frame)
+    cards = maplayer.CardTable()
+    label = html.escape(tr("card.category", lang))
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "kind": "site",
+                "id": str(fid),
+                "category": str(cat),
+                "n": _e(i18n.name(name_en, name_zh, lang)),
+                "c": cards.refs([(label, _e(i18n.category(cat, lang)))]),
+            },
+            "geometry": {"type": "Point", "coordinates": lonlat},
+        }
+        for fid, cat, name_en, name_zh, lonlat in zip(
+            frame["id"], frame["category"], frame["name_en"], names_zh, xy, strict=True
+        )
+    ]
+    return {"type": "FeatureCollection", "features": features, "cards": cards.as_dict()}
 
 
 def sites_layer(
@@ -786,11 +776,12 @@ def sites_layer(
     :data:`SITES_POPUP_MAX` sites each carry a popup card as well as a tooltip.
     """
     title = tr("layer.sites_count", lang, shown=len(sites), total=total if total else len(sites))
-    group = _group("sites", lang, title=title)
+    group = _group("sites", lang, title=title, dynamic=True)
     if datum != "wgs84" and not sites.empty:
         sites = convert_frame(sites, src="wgs84", dst=datum)
     points_only = bool(np.all(sites.geometry.geom_type.to_numpy() == "Point"))
-    if len(sites) > SITES_POPUP_MAX and points_only:
+    cards_only = len(sites) > SITES_POPUP_MAX and points_only
+    if cards_only:
         data = _site_collection(sites, lang)
     else:
 
@@ -810,11 +801,11 @@ def sites_layer(
         )
     if data["features"]:
         colours = json.dumps(CATEGORY_COLOURS)
-        folium.GeoJson(
+        maplayer.DataLayer(
             data,
             name="sites",
-            control=False,  # the enclosing FeatureGroup is what the layer control toggles
-            on_each_feature=JsCode(_SITE_BIND_JS),
+            tip_rows=1 if cards_only else 2,
+            popup=not cards_only,
             point_to_layer=JsCode(_SITE_MARKER_JS % (colours, OTHER_CATEGORY_COLOUR)),
             renderer=JsCode("L.canvas({padding: 0.5})"),
         ).add_to(group)
@@ -854,7 +845,7 @@ def measurement_layer(
     the measurement's (WGS-84 data, EPSG:32651); only the drawing is converted to
     ``datum``.
     """
-    group = _group("measurement", lang)
+    group = _group("measurement", lang, dynamic=True)
     start, end = measurement.start, measurement.end
     summary = html.escape(
         tr(
@@ -872,12 +863,12 @@ def measurement_layer(
     a, a_route = _shift(start.lonlat, datum), _shift(start.on_route_lonlat, datum)
     b, b_route = _shift(end.lonlat, datum), _shift(end.on_route_lonlat, datum)
     features = [
-        _line_feature([a, b], kind="straight", tip=summary),
-        _line_feature([a, a_route], kind="offset", tip=""),
-        _line_feature([b, b_route], kind="offset", tip=""),
-        _line_feature(path_coords, kind="path", tip=summary),
-        _point_feature(a, kind="end", tip=html.escape(tr("map.from", lang, label=from_label))),
-        _point_feature(b, kind="end", tip=html.escape(tr("map.to", lang, label=to_label))),
+        _line_feature([a, b], kind="straight", n=summary),
+        _line_feature([a, a_route], kind="offset", n=""),
+        _line_feature([b, b_route], kind="offset", n=""),
+        _line_feature(path_coords, kind="path", n=summary),
+        _point_feature(a, kind="end", n=html.escape(tr("map.from", lang, label=from_label))),
+        _point_feature(b, kind="end", n=html.escape(tr("map.to", lang, label=to_label))),
     ]
     styles = {
         "straight": {"color": "#555555", "weight": 1.5, "dashArray": "2 6"},
@@ -885,13 +876,13 @@ def measurement_layer(
         "path": {"color": PATH_COLOUR, "weight": 5, "opacity": 0.7},
         "end": {"color": "#ffffff", "weight": 2, "fillColor": PATH_COLOUR, "fillOpacity": 1},
     }
-    folium.GeoJson(
+    maplayer.DataLayer(  # tooltip: the escaped title ``n`` alone; no popup
         {"type": "FeatureCollection", "features": features},
         name="measurement",
-        style_function=lambda f: styles[f["properties"]["kind"]],
-        marker=folium.CircleMarker(radius=8, fill=True),
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-        control=False,
+        style=lambda f: styles[f["properties"]["kind"]],
+        radius=8,
+        tip_rows=0,
+        popup=False,
     ).add_to(group)
     return group
 
@@ -903,7 +894,7 @@ def click_layer(
 
     ``found`` is in WGS-84 (as measured); it is drawn converted to ``datum``.
     """
-    group = _group("click", lang)
+    group = _group("click", lang, dynamic=True)
     tip = html.escape(
         tr(
             "map.click_tip",
@@ -914,9 +905,9 @@ def click_layer(
     )
     point, route_point = _shift(found.lonlat, datum), _shift(found.route_lonlat, datum)
     features = [
-        _line_feature([point, route_point], kind="offset", tip=tip),
-        _point_feature(point, kind="click", tip=html.escape(tr("map.clicked_point", lang))),
-        _point_feature(route_point, kind="route_point", tip=tip),
+        _line_feature([point, route_point], kind="offset", n=tip),
+        _point_feature(point, kind="click", n=html.escape(tr("map.clicked_point", lang))),
+        _point_feature(route_point, kind="route_point", n=tip),
     ]
     styles = {
         "offset": {"color": "#333333", "weight": 2, "dashArray": "3 5"},
@@ -928,13 +919,13 @@ def click_layer(
             "fillOpacity": 1,
         },
     }
-    folium.GeoJson(
+    maplayer.DataLayer(  # tooltip: the escaped title ``n`` alone; no popup
         {"type": "FeatureCollection", "features": features},
         name="click",
-        style_function=lambda f: styles[f["properties"]["kind"]],
-        marker=folium.CircleMarker(radius=6, fill=True),
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-        control=False,
+        style=lambda f: styles[f["properties"]["kind"]],
+        radius=6,
+        tip_rows=0,
+        popup=False,
     ).add_to(group)
     return group
 

@@ -16,7 +16,18 @@ import toy_atlas
 from page_support import page_data_dir, skip_reason
 from streamlit.testing.v1 import AppTest
 
-from putuo_geo import assets, datum, display, errors, i18n, layers, network, overview, permalink
+from putuo_geo import (
+    assets,
+    config,
+    datum,
+    display,
+    errors,
+    i18n,
+    layers,
+    network,
+    overview,
+    permalink,
+)
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -54,7 +65,7 @@ def _unescaped(script: str | None) -> str:
 
 
 def _count_kind(script: str | None, kind: str) -> int:
-    return (script or "").count(f'"kind": "{kind}"')
+    return (script or "").count(f'"kind":"{kind}"')  # compact JSON (maplayer.inline_json)
 
 
 def test_page_runs_and_shows_the_figures(atlas):
@@ -75,6 +86,22 @@ def test_every_script_and_style_the_map_asks_for_is_local():
     assert all(assets.is_local(u) for u in urls), urls
     assert "leaflet/leaflet.js" in args["js_links"][0]
     assert "https://" not in args["header"] + args["html"]
+
+
+#: Issue 6: the default map's arguments (what st_folium sends the browser) stay small.
+MAP_PAYLOAD_MAX_BYTES = 150 * 1024
+
+
+@pytest.mark.skipif(
+    page_data_dir().resolve() != config.PACKAGE_DATA_DIR.resolve(),
+    reason="the size budget is for the shipped geo/ data",
+)
+def test_default_map_payload_stays_under_150_kb():
+    (component,) = [
+        c for c in _run().get("component_instance") if c.proto.component_name.endswith("st_folium")
+    ]
+    size = len(component.proto.json_args.encode())
+    assert size < MAP_PAYLOAD_MAX_BYTES, f"{size / 1024:.1f} KB"
 
 
 def test_category_filter_changes_the_sites_sent_to_the_map(atlas):

@@ -15,7 +15,7 @@ import shapely
 import shapely.affinity
 import toy_atlas
 
-from putuo_geo import assets, basemaps, config, datum, i18n, mapview, overview
+from putuo_geo import assets, basemaps, config, datum, i18n, maplayer, mapview, overview
 from putuo_geo.network import Endpoint, Measurement
 
 
@@ -43,6 +43,25 @@ def _kinds(element) -> dict[str, int]:
             kind = feature["properties"]["kind"]
             counts[kind] = counts.get(kind, 0) + 1
     return counts
+
+
+def _cards(gj) -> dict[str, str]:
+    """feature id -> (tooltip card, popup card) as the browser builds them (pgCard)."""
+    return {
+        f["properties"]["id"]: (
+            maplayer.card_html(f["properties"], gj.data["cards"], rows=2),
+            maplayer.card_html(f["properties"], gj.data["cards"]),
+        )
+        for f in gj.data["features"]
+    }
+
+
+def _card_of(m, feature_id: str) -> tuple[str, str]:
+    return next(
+        _cards(gj)[feature_id]
+        for gj in _geojson_children(m)
+        if any(f["properties"]["id"] == feature_id for f in gj.data["features"])
+    )
 
 
 def _groups(m) -> list[str]:
@@ -94,22 +113,26 @@ def test_text_from_the_data_is_escaped(atlas, posts):
     html = m.get_root().render()
     assert toy_atlas.HTML_NAME_EN not in html
     assert toy_atlas.HTML_NAME_ZH not in html
-    site = next(_geojson_children(mapview.sites_layer(atlas.sites))).data["features"][0]
-    assert "<b>&lt;b&gt;Bold&lt;/b&gt; &amp; Co (&lt;i&gt;" in site["properties"]["tip"]
-    assert "toy fixture &lt;site-00&gt;" in site["properties"]["pop"]  # the source
+    sites = next(_geojson_children(mapview.sites_layer(atlas.sites)))
+    site = sites.data["features"][0]["properties"]
+    assert site["n"].startswith("&lt;b&gt;Bold&lt;/b&gt; &amp; Co (&lt;i&gt;")
+    tip, pop = _cards(sites)[site["id"]]
+    assert "<b>&lt;b&gt;Bold&lt;/b&gt; &amp; Co (&lt;i&gt;" in tip
+    assert "toy fixture &lt;site-00&gt;" in pop  # the source
+    # every text the browser joins into a card is escaped already (no tag, no quote)
+    shipped = [site["n"], *sites.data["cards"]["labels"], *sites.data["cards"]["texts"]]
+    assert not any(set(text) & set("<>\"'") for text in shipped)
+    assert "<" not in maplayer.inline_json(sites.data)
     legend = mapview.legend_html(atlas)
     assert "<script" not in legend.lower()
 
 
 def test_tooltip_and_popup_carry_name_category_chainage_source_accuracy(atlas, posts):
     m = mapview.build_map(atlas, km_posts=posts)
-    station = next(
-        f
-        for gj in _geojson_children(m)
-        for f in gj.data["features"]
-        if f["properties"]["id"] == "station-03"
-    )
-    pop = station["properties"]["pop"]
+    tip, pop = _card_of(m, "station-03")
+    assert "Station 3" in tip
+    assert "km 0.31" in tip
+    assert "toy fixture" not in tip  # the source: popup only
     for text in (
         "Station 3",
         "驿站3",
@@ -120,8 +143,9 @@ def test_tooltip_and_popup_carry_name_category_chainage_source_accuracy(atlas, p
         "toy fixture &lt;station-03&gt;",
     ):
         assert text in pop
-    data = next(_geojson_children(mapview.sites_layer(atlas.sites))).data
-    assert "Culture &amp; heritage" in data["features"][4]["properties"]["pop"]
+    sites = next(_geojson_children(mapview.sites_layer(atlas.sites)))
+    _, pop = _cards(sites)[sites.data["features"][4]["properties"]["id"]]
+    assert "Culture &amp; heritage" in pop
 
 
 def test_sites_layer_filters_and_colours(atlas):
@@ -140,12 +164,16 @@ def test_sites_layer_filters_and_colours(atlas):
 
 def test_many_sites_ship_escaped_tooltips_without_popups(atlas):
     many = atlas.sites.iloc[[i % len(atlas.sites) for i in range(mapview.SITES_POPUP_MAX + 1)]]
-    data = next(_geojson_children(mapview.sites_layer(many))).data
+    gj = next(_geojson_children(mapview.sites_layer(many)))
+    data = gj.data
     assert len(data["features"]) == mapview.SITES_POPUP_MAX + 1
     first = data["features"][0]["properties"]
-    assert set(first) == {"kind", "id", "category", "tip"}
-    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Co" in first["tip"]
-    assert "<b>Bold" not in first["tip"]
+    assert set(first) == {"kind", "id", "category", "n", "c"}
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Co" in first["n"]
+    assert "<b>Bold" not in first["n"]
+    assert gj.spec["popup"] is False
+    assert gj.spec["tip"] == 1
+    assert len(data["cards"]["texts"]) <= len(mapview.CATEGORY_COLOURS) + 2  # shared
     assert data["features"][0]["geometry"]["coordinates"] == pytest.approx(
         [atlas.sites.geometry.iloc[0].x, atlas.sites.geometry.iloc[0].y], abs=1e-6
     )
@@ -220,7 +248,7 @@ def test_measurement_layer_draws_path_ends_and_labels():
     assert kinds == ["straight", "offset", "offset", "path", "end", "end"]
     path = data["features"][3]
     assert path["geometry"]["coordinates"][0] == [121.38, 31.2433]  # lon, lat: GeoJSON order
-    assert "1.01 km along the route" in path["properties"]["tip"]
+    assert "1.01 km along the route" in path["properties"]["n"]
     tips = json.dumps(data)
     assert "FROM: &lt;A&gt;" in tips
     assert "TO: B &amp; C" in tips
@@ -240,13 +268,7 @@ def test_mapview_never_imports_streamlit():
 
 def test_cards_legend_and_layer_names_follow_the_language(atlas, posts):
     m = mapview.build_map(atlas, km_posts=posts, lang="zh")
-    station = next(
-        f
-        for gj in _geojson_children(m)
-        for f in gj.data["features"]
-        if f["properties"]["id"] == "station-03"
-    )
-    pop = station["properties"]["pop"]
+    _, pop = _card_of(m, "station-03")
     assert pop.index("驿站3") < pop.index("Station 3")  # Chinese name first, English in brackets
     for text in ("里程", "左岸", "示意", "来源"):
         assert text in pop
@@ -317,8 +339,7 @@ def test_dynamic_layers_are_shifted_too(atlas):
     assert all(450 <= d <= 520 for d in _distances_m(a, b))
     # the labels still carry the WGS-84 measurement
     assert (
-        plain.data["features"][3]["properties"]["tip"]
-        == moved.data["features"][3]["properties"]["tip"]
+        plain.data["features"][3]["properties"]["n"] == moved.data["features"][3]["properties"]["n"]
     )
     site = atlas.sites.iloc[[0]]
     s0 = next(_geojson_children(mapview.sites_layer(site))).data["features"][0]

@@ -6,6 +6,7 @@ Expected counts and distances come from putuo_geo for the folder the server show
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import time
@@ -14,7 +15,18 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from page_support import ARTIFACTS, page_data_dir, skip_reason
 
-from putuo_geo import config, display, exports, i18n, layers, mapview, network, overview, permalink
+from putuo_geo import (
+    config,
+    display,
+    exports,
+    i18n,
+    layers,
+    maplayer,
+    mapview,
+    network,
+    overview,
+    permalink,
+)
 
 pytestmark = [
     pytest.mark.e2e,
@@ -151,6 +163,51 @@ def test_map_draws_offline_with_every_feature(visit, expected_kinds):
         ),
         encoding="utf-8",
     )
+
+
+#: Hover and click one feature (by id) through Leaflet; the tooltip's and popup's HTML.
+OPEN_CARDS_JS = """(id) => {
+    let found = null;
+    window.map.eachLayer((layer) => {
+        if (layer.feature && layer.feature.properties.id === id) found = layer;
+    });
+    const group = Object.values(window.map._layers).find(
+        (g) => g.hasLayer && !g.feature && g.hasLayer(found) && g.getPopup());
+    const at = found.getLatLng();
+    found.fire("mouseover", {latlng: at}, true);
+    const tip = group.getTooltip().getElement().innerHTML;
+    group.closeTooltip();
+    found.fire("click", {latlng: at}, true);
+    const pop = group.getPopup().getElement().querySelector(".leaflet-popup-content").innerHTML;
+    group.closePopup();
+    return [tip, pop];
+}"""
+
+
+def _text(card_html: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", card_html))
+
+
+def test_tooltips_and_popups_are_built_in_the_browser_from_escaped_parts(visit, atlas):
+    frame = visit.map_frame()
+    visit.wait_for_kind(frame, "station", len(atlas.stations))
+    station = atlas.stations.iloc[0]
+    tip, pop = frame.evaluate(OPEN_CARDS_JS, str(station["id"]))
+    m = mapview.build_map(atlas, km_posts=overview.km_posts(atlas))
+    feature, cards = next(
+        (f["properties"], layer.data["cards"])
+        for group in m._children.values()
+        for layer in group._children.values()
+        if isinstance(layer, maplayer.DataLayer)
+        for f in layer.data["features"]
+        if f["properties"]["id"] == station["id"]
+    )
+    assert _text(tip) == _text(maplayer.card_html(feature, cards, rows=2))
+    assert _text(pop) == _text(maplayer.card_html(feature, cards))
+    for fact in (station["source"], display.format_accuracy(station["accuracy_m"])):
+        assert str(fact) in _text(pop)
+    assert str(station["source"]) not in _text(tip)
+    assert visit.errors == []
 
 
 def test_category_filter_redraws_sites_and_keeps_the_view(visit, atlas):

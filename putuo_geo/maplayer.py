@@ -1,0 +1,233 @@
+"""Compact GeoJSON layers for Leaflet: each fact shipped once, cards built in the browser.
+
+Folium's own ``GeoJson`` + ``GeoJsonTooltip`` + ``GeoJsonPopup`` ship, per feature, the
+tooltip HTML *and* the popup HTML (which repeats it), JSON-escape every ``<``, ``>`` and
+``"`` of that markup to six bytes, and add about 1 KB of script per layer. A
+:class:`DataLayer` ships instead, per feature, its escaped title ``n`` and ``c``: indices
+into the layer's :class:`CardTable`, which holds the row labels once and every distinct
+text once (a source shared by 22 stations is sent one time). The browser joins them
+with constant markup (``pgCard`` in :data:`HELPERS_JS`) when a tooltip or popup opens.
+
+Safety: every string in ``n``, ``labels`` and ``texts`` is HTML-escaped on the server
+by the caller (:mod:`putuo_geo.mapview`); the browser only concatenates those strings
+with constant tags, the same HTML :func:`card_html` builds here. The data is inlined
+into the page's script with :func:`inline_json` (no ``<``, ``>``, U+2028 or U+2029
+left raw, so no ``</script>`` can close it).
+
+This module never imports streamlit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from folium.template import Template
+
+#: Defined once per page (guarded): ``pgCard`` builds a card's HTML from escaped parts,
+#: ``pgLayer`` builds an ``L.geoJson`` with its style table, markers, tooltip and popup.
+#: Tooltip and popup are bound to the whole layer (one each, content made on opening),
+#: and return an element, as folium's do.
+HELPERS_JS = """if (!window.pgLayer) {
+  window.pgCard = function (p, cards, rows) {
+    var c = p.c || [], t = "";
+    for (var i = 0; i < c.length && i < rows; i++) {
+      if (cards.texts[c[i]]) {
+        t += "<tr><th>" + cards.labels[i] + "</th><td>" + cards.texts[c[i]] + "</td></tr>";
+      }
+    }
+    return '<div class="pg-card"><b>' + (p.n || "") + "</b>"
+      + (t ? "<table>" + t + "</table>" : "") + "</div>";
+  };
+  window.pgLayer = function (data, spec, options) {
+    var styles = spec.styles, cards = data.cards;
+    var box = function (html) { var d = L.DomUtil.create("div"); d.innerHTML = html; return d; };
+    var layer = L.geoJson(data, Object.assign({
+      style: function (f) { return styles[f.properties.s || 0]; },
+      pointToLayer: function (f, at) { return L.circleMarker(at, {radius: spec.radius}); },
+      onEachFeature: spec.label ? function (f, l) {
+        l.bindTooltip(f.properties.n, {permanent: true, direction: "right",
+                                       className: spec.label});
+      } : null
+    }, options));
+    if (spec.tip !== null) {
+      layer.bindTooltip(function (l) {
+        var p = l.feature.properties;
+        return box(spec.tip ? pgCard(p, cards, spec.tip) : (p.n || ""));
+      }, {sticky: true});
+    }
+    if (spec.popup) {
+      layer.bindPopup(function (l) {
+        return box(pgCard(l.feature.properties, cards, Infinity));
+      }, {maxWidth: 360});
+    }
+    return layer;
+  };
+}"""
+
+
+def inline_json(value: Any) -> str:
+    """``value`` as compact JSON safe to inline in a ``<script>`` (and in a JS expression).
+
+    UTF-8 text stays as it is (``ensure_ascii=False``: a Chinese character is 3 bytes,
+    not the 6 of ``\\uXXXX``); ``<`` and ``>`` become ``\\u003c`` / ``\\u003e`` so no
+    ``</script>`` or ``<!--`` can appear, and U+2028 / U+2029 are escaped (older JS
+    engines end a string literal at them). The result is still JSON.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+class CardTable:
+    """One layer's card rows: the labels (fixed order) and every distinct text, once.
+
+    Labels and texts must already be HTML-escaped. ``texts[0]`` is ``""``: a row whose
+    text is empty is left out of the card.
+    """
+
+    def __init__(self) -> None:
+        self.labels: list[str] | None = None
+        self.texts: list[str] = [""]
+        self._index: dict[str, int] = {"": 0}
+
+    def refs(self, rows: Sequence[tuple[str, str]]) -> list[int]:
+        """``(label, text)`` rows -> text indices (trailing empty rows dropped).
+
+        Every call of one table must pass the same labels in the same order.
+        """
+        labels = [label for label, _ in rows]
+        if self.labels is None:
+            self.labels = labels
+        elif labels != self.labels:
+            msg = f"card rows changed labels within one layer: {labels} != {self.labels}."
+            raise ValueError(msg)
+        out = [self._index.setdefault(text, len(self._index)) for _, text in rows]
+        self.texts = list(self._index)
+        while out and out[-1] == 0:
+            out.pop()
+        return out
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {"labels": list(self.labels or []), "texts": list(self.texts)}
+
+
+def card_html(
+    properties: Mapping[str, Any], cards: Mapping[str, Sequence[str]], *, rows: int | None = None
+) -> str:
+    """The card HTML the browser builds (``pgCard``) for one feature: title, then rows.
+
+    ``rows`` limits the rows (a tooltip shows the first two); all by default. For tests
+    and for reading: the browser never receives this string.
+    """
+    refs = list(properties.get("c") or [])[:rows]
+    texts, labels = cards["texts"], cards["labels"]
+    body = "".join(
+        f"<tr><th>{labels[i]}</th><td>{texts[ref]}</td></tr>"
+        for i, ref in enumerate(refs)
+        if texts[ref]
+    )
+    table = f"<table>{body}</table>" if body else ""
+    return f'<div class="pg-card"><b>{properties.get("n") or ""}</b>{table}</div>'
+
+
+class Helpers(MacroElement):
+    """The page's ``pgCard`` / ``pgLayer`` (:data:`HELPERS_JS`), defined once per page.
+
+    Add one to the map and one to every group drawn on its own (``st_folium`` runs the
+    dynamic groups as separate scripts); the guard keeps the first definition.
+    """
+
+    _template = Template("{% macro script(this, kwargs) %}" + HELPERS_JS + "{% endmacro %}")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PgHelpers"
+
+
+class DataLayer(folium.GeoJson):
+    """A GeoJSON layer drawn by ``pgLayer``: compact data, a style table, cards on demand.
+
+    Each feature's properties: ``kind`` (which layer), ``id``, ``n`` (escaped title),
+    ``c`` (card row -> text index), ``s`` (style index, when the layer has several) and
+    whatever the caller adds (e.g. ``category``).
+
+    Parameters
+    ----------
+    data
+        A FeatureCollection (EPSG:4326) whose features carry ``n`` / ``c`` (see
+        :class:`CardTable`) and whose top-level ``cards`` member is a table's
+        :meth:`CardTable.as_dict`.
+    name
+        The layer's name (not shown: the enclosing group is what the control toggles).
+    style
+        Feature -> Leaflet path style. Evaluated here for every feature; distinct
+        styles are shipped once and each feature carries the index ``s`` of its own.
+    radius
+        Points are drawn as circle markers of this radius (pixels).
+    tip_rows
+        Tooltip on hover: the title and this many card rows; ``0`` the title alone;
+        ``None`` no tooltip.
+    popup
+        Whether a click opens the full card.
+    label_class
+        Instead of a hover tooltip, a permanent label (the title) with this CSS class.
+    **options
+        More ``L.geoJson`` options (``point_to_layer``, ``renderer`` ...), as folium takes them.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = pgLayer({{ this.data_js }}, {{ this.spec_js }},
+            {{ this.options|tojavascript }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        *,
+        name: str,
+        style: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        radius: float = 6,
+        tip_rows: int | None = 2,
+        popup: bool = True,
+        label_class: str | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(data, name=name, control=False, **options)
+        self._name = "DataLayer"
+        styles: dict[str, int] = {}
+        self.styles: list[dict[str, Any]] = []
+        for feature in self.data["features"]:
+            shape = style(feature) if style is not None else {}
+            key = json.dumps(shape, sort_keys=True)
+            if key not in styles:
+                styles[key] = len(self.styles)
+                self.styles.append(shape)
+            if styles[key]:
+                feature["properties"]["s"] = styles[key]
+        self.spec = {
+            "styles": self.styles or [{}],
+            "radius": radius,
+            "tip": tip_rows,
+            "popup": popup,
+            "label": label_class,
+        }
+
+    @property
+    def data_js(self) -> str:
+        return inline_json(self.data)
+
+    @property
+    def spec_js(self) -> str:
+        return inline_json(self.spec)

@@ -1,0 +1,112 @@
+"""putuo_geo.maplayer: compact layer data, the card table, inlining, the rendered script."""
+
+from __future__ import annotations
+
+import json
+
+import folium
+import pytest
+
+from putuo_geo import maplayer
+
+
+def _point(fid: str, *, n: str, c: list[int] | None = None, **props):
+    properties = {"kind": "toy", "id": fid, "n": n, **props}
+    if c is not None:
+        properties["c"] = c
+    return {
+        "type": "Feature",
+        "properties": properties,
+        "geometry": {"type": "Point", "coordinates": [121.4, 31.24]},
+    }
+
+
+def test_inline_json_cannot_close_a_script_and_keeps_utf8():
+    value = {"t": "</script><!-- 普陀 \u2028\u2029 &amp;"}
+    text = maplayer.inline_json(value)
+    assert "<" not in text
+    assert ">" not in text
+    assert "\u2028" not in text
+    assert "\u2029" not in text
+    assert "普陀" in text  # 3 bytes each in UTF-8, not a 6-byte \\uXXXX
+    assert text.startswith('{"t":"')  # compact separators
+    assert json.loads(text) == value
+
+
+def test_card_table_ships_each_text_once_and_drops_trailing_blanks():
+    table = maplayer.CardTable()
+    assert table.refs([("Status", "indicative"), ("Source", "rule"), ("Note", "")]) == [1, 2]
+    assert table.refs([("Status", "confirmed"), ("Source", "rule"), ("Note", "x")]) == [3, 2, 4]
+    assert table.refs([("Status", ""), ("Source", "rule"), ("Note", "")]) == [0, 2]
+    assert table.as_dict() == {
+        "labels": ["Status", "Source", "Note"],
+        "texts": ["", "indicative", "rule", "confirmed", "x"],
+    }
+
+
+def test_card_table_refuses_other_labels_in_one_layer():
+    table = maplayer.CardTable()
+    table.refs([("Status", "a")])
+    with pytest.raises(ValueError, match="labels"):
+        table.refs([("Source", "a")])
+
+
+def test_card_html_is_title_then_non_empty_rows():
+    cards = {"labels": ["Status", "Source", "Note"], "texts": ["", "ok", "S &amp; T"]}
+    props = {"n": "A &lt;b&gt;", "c": [1, 0, 2]}
+    assert maplayer.card_html(props, cards) == (
+        '<div class="pg-card"><b>A &lt;b&gt;</b><table>'
+        "<tr><th>Status</th><td>ok</td></tr><tr><th>Note</th><td>S &amp; T</td></tr>"
+        "</table></div>"
+    )
+    assert maplayer.card_html(props, cards, rows=1) == (
+        '<div class="pg-card"><b>A &lt;b&gt;</b><table>'
+        "<tr><th>Status</th><td>ok</td></tr></table></div>"
+    )
+    assert maplayer.card_html({"n": "B"}, cards) == '<div class="pg-card"><b>B</b></div>'
+
+
+def test_data_layer_ships_each_style_once():
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            _point("a", n="A", status="confirmed"),
+            _point("b", n="B", status="indicative"),
+            _point("c", n="C", status="confirmed"),
+        ],
+        "cards": {"labels": [], "texts": [""]},
+    }
+
+    def style(feature):
+        return {"weight": 2 if feature["properties"]["status"] == "confirmed" else 1}
+
+    layer = maplayer.DataLayer(data, name="toy", style=style, radius=7, tip_rows=0, popup=False)
+    assert layer.spec["styles"] == [{"weight": 2}, {"weight": 1}]
+    assert [f["properties"].get("s") for f in data["features"]] == [None, 1, None]
+    assert layer.spec == {
+        "styles": [{"weight": 2}, {"weight": 1}],
+        "radius": 7,
+        "tip": 0,
+        "popup": False,
+        "label": None,
+    }
+
+
+def test_the_rendered_script_builds_the_layer_with_the_helpers():
+    data = {
+        "type": "FeatureCollection",
+        "features": [_point("a", n="&lt;/script&gt;", c=[1])],
+        "cards": {"labels": ["Source"], "texts": ["", "普陀 &amp; co"]},
+    }
+    m = folium.Map(tiles=None)
+    maplayer.Helpers().add_to(m)
+    group = folium.FeatureGroup(name="toy").add_to(m)
+    maplayer.Helpers().add_to(group)  # a second copy: guarded, harmless
+    maplayer.DataLayer(data, name="toy").add_to(group)
+    page = m.get_root().render()
+    assert page.count("if (!window.pgLayer)") == 2
+    assert "pgLayer({" in page
+    assert '"texts":["","普陀 &amp; co"]' in page
+    assert page.count("</script>") == page.count("<script")  # the data closed none
+    assert "bindPopup" in page
+    assert "foliumtooltip" not in page  # no folium tooltip/popup machinery
