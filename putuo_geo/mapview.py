@@ -287,11 +287,12 @@ def _geojson(
     *,
     name: str,
     style: Callable[[dict[str, Any]], dict[str, Any]],
-    marker: folium.CircleMarker | None = None,
+    radius: float = 6,
     tip_rows: int | None = 2,
     popup: bool = True,
 ) -> maplayer.DataLayer:
-    radius = marker.options.get("radius", 6) if marker is not None else 6
+    """A layer of ``data`` (from :func:`_collection`): points as circle markers of
+    ``radius`` pixels, a tooltip with the title and ``tip_rows`` rows, a popup card."""
     return maplayer.DataLayer(
         data, name=name, style=style, radius=radius, tip_rows=tip_rows, popup=popup
     )
@@ -470,8 +471,7 @@ def _bridges(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
             "dashArray": None if walkable else "4 4",
         }
 
-    marker = folium.CircleMarker(radius=5, fill=True)
-    _geojson(data, name="bridges", style=style, marker=marker).add_to(group)
+    _geojson(data, name="bridges", style=style, radius=5).add_to(group)
     return group
 
 
@@ -494,8 +494,7 @@ def _stations(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
         lang=lang,
         extra=lambda p: {"status": str(p.get("status", ""))},
     )
-    marker = folium.CircleMarker(radius=7, fill=True)
-    _geojson(data, name="stations", style=station_style, marker=marker).add_to(group)
+    _geojson(data, name="stations", style=station_style, radius=7).add_to(group)
     return group
 
 
