@@ -6,7 +6,10 @@ indexed like its input. Inputs in any CRS are reprojected to
 ``config.METRIC_CRS`` first; an input without a CRS is refused, because a
 length measured on degrees is silently wrong by a factor of ~100,000.
 
-Everything is vectorised with shapely 2 arrays: no Python loop runs per point.
+Everything is vectorised with shapely 2 / numpy arrays: no Python loop runs per point.
+Chainage and offsets of points use :class:`putuo_geo.segments.SegmentIndex` (an
+exact nearest-segment search over a whole array); point coordinates are reprojected
+as arrays with pyproj, without building a geometry per point.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from typing import TypeAlias
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 from shapely import LineString
 
-from putuo_geo import config
+from putuo_geo import config, segments
 
 GeoLike: TypeAlias = gpd.GeoSeries | gpd.GeoDataFrame
 
@@ -151,28 +155,52 @@ def chainage_m(points: GeoLike, creek: gpd.GeoDataFrame) -> pd.Series:
     pandas.Series
         Float chainage in metres, indexed like ``points``, named ``chainage_m``.
     """
-    metric = to_metric(points, name="points")
     line, start_m = creek_centreline(creek)
-    segments, seg_start_m = _segments(line)
-    result = np.full(len(metric), np.nan)
-    keep = ~shapely.is_empty(metric.values) & ~shapely.is_missing(metric.values)
-    if keep.any():
-        # Nearest 2-point segment first (an STRtree over segments), then locate on it:
-        # locating on the whole line costs O(vertices) per point.
-        (src, seg), _ = shapely.STRtree(segments).query_nearest(
-            metric.values[keep], return_distance=True, all_matches=False
+    index = segments.SegmentIndex(*_segment_ends(line))
+    starts_m = np.concatenate([[0.0], np.cumsum(index.length_m)[:-1]])
+    xy, keep, rows = _metric_points(points, name="points")
+    result = np.full(len(rows), np.nan)
+    if xy is not None:  # points: one vectorised nearest-segment search
+        found = index.nearest(xy)
+        result[keep] = starts_m[found.segment] + found.along_m
+    elif keep.any():  # other geometries: GEOS measures from the whole geometry
+        metric = to_metric(points, name="points").values[keep]
+        parts = shapely.linestrings(np.stack([index.start_xy, index.end_xy], axis=1))
+        (src, seg), _ = shapely.STRtree(parts).query_nearest(
+            metric, return_distance=True, all_matches=False
         )
-        located = shapely.line_locate_point(segments[seg], metric.values[keep][src])
-        result[np.flatnonzero(keep)[src]] = seg_start_m[seg] + located
-    return pd.Series(start_m + result, index=metric.index, name="chainage_m")
+        result[np.flatnonzero(keep)[src]] = starts_m[seg] + shapely.line_locate_point(
+            parts[seg], metric[src]
+        )
+    return pd.Series(start_m + result, index=rows, name="chainage_m")
 
 
-def _segments(line: LineString) -> tuple[np.ndarray, np.ndarray]:
-    """A line's 2-point segments and the distance along the line where each starts."""
+def _segment_ends(line: LineString) -> tuple[np.ndarray, np.ndarray]:
+    """A line's 2-point segments as (start_xy, end_xy) arrays."""
     xy = np.asarray(shapely.get_coordinates(line))
-    segments = shapely.linestrings(np.stack([xy[:-1], xy[1:]], axis=1))
-    lengths = shapely.length(segments)
-    return segments, np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
+    return xy[:-1], xy[1:]
+
+
+def _metric_points(data: GeoLike, *, name: str) -> tuple[np.ndarray | None, np.ndarray, pd.Index]:
+    """x, y in EPSG:32651 of the non-empty geometries of ``data`` when all are points.
+
+    Returns ``(xy, keep, index)``: ``xy`` is ``(keep.sum(), 2)`` metres, or ``None``
+    when some kept geometry is not a point; ``keep`` marks the non-empty rows. Only
+    coordinates are transformed (pyproj on arrays), no geometry is built. Raises
+    like :func:`to_metric` when ``data`` has no CRS.
+    """
+    geoms = data.geometry if isinstance(data, gpd.GeoDataFrame) else data
+    if not isinstance(geoms, gpd.GeoSeries) or geoms.crs is None:
+        to_metric(data, name=name)  # raises the right error
+    values = np.asarray(geoms.values)
+    keep = ~shapely.is_empty(values) & ~shapely.is_missing(values)
+    if not (shapely.get_type_id(values[keep]) == 0).all():
+        return None, keep, geoms.index
+    xy = shapely.get_coordinates(values[keep])
+    if not geoms.crs.equals(config.METRIC_CRS):
+        transformer = pyproj.Transformer.from_crs(geoms.crs, config.METRIC_CRS, always_xy=True)
+        xy = np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+    return xy, keep, geoms.index
 
 
 def offset_m(points: GeoLike, route: GeoLike) -> pd.Series:
@@ -191,32 +219,33 @@ def offset_m(points: GeoLike, route: GeoLike) -> pd.Series:
         Float distances in metres, indexed like ``points``, named ``offset_m``;
         NaN for an empty geometry or an empty route.
     """
-    metric = to_metric(points, name="points")
     lines = to_metric(route, name="route").values
-    result = np.full(len(metric), np.nan)
-    keep = ~shapely.is_empty(metric.values) & ~shapely.is_missing(metric.values)
     lines = lines[~shapely.is_empty(lines) & ~shapely.is_missing(lines)]
-    if len(lines) and keep.any():
-        # A tree over 2-point segments, not whole lines: the distance to a long line
-        # costs O(vertices) per point, to a segment O(1).
-        parts = shapely.get_parts(lines)
-        xy, ring = shapely.get_coordinates(parts, return_index=True)
-        same = ring[:-1] == ring[1:]
-        pieces = shapely.linestrings(np.stack([xy[:-1][same], xy[1:][same]], axis=1))
+    xy, keep, rows = _metric_points(points, name="points")
+    result = np.full(len(rows), np.nan)
+    if not len(lines) or not keep.any():
+        return pd.Series(result, index=rows, name="offset_m")
+    # 2-point segments, not whole lines: the distance to a long line costs O(vertices)
+    # per point, to a segment O(1).
+    index, _ = segments.SegmentIndex.from_lines(shapely.get_parts(lines))
+    if xy is not None and len(index):  # points: one vectorised nearest-segment search
+        result[keep] = index.nearest(xy).distance_m
+    else:  # other geometries (or a route of single points): GEOS, whole geometries
+        metric = to_metric(points, name="points").values[keep]
+        pieces = shapely.linestrings(np.stack([index.start_xy, index.end_xy], axis=1))
         tree = shapely.STRtree(pieces if len(pieces) else lines)
-        (src, _), dist = tree.query_nearest(
-            metric.values[keep], return_distance=True, all_matches=False
-        )
+        (src, _), dist = tree.query_nearest(metric, return_distance=True, all_matches=False)
         result[np.flatnonzero(keep)[src]] = dist
-    return pd.Series(result, index=metric.index, name="offset_m")
+    return pd.Series(result, index=rows, name="offset_m")
 
 
 def lonlat_to_metric(
     lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray
 ) -> np.ndarray:
     """WGS-84 lon/lat degrees to EPSG:32651 metres, as an (n, 2) array of x, y."""
-    pts = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=config.WEB_CRS).to_crs(config.METRIC_CRS)
-    return np.asarray(shapely.get_coordinates(pts.values))
+    transformer = pyproj.Transformer.from_crs(config.WEB_CRS, config.METRIC_CRS, always_xy=True)
+    x, y = transformer.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    return np.column_stack([np.atleast_1d(x), np.atleast_1d(y)])
 
 
 def straight_m(a_lonlat: tuple[float, float], b_lonlat: tuple[float, float]) -> float:

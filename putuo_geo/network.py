@@ -44,6 +44,7 @@ from putuo_geo import config, measures
 from putuo_geo.errors import RouteError
 from putuo_geo.layers import Atlas
 from putuo_geo.places import Place
+from putuo_geo.segments import SegmentIndex
 
 #: A Point bridge joins route segments whose nearest point is within this distance (m).
 BRIDGE_SNAP_M = 80.0
@@ -412,8 +413,9 @@ class RouteNetwork:
         Same answer as ``measure(a, b).along_route_m`` for each pair (each place joins
         the route at its nearest route point; offsets excluded), without the path.
         Vectorised: every node-to-node distance is computed once (Dijkstra from each
-        node) and each point is located with shapely 2 on arrays, so 100,000 pairs
-        take a fraction of a second instead of minutes.
+        node) and all points are located in one vectorised nearest-segment search
+        (:mod:`putuo_geo.segments`), so 100,000 pairs take a fraction of a second
+        instead of minutes.
 
         Parameters
         ----------
@@ -458,13 +460,13 @@ class RouteNetwork:
 class _ManyIndex:
     """What :meth:`RouteNetwork.along_route_m_many` precomputes, EPSG:32651.
 
-    The route's 2-point segments in one STRtree (the distance to a segment costs O(1),
-    to a whole line O(vertices)), where each starts along its line, every cut (piece
-    end) of every line flattened for lookups, and the node-to-node walking distances.
+    The route's 2-point segments in one :class:`~putuo_geo.segments.SegmentIndex` (all
+    points located in one vectorised search), where each starts along its line, every
+    cut (piece end) of every line flattened for lookups, and the node-to-node walking
+    distances.
     """
 
-    segments: np.ndarray  # the route's 2-point LineStrings
-    tree: shapely.STRtree  # over the segments
+    segments: SegmentIndex  # the route's 2-point segments
     segment_line: np.ndarray  # which route line each segment belongs to
     segment_start_m: np.ndarray  # distance along that line where the segment starts
     cut_offset: np.ndarray  # line j's cuts start at cut_offset[j] in the flat arrays
@@ -475,24 +477,18 @@ class _ManyIndex:
 
     @classmethod
     def build(cls, net: RouteNetwork) -> _ManyIndex:
-        xy, line_of = shapely.get_coordinates(net._lines, return_index=True)
-        same = line_of[:-1] == line_of[1:]
-        start_xy, end_xy = xy[:-1][same], xy[1:][same]
-        segment_line = line_of[:-1][same]
-        lengths = np.hypot(*(end_xy - start_xy).T)
-        starts = np.zeros(len(lengths))
+        index, segment_line = SegmentIndex.from_lines(net._lines)
+        starts = np.zeros(len(index))
         for j in np.unique(segment_line):
             mask = segment_line == j
-            starts[mask] = np.concatenate([[0.0], np.cumsum(lengths[mask])[:-1]])
+            starts[mask] = np.concatenate([[0.0], np.cumsum(index.length_m[mask])[:-1]])
         counts = np.array([len(c) for c in net._cuts_m])
         n = net.graph.number_of_nodes()
         node_m = np.full((n, n), np.inf)
         for source, lengths_to in nx.all_pairs_dijkstra_path_length(net.graph, weight="weight"):
             node_m[source, list(lengths_to)] = list(lengths_to.values())
-        segments = shapely.linestrings(np.stack([start_xy, end_xy], axis=1))
         return cls(
-            segments=segments,
-            tree=shapely.STRtree(segments),
+            segments=index,
             segment_line=segment_line,
             segment_start_m=starts,
             cut_offset=np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(int),
@@ -506,11 +502,9 @@ class _ManyIndex:
         self, xy: np.ndarray, *, cuts_m: tuple[np.ndarray, ...]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Nearest route line, distance along it (m) and piece of each metric point."""
-        points = shapely.points(xy)
-        src, seg = self.tree.query_nearest(points, all_matches=False)
-        seg = seg[np.argsort(src, kind="stable")]  # one per point, in input order
-        line = self.segment_line[seg]
-        s_m = self.segment_start_m[seg] + shapely.line_locate_point(self.segments[seg], points)
+        found = self.segments.nearest(xy)
+        line = self.segment_line[found.segment]
+        s_m = self.segment_start_m[found.segment] + found.along_m
         piece = np.zeros(len(xy), dtype=int)
         for j in np.unique(line):
             mask = line == j
