@@ -20,6 +20,7 @@ This module never imports streamlit.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -69,21 +70,29 @@ HELPERS_JS = """if (!window.pgLayer) {
 }"""
 
 
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
+
+
 def inline_json(value: Any) -> str:
     """``value`` as compact JSON safe to inline in a ``<script>`` (and in a JS expression).
 
     UTF-8 text stays as it is (``ensure_ascii=False``: a Chinese character is 3 bytes,
     not the 6 of ``\\uXXXX``); ``<`` and ``>`` become ``\\u003c`` / ``\\u003e`` so no
-    ``</script>`` or ``<!--`` can appear, and U+2028 / U+2029 are escaped (older JS
-    engines end a string literal at them). The result is still JSON.
+    ``</script>`` or ``<!--`` can appear, U+2028 / U+2029 are escaped (older JS
+    engines end a string literal at them), and so is a ``{`` that would open a Jinja
+    tag. The result is still JSON, equal to ``value``.
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return (
+    text = (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+    # branca parses each rendered script again as a Jinja template: no "{{", "{%" or
+    # "{#" may survive. Compact JSON never puts "{" before "{", "%" or "#" outside a
+    # string, so each such "{" is inside one and its escape "\u007b" means the same.
+    return _JINJA_OPEN.sub(r"\\u007b", text)
 
 
 class CardTable:

@@ -33,6 +33,28 @@ def test_inline_json_cannot_close_a_script_and_keeps_utf8():
     assert json.loads(text) == value
 
 
+def test_inline_json_opens_no_jinja_tag_and_round_trips():
+    value = {"t": "{{ 7*7 }} {% raw %} {# x", "u": "a\\{{b", "nested": {"k": [{}]}}
+    text = maplayer.inline_json(value)
+    assert not any(tag in text for tag in ("{{", "{%", "{#"))
+    assert json.loads(text) == value
+
+
+def test_a_rendered_page_keeps_template_syntax_in_the_data_as_text():
+    data = {
+        "type": "FeatureCollection",
+        "features": [_point("a", n="{{ 7*7 }}{% if true %}x{% endif %}")],
+        "cards": {"labels": [], "texts": [""]},
+    }
+    m = folium.Map(tiles=None)
+    maplayer.Helpers().add_to(m)
+    maplayer.DataLayer(data, name="toy").add_to(m)
+    page = m.get_root().render()
+    start = page.index("pgLayer(") + len("pgLayer(")
+    shipped, _ = json.JSONDecoder().raw_decode(page, start)
+    assert shipped["features"][0]["properties"]["n"] == "{{ 7*7 }}{% if true %}x{% endif %}"
+
+
 def test_card_table_ships_each_text_once_and_drops_trailing_blanks():
     table = maplayer.CardTable()
     assert table.refs([("Status", "indicative"), ("Source", "rule"), ("Note", "")]) == [1, 2]
