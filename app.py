@@ -9,6 +9,7 @@ state round-trips through the URL with `putuo_geo.permalink`. See the README's
 
 from __future__ import annotations
 
+import copy
 import html
 from pathlib import Path
 from typing import Any
@@ -377,13 +378,26 @@ def dynamic_layers() -> list[Any]:
     return layers_now
 
 
-def base_map() -> Any:
+@st.cache_resource(show_spinner=False, max_entries=16)
+def built_base_map(
+    folder: str,
+    signature: tuple[tuple[str, int], ...],
+    lang: i18n.Lang,
+    background: mapview.Basemap,
+    _atlas: layers.Atlas,
+) -> Any:
+    """The base map for one data folder, language and basemap, built once (shared, read only)."""
     return mapview.build_map(
-        atlas,
-        basemap=basemap,
-        km_posts=km_posts(str(folder), signature, atlas),
+        _atlas,
+        basemap=background,
+        km_posts=km_posts(folder, signature, _atlas),
         lang=lang,
     )
+
+
+def base_map() -> Any:
+    # st_folium adds the dynamic layers to the map it is given: hand it a copy.
+    return copy.deepcopy(built_base_map(str(folder), signature, lang, basemap, atlas))
 
 
 view_apply = state.get("view_apply")
@@ -403,6 +417,7 @@ st_folium(
     returned_objects=["last_clicked", "center", "zoom"],
     center=view_center,
     zoom=view_zoom,
+    render=False,  # st_folium renders the map itself as well; once is enough
 )
 
 left, right = st.columns(2)

@@ -19,13 +19,14 @@ This module never imports streamlit.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import folium
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 #: Defined once per page (guarded): ``pgCard`` builds a card's HTML from escaped parts,
@@ -147,7 +148,38 @@ def card_html(
     return f'<div class="pg-card"><b>{properties.get("n") or ""}</b>{table}</div>'
 
 
-class Helpers(MacroElement):
+class _Rendered(Element):
+    """Script text already rendered, put on the page as it is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class _ScriptOnly(MacroElement):
+    """A script-only element whose rendered script reaches the page verbatim.
+
+    branca's ``MacroElement.render`` wraps each rendered script in ``Element(text)``,
+    which compiles the text as a Jinja template again: for a layer's data that second
+    pass costs milliseconds per rerun and would read template syntax in the data.
+    ``st_folium`` calls the ``script`` macro directly and is unaffected.
+    """
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as MacroElement's
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            msg = f"{type(self).__name__} can only be rendered inside a folium Map."
+            raise TypeError(msg)
+        script = self._template.module.script(self, kwargs)
+        figure.script.add_child(_Rendered(script), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class Helpers(_ScriptOnly):
     """The page's ``pgCard`` / ``pgLayer`` (:data:`HELPERS_JS`), defined once per page.
 
     Add one to the map and one to every group drawn on its own (``st_folium`` runs the
@@ -161,7 +193,7 @@ class Helpers(MacroElement):
         self._name = "PgHelpers"
 
 
-class DataLayer(folium.GeoJson):
+class DataLayer(_ScriptOnly, folium.GeoJson):
     """A GeoJSON layer drawn by ``pgLayer``: compact data, a style table, cards on demand.
 
     Each feature's properties: ``kind`` (which layer), ``id``, ``n`` (escaped title),
@@ -196,7 +228,7 @@ class DataLayer(folium.GeoJson):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = pgLayer({{ this.data_js }}, {{ this.spec_js }},
-            {{ this.options|tojavascript }});
+            {{ this.options|tojavascript }}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
@@ -233,8 +265,9 @@ class DataLayer(folium.GeoJson):
             "label": label_class,
         }
 
-    @property
+    @functools.cached_property
     def data_js(self) -> str:
+        """The data as inlined (computed once: a page renders each layer more than once)."""
         return inline_json(self.data)
 
     @property
