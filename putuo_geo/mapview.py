@@ -11,8 +11,11 @@ Pure map building: this module never imports streamlit. The page asks for
 - :func:`layer_control`: the layer toggles, rebuilt by ``st_folium`` after those layers.
 
 Every string that comes from the data is HTML-escaped (``html.escape``) before it is
-put into a tooltip, a popup or the legend. GeoJSON goes to Leaflet as lon/lat; the
-only place that flips a coordinate to folium's (lat, lon) is :func:`latlon`.
+put into a tooltip, a popup or the legend. Layers are :class:`putuo_geo.maplayer.DataLayer`:
+each feature ships its escaped title and card-row indices, each layer its escaped row
+labels and distinct texts once, and the browser joins them with constant markup into
+the tooltip and popup (the map payload stays small). GeoJSON goes to Leaflet as
+lon/lat; the only place that flips a coordinate to folium's (lat, lon) is :func:`latlon`.
 
 Words come from :mod:`putuo_geo.i18n` in the language passed as ``lang``. On a basemap
 drawn in GCJ-02 (:mod:`putuo_geo.basemaps`) every layer, marker and path is converted
