@@ -172,10 +172,6 @@ def _e(value: Any) -> str:
     return html.escape(str(value))
 
 
-def _row(label: str, value: str) -> str:
-    return f"<tr><th>{html.escape(label)}</th><td>{value}</td></tr>" if value else ""
-
-
 def _title(props: Mapping[str, Any], lang: Lang) -> str:
     """A card's title: the name in ``lang`` (the other in brackets), escaped."""
     return _e(i18n.name(props.get("name_en"), props.get("name_zh"), lang))
