@@ -6,13 +6,23 @@ by `putuo_geo` (overview, network, mapview, display); see the README's "The map 
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from putuo_geo import assets, config, display, errors, layers, mapview, network, overview
+from putuo_geo import (
+    assets,
+    config,
+    display,
+    errors,
+    layers,
+    mapview,
+    network,
+    overview,
+    safety,
+    uploads,
+)
 
 MAP_KEY = "map"
 MAP_HEIGHT_PX = 640
@@ -66,13 +76,16 @@ signature = data_signature(folder)
 try:
     atlas = load_atlas(str(folder), signature)
 except errors.DataValidationError as exc:
+    # The error panel: every problem, as text (problems quote values from the data).
     st.error(
-        f"**The data in `{folder}` cannot be shown: {len(exc.problems)} problem(s).**\n\n"
-        + "\n".join(f"- {p}" for p in exc.problems)
+        safety.problems_markdown(
+            f"The data in {folder} cannot be shown: {len(exc.problems)} problem(s).",
+            exc.problems,
+        )
     )
     st.stop()
 except (errors.PutuoGeoError, OSError) as exc:
-    st.error(f"**The data in `{folder}` cannot be loaded.**\n\n{exc}")
+    st.error(safety.problems_markdown(f"The data in {folder} cannot be loaded.", [str(exc)]))
     st.stop()
 
 missing = assets.missing_files()
@@ -118,6 +131,41 @@ if clicked:
             state["clicks"][target] = click_lonlat
             state[f"measure_{target}"] = f"click:{target}"
             state["next_click"] = "to" if target == "from" else "from"
+# ------------------------------------------------------------------ the user's own layer
+# Lives in this session's state only (never a module global or a shared cache).
+# The uploader's callback copies the file into "upload_source"; tests set it directly.
+
+
+def _take_upload() -> None:
+    file = state.get("upload_file")
+    state["upload_source"] = None if file is None else (file.name, file.getvalue())
+
+
+source = state.get("upload_source")
+upload_datum = state.get("upload_datum", "wgs84")
+user_layer: uploads.UserLayer | None = None
+upload_problems: list[str] = []
+if source:
+    parsed_key = (source[0], hash(source[1]), upload_datum)
+    if state.get("upload_parsed_key") != parsed_key:
+        try:
+            state["upload_result"] = uploads.read_upload(
+                source[1], file_name=source[0], datum_name=upload_datum
+            )
+        except errors.DataValidationError as exc:
+            state["upload_result"] = exc
+        state["upload_parsed_key"] = parsed_key
+    result = state["upload_result"]
+    if isinstance(result, uploads.UserLayer):
+        user_layer = result
+    else:
+        upload_problems = list(result.problems)
+show_upload = user_layer is not None and state.get("upload_show", True)
+if user_layer is not None:
+    for row in user_layer.frame.itertuples():
+        label = row.name_en if not row.name_zh else f"{row.name_en} · {row.name_zh}"
+        places[f"upload:{row.id}"] = (f"Yours · {label}", (row.geometry.x, row.geometry.y))
+
 for end, lonlat in state["clicks"].items():
     places[f"click:{end}"] = (
         f"Map click {'A' if end == 'from' else 'B'} ({lonlat[1]:.5f}, {lonlat[0]:.5f})",
@@ -139,6 +187,38 @@ with st.sidebar:
         key="categories",
     )
     query = st.text_input("Search names (English or 中文)", key="query")
+
+    st.header("Your layer")
+    st.file_uploader(
+        "Add sites: GeoJSON points or CSV (lon/lat columns)",
+        type=["geojson", "json", "csv"],
+        key="upload_file",
+        on_change=_take_upload,
+        max_upload_size=uploads.MAX_UPLOAD_BYTES // 2**20,
+        help=(
+            f"At most {uploads.MAX_UPLOAD_BYTES // 2**20} MB and "
+            f"{uploads.MAX_UPLOAD_FEATURES:,} sites; each needs a name. "
+            "CSV columns: lon/lng/longitude, lat/latitude, name (or name_en/name_zh). "
+            "Kept in your session only."
+        ),
+    )
+    st.selectbox(
+        "Coordinates are in",
+        list(uploads.DATUM_LABELS),
+        format_func=lambda d: uploads.DATUM_LABELS[d],
+        key="upload_datum",
+    )
+    if upload_problems:
+        st.error(
+            safety.problems_markdown(
+                f"The upload cannot be shown: {len(upload_problems)} problem(s).",
+                upload_problems,
+            )
+        )
+    elif user_layer is not None:
+        st.checkbox(
+            f"Show {safety.escape_markdown(user_layer.title)}", value=True, key="upload_show"
+        )
 
     st.header("Measure along the route")
     keys = list(places)
@@ -167,6 +247,11 @@ with st.sidebar:
 
 # ------------------------------------------------------------------ compute
 sites = overview.filter_sites(sites_all, categories=chosen, query=query)
+user_sites = (
+    overview.filter_sites(user_layer.frame, query=query)
+    if user_layer is not None and show_upload
+    else None
+)
 measurement: network.Measurement | None = None
 measure_error = ""
 if from_key == to_key:
@@ -202,6 +287,8 @@ if measurement is not None:
             measurement, from_label=places[from_key][0], to_label=places[to_key][0]
         )
     )
+if user_layer is not None and user_sites is not None:
+    dynamic.append(mapview.upload_layer(user_sites, title=user_layer.title))
 if nearest is not None:
     dynamic.append(mapview.click_layer(nearest))
 st_folium(
@@ -221,7 +308,8 @@ with left:
         st.info(measure_error or "Choose FROM and TO in the sidebar.")
     else:
         st.markdown(
-            f"**{html.escape(places[from_key][0])}** → **{html.escape(places[to_key][0])}**"
+            f"**{safety.escape_markdown(places[from_key][0])}** → "
+            f"**{safety.escape_markdown(places[to_key][0])}**"
         )
         mcols = st.columns(2)
         mcols[0].metric("Along the route", display.format_length(measurement.along_route_m))
@@ -237,7 +325,7 @@ with left:
         crossed = [names.get(b, b) for b in measurement.bridges]
         st.markdown(
             "**Bridges crossed:** "
-            + (", ".join(html.escape(str(n)) for n in crossed) if crossed else "none")
+            + (", ".join(safety.escape_markdown(n) for n in crossed) if crossed else "none")
         )
         offsets_m = measurement.start.offset_m + measurement.end.offset_m
         st.caption(
@@ -252,8 +340,8 @@ with right:
         st.markdown(
             f"Nearest route point: **{display.format_chainage(nearest.chainage_m)}**, "
             f"{display.format_length(nearest.route_distance_m)} away.  \n"
-            f"Nearest station: **{html.escape(nearest.station_name_en)}** "
-            f"({html.escape(nearest.station_name_zh)}), "
+            f"Nearest station: **{safety.escape_markdown(nearest.station_name_en)}** "
+            f"({safety.escape_markdown(nearest.station_name_zh)}), "
             f"{display.format_length(nearest.station_distance_m)} away."
         )
 
@@ -261,10 +349,18 @@ tab_sites, tab_stations, tab_figures = st.tabs(
     [f"Sites ({len(sites)})", f"Stations ({len(stations)})", "Figures"]
 )
 with tab_sites:
+    site_rows = overview.site_table(sites).drop(columns="id")
     st.dataframe(
-        overview.site_table(sites).drop(columns="id"),
+        site_rows,
         hide_index=True,
         column_config={"accuracy_m": st.column_config.NumberColumn("accuracy (m)", format="%d")},
+    )
+    st.download_button(
+        "Download these sites (CSV)",
+        safety.to_csv_bytes(site_rows),
+        file_name="sites.csv",
+        mime="text/csv",
+        key="download_sites",
     )
 with tab_stations:
     table = stations.assign(chainage_km=stations["chainage_m"] / 1000).drop(
@@ -293,5 +389,5 @@ with tab_figures:
     st.caption(
         f"{figs.bridges} bridges; travel times assume "
         + ", ".join(f"{m} {kmh:g} km/h" for m, kmh in display.SPEEDS_KMH.items())
-        + f". Data folder: `{folder}`."
+        + f". Data folder: {safety.escape_markdown(folder)}."
     )

@@ -32,14 +32,17 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from putuo_geo import config
+from putuo_geo import config, rules
 from putuo_geo.errors import DataValidationError
 
-#: Where every feature must lie: a box around Shanghai municipality (lon/lat degrees,
-#: WGS-84). Generous by ~0.1 degree so a border feature never trips it.
-SHANGHAI_BBOX_LONLAT: tuple[float, float, float, float] = (120.75, 30.6, 122.2, 31.95)
+#: Where every feature must lie (see ``config.SHANGHAI_BBOX_LONLAT``).
+SHANGHAI_BBOX_LONLAT = config.SHANGHAI_BBOX_LONLAT
 
 SCHEMA_FILE = "datapackage.json"
+
+#: Largest layer file read, bytes. The real layers are under 50 kB; the size is checked
+#: with ``stat`` before reading, so a huge (or endless) file is never loaded into memory.
+MAX_LAYER_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,6 +161,9 @@ def _check_fields(
                 f"{where} has '{name}' = {value!r} ({type(value).__name__}), expected a {kind}."
             )
             continue
+        if kind == "string" and spec.get("required", False) and not value.strip():
+            problems.append(f"{where} has an empty '{name}' (a non-blank text is required).")
+            continue
         allowed = spec.get("enum")
         if allowed is None and "enum_ref" in spec:
             allowed = package.get(spec["enum_ref"], [])
@@ -217,6 +223,14 @@ def _check_geometry(geom: shapely.Geometry, allowed: Sequence[str], *, where: st
     return problems
 
 
+def geometry_problems(geom: shapely.Geometry, allowed: Sequence[str], *, where: str) -> list[str]:
+    """Problems with one geometry (empty, wrong type, outside Shanghai, swapped, invalid).
+
+    The per-feature geometry rules of the layers, for other readers (uploads).
+    """
+    return _check_geometry(geom, allowed, where=where)
+
+
 @dataclass(frozen=True)
 class _Read:
     """One layer file as read: the frame (None when unreadable) and its problems."""
@@ -234,11 +248,25 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
     if not path.is_file():
         return _Read(None, [f"{file_name}: the file is missing from {folder}."])
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        size = path.stat().st_size
+        if size > MAX_LAYER_BYTES:
+            return _Read(
+                None,
+                [
+                    f"{file_name}: the file is {size / 2**20:,.1f} MB, over the "
+                    f"{MAX_LAYER_BYTES / 2**20:g} MB limit for a layer; not read."
+                ],
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        return _Read(None, [f"{file_name}: cannot be read ({exc})."])
+    text, encoding_problem = decode_json_bytes(raw)
+    if text is None:
+        return _Read(None, [f"{file_name}: {encoding_problem}"])
+    try:
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         return _Read(None, [f"{file_name}: not valid JSON ({exc})."])
-    except (OSError, UnicodeDecodeError) as exc:
-        return _Read(None, [f"{file_name}: cannot be read ({exc})."])
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         return _Read(None, [f"{file_name}: not a GeoJSON FeatureCollection."])
     features = doc.get("features")
@@ -334,6 +362,51 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
     return _Read(frame.reset_index(drop=True), problems)
 
 
+def decode_json_bytes(raw: bytes) -> tuple[str | None, str]:
+    """Decode a JSON/GeoJSON file's bytes as UTF-8, or explain which encoding it is in.
+
+    RFC 8259 (and so RFC 7946) requires UTF-8. A UTF-8 byte-order mark is tolerated
+    (editors on Windows add one). UTF-16/32 (a byte-order mark or NUL bytes) and
+    GBK/GB18030 (the usual Chinese Windows encoding) are named in the message.
+
+    Returns
+    -------
+    tuple
+        ``(text, "")`` when the bytes are UTF-8, else ``(None, message)``.
+    """
+    boms = {
+        b"\xff\xfe\x00\x00": "UTF-32",
+        b"\x00\x00\xfe\xff": "UTF-32",
+        b"\xff\xfe": "UTF-16",
+        b"\xfe\xff": "UTF-16",
+    }
+    for bom, name in boms.items():
+        if raw.startswith(bom):
+            return None, (
+                f"the file is {name}-encoded (byte-order mark {bom.hex(' ').upper()}); "
+                "GeoJSON and CSV files must be UTF-8 (RFC 8259): re-save it as UTF-8."
+            )
+    if b"\x00" in raw[:4096]:
+        return None, (
+            "the file contains NUL bytes, so it is probably UTF-16 or binary; "
+            "GeoJSON and CSV files must be UTF-8 text: re-save it as UTF-8."
+        )
+    try:
+        return raw.decode("utf-8-sig"), ""
+    except UnicodeDecodeError as exc:
+        where = f"byte 0x{raw[exc.start]:02X} at offset {exc.start}"
+        try:
+            raw.decode("gb18030")
+        except UnicodeDecodeError:
+            guess = ""
+        else:
+            guess = " It decodes as GBK/GB18030 (the usual Chinese Windows encoding)."
+        return None, (
+            f"the file is not UTF-8 ({where}).{guess} GeoJSON and CSV files must be UTF-8 "
+            "(RFC 8259): re-save it as UTF-8."
+        )
+
+
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -375,6 +448,13 @@ def _read_all(folder: Path) -> tuple[dict[str, _Read], list[str]]:
     reads = {name: _read_layer(name, folder, package) for name in config.LAYER_NAMES}
     problems = [p for read in reads.values() for p in read.problems]
     problems += _cross_layer_ids(reads, package)
+    names = {}
+    for name in reads:
+        res = _resource(package, name)
+        names[name] = res.get("path", f"{name}.geojson") if res else f"{name}.geojson"
+    problems += rules.cross_layer_problems(
+        {name: read.frame for name, read in reads.items()}, names
+    )
     return reads, problems
 
 

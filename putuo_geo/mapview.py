@@ -57,6 +57,7 @@ LAYER_TITLES: dict[str, str] = {
     "sites": "Sites",
     "measurement": "Measured path",
     "click": "Clicked point",
+    "upload": "Your layer",
 }
 
 #: Site category -> (label, colour). Colours from ColorBrewer's qualitative "Set1"/"Dark2".
@@ -533,6 +534,9 @@ _PAGE_CSS = """
 .pg-card th { text-align: left; padding-right: 8px; color: #555; font-weight: 500;
               vertical-align: top; }
 .pg-card td { max-width: 260px; white-space: normal; }
+.pg-card, .pg-legend span { overflow-wrap: anywhere; max-width: 360px; }
+.leaflet-tooltip .pg-card { white-space: normal; width: max-content; max-width: 360px;
+                            max-height: 240px; overflow: hidden; }
 .leaflet-tooltip.pg-km { background: rgba(255,255,255,.85); border: 0; box-shadow: none;
                          padding: 0 3px; font-size: 11px; font-weight: 600; }
 .leaflet-tooltip.pg-km::before { display: none; }
@@ -731,6 +735,36 @@ def click_layer(found: Nearest) -> folium.FeatureGroup:
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
         control=False,
     ).add_to(group)
+    return group
+
+
+UPLOAD_COLOUR = "#111111"
+
+
+def upload_layer(frame: gpd.GeoDataFrame, *, title: str) -> folium.FeatureGroup:
+    """A user's uploaded sites (see :mod:`putuo_geo.uploads`) as their own group.
+
+    ``title`` is plain text (the file name), escaped here: Leaflet's layer control
+    puts a layer's name into the page as HTML.
+    """
+    group = _group("upload", suffix=f": {html.escape(title)}")
+
+    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
+        return [
+            ("Category", _e(p.get("category"))),
+            ("Id in file", _e(p.get("id_in_file"))),
+            ("Source", _e(p.get("source"))),
+        ]
+
+    data = _collection(frame, kind="upload", details=details)
+    style = {"color": UPLOAD_COLOUR, "weight": 3, "fillColor": "#ffd600", "fillOpacity": 1}
+    if data["features"]:
+        _geojson(
+            data,
+            name="upload",
+            style=lambda _f: style,
+            marker=folium.CircleMarker(radius=8, fill=True),
+        ).add_to(group)
     return group
 
 

@@ -6,6 +6,7 @@ Expected numbers come from putuo_geo for that folder; nothing is hard-coded.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,11 @@ def _map_args(at: AppTest) -> dict:
 def _metric(at: AppTest, label: str) -> str:
     (value,) = [m.value for m in at.metric if m.label == label]
     return value
+
+
+def unescape_markdown(text: str) -> str:
+    """The text an escaped Markdown string shows (undo backslash escapes)."""
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 def _count_kind(script: str | None, kind: str) -> int:
@@ -152,7 +158,7 @@ def test_bad_data_shows_every_problem_without_a_traceback(tmp_path, monkeypatch)
         pytest.skip("layers.load_atlas does not validate yet (library branch not merged)")
     at = _run()
     assert len(at.error) == 1
-    message = at.error[0].value
+    message = unescape_markdown(at.error[0].value)
     assert "sites" in message
     assert "site-00" in message
     assert "site-01" in message
