@@ -187,9 +187,7 @@ def _rows_from_csv(text: str, file_name: str, problems: list[str]) -> list[dict[
                 lon, lat = float(cells[lon_i]), float(cells[lat_i])
             except (IndexError, ValueError):
                 given = [cells[i] if i < len(cells) else "" for i in (lon_i, lat_i)]
-                problems.append(
-                    f"{where} has lon/lat {given[0]!r}, {given[1]!r}, not two numbers."
-                )
+                problems.append(f"{where} has lon/lat {given[0]!r}, {given[1]!r}, not two numbers.")
             else:
                 if math.isfinite(lon) and math.isfinite(lat):
                     geom = shapely.Point(lon, lat)
@@ -202,9 +200,7 @@ def _rows_from_csv(text: str, file_name: str, problems: list[str]) -> list[dict[
     return rows
 
 
-def read_upload(
-    data: bytes, *, file_name: str, datum_name: datum.Datum = "wgs84"
-) -> UserLayer:
+def read_upload(data: bytes, *, file_name: str, datum_name: datum.Datum = "wgs84") -> UserLayer:
     """Validate, convert and return an uploaded GeoJSON or CSV of point sites.
 
     Parameters
@@ -254,7 +250,9 @@ def read_upload(
         if geom is not None:
             problems += layers.geometry_problems(geom, ["Point"], where=where)
         name_en = _text(_first(props, NAME_EN_KEYS), where=where, field="name", problems=problems)
-        name_zh = _text(_first(props, NAME_ZH_KEYS), where=where, field="name_zh", problems=problems)
+        name_zh = _text(
+            _first(props, NAME_ZH_KEYS), where=where, field="name_zh", problems=problems
+        )
         if not name_en and not name_zh:
             problems.append(f"{where} has no name (give a name, name_en or name_zh).")
         category = _text(
