@@ -237,6 +237,8 @@ class _Read:
 
     frame: gpd.GeoDataFrame | None
     problems: list[str]
+    #: Per row of ``frame``: whether its geometry passed every per-feature check.
+    geometry_ok: tuple[bool, ...] = ()
 
 
 def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
@@ -289,11 +291,13 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
     records: list[dict[str, Any]] = []
     geoms: list[shapely.Geometry | None] = []
     seen: dict[str, dict[Any, str]] = {f["name"]: {} for f in fields if f.get("unique", False)}
+    geometry_ok: list[bool] = []
     for i, feature in enumerate(features):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             problems.append(f"{file_name}: feature #{i} is not a GeoJSON Feature.")
             records.append({})
             geoms.append(None)
+            geometry_ok.append(False)
             continue
         props = feature.get("properties") or {}
         if not isinstance(props, dict):
@@ -312,11 +316,15 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
                 continue
             if value in values:
                 problems.append(
-                    f"{where} repeats '{fname}' = {value!r}, already used by {values[value]}."
+                    f"{where} (#{i}) repeats '{fname}' = {value!r}, "
+                    f"already used by {values[value]}."
                 )
             else:
-                values[value] = f"feature '{fid}'" if isinstance(fid, str) and fid else f"#{i}"
+                values[value] = (
+                    f"feature '{fid}' (#{i})" if isinstance(fid, str) and fid else f"#{i}"
+                )
         raw_geom = feature.get("geometry")
+        geometry_ok.append(False)
         geom: shapely.Geometry | None = None
         if raw_geom is None:
             problems.append(f"{where} has no geometry (null).")
@@ -326,7 +334,9 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
             except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
                 problems.append(f"{where} has a geometry that cannot be read ({exc}).")
             else:
-                problems += _check_geometry(geom, allowed_types, where=where)
+                geometry_problems = _check_geometry(geom, allowed_types, where=where)
+                problems += geometry_problems
+                geometry_ok[-1] = not geometry_problems
         records.append(dict(props))
         geoms.append(geom)
 
@@ -359,7 +369,7 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
         geometry=gpd.GeoSeries(geoms, crs=config.WEB_CRS),
         crs=config.WEB_CRS,
     )
-    return _Read(frame.reset_index(drop=True), problems)
+    return _Read(frame.reset_index(drop=True), problems, tuple(geometry_ok))
 
 
 def decode_json_bytes(raw: bytes) -> tuple[str | None, str]:
@@ -452,9 +462,12 @@ def _read_all(folder: Path) -> tuple[dict[str, _Read], list[str]]:
     for name in reads:
         res = _resource(package, name)
         names[name] = res.get("path", f"{name}.geojson") if res else f"{name}.geojson"
-    problems += rules.cross_layer_problems(
-        {name: read.frame for name, read in reads.items()}, names
-    )
+    # Rules see only geometries that passed the per-feature checks (reported once).
+    checked = {
+        name: None if read.frame is None else read.frame[list(read.geometry_ok)]
+        for name, read in reads.items()
+    }
+    problems += rules.cross_layer_problems(checked, names)
     return reads, problems
 
 

@@ -217,7 +217,7 @@ CASES = [
         _set("stations", "station-03", "number", 1),
         "stations.geojson",
         "station-03",
-        "repeats 'number' = 1, already used by feature 'station-01'",
+        "repeats 'number' = 1, already used by feature 'station-01' (#0)",
     ),
     (
         "duplicate id in a layer",
