@@ -118,6 +118,18 @@ def _resource(package: Mapping[str, Any], name: str) -> Mapping[str, Any] | None
 # ---------------------------------------------------------------------------- checks
 
 
+#: Longest value quoted in a message (characters of its repr).
+MAX_QUOTED_CHARS = 80
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)`` for a message, cut to :data:`MAX_QUOTED_CHARS` (a value may be huge)."""
+    text = repr(value)
+    if len(text) <= MAX_QUOTED_CHARS:
+        return text
+    return f"{text[: MAX_QUOTED_CHARS - 1]}… ({len(str(value)):,} characters)"
+
+
 def _type_ok(value: Any, kind: str) -> bool:
     """Whether a JSON value has the Table Schema ``type`` (bools are not numbers)."""
     if kind == "string":
@@ -158,7 +170,7 @@ def _check_fields(
             continue
         if not _type_ok(value, kind):
             problems.append(
-                f"{where} has '{name}' = {value!r} ({type(value).__name__}), expected a {kind}."
+                f"{where} has '{name}' = {_shown(value)} ({type(value).__name__}), expected a {kind}."
             )
             continue
         if kind == "string" and spec.get("required", False) and not value.strip():
@@ -169,18 +181,18 @@ def _check_fields(
             allowed = package.get(spec["enum_ref"], [])
         if allowed is not None and value not in allowed:
             problems.append(
-                f"{where} has '{name}' = {value!r}, not one of {', '.join(map(str, allowed))}."
+                f"{where} has '{name}' = {_shown(value)}, not one of {', '.join(map(str, allowed))}."
             )
         pattern = spec.get("pattern")
         if pattern and isinstance(value, str) and re.fullmatch(pattern, value) is None:
-            problems.append(f"{where} has '{name}' = {value!r}, not matching {pattern}.")
+            problems.append(f"{where} has '{name}' = {_shown(value)}, not matching {pattern}.")
         if "minimum" in spec and value < spec["minimum"]:
             problems.append(
-                f"{where} has '{name}' = {value!r}, below the minimum {spec['minimum']}."
+                f"{where} has '{name}' = {_shown(value)}, below the minimum {spec['minimum']}."
             )
         if "maximum" in spec and value > spec["maximum"]:
             problems.append(
-                f"{where} has '{name}' = {value!r}, above the maximum {spec['maximum']}."
+                f"{where} has '{name}' = {_shown(value)}, above the maximum {spec['maximum']}."
             )
     return problems
 
@@ -316,7 +328,7 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
                 continue
             if value in values:
                 problems.append(
-                    f"{where} (#{i}) repeats '{fname}' = {value!r}, "
+                    f"{where} (#{i}) repeats '{fname}' = {_shown(value)}, "
                     f"already used by {values[value]}."
                 )
             else:

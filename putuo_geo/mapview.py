@@ -10,8 +10,9 @@ Pure map building: this module never imports streamlit. The page asks for
   which swaps them on the live map instead of rebuilding it;
 - :func:`layer_control`: the layer toggles, rebuilt by ``st_folium`` after those layers.
 
-Every string that comes from the data is HTML-escaped (``html.escape``) before it is
-put into a tooltip, a popup or the legend. GeoJSON goes to Leaflet as lon/lat; the
+Every string that comes from the data is HTML-escaped (:func:`putuo_geo.safety.escape_html`,
+which also escapes the braces folium's templates would read) before it is put into a
+tooltip, a popup, the legend or a layer name. GeoJSON goes to Leaflet as lon/lat; the
 only place that flips a coordinate to folium's (lat, lon) is :func:`latlon`.
 Every script and style URL is rewritten to the app's own copies by
 :func:`putuo_geo.assets.localize`.
@@ -19,7 +20,6 @@ Every script and style URL is rewritten to the app's own copies by
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import os
@@ -36,6 +36,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from putuo_geo import assets, display
+from putuo_geo.safety import escape_html
 from putuo_geo.layers import Atlas
 from putuo_geo.network import Measurement
 from putuo_geo.overview import Nearest
@@ -140,11 +141,11 @@ def _e(value: Any) -> str:
     """HTML-escape one value from the data; blank for missing values."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return html.escape(str(value))
+    return escape_html(str(value))
 
 
 def _row(label: str, value: str) -> str:
-    return f"<tr><th>{html.escape(label)}</th><td>{value}</td></tr>" if value else ""
+    return f"<tr><th>{escape_html(label)}</th><td>{value}</td></tr>" if value else ""
 
 
 def _card(props: Mapping[str, Any], rows: Iterable[tuple[str, str]]) -> str:
@@ -501,14 +502,14 @@ def legend_html(atlas: Atlas) -> str:
         zip(atlas.zones.get("zone", []), atlas.zones.get("name_en", []), strict=False)
     )
     items += [
-        (_swatch_box(colour, colour), html.escape(str(zone_names.get(zone, zone))))
+        (_swatch_box(colour, colour), escape_html(str(zone_names.get(zone, zone))))
         for zone, colour in ZONE_COLOURS.items()
     ]
     rows = "".join(f"<div>{swatch}<span>{label}</span></div>" for swatch, label in items)
     present = [str(c) for c in dict.fromkeys(atlas.sites.get("category", []))]
     cats = "".join(
         f"<div>{_swatch_dot(CATEGORY_STYLE.get(c, _OTHER_CATEGORY)[1], '#ffffff')}"
-        f"<span>{html.escape(CATEGORY_STYLE.get(c, (c, ''))[0])}</span></div>"
+        f"<span>{escape_html(CATEGORY_STYLE.get(c, (c, ''))[0])}</span></div>"
         for c in CATEGORY_STYLE
         if c in present
     )
@@ -675,7 +676,7 @@ def measurement_layer(
     """
     group = _group("measurement")
     start, end = measurement.start, measurement.end
-    summary = html.escape(
+    summary = escape_html(
         f"{display.format_length(measurement.along_route_m)} along the route · "
         f"{display.format_length(measurement.straight_m)} straight"
     )
@@ -685,8 +686,8 @@ def measurement_layer(
         _line_feature([start.lonlat, start.on_route_lonlat], kind="offset", tip=""),
         _line_feature([end.lonlat, end.on_route_lonlat], kind="offset", tip=""),
         _line_feature(path_coords, kind="path", tip=summary),
-        _point_feature(start.lonlat, kind="end", tip=f"FROM: {html.escape(from_label)}"),
-        _point_feature(end.lonlat, kind="end", tip=f"TO: {html.escape(to_label)}"),
+        _point_feature(start.lonlat, kind="end", tip=f"FROM: {escape_html(from_label)}"),
+        _point_feature(end.lonlat, kind="end", tip=f"TO: {escape_html(to_label)}"),
     ]
     styles = {
         "straight": {"color": "#555555", "weight": 1.5, "dashArray": "2 6"},
@@ -708,7 +709,7 @@ def measurement_layer(
 def click_layer(found: Nearest) -> folium.FeatureGroup:
     """The clicked point, the nearest route point and the line joining them."""
     group = _group("click")
-    tip = html.escape(
+    tip = escape_html(
         f"{display.format_chainage(found.chainage_m)} · "
         f"{display.format_length(found.route_distance_m)} from the route"
     )
@@ -747,7 +748,7 @@ def upload_layer(frame: gpd.GeoDataFrame, *, title: str) -> folium.FeatureGroup:
     ``title`` is plain text (the file name), escaped here: Leaflet's layer control
     puts a layer's name into the page as HTML.
     """
-    group = _group("upload", suffix=f": {html.escape(title)}")
+    group = _group("upload", suffix=f": {escape_html(title)}")
 
     def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
         return [

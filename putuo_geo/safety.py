@@ -4,8 +4,11 @@ Names, sources and addresses are edited by people and uploaded by strangers, so 
 of them may hold HTML, ``</script>``, Markdown links, LaTeX or a spreadsheet formula.
 The rule: a value from the data always reaches a reader as the text it is.
 
-- HTML (tooltips, popups, legend, layer control): :func:`html.escape`, done where the
-  HTML is built (:mod:`putuo_geo.mapview`);
+- HTML (tooltips, popups, legend, layer control): :func:`escape_html`, done where the
+  HTML is built (:mod:`putuo_geo.mapview`). It escapes ``{`` and ``}`` too: folium
+  (branca) renders each layer's script and then parses the result *again* as a Jinja
+  template, so a name holding ``{{ ... }}`` or ``{% ... %}`` would otherwise run as a
+  template on the server (found by the hostile-text test);
 - Markdown (``st.markdown``, ``st.error``, ``st.caption`` ...): :func:`escape_markdown`;
 - CSV downloads: :func:`neutralise_csv_cell` / :func:`csv_safe_frame` (OWASP "CSV
   injection": a cell a spreadsheet would run as a formula gets a leading ``'``).
@@ -13,6 +16,7 @@ The rule: a value from the data always reaches a reader as the text it is.
 
 from __future__ import annotations
 
+import html
 import re
 import string
 from typing import Any
@@ -27,6 +31,18 @@ _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 
 #: A spreadsheet treats a cell starting with one of these as a formula (OWASP).
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
+def escape_html(text: Any) -> str:
+    """``text`` as HTML that shows exactly the text: :func:`html.escape` plus ``{``/``}``.
+
+    The braces become character references so no Jinja delimiter (``{{``, ``{%``,
+    ``{#``) survives into a folium template; browsers show them as braces.
+    """
+    return html.escape(str(text)).translate(_BRACES)
 
 
 def escape_markdown(text: Any) -> str:

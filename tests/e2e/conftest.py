@@ -7,6 +7,7 @@ browser tests skip locally and fail when ``PUTUO_REQUIRE_BROWSER=1`` (CI sets it
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -24,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from page_support import ARTIFACTS  # noqa: E402
+
+from putuo_geo.config import DATA_DIR_ENV  # noqa: E402
 
 CHROMIUM = Path(os.environ.get("PUTUO_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -59,12 +62,18 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def server_url() -> Iterator[str]:
+@contextlib.contextmanager
+def streamlit_server(
+    *, data_dir: Path | None = None, log_name: str = "streamlit.log", extra_args: tuple = ()
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run ``streamlit run app.py`` on a free loopback port; yield (url, process).
+
+    ``data_dir`` sets ``$PUTUO_GEO_DATA`` for the server only.
+    """
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / "streamlit.log").open("w")
+    log = (ARTIFACTS / log_name).open("w")
     cmd = [
         sys.executable,
         "-m",
@@ -79,6 +88,7 @@ def server_url() -> Iterator[str]:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        *extra_args,
     ]
     env = {
         **os.environ,
@@ -86,6 +96,8 @@ def server_url() -> Iterator[str]:
             p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
         ),
     }
+    if data_dir is not None:
+        env[DATA_DIR_ENV] = str(data_dir)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
@@ -96,7 +108,7 @@ def server_url() -> Iterator[str]:
                 pytest.fail(f"streamlit not healthy after {STARTUP_TIMEOUT_S} s; see {log.name}")
             # Poll interval, not a wait for readiness: /_stcore/health decides.
             time.sleep(0.1)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
@@ -104,6 +116,12 @@ def server_url() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    with streamlit_server() as (url, _proc):
+        yield url
 
 
 @pytest.fixture(scope="session")
