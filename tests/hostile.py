@@ -25,7 +25,7 @@ PAYLOADS: tuple[str, ...] = (
     "[click me](javascript:window.__pwned=6) ![x](http://evil.invalid/x.png)",
     "**bold** :red[red] $x^2$ <b>b</b> # heading",
     "{{ 7*7 }} {% raw %} <!-- comment --> &amp; &lt;",
-    "=HYPERLINK(\"http://evil.invalid\",\"x\")",
+    '=HYPERLINK("http://evil.invalid","x")',
     "+1+cmd|' /C calc'!A0",
     "-2+3",
     "@SUM(1+1)",

@@ -29,7 +29,7 @@ def test_escape_markdown_puts_everything_on_one_line():
 
 
 def test_escape_html_escapes_tags_quotes_and_template_braces():
-    assert safety.escape_html("<b a=\"1\">{{ x }}{% y %}</b>'") == (
+    assert safety.escape_html('<b a="1">{{ x }}{% y %}</b>\'') == (
         "&lt;b a=&quot;1&quot;&gt;&#123;&#123; x &#125;&#125;&#123;% y %&#125;&lt;/b&gt;&#x27;"
     )
 
@@ -55,12 +55,12 @@ def test_neutralise_csv_cell(cell, expected):
 
 
 def test_csv_bytes_read_back_as_text_not_formulas():
-    frame = pd.DataFrame({"name": ["=HYPERLINK(\"http://x\")", "ok", "-2+3"], "n": [1, -2, 3]})
+    frame = pd.DataFrame({"name": ['=HYPERLINK("http://x")', "ok", "-2+3"], "n": [1, -2, 3]})
     text = safety.to_csv_bytes(frame).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows == [
         ["name", "n"],
-        ["'=HYPERLINK(\"http://x\")", "1"],
+        ['\'=HYPERLINK("http://x")', "1"],
         ["ok", "-2"],
         ["'-2+3", "3"],
     ]
