@@ -170,7 +170,8 @@ def _check_fields(
             continue
         if not _type_ok(value, kind):
             problems.append(
-                f"{where} has '{name}' = {_shown(value)} ({type(value).__name__}), expected a {kind}."
+                f"{where} has '{name}' = {_shown(value)} ({type(value).__name__}), "
+                f"expected a {kind}."
             )
             continue
         if kind == "string" and spec.get("required", False) and not value.strip():
@@ -181,7 +182,8 @@ def _check_fields(
             allowed = package.get(spec["enum_ref"], [])
         if allowed is not None and value not in allowed:
             problems.append(
-                f"{where} has '{name}' = {_shown(value)}, not one of {', '.join(map(str, allowed))}."
+                f"{where} has '{name}' = {_shown(value)}, "
+                f"not one of {', '.join(map(str, allowed))}."
             )
         pattern = spec.get("pattern")
         if pattern and isinstance(value, str) and re.fullmatch(pattern, value) is None:

@@ -36,10 +36,10 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from putuo_geo import assets, display
-from putuo_geo.safety import escape_html
 from putuo_geo.layers import Atlas
 from putuo_geo.network import Measurement
 from putuo_geo.overview import Nearest
+from putuo_geo.safety import escape_html
 
 #: Operator settings for an intranet tile server (read by :func:`basemaps`).
 TILE_URL_ENV = "PUTUO_TILE_URL"

@@ -95,10 +95,8 @@ def test_every_problem_is_listed_and_nothing_is_kept():
         uploads.read_upload(data, file_name="p.geojson")
     problems = info.value.problems
     assert len(problems) == 5
-    assert (
-        "feature #2" in problems[1]
-        and "swapped" in problems[1]
-        or any("feature #2" in p and "swapped" in p for p in problems)
+    assert ("feature #2" in problems[1] and "swapped" in problems[1]) or any(
+        "feature #2" in p and "swapped" in p for p in problems
     )
     assert any("feature #3" in p and "outside Shanghai" in p for p in problems)
     assert any("feature #4" in p and "no name" in p for p in problems)
