@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 ASSETS  = static/vendor/.installed
 
-.PHONY: install assets run test lint data bench clean
+.PHONY: install assets run test soak lint data bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,13 @@ install: $(STAMP) $(ASSETS)
 run: install
 	$(PY) -m streamlit run app.py
 
+# Everything, including a 30-second, 25-session soak (tests/e2e/test_soak.py).
 test: install
 	$(PY) -m pytest
+
+# The long soak: 25 concurrent browser sessions for 2 minutes; figures in test-artifacts/soak.json.
+soak: install
+	PUTUO_SOAK_S=120 $(PY) -m pytest -m soak -s
 
 lint: install
 	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(PY) -m mypy
