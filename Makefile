@@ -1,5 +1,7 @@
 # One-line targets. Every target installs what it needs first, so a fresh clone works.
 PYTHON ?= python3
+OSM    ?=
+OUT    ?=
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
@@ -35,8 +37,14 @@ soak: install
 lint: install
 	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(PY) -m mypy
 
+# `make data` rebuilds geo/ from geo/inputs/; `make data OSM=extract.osm.pbf [OUT=dir]` runs
+# the OpenStreetMap importer into a new folder (default geo-osm/) and prints the change report.
 data: install
-	$(PY) scripts/build_data.py
+	$(if $(OSM),$(PY) -m putuo_geo.cli import-osm $(OSM) --out $(or $(OUT),geo-osm),$(PY) scripts/build_data.py)
+
+# Benchmarks (issue 6): prints a table, writes bench/results/latest.md (+ .json).
+bench: install
+	$(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules static/vendor test-artifacts

@@ -1,4 +1,4 @@
-"""The ``putuo-geo`` command: ``stats``, ``measure`` and ``validate``.
+"""The ``putuo-geo`` command: ``stats``, ``measure``, ``validate`` and ``import-osm``.
 
 Exit codes: 0 success; 1 a problem with the data or the input (every problem
 listed, no traceback); 2 an unexpected error (one message, no traceback).
@@ -12,9 +12,10 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from putuo_geo import config, layers, measures, places
+from putuo_geo import config, layers, measures, osm_import, places
 from putuo_geo.errors import DataValidationError, PutuoGeoError
 from putuo_geo.network import Endpoint, RouteNetwork
 
@@ -121,10 +122,42 @@ def _parser() -> argparse.ArgumentParser:
     p_measure.add_argument("--data", metavar="DIR", help=data_help)
     p_validate = sub.add_parser("validate", help="check a data folder against datapackage.json")
     p_validate.add_argument("data", nargs="?", metavar="DATA_DIR", help=data_help)
+    p_osm = sub.add_parser(
+        "import-osm", help="rebuild the atlas from an OpenStreetMap extract (.osm / .osm.pbf)"
+    )
+    p_osm.add_argument("extract", metavar="EXTRACT", help="OpenStreetMap extract covering Putuo")
+    p_osm.add_argument("--data", metavar="DIR", help=f"folder to start from; {data_help}")
+    where = p_osm.add_mutually_exclusive_group()
+    where.add_argument(
+        "--out", metavar="DIR", help="new folder to write (default: <data folder>-osm)"
+    )
+    where.add_argument("--in-place", action="store_true", help="overwrite the data folder itself")
     return parser
 
 
+def _import_osm(args: argparse.Namespace) -> int:
+
+    folder = config.data_dir(args.data)
+    if args.in_place:
+        out = folder
+    else:
+        out = Path(args.out) if args.out else folder.with_name(f"{folder.name}-osm")
+        report_file = out / f"{osm_import.REPORT_NAME}.json"
+        if out.resolve() == folder.resolve():
+            msg = f"{out} is the data folder itself; pass --in-place to overwrite it."
+            raise PutuoGeoError(msg)
+        if out.exists() and any(out.iterdir()) and not report_file.is_file():
+            msg = f"{out} exists and is not an earlier import-osm output; choose a new --out."
+            raise PutuoGeoError(msg)
+    report = osm_import.import_osm(args.extract, data_dir=folder, out_dir=out)
+    print(osm_import.report_markdown(report), end="")
+    print(f"Wrote {out} (review {osm_import.REPORT_NAME}.md before committing).")
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "import-osm":
+        return _import_osm(args)
     if args.command == "validate":
         folder = config.data_dir(args.data)
         problems = layers.validate_dir(folder)

@@ -1,6 +1,6 @@
 """Derive the belt's line layers from a creek centreline and the district boundary.
 
-Pure geometry, reused by ``scripts/build_data.py`` and (later) an OpenStreetMap
+Pure geometry, reused by ``scripts/build_data.py`` and the OpenStreetMap
 importer. Every function takes shapely geometries in a **metric CRS** (metres;
 the project uses ``config.METRIC_CRS``, EPSG:32651) and returns plain shapely
 objects or tuples; reprojection and file I/O are the caller's job. Data comes
@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import shapely
@@ -416,3 +416,117 @@ def disc_with_area(
         else:
             hi = mid
     return shape
+
+
+# ------------------------------------------------------------- sections from geometry
+
+
+@dataclass(frozen=True)
+class SideRun:
+    """A stretch of a centreline (metres along it) with the sides that lie in an area."""
+
+    from_m: float
+    to_m: float
+    banks: tuple[Bank, ...]
+
+
+def side_runs(
+    centreline: LineString,
+    area: Polygon | shapely.MultiPolygon,
+    *,
+    probe_m: float = 60.0,
+    step_m: float = 20.0,
+    min_run_m: float = 150.0,
+) -> list[SideRun]:
+    """Split a centreline into runs by which of its sides lie inside ``area``.
+
+    Every ``step_m`` a point ``probe_m`` to the left and to the right of the
+    line is tested against ``area`` (the district): both inside is an *inside*
+    run (``("left", "right")``), one inside a *border* run, none a run outside
+    (``()``). Runs shorter than ``min_run_m`` (a probe clipping a corner of
+    the district) are absorbed by their longer neighbour.
+
+    Returns
+    -------
+    list of SideRun
+        Consecutive runs covering ``0 .. centreline.length``.
+    """
+    if step_m <= 0 or probe_m <= 0:
+        msg = "step_m and probe_m must be positive."
+        raise ValueError(msg)
+    n = max(int(np.ceil(centreline.length / step_m)), 1)
+    positions = (np.arange(n) + 0.5) * (centreline.length / n)
+    labels: list[tuple[Bank, ...]] = []
+    for s in positions:
+        left, right = perpendicular_points(centreline, float(s), half_width_m=probe_m)
+        inside = (area.contains(Point(left)), area.contains(Point(right)))
+        labels.append(tuple(b for b, hit in zip(BANKS, inside, strict=True) if hit))
+    bounds = [0.0, *((positions[:-1] + positions[1:]) / 2).tolist(), centreline.length]
+    runs: list[list[Any]] = []
+    for i, label in enumerate(labels):
+        if runs and runs[-1][2] == label:
+            runs[-1][1] = bounds[i + 1]
+        else:
+            runs.append([bounds[i], bounds[i + 1], label])
+    while len(runs) > 1:
+        lengths = [r[1] - r[0] for r in runs]
+        i = int(np.argmin(lengths))
+        if lengths[i] >= min_run_m:
+            break
+        if i == 0:
+            j = 1
+        elif i == len(runs) - 1:
+            j = i - 1
+        else:
+            j = i - 1 if lengths[i - 1] >= lengths[i + 1] else i + 1
+        runs[j][0] = min(runs[j][0], runs[i][0])
+        runs[j][1] = max(runs[j][1], runs[i][1])
+        del runs[i]
+        merged: list[list[Any]] = []
+        for r in runs:
+            if merged and merged[-1][2] == r[2]:
+                merged[-1][1] = r[1]
+            else:
+                merged.append(r)
+        runs = merged
+    return [SideRun(float(a), float(b), label) for a, b, label in runs]
+
+
+def centreline_from_area(
+    water: Polygon | shapely.MultiPolygon,
+    guide: LineString,
+    *,
+    step_m: float = 20.0,
+    reach_m: float = 300.0,
+) -> LineString:
+    """A centreline of a water area, following a rough guide line (e.g. an older centreline).
+
+    Every ``step_m`` along ``guide`` a cross-section ``±reach_m`` perpendicular
+    to it is cut with ``water``; the midpoint of the piece of water nearest the
+    guide is a centreline vertex. Cross-sections that miss the water are
+    skipped. Written here because shapely has no medial axis, and the guide
+    keeps the result one line in the creek's direction (a skeleton of the
+    polygon would branch into every inlet).
+
+    Raises
+    ------
+    ValueError
+        When fewer than two cross-sections meet the water.
+    """
+    n = max(int(np.ceil(guide.length / step_m)), 1)
+    coords: list[tuple[float, float]] = []
+    for s in np.linspace(0.0, guide.length, n + 1):
+        left, right = perpendicular_points(guide, float(s), half_width_m=reach_m)
+        cut = shapely.intersection(LineString([left, right]), water)
+        parts = [g for g in getattr(cut, "geoms", [cut]) if isinstance(g, LineString)]
+        parts = [g for g in parts if not g.is_empty]
+        if not parts:
+            continue
+        on_guide = guide.interpolate(float(s))
+        nearest = min(parts, key=lambda g: g.distance(on_guide))
+        mid = nearest.interpolate(0.5, normalized=True)
+        coords.append((mid.x, mid.y))
+    if len(coords) < 2:
+        msg = "the guide line meets the water area in fewer than two cross-sections."
+        raise ValueError(msg)
+    return LineString(coords)

@@ -34,3 +34,7 @@ class PlaceNotFoundError(PutuoGeoError, LookupError):
 
 class RouteError(PutuoGeoError, ValueError):
     """The route network cannot answer: no route to build it from, or two places not connected."""
+
+
+class ExtractError(PutuoGeoError, ValueError):
+    """An OpenStreetMap extract cannot be used: unreadable, outside Putuo, or without the creek."""

@@ -369,14 +369,17 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
         records, columns=_all_columns([f["name"] for f in fields], records)
     )
     for column in table.columns:
-        cells = table[column]
-        if cells.isna().all() or not (
-            pd.api.types.is_numeric_dtype(cells) or pd.api.types.is_bool_dtype(cells)
+        column_values = table[column]
+        if column_values.isna().all() or not (
+            pd.api.types.is_numeric_dtype(column_values)
+            or pd.api.types.is_bool_dtype(column_values)
         ):
             # Text (and fields nobody filled): object columns with None for null, as in
             # the file, not NaN.
             table[column] = pd.Series(
-                [None if _missing(v) else v for v in cells], index=table.index, dtype=object
+                [None if _missing(v) else v for v in column_values],
+                index=table.index,
+                dtype=object,
             )
     frame = gpd.GeoDataFrame(
         table,

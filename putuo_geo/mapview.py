@@ -14,17 +14,21 @@ Every string that comes from the data is HTML-escaped (:func:`putuo_geo.safety.e
 which also escapes the braces folium's templates would read) before it is put into a
 tooltip, a popup, the legend or a layer name. GeoJSON goes to Leaflet as lon/lat; the
 only place that flips a coordinate to folium's (lat, lon) is :func:`latlon`.
+
+Words come from :mod:`putuo_geo.i18n` in the language passed as ``lang``. On a basemap
+drawn in GCJ-02 (:mod:`putuo_geo.basemaps`) every layer, marker and path is converted
+WGS-84 -> GCJ-02 just before it is drawn (:func:`display_atlas`, ``datum=``); the data
+and every measurement stay WGS-84.
 Every script and style URL is rewritten to the app's own copies by
 :func:`putuo_geo.assets.localize`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
-import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import folium
@@ -33,47 +37,64 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from branca.element import Element, Figure, MacroElement
+from folium.utilities import JsCode
 from jinja2 import Template
 
-from putuo_geo import assets, display
+from putuo_geo import assets, config, display, i18n
+from putuo_geo.basemaps import (
+    NO_TILES,
+    OSM,
+    TILE_ATTRIBUTION_ENV,
+    TILE_URL_ENV,
+    Basemap,
+    basemaps,
+)
+from putuo_geo.datum import Datum, convert_frame, convert_geometry, convert_lonlat
+from putuo_geo.i18n import Lang, tr
 from putuo_geo.layers import Atlas
 from putuo_geo.network import Measurement
 from putuo_geo.overview import Nearest
 from putuo_geo.safety import escape_html
 
-#: Operator settings for an intranet tile server (read by :func:`basemaps`).
-TILE_URL_ENV = "PUTUO_TILE_URL"
-TILE_ATTRIBUTION_ENV = "PUTUO_TILE_ATTRIBUTION"
+__all__ = [  # the basemap names are re-exported for callers that used them from here
+    "NO_TILES",
+    "OSM",
+    "TILE_ATTRIBUTION_ENV",
+    "TILE_URL_ENV",
+    "Basemap",
+    "basemaps",
+]
 
-#: Overlay names as the layer control lists them.
-LAYER_TITLES: dict[str, str] = {
-    "boundary": "District boundary",
-    "zones": "Zones (One Belt, One Center, One City)",
-    "parks": "Parks",
-    "creek": "Suzhou Creek",
-    "route": "Creekside route",
-    "km_posts": "Km posts",
-    "bridges": "Bridges",
-    "stations": "Stations",
-    "sites": "Sites",
-    "measurement": "Measured path",
-    "click": "Clicked point",
-    "upload": "Your layer",
-}
+#: Overlays in the layer control; their names are ``layer.<key>`` in the catalogue.
+LAYER_KEYS: tuple[str, ...] = (
+    "boundary",
+    "zones",
+    "parks",
+    "creek",
+    "route",
+    "km_posts",
+    "bridges",
+    "stations",
+    "sites",
+    "measurement",
+    "click",
+)
 
-#: Site category -> (label, colour). Colours from ColorBrewer's qualitative "Set1"/"Dark2".
-CATEGORY_STYLE: dict[str, tuple[str, str]] = {
-    "innovation": ("Innovation", "#7570b3"),
-    "commerce": ("Commerce", "#e6ab02"),
-    "culture_heritage": ("Culture & heritage", "#a6761d"),
-    "education": ("Education", "#1b9e77"),
-    "health": ("Health", "#e7298a"),
-    "landmark": ("Landmark", "#d95f02"),
-    "sport_leisure": ("Sport & leisure", "#66a61e"),
-    "transport": ("Transport", "#666666"),
-    "government": ("Government", "#377eb8"),
+#: Site category -> colour (ColorBrewer "Dark2", three darkened so that every marker
+#: reaches WCAG's 3:1 non-text contrast against white; tests/test_a11y.py checks).
+#: Labels are ``category.<name>`` in the catalogue.
+CATEGORY_COLOURS: dict[str, str] = {
+    "innovation": "#7570b3",
+    "commerce": "#9a7300",
+    "culture_heritage": "#a6761d",
+    "education": "#1b9e77",
+    "health": "#e7298a",
+    "landmark": "#d95f02",
+    "sport_leisure": "#5a8f1a",
+    "transport": "#666666",
+    "government": "#377eb8",
 }
-_OTHER_CATEGORY = ("Other", "#999999")
+OTHER_CATEGORY_COLOUR = "#767676"
 
 ZONE_COLOURS: dict[str, str] = {
     "one_belt": "#2b8cbe",
@@ -87,49 +108,54 @@ STATION_COLOUR = "#0b6e4f"
 BRIDGE_COLOUR = "#5b4636"
 PATH_COLOUR = "#c2185b"
 PARK_COLOUR = "#4caf50"
-
-
-@dataclass(frozen=True)
-class Basemap:
-    """A background for the map; ``url`` is ``None`` for no tiles at all."""
-
-    key: str
-    label: str
-    url: str | None
-    attribution: str = ""
-
-
-OSM = Basemap(
-    "osm",
-    "OpenStreetMap tiles",
-    "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-)
-NO_TILES = Basemap("none", "No tiles (vector layers only)", None)
-
-
-def basemaps(environ: Mapping[str, str] | None = None) -> list[Basemap]:
-    """The basemaps to offer, default first.
-
-    An operator's tile server (``$PUTUO_TILE_URL``, a Leaflet URL template such as
-    ``http://tiles.intranet/{z}/{x}/{y}.png``, with ``$PUTUO_TILE_ATTRIBUTION``) comes
-    first when set; then OpenStreetMap's public tiles; then no tiles. Tiles are the
-    only thing the page may fetch from another host; without them the vector layers
-    still draw.
-    """
-    env = os.environ if environ is None else environ
-    options = [OSM, NO_TILES]
-    url = env.get(TILE_URL_ENV, "").strip()
-    if url:
-        attribution = env.get(TILE_ATTRIBUTION_ENV, "").strip() or "Operator tiles"
-        options.insert(0, Basemap("custom", "Operator tiles", url, attribution))
-    return options
+PARK_STROKE = "#2e7d32"
+KM_POST_COLOUR = "#222222"
+#: Text and background of the legend, the cards and the km labels (WCAG >= 4.5:1).
+LEGEND_TEXT = "#1a1a1a"
+LEGEND_BACKGROUND = "#ffffff"
+CARD_LABEL = "#555555"
 
 
 def latlon(lonlat: tuple[float, float]) -> list[float]:
     """(lon, lat) -> folium's [lat, lon]. The one place the order flips."""
     lon, lat = lonlat
     return [float(lat), float(lon)]
+
+
+def display_atlas(atlas: Atlas, *, datum: Datum = "wgs84") -> Atlas:
+    """The atlas as drawn on tiles in ``datum``: every layer converted from WGS-84.
+
+    The stored WGS-84 atlas is returned as is for ``wgs84``; measures never use the
+    converted copy.
+    """
+    if datum == "wgs84":
+        return atlas
+    converted = {
+        name: convert_frame(atlas.layer(name), src="wgs84", dst=datum)
+        for name in config.LAYER_NAMES
+    }
+    return dataclasses.replace(atlas, **converted)
+
+
+def display_shift_m(atlas: Atlas, *, datum: Datum) -> float:
+    """How far drawing in ``datum`` moves the stations: the median, metres (EPSG:32651).
+
+    About 485 m for GCJ-02 in Putuo; 0 for WGS-84.
+    """
+    stations = atlas.stations
+    if datum == "wgs84" or stations.empty:
+        return 0.0
+    moved = convert_frame(stations, src="wgs84", dst=datum)
+    before = stations.geometry.to_crs(config.METRIC_CRS)
+    after = moved.geometry.to_crs(config.METRIC_CRS)
+    return float(np.median(before.distance(after, align=False).to_numpy()))
+
+
+def _shift(lonlat: tuple[float, float], datum: Datum) -> tuple[float, float]:
+    if datum == "wgs84":
+        return (float(lonlat[0]), float(lonlat[1]))
+    x, y = convert_lonlat([lonlat[0]], [lonlat[1]], src="wgs84", dst=datum)
+    return (float(x[0]), float(y[0]))
 
 
 def _bounds_latlon(frame: gpd.GeoDataFrame) -> list[list[float]]:
@@ -148,23 +174,24 @@ def _row(label: str, value: str) -> str:
     return f"<tr><th>{escape_html(label)}</th><td>{value}</td></tr>" if value else ""
 
 
-def _card(props: Mapping[str, Any], rows: Iterable[tuple[str, str]]) -> str:
-    """Tooltip/popup HTML: the bilingual name as a title, then a small table.
+def _card(props: Mapping[str, Any], rows: Iterable[tuple[str, str]], lang: Lang) -> str:
+    """Tooltip/popup HTML: the name in ``lang`` (the other in brackets), then a small table.
 
     ``rows`` hold already escaped values (built with :func:`_e` and display helpers).
     """
-    title = f"<b>{_e(props.get('name_en'))}</b>"
-    if props.get("name_zh"):
-        title += f" · {_e(props.get('name_zh'))}"
+    title = f"<b>{_e(i18n.name(props.get('name_en'), props.get('name_zh'), lang))}</b>"
     body = "".join(_row(label, value) for label, value in rows)
     return f'<div class="pg-card">{title}<table>{body}</table></div>'
 
 
-def _common_rows(props: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _common_rows(props: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
     return [
-        ("Status", _e(props.get("status"))),
-        ("Accuracy", _e(display.format_accuracy(_num(props.get("accuracy_m"))))),
-        ("Source", _e(props.get("source"))),
+        (tr("card.status", lang), _e(i18n.value("status", props.get("status"), lang))),
+        (
+            tr("card.accuracy", lang),
+            _e(display.format_accuracy(_num(props.get("accuracy_m")))),
+        ),
+        (tr("card.source", lang), _e(props.get("source"))),
     ]
 
 
@@ -176,9 +203,38 @@ def _num(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _round_coords(geom: shapely.Geometry) -> shapely.Geometry:
-    # 6 decimals (~0.1 m), like the stored files: keeps the page payload small.
-    return shapely.transform(geom, lambda xy: np.round(xy, 6))
+#: Display only: lines and outlines are simplified to within this many metres
+#: (EPSG:32651) and coordinates rounded to ``DISPLAY_DECIMALS`` (5 decimals of a degree
+#: is ~1 m here). Every measurement uses the full-precision layers, never these.
+DISPLAY_TOLERANCE_M = 2.0
+DISPLAY_DECIMALS = 5
+
+
+def display_geometry(
+    geoms: gpd.GeoSeries,
+    *,
+    tolerance_m: float = DISPLAY_TOLERANCE_M,
+    decimals: int = DISPLAY_DECIMALS,
+) -> gpd.GeoSeries:
+    """Geometries lightened for drawing: simplified in metres, then rounded (EPSG:4326).
+
+    Lines and polygons are simplified with ``shapely.simplify`` (topology preserved)
+    in ``config.METRIC_CRS`` to within ``tolerance_m`` metres; points are kept. All
+    coordinates are then rounded to ``decimals`` decimal degrees. Same length and
+    index as ``geoms``: no feature is dropped, so ids and properties still line up.
+    For display only; measure on the original layers.
+    """
+    wgs = geoms.to_crs(config.WEB_CRS) if geoms.crs is not None else geoms
+    values = wgs.to_numpy()
+    shaped = ~shapely.is_empty(values) & ~shapely.is_missing(values)
+    shaped &= shapely.get_type_id(values) != 0  # points stay as they are
+    if shaped.any() and geoms.crs is not None:
+        metric = gpd.GeoSeries(values[shaped], crs=config.WEB_CRS).to_crs(config.METRIC_CRS)
+        simple = shapely.simplify(metric.to_numpy(), tolerance_m, preserve_topology=True)
+        values = values.copy()
+        values[shaped] = gpd.GeoSeries(simple, crs=config.METRIC_CRS).to_crs(config.WEB_CRS)
+    rounded = shapely.set_precision(values, 10.0**-decimals, mode="pointwise")
+    return gpd.GeoSeries(rounded, index=geoms.index, crs=wgs.crs)
 
 
 def _collection(
@@ -186,6 +242,7 @@ def _collection(
     *,
     kind: str,
     details: Callable[[Mapping[str, Any]], list[tuple[str, str]]],
+    lang: Lang,
     extra: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """A GeoJSON FeatureCollection (EPSG:4326) carrying only what the map needs.
@@ -196,13 +253,15 @@ def _collection(
     frame = frame.to_crs("EPSG:4326") if frame.crs is not None else frame
     features = []
     for props, geom in zip(
-        frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True
+        frame.drop(columns="geometry").to_dict("records"),
+        display_geometry(frame.geometry),
+        strict=True,
     ):
         if geom is None or geom.is_empty:
             continue
         rows = details(props)
-        tip = _card(props, rows[:2])
-        pop = _card(props, rows)
+        tip = _card(props, rows[:2], lang)
+        pop = _card(props, rows, lang)
         properties: dict[str, Any] = {
             "kind": kind,
             "id": str(props.get("id", "")),
@@ -216,7 +275,7 @@ def _collection(
             {
                 "type": "Feature",
                 "properties": properties,
-                "geometry": shapely.geometry.mapping(_round_coords(geom)),
+                "geometry": shapely.geometry.mapping(geom),
             }
         )
     return {"type": "FeatureCollection", "features": features}
@@ -252,20 +311,32 @@ def _geojson(
     )
 
 
-def _group(key: str, *, show: bool = True, suffix: str = "") -> folium.FeatureGroup:
-    return folium.FeatureGroup(name=LAYER_TITLES[key] + suffix, show=show)
+def _group(key: str, lang: Lang, *, title: str | None = None) -> folium.FeatureGroup:
+    return folium.FeatureGroup(name=title or tr(f"layer.{key}", lang), show=True)
 
 
-def _chainage_row(props: Mapping[str, Any]) -> tuple[str, str]:
-    return ("Chainage", _e(display.format_chainage(_num(props.get("chainage_m")))))
+def _chainage_row(props: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+    return (
+        tr("card.chainage", lang),
+        _e(display.format_chainage(_num(props.get("chainage_m")))),
+    )
+
+
+def _span(props: Mapping[str, Any]) -> str:
+    return (
+        f"{display.format_chainage(_num(props.get('from_chainage_m')))} – "
+        f"{display.format_chainage(_num(props.get('to_chainage_m')))}"
+    )
 
 
 # ---------------------------------------------------------------- static layers
 
 
-def _boundary(atlas: Atlas) -> folium.FeatureGroup:
-    group = _group("boundary")
-    data = _collection(atlas.boundary, kind="boundary", details=_common_rows)
+def _boundary(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
+    group = _group("boundary", lang)
+    data = _collection(
+        atlas.boundary, kind="boundary", details=lambda p: _common_rows(p, lang), lang=lang
+    )
     style = {
         "color": "#333333",
         "weight": 2,
@@ -278,14 +349,18 @@ def _boundary(atlas: Atlas) -> folium.FeatureGroup:
     return group
 
 
-def _zones(atlas: Atlas) -> folium.FeatureGroup:
-    group = _group("zones")
+def _zones(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
+    group = _group("zones", lang)
 
     def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        return [("Method", _e(p.get("method"))), *_common_rows(p)]
+        return [(tr("card.method", lang), _e(p.get("method"))), *_common_rows(p, lang)]
 
     data = _collection(
-        atlas.zones, kind="zone", details=details, extra=lambda p: {"zone": str(p.get("zone", ""))}
+        atlas.zones,
+        kind="zone",
+        details=details,
+        lang=lang,
+        extra=lambda p: {"zone": str(p.get("zone", ""))},
     )
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
@@ -302,59 +377,63 @@ def _zones(atlas: Atlas) -> folium.FeatureGroup:
     return group
 
 
-def _parks(atlas: Atlas) -> folium.FeatureGroup:
-    group = _group("parks")
+def _parks(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
+    group = _group("parks", lang)
 
     def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
         published = _num(p.get("area_published_m2"))
         area = _e(display.format_ha(published)) if published is not None else ""
-        return [("Published area", area), ("Outline", _e(p.get("outline"))), *_common_rows(p)]
+        return [
+            (tr("card.published_area", lang), area),
+            (tr("card.outline", lang), _e(i18n.value("outline", p.get("outline"), lang))),
+            *_common_rows(p, lang),
+        ]
 
-    data = _collection(atlas.parks, kind="park", details=details)
-    style = {"color": "#2e7d32", "weight": 1, "fillColor": PARK_COLOUR, "fillOpacity": 0.35}
+    data = _collection(atlas.parks, kind="park", details=details, lang=lang)
+    style = {"color": PARK_STROKE, "weight": 1, "fillColor": PARK_COLOUR, "fillOpacity": 0.35}
     _geojson(data, name="parks", style=lambda _f: style).add_to(group)
     return group
 
 
-def _creek(atlas: Atlas) -> folium.FeatureGroup:
-    group = _group("creek")
+def _creek(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
+    group = _group("creek", lang)
 
     def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        span = (
-            f"{display.format_chainage(_num(p.get('from_chainage_m')))} – "
-            f"{display.format_chainage(_num(p.get('to_chainage_m')))}"
-        )
-        return [("Chainage", _e(span)), ("Section", _e(p.get("section"))), *_common_rows(p)]
+        return [
+            (tr("card.chainage", lang), _e(_span(p))),
+            (tr("card.section", lang), _e(i18n.value("section", p.get("section"), lang))),
+            *_common_rows(p, lang),
+        ]
 
-    data = _collection(atlas.creek, kind="creek", details=details)
+    data = _collection(atlas.creek, kind="creek", details=details, lang=lang)
     style = {"color": CREEK_COLOUR, "weight": 7, "opacity": 0.55, "lineCap": "round"}
     _geojson(data, name="creek", style=lambda _f: style).add_to(group)
     return group
 
 
-def _route(atlas: Atlas) -> folium.FeatureGroup:
-    group = _group("route")
+def _route(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
+    group = _group("route", lang)
 
     def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        span = (
-            f"{display.format_chainage(_num(p.get('from_chainage_m')))} – "
-            f"{display.format_chainage(_num(p.get('to_chainage_m')))}"
-        )
-        return [("Bank", _e(p.get("bank"))), ("Chainage", _e(span)), *_common_rows(p)]
+        return [
+            (tr("card.bank", lang), _e(i18n.value("bank", p.get("bank"), lang))),
+            (tr("card.chainage", lang), _e(_span(p))),
+            *_common_rows(p, lang),
+        ]
 
-    data = _collection(atlas.route, kind="route", details=details)
+    data = _collection(atlas.route, kind="route", details=details, lang=lang)
     style = {"color": ROUTE_COLOUR, "weight": 3, "opacity": 0.9}
     _geojson(data, name="route", style=lambda _f: style).add_to(group)
     return group
 
 
-def _km_posts(posts: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    group = _group("km_posts")
+def _km_posts(posts: gpd.GeoDataFrame, lang: Lang) -> folium.FeatureGroup:
+    group = _group("km_posts", lang)
     frame = posts.assign(name_en=posts["label"], name_zh="", id=posts["label"], status="")
-    data = _collection(frame, kind="km_post", details=lambda p: [_chainage_row(p)])
+    data = _collection(frame, kind="km_post", details=lambda p: [_chainage_row(p, lang)], lang=lang)
     for feature in data["features"]:  # the permanent label is just "3 km"
         feature["properties"]["tip"] = _e(feature["properties"]["id"])
-    style = {"color": "#222222", "weight": 1.5, "fillColor": "#ffffff", "fillOpacity": 1}
+    style = {"color": KM_POST_COLOUR, "weight": 1.5, "fillColor": "#ffffff", "fillOpacity": 1}
     marker = folium.CircleMarker(radius=4, fill=True)
     tooltip = folium.GeoJsonTooltip(
         fields=["tip"], labels=False, permanent=True, direction="right", class_name="pg-km"
@@ -365,24 +444,25 @@ def _km_posts(posts: gpd.GeoDataFrame) -> folium.FeatureGroup:
     return group
 
 
-def _bridges(atlas: Atlas) -> folium.FeatureGroup:
-    group = _group("bridges")
+def _bridges(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
+    group = _group("bridges", lang)
 
     def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        walkable = p.get("walkable")
+        opened = _num(p.get("opened"))
         return [
-            ("Carries", _e(p.get("crossing"))),
-            _chainage_row(p),
-            ("Walkable", "yes" if walkable else "no"),
-            ("Joins", _e(p.get("joins"))),
-            ("Opened", _e(p.get("opened"))),
-            *_common_rows(p),
+            (tr("card.carries", lang), _e(i18n.value("crossing", p.get("crossing"), lang))),
+            _chainage_row(p, lang),
+            (tr("card.walkable", lang), _e(i18n.value("walkable", bool(p.get("walkable")), lang))),
+            (tr("card.joins", lang), _e(p.get("joins"))),
+            (tr("card.opened", lang), f"{opened:.0f}" if opened is not None else ""),
+            *_common_rows(p, lang),
         ]
 
     data = _collection(
         atlas.bridges,
         kind="bridge",
         details=details,
+        lang=lang,
         extra=lambda p: {"walkable": bool(p.get("walkable"))},
     )
 
@@ -402,19 +482,19 @@ def _bridges(atlas: Atlas) -> folium.FeatureGroup:
     return group
 
 
-def _stations(atlas: Atlas) -> folium.FeatureGroup:
-    group = _group("stations")
+def _stations(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
+    group = _group("stations", lang)
 
     def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
         return [
-            ("Station", _e(f"No. {p.get('number')}")),
-            _chainage_row(p),
-            ("Bank", _e(p.get("bank"))),
-            ("Offers", _e(p.get("offers"))),
-            *_common_rows(p),
+            (tr("card.station", lang), _e(tr("card.station_number", lang, number=p.get("number")))),
+            _chainage_row(p, lang),
+            (tr("card.bank", lang), _e(i18n.value("bank", p.get("bank"), lang))),
+            (tr("card.offers", lang), _e(p.get("offers"))),
+            *_common_rows(p, lang),
         ]
 
-    data = _collection(atlas.stations, kind="station", details=details)
+    data = _collection(atlas.stations, kind="station", details=details, lang=lang)
     marker = folium.CircleMarker(radius=7, fill=True)
     _geojson(data, name="stations", style=station_style, marker=marker).add_to(group)
     return group
@@ -484,45 +564,56 @@ def _swatch_box(fill: str, stroke: str) -> str:
     )
 
 
-def legend_html(atlas: Atlas) -> str:
-    """The legend's HTML; every label from the data is escaped."""
+def legend_html(atlas: Atlas, *, lang: Lang = "en") -> str:
+    """The legend's HTML in ``lang``; every label from the data is escaped."""
     items = [
-        (_swatch_line(CREEK_COLOUR, weight=7), "Suzhou Creek"),
-        (_swatch_line(ROUTE_COLOUR, weight=3), "Creekside route"),
-        (_swatch_line(BRIDGE_COLOUR, weight=5), "Bridge (dashed: not walkable)"),
-        (_swatch_dot(STATION_COLOUR, "#ffffff"), "Station, confirmed position"),
+        (_swatch_line(CREEK_COLOUR, weight=7), tr("legend.creek", lang)),
+        (_swatch_line(ROUTE_COLOUR, weight=3), tr("legend.route", lang)),
+        (_swatch_line(BRIDGE_COLOUR, weight=5), tr("legend.bridge", lang)),
+        (_swatch_dot(STATION_COLOUR, "#ffffff"), tr("legend.station_confirmed", lang)),
         (
             _swatch_dot("#ffffff", STATION_COLOUR, dash="3 3"),
-            "Station, indicative position (no public source)",
+            tr("legend.station_indicative", lang),
         ),
-        (_swatch_dot("#ffffff", "#222222"), "Km post (creek chainage)"),
-        (_swatch_box(PARK_COLOUR, "#2e7d32"), "Park"),
+        (_swatch_dot("#ffffff", KM_POST_COLOUR), tr("legend.km_post", lang)),
+        (_swatch_box(PARK_COLOUR, PARK_STROKE), tr("legend.park", lang)),
     ]
-    zone_names = dict(
-        zip(atlas.zones.get("zone", []), atlas.zones.get("name_en", []), strict=False)
-    )
+    items = [(swatch, escape_html(label)) for swatch, label in items]
+    zone_names = {
+        str(zone): i18n.name(en, zh, lang, both=False)
+        for zone, en, zh in zip(
+            atlas.zones.get("zone", []),
+            atlas.zones.get("name_en", []),
+            atlas.zones.get("name_zh", []),
+            strict=False,
+        )
+    }
     items += [
-        (_swatch_box(colour, colour), escape_html(str(zone_names.get(zone, zone))))
+        (_swatch_box(colour, colour), escape_html(zone_names.get(zone, zone)))
         for zone, colour in ZONE_COLOURS.items()
     ]
     rows = "".join(f"<div>{swatch}<span>{label}</span></div>" for swatch, label in items)
     present = [str(c) for c in dict.fromkeys(atlas.sites.get("category", []))]
     cats = "".join(
-        f"<div>{_swatch_dot(CATEGORY_STYLE.get(c, _OTHER_CATEGORY)[1], '#ffffff')}"
-        f"<span>{escape_html(CATEGORY_STYLE.get(c, (c, ''))[0])}</span></div>"
-        for c in CATEGORY_STYLE
+        f"<div>{_swatch_dot(site_colour(c), '#ffffff')}"
+        f"<span>{escape_html(i18n.category(c, lang))}</span></div>"
+        for c in CATEGORY_COLOURS
         if c in present
     )
     return (
-        f'<details open><summary>Legend</summary><div class="pg-legend-cols">{rows}'
-        f'<div class="pg-legend-head">Sites by category</div>{cats}</div></details>'
+        f"<details open><summary>{escape_html(tr('legend.title', lang))}</summary>"
+        f'<div class="pg-legend-cols">{rows}'
+        f'<div class="pg-legend-head">{escape_html(tr("legend.sites", lang))}</div>'
+        f"{cats}</div></details>"
     )
 
 
-_PAGE_CSS = """
+_PAGE_CSS = (
+    """
 <style>
 .leaflet-container { background: #eef0eb; font: 13px/1.35 system-ui, sans-serif; }
-.pg-legend { background: rgba(255,255,255,.92); padding: 4px 8px; border-radius: 6px;
+.pg-legend { background: LEGEND_BACKGROUND; color: LEGEND_TEXT; padding: 4px 8px;
+             border-radius: 6px;
              box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 55%; overflow-y: auto;
              font-size: 11.5px; line-height: 1.15; }
 .pg-legend svg { flex: none; }
@@ -532,17 +623,21 @@ _PAGE_CSS = """
                         white-space: nowrap; }
 .pg-legend-head { font-weight: 600; margin-top: 4px; }
 .pg-card table { margin-top: 3px; border-collapse: collapse; }
-.pg-card th { text-align: left; padding-right: 8px; color: #555; font-weight: 500;
+.pg-card th { text-align: left; padding-right: 8px; color: CARD_LABEL; font-weight: 500;
               vertical-align: top; }
 .pg-card td { max-width: 260px; white-space: normal; }
 .pg-card, .pg-legend span { overflow-wrap: anywhere; max-width: 360px; }
 .leaflet-tooltip .pg-card { white-space: normal; width: max-content; max-width: 360px;
                             max-height: 240px; overflow: hidden; }
-.leaflet-tooltip.pg-km { background: rgba(255,255,255,.85); border: 0; box-shadow: none;
-                         padding: 0 3px; font-size: 11px; font-weight: 600; }
+.leaflet-tooltip.pg-km { background: LEGEND_BACKGROUND; color: LEGEND_TEXT; border: 0;
+                         box-shadow: none; padding: 0 3px; font-size: 11px; font-weight: 600; }
 .leaflet-tooltip.pg-km::before { display: none; }
+.leaflet-tooltip, .leaflet-popup-content-wrapper { color: LEGEND_TEXT; }
 </style>
-"""
+""".replace("LEGEND_BACKGROUND", LEGEND_BACKGROUND)
+    .replace("LEGEND_TEXT", LEGEND_TEXT)
+    .replace("CARD_LABEL", CARD_LABEL)
+)
 
 
 def build_map(
@@ -550,6 +645,7 @@ def build_map(
     *,
     basemap: Basemap = OSM,
     km_posts: gpd.GeoDataFrame | None = None,
+    lang: Lang = "en",
     asset_base_url: str = f"{assets.STATIC_URL}/{assets.VENDOR_DIR}",
 ) -> folium.Map:
     """The base map: basemap, every static layer, km posts, ruler and legend.
@@ -557,11 +653,14 @@ def build_map(
     Parameters
     ----------
     atlas
-        The layers (EPSG:4326).
+        The layers (EPSG:4326, WGS-84).
     basemap
-        Background tiles; :data:`NO_TILES` for none.
+        Background tiles; :data:`NO_TILES` for none. When its tiles are drawn in
+        GCJ-02 every layer is converted to GCJ-02 before drawing.
     km_posts
         Points from :func:`putuo_geo.overview.km_posts`; none drawn when ``None``.
+    lang
+        Language of every label, tooltip, popup and the legend.
     asset_base_url
         Where the app serves ``static/vendor`` (see :mod:`putuo_geo.assets`).
 
@@ -571,26 +670,35 @@ def build_map(
         Sites, measurements and the layer control are added by the caller (see the
         module docstring); every script/style URL already points at local files.
     """
+    datum = basemap.datum if basemap.url else "wgs84"
+    atlas = display_atlas(atlas, datum=datum)
+    if km_posts is not None and datum != "wgs84":
+        km_posts = convert_frame(km_posts, src="wgs84", dst=datum)
     focus = atlas.route if not atlas.route.empty else atlas.boundary
     bounds = _bounds_latlon(focus)
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     m = folium.Map(
         location=center, zoom_start=14, tiles=None, control_scale=True, max_zoom=19, min_zoom=10
     )
-    if basemap.url:
-        folium.TileLayer(
-            tiles=basemap.url,
-            attr=basemap.attribution,
-            name=basemap.label,
-            max_zoom=19,
-            max_native_zoom=19,
-        ).add_to(m)
-    for group in (_boundary(atlas), _zones(atlas), _parks(atlas), _creek(atlas), _route(atlas)):
-        group.add_to(m)
+    for url in (basemap.url, basemap.overlay_url):
+        if url:
+            folium.TileLayer(
+                tiles=url,
+                attr=basemap.attribution,
+                name=tr(basemap.label_key, lang),
+                max_zoom=19,
+                max_native_zoom=basemap.max_zoom,
+                subdomains=basemap.subdomains,
+                overlay=url == basemap.overlay_url,
+                control=url == basemap.url,
+            ).add_to(m)
+    layers = (_boundary, _zones, _parks, _creek, _route)
+    for make in layers:
+        make(atlas, lang).add_to(m)
     if km_posts is not None and not km_posts.empty:
-        _km_posts(km_posts).add_to(m)
-    _bridges(atlas).add_to(m)
-    _stations(atlas).add_to(m)
+        _km_posts(km_posts, lang).add_to(m)
+    _bridges(atlas, lang).add_to(m)
+    _stations(atlas, lang).add_to(m)
     folium.plugins.MeasureControl(
         position="topleft",
         primary_length_unit="meters",
@@ -598,7 +706,7 @@ def build_map(
         primary_area_unit="hectares",
         secondary_area_unit="sqmeters",
     ).add_to(m)
-    _Legend(legend_html(atlas)).add_to(m)
+    _Legend(legend_html(atlas, lang=lang)).add_to(m)
     root = m.get_root()
     if isinstance(root, Figure):
         root.header.add_child(Element(_PAGE_CSS), name="pg_css")
@@ -611,39 +719,108 @@ def build_map(
 
 def site_colour(category: str) -> str:
     """The fill colour of a site's category."""
-    return CATEGORY_STYLE.get(category, _OTHER_CATEGORY)[1]
+    return CATEGORY_COLOURS.get(category, OTHER_CATEGORY_COLOUR)
 
 
-def sites_layer(sites: gpd.GeoDataFrame, *, total: int | None = None) -> folium.FeatureGroup:
+#: Above this many sites each one ships a tooltip but no popup card (payload).
+SITES_POPUP_MAX = 2_000
+
+#: Sites are drawn by Leaflet from their category (one JS function, not a per-feature
+#: style table) on a canvas renderer: one <canvas> instead of one SVG node per site,
+#: so 10,000 or 100,000 sites stay responsive.
+_SITE_MARKER_JS = """function (feature, latlng) {
+    var colours = %s;
+    return L.circleMarker(latlng, {
+        radius: 6, color: "#ffffff", weight: 1.5, fill: true, fillOpacity: 0.95,
+        fillColor: colours[feature.properties.category] || "%s"
+    });
+}"""
+_SITE_BIND_JS = """function (feature, layer) {
+    layer.bindTooltip(feature.properties.tip, {sticky: true});
+    if (feature.properties.pop) { layer.bindPopup(feature.properties.pop, {maxWidth: 360}); }
+}"""
+
+
+def _site_tips(sites: gpd.GeoDataFrame, lang: Lang) -> list[str]:
+    """The tooltip card of each site (escaped name and category), built column-wise."""
+    cards = []
+    names_zh = sites["name_zh"] if "name_zh" in sites else [None] * len(sites)
+    for name_en, name_zh, category in zip(
+        sites["name_en"], names_zh, sites["category"], strict=True
+    ):
+        title = f"<b>{_e(i18n.name(name_en, name_zh, lang))}</b>"
+        label = _e(i18n.category(category, lang))
+        row = _row(tr("card.category", lang), label)
+        cards.append(f'<div class="pg-card">{title}<table>{row}</table></div>')
+    return cards
+
+
+def _site_collection(sites: gpd.GeoDataFrame, lang: Lang) -> dict[str, Any]:
+    """Sites as GeoJSON points: kind, id, category and tip only (no popup card)."""
+    frame = sites.to_crs("EPSG:4326") if sites.crs is not None else sites
+    frame = frame[~(frame.geometry.is_empty | frame.geometry.isna())]
+    xy = np.round(shapely.get_coordinates(frame.geometry.to_numpy()), 6).tolist()
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"kind": "site", "id": str(fid), "category": str(cat), "tip": tip},
+                "geometry": {"type": "Point", "coordinates": lonlat},
+            }
+            for fid, cat, tip, lonlat in zip(
+                frame["id"], frame["category"], _site_tips(frame, lang), xy, strict=True
+            )
+        ],
+    }
+
+
+def sites_layer(
+    sites: gpd.GeoDataFrame,
+    *,
+    total: int | None = None,
+    lang: Lang = "en",
+    datum: Datum = "wgs84",
+) -> folium.FeatureGroup:
     """The (filtered) sites, coloured by category, as one toggleable group.
 
-    ``total`` (all sites before filtering) adds "12 of 40" to the layer's name.
+    ``total`` (all sites before filtering) adds "12 of 40" to the layer's name;
+    ``datum`` is the basemap's (sites are converted from WGS-84 to it). Sites are
+    drawn on a canvas and coloured in the browser from their category; up to
+    :data:`SITES_POPUP_MAX` sites each carry a popup card as well as a tooltip.
     """
-    suffix = f" ({len(sites)} of {total})" if total is not None else f" ({len(sites)})"
-    group = _group("sites", suffix=suffix)
+    title = tr("layer.sites_count", lang, shown=len(sites), total=total if total else len(sites))
+    group = _group("sites", lang, title=title)
+    if datum != "wgs84" and not sites.empty:
+        sites = convert_frame(sites, src="wgs84", dst=datum)
+    points_only = bool(np.all(sites.geometry.geom_type.to_numpy() == "Point"))
+    if len(sites) > SITES_POPUP_MAX and points_only:
+        data = _site_collection(sites, lang)
+    else:
 
-    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        label = CATEGORY_STYLE.get(str(p.get("category")), (str(p.get("category")), ""))[0]
-        return [("Category", _e(label)), ("Address", _e(p.get("address_zh"))), *_common_rows(p)]
+        def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
+            return [
+                (tr("card.category", lang), _e(i18n.category(p.get("category"), lang))),
+                (tr("card.address", lang), _e(p.get("address_zh"))),
+                *_common_rows(p, lang),
+            ]
 
-    data = _collection(
-        sites,
-        kind="site",
-        details=details,
-        extra=lambda p: {"category": str(p.get("category", ""))},
-    )
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "color": "#ffffff",
-            "weight": 1.5,
-            "fillOpacity": 0.95,
-            "fillColor": site_colour(feature["properties"]["category"]),
-        }
-
+        data = _collection(
+            sites,
+            kind="site",
+            details=details,
+            lang=lang,
+            extra=lambda p: {"category": str(p.get("category", ""))},
+        )
     if data["features"]:
-        _geojson(
-            data, name="sites", style=style, marker=folium.CircleMarker(radius=6, fill=True)
+        colours = json.dumps(CATEGORY_COLOURS)
+        folium.GeoJson(
+            data,
+            name="sites",
+            control=False,  # the enclosing FeatureGroup is what the layer control toggles
+            on_each_feature=JsCode(_SITE_BIND_JS),
+            point_to_layer=JsCode(_SITE_MARKER_JS % (colours, OTHER_CATEGORY_COLOUR)),
+            renderer=JsCode("L.canvas({padding: 0.5})"),
         ).add_to(group)
     return group
 
@@ -668,26 +845,43 @@ def _point_feature(lonlat: tuple[float, float], **props: Any) -> dict[str, Any]:
 
 
 def measurement_layer(
-    measurement: Measurement, *, from_label: str, to_label: str
+    measurement: Measurement,
+    *,
+    from_label: str,
+    to_label: str,
+    lang: Lang = "en",
+    datum: Datum = "wgs84",
 ) -> folium.FeatureGroup:
     """The measured path (along the route), its two ends and the straight line between them.
 
-    ``from_label`` / ``to_label`` are plain text (escaped here).
+    ``from_label`` / ``to_label`` are plain text (escaped here). The lengths shown are
+    the measurement's (WGS-84 data, EPSG:32651); only the drawing is converted to
+    ``datum``.
     """
-    group = _group("measurement")
+    group = _group("measurement", lang)
     start, end = measurement.start, measurement.end
     summary = escape_html(
-        f"{display.format_length(measurement.along_route_m)} along the route · "
-        f"{display.format_length(measurement.straight_m)} straight"
+        tr(
+            "map.summary",
+            lang,
+            along=display.format_length(measurement.along_route_m),
+            straight=display.format_length(measurement.straight_m),
+        )
     )
-    path_coords = [(float(x), float(y)) for x, y, *_ in shapely.get_coordinates(measurement.path)]
+    path = measurement.path
+    if datum != "wgs84":
+        path = convert_geometry(path, src="wgs84", dst=datum)
+    shown = display_geometry(gpd.GeoSeries([path], crs=config.WEB_CRS)).iloc[0]
+    path_coords = [(float(x), float(y)) for x, y, *_ in shapely.get_coordinates(shown)]
+    a, a_route = _shift(start.lonlat, datum), _shift(start.on_route_lonlat, datum)
+    b, b_route = _shift(end.lonlat, datum), _shift(end.on_route_lonlat, datum)
     features = [
-        _line_feature([start.lonlat, end.lonlat], kind="straight", tip=summary),
-        _line_feature([start.lonlat, start.on_route_lonlat], kind="offset", tip=""),
-        _line_feature([end.lonlat, end.on_route_lonlat], kind="offset", tip=""),
+        _line_feature([a, b], kind="straight", tip=summary),
+        _line_feature([a, a_route], kind="offset", tip=""),
+        _line_feature([b, b_route], kind="offset", tip=""),
         _line_feature(path_coords, kind="path", tip=summary),
-        _point_feature(start.lonlat, kind="end", tip=f"FROM: {escape_html(from_label)}"),
-        _point_feature(end.lonlat, kind="end", tip=f"TO: {escape_html(to_label)}"),
+        _point_feature(a, kind="end", tip=escape_html(tr("map.from", lang, label=from_label))),
+        _point_feature(b, kind="end", tip=escape_html(tr("map.to", lang, label=to_label))),
     ]
     styles = {
         "straight": {"color": "#555555", "weight": 1.5, "dashArray": "2 6"},
@@ -706,17 +900,27 @@ def measurement_layer(
     return group
 
 
-def click_layer(found: Nearest) -> folium.FeatureGroup:
-    """The clicked point, the nearest route point and the line joining them."""
-    group = _group("click")
+def click_layer(
+    found: Nearest, *, lang: Lang = "en", datum: Datum = "wgs84"
+) -> folium.FeatureGroup:
+    """The clicked point, the nearest route point and the line joining them.
+
+    ``found`` is in WGS-84 (as measured); it is drawn converted to ``datum``.
+    """
+    group = _group("click", lang)
     tip = escape_html(
-        f"{display.format_chainage(found.chainage_m)} · "
-        f"{display.format_length(found.route_distance_m)} from the route"
+        tr(
+            "map.click_tip",
+            lang,
+            chainage=display.format_chainage(found.chainage_m),
+            distance=display.format_length(found.route_distance_m),
+        )
     )
+    point, route_point = _shift(found.lonlat, datum), _shift(found.route_lonlat, datum)
     features = [
-        _line_feature([found.lonlat, found.route_lonlat], kind="offset", tip=tip),
-        _point_feature(found.lonlat, kind="click", tip="Clicked point"),
-        _point_feature(found.route_lonlat, kind="route_point", tip=tip),
+        _line_feature([point, route_point], kind="offset", tip=tip),
+        _point_feature(point, kind="click", tip=escape_html(tr("map.clicked_point", lang))),
+        _point_feature(route_point, kind="route_point", tip=tip),
     ]
     styles = {
         "offset": {"color": "#333333", "weight": 2, "dashArray": "3 5"},
@@ -742,22 +946,27 @@ def click_layer(found: Nearest) -> folium.FeatureGroup:
 UPLOAD_COLOUR = "#111111"
 
 
-def upload_layer(frame: gpd.GeoDataFrame, *, title: str) -> folium.FeatureGroup:
+def upload_layer(
+    frame: gpd.GeoDataFrame, *, title: str, lang: Lang = "en", datum: Datum = "wgs84"
+) -> folium.FeatureGroup:
     """A user's uploaded sites (see :mod:`putuo_geo.uploads`) as their own group.
 
     ``title`` is plain text (the file name), escaped here: Leaflet's layer control
-    puts a layer's name into the page as HTML.
+    puts a layer's name into the page as HTML. ``frame`` is WGS-84; it is drawn
+    converted to ``datum`` (the basemap's).
     """
-    group = _group("upload", suffix=f": {escape_html(title)}")
+    group = _group("upload", lang, title=tr("layer.upload", lang, title=escape_html(title)))
+    if datum != "wgs84" and not frame.empty:
+        frame = convert_frame(frame, src="wgs84", dst=datum)
 
     def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
         return [
-            ("Category", _e(p.get("category"))),
-            ("Id in file", _e(p.get("id_in_file"))),
-            ("Source", _e(p.get("source"))),
+            (tr("card.category", lang), _e(p.get("category"))),
+            (tr("card.id_in_file", lang), _e(p.get("id_in_file"))),
+            (tr("card.source", lang), _e(p.get("source"))),
         ]
 
-    data = _collection(frame, kind="upload", details=details)
+    data = _collection(frame, kind="upload", details=details, lang=lang)
     style = {"color": UPLOAD_COLOUR, "weight": 3, "fillColor": "#ffd600", "fillOpacity": 1}
     if data["features"]:
         _geojson(

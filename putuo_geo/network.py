@@ -24,6 +24,7 @@ and adds the partial pieces by hand.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterable
@@ -35,6 +36,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import ArrayLike
 from shapely import LineString, Point
 from shapely.ops import substring
 
@@ -360,6 +362,7 @@ class RouteNetwork:
         b_ends = self._ends(sb)
         for node_a, da, s_node_a in self._ends(sa):
             dist, paths = nx.single_source_dijkstra(self.graph, node_a, weight="weight")
+            assert isinstance(dist, dict)  # a dict when no target is given
             for node_b, db, s_node_b in b_ends:
                 total = da + dist.get(node_b, math.inf) + db
                 if total < best_m - 1e-9:
@@ -394,6 +397,133 @@ class RouteNetwork:
             crs=config.METRIC_CRS,
         )
         return frame.to_crs(config.WEB_CRS)
+
+    # ------------------------------------------------------------------ batch
+
+    @functools.cached_property
+    def _many(self) -> _ManyIndex:
+        # Built on first use and then only read. Two sessions racing here would both
+        # build the same value (idempotent), so the shared object needs no lock.
+        return _ManyIndex.build(self)
+
+    def along_route_m_many(self, a_lonlat: ArrayLike, b_lonlat: ArrayLike) -> np.ndarray:
+        """Walking distance for many pairs at once: ``a_lonlat[k]`` -> ``b_lonlat[k]``.
+
+        Same answer as ``measure(a, b).along_route_m`` for each pair (each place joins
+        the route at its nearest route point; offsets excluded), without the path.
+        Vectorised: every node-to-node distance is computed once (Dijkstra from each
+        node) and each point is located with shapely 2 on arrays, so 100,000 pairs
+        take a fraction of a second instead of minutes.
+
+        Parameters
+        ----------
+        a_lonlat, b_lonlat
+            ``(n, 2)`` arrays of WGS-84 (lon, lat) degrees, the same ``n``.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(n,)`` metres (EPSG:32651); ``inf`` where no walkable path joins the two
+            route points (where :meth:`measure` raises ``RouteError``).
+
+        Raises
+        ------
+        ValueError
+            When the two arrays do not hold the same number of (lon, lat) pairs.
+        """
+        a = np.asarray(a_lonlat, dtype=float).reshape(-1, 2)
+        b = np.asarray(b_lonlat, dtype=float).reshape(-1, 2)
+        if len(a) != len(b):
+            msg = f"a_lonlat has {len(a)} points but b_lonlat has {len(b)}; pairs need both."
+            raise ValueError(msg)
+        index = self._many
+        xy = measures.lonlat_to_metric(np.r_[a[:, 0], b[:, 0]], np.r_[a[:, 1], b[:, 1]])
+        line, s_m, piece = index.locate(xy, cuts_m=self._cuts_m)
+        n = len(a)
+        ends = []
+        for half in (slice(0, n), slice(n, 2 * n)):
+            j, s, k = line[half], s_m[half], piece[half]
+            lo_s, hi_s, lo_node, hi_node = index.piece_ends(j, k)
+            ends.append(((lo_node, s - lo_s), (hi_node, hi_s - s)))
+        best = np.full(n, np.inf)
+        for node_a, walk_a in ends[0]:
+            for node_b, walk_b in ends[1]:
+                np.minimum(best, walk_a + index.node_m[node_a, node_b] + walk_b, out=best)
+        same = (line[:n] == line[n:]) & (piece[:n] == piece[n:])
+        best[same] = np.minimum(best[same], np.abs(s_m[n:][same] - s_m[:n][same]))
+        return best
+
+
+@dataclass(frozen=True)
+class _ManyIndex:
+    """What :meth:`RouteNetwork.along_route_m_many` precomputes, EPSG:32651.
+
+    The route's 2-point segments in one STRtree (the distance to a segment costs O(1),
+    to a whole line O(vertices)), where each starts along its line, every cut (piece
+    end) of every line flattened for lookups, and the node-to-node walking distances.
+    """
+
+    segments: np.ndarray  # the route's 2-point LineStrings
+    tree: shapely.STRtree  # over the segments
+    segment_line: np.ndarray  # which route line each segment belongs to
+    segment_start_m: np.ndarray  # distance along that line where the segment starts
+    cut_offset: np.ndarray  # line j's cuts start at cut_offset[j] in the flat arrays
+    cut_count: np.ndarray  # number of cuts of line j
+    cut_s_m: np.ndarray  # flat: distance along the line of each cut
+    cut_node: np.ndarray  # flat: graph node at each cut
+    node_m: np.ndarray  # (nodes, nodes) shortest walk, inf when not connected
+
+    @classmethod
+    def build(cls, net: RouteNetwork) -> _ManyIndex:
+        xy, line_of = shapely.get_coordinates(net._lines, return_index=True)
+        same = line_of[:-1] == line_of[1:]
+        start_xy, end_xy = xy[:-1][same], xy[1:][same]
+        segment_line = line_of[:-1][same]
+        lengths = np.hypot(*(end_xy - start_xy).T)
+        starts = np.zeros(len(lengths))
+        for j in np.unique(segment_line):
+            mask = segment_line == j
+            starts[mask] = np.concatenate([[0.0], np.cumsum(lengths[mask])[:-1]])
+        counts = np.array([len(c) for c in net._cuts_m])
+        n = net.graph.number_of_nodes()
+        node_m = np.full((n, n), np.inf)
+        for source, lengths_to in nx.all_pairs_dijkstra_path_length(net.graph, weight="weight"):
+            node_m[source, list(lengths_to)] = list(lengths_to.values())
+        segments = shapely.linestrings(np.stack([start_xy, end_xy], axis=1))
+        return cls(
+            segments=segments,
+            tree=shapely.STRtree(segments),
+            segment_line=segment_line,
+            segment_start_m=starts,
+            cut_offset=np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(int),
+            cut_count=counts,
+            cut_s_m=np.concatenate(net._cuts_m),
+            cut_node=np.concatenate(net._cut_nodes).astype(int),
+            node_m=node_m,
+        )
+
+    def locate(
+        self, xy: np.ndarray, *, cuts_m: tuple[np.ndarray, ...]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Nearest route line, distance along it (m) and piece of each metric point."""
+        points = shapely.points(xy)
+        src, seg = self.tree.query_nearest(points, all_matches=False)
+        seg = seg[np.argsort(src, kind="stable")]  # one per point, in input order
+        line = self.segment_line[seg]
+        s_m = self.segment_start_m[seg] + shapely.line_locate_point(self.segments[seg], points)
+        piece = np.zeros(len(xy), dtype=int)
+        for j in np.unique(line):
+            mask = line == j
+            found = np.searchsorted(cuts_m[j], s_m[mask], side="right") - 1
+            piece[mask] = np.clip(found, 0, len(cuts_m[j]) - 2)
+        return line, s_m, piece
+
+    def piece_ends(
+        self, line: np.ndarray, piece: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Start and end (distance along the line, graph node) of each piece."""
+        lo = self.cut_offset[line] + piece
+        return self.cut_s_m[lo], self.cut_s_m[lo + 1], self.cut_node[lo], self.cut_node[lo + 1]
 
 
 def _lonlat_of(place: PlaceLike) -> tuple[float, float]:
@@ -442,7 +572,7 @@ class _Builder:
         ends = np.concatenate([shapely.get_point(self.lines, 0), shapely.get_point(self.lines, -1)])
         # Cluster ends within the tolerance (connected components of "close" pairs).
         close = shapely.STRtree(ends).query(ends, predicate="dwithin", distance=self.tol)
-        g = nx.Graph()
+        g: nx.Graph[int] = nx.Graph()
         g.add_nodes_from(range(2 * n))
         g.add_edges_from(close.T.tolist())
         node_of_end = np.empty(2 * n, dtype=int)
@@ -525,7 +655,7 @@ class _Builder:
         return True
 
     def finish(self) -> tuple[nx.Graph, tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
-        graph = nx.Graph()
+        graph: nx.Graph[int] = nx.Graph()
         for node, xy in enumerate(self.node_xy):
             graph.add_node(node, xy=xy)
         cuts_m, cut_nodes = [], []

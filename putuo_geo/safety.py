@@ -10,8 +10,7 @@ The rule: a value from the data always reaches a reader as the text it is.
   template, so a name holding ``{{ ... }}`` or ``{% ... %}`` would otherwise run as a
   template on the server (found by the hostile-text test);
 - Markdown (``st.markdown``, ``st.error``, ``st.caption`` ...): :func:`escape_markdown`;
-- CSV downloads: :func:`neutralise_csv_cell` / :func:`csv_safe_frame` (OWASP "CSV
-  injection": a cell a spreadsheet would run as a formula gets a leading ``'``).
+- CSV downloads: :func:`putuo_geo.exports.neutralise_formula` (OWASP "CSV injection").
 """
 
 from __future__ import annotations
@@ -21,16 +20,11 @@ import re
 import string
 from typing import Any
 
-import pandas as pd
-
 #: Every ASCII punctuation character: CommonMark lets each be backslash-escaped, and
 #: escaping all of them also defuses Streamlit's extras (``:red[...]`` colour
 #: directives, ``:emoji:`` shortcodes, ``$LaTeX$``) and raw HTML (``<``, ``>``).
 _MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
-
-#: A spreadsheet treats a cell starting with one of these as a formula (OWASP).
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
@@ -54,34 +48,6 @@ def escape_markdown(text: Any) -> str:
     """
     one_line = _LINE_BREAKS.sub(" ", str(text))
     return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
-
-
-def neutralise_csv_cell(value: Any) -> Any:
-    """A CSV cell that no spreadsheet will run as a formula.
-
-    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a line break gets a
-    leading apostrophe (the OWASP recommendation), which spreadsheets show as text.
-    Numbers and other non-text values are returned as they are (a negative number
-    is data, not a formula; only text is ever prefixed).
-    """
-    if isinstance(value, str) and value.startswith(CSV_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` for CSV export: every text cell (and column name) neutralised."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(neutralise_csv_cell)
-    safe.columns = [neutralise_csv_cell(str(c)) for c in safe.columns]
-    return safe
-
-
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with BOM, so spreadsheets read Chinese names right) of a neutralised copy."""
-    return csv_safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
 def problems_markdown(title: str, problems: list[str]) -> str:

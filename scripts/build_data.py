@@ -11,7 +11,7 @@ Deterministic: running it twice writes byte-identical files. Steps:
    that lies in Putuo (tested by geometry), split where the sections meet.
 4. bridges   -- geo/inputs/bridges.csv placed on the creek, drawn bank to bank.
 5. stations  -- 24 points: the anchors in geo/inputs/stations.csv plus evenly
-   spaced indicative ones, all on the route.
+   spaced indicative ones (right bank staggered by half a spacing), all on the route.
 6. parks, zones, sites -- geo/inputs/{parks,zones,sites}.csv with the models
    documented in each feature's ``source``/``method``.
 
@@ -23,29 +23,42 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 from shapely.geometry import LineString, Point
 
 from putuo_geo import config, derive
+from putuo_geo.atlas_build import (
+    HALF_WIDTH_M,
+    CreekSection,
+    Projector,
+    RoutePiece,
+    creek_records,
+    crossing_end,
+    place_crossing,
+    route_geometry,
+    route_pieces,
+    route_record,
+    snap_to_bank,
+    write_layer,
+)
+from putuo_geo.atlas_build import round_m as _r
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS_DIR = ROOT / "geo" / "inputs"
 
-#: Centreline to bank path, metres: the creek is ~40-70 m wide here (FACTS).
-HALF_WIDTH_M = 27.0
 #: Width of the One Belt corridor on each side of the creek centreline, metres.
 BELT_HALF_WIDTH_M = 500.0
 STATION_COUNT = 24
+#: Right-bank indicative stations are shifted downstream by this fraction of their
+#: spacing, so that they do not face left-bank ones across the loop (cosmetic rule).
+RIGHT_BANK_STAGGER = 0.5
 ADCODE_CHANGNING = "310105"
 ADCODE_JINGAN = "310106"
 
@@ -72,84 +85,7 @@ def read_csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def _transform(src: str, dst: str) -> Callable[[np.ndarray], np.ndarray]:
-    transformer = Transformer.from_crs(src, dst, always_xy=True)
-
-    def apply(coords: np.ndarray) -> np.ndarray:
-        x, y = transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    return apply
-
-
-@dataclass(frozen=True)
-class Projector:
-    """WGS-84 <-> metric conversions for geometries and single points."""
-
-    to_metric: Callable[[np.ndarray], np.ndarray]
-    to_wgs: Callable[[np.ndarray], np.ndarray]
-
-    @classmethod
-    def make(cls) -> Projector:
-        return cls(
-            _transform(config.WEB_CRS, config.METRIC_CRS),
-            _transform(config.METRIC_CRS, config.WEB_CRS),
-        )
-
-    def metric(self, geom: Any) -> Any:
-        return shapely.transform(geom, self.to_metric)
-
-    def wgs(self, geom: Any) -> Any:
-        return shapely.transform(geom, self.to_wgs)
-
-    def xy(self, lon: float | str, lat: float | str) -> tuple[float, float]:
-        x, y = self.to_metric(np.array([[float(lon), float(lat)]]))[0]
-        return float(x), float(y)
-
-
-def write_layer(
-    records: Sequence[dict[str, Any]],
-    geoms_metric: Sequence[Any],
-    path: Path,
-    proj: Projector,
-    *,
-    int_fields: Sequence[str] = (),
-) -> None:
-    """Write features (metric geometries) as RFC 7946 GeoJSON, 6 decimals."""
-    frame = pd.DataFrame(list(records))
-    for name in int_fields:
-        frame[name] = frame[name].astype("Int64")
-    gdf = gpd.GeoDataFrame(frame, geometry=[proj.wgs(g) for g in geoms_metric], crs=config.WEB_CRS)
-    path.unlink(missing_ok=True)
-    gdf.to_file(
-        path,
-        driver="GeoJSON",
-        engine="pyogrio",
-        RFC7946="YES",
-        COORDINATE_PRECISION=6,
-        WRITE_NAME="NO",
-    )
-
-
-def _r(value: float, ndigits: int = 1) -> float:
-    return round(float(value), ndigits)
-
-
 # -------------------------------------------------------------------------- creek
-
-
-@dataclass(frozen=True)
-class CreekSection:
-    id: str
-    name_en: str
-    name_zh: str
-    section: str
-    neighbour: str | None
-    banks: tuple[derive.Bank, ...]
-    geometry: LineString
-    from_chainage_m: float
-    to_chainage_m: float
-    source: str
 
 
 def build_creek(
@@ -230,73 +166,13 @@ def build_creek(
                 chain.from_chainage_m,
                 chain.to_chainage_m,
                 source,
+                "confirmed" if kind == "border" else "indicative",
+                CREEK_ACCURACY_M[kind],
             )
         )
     if problems:
         raise ValueError(" ".join(problems))
     return sections
-
-
-# -------------------------------------------------------------------------- route
-
-
-@dataclass
-class RoutePiece:
-    id: str
-    bank: derive.Bank
-    section: CreekSection
-    geometry: LineString
-    extra_xy: list[tuple[float, float]]
-
-
-def build_route(sections: list[CreekSection], putuo_m: Any) -> list[RoutePiece]:
-    """Bank paths on Putuo's side(s), one piece per section, continuing pieces share ends."""
-    centre = derive.join_lines([s.geometry for s in sections])
-    pieces: list[RoutePiece] = []
-    for bank in derive.BANKS:
-        run: list[CreekSection] = [s for s in sections if bank in s.banks]
-        indices = [sections.index(s) for s in run]
-        if indices != list(range(indices[0], indices[-1] + 1)):
-            msg = f"Putuo's {bank} bank is not one continuous run of sections."
-            raise ValueError(msg)
-        run_line = derive.join_lines([s.geometry for s in run])
-        path = derive.bank_path(run_line, bank=bank, offset_m=HALF_WIDTH_M)
-        inside = shapely.intersection(path, putuo_m)
-        if isinstance(inside, shapely.MultiLineString):
-            inside = max(inside.geoms, key=lambda g: g.length)
-        path = derive.orient_from(inside, path.coords[0])
-        cuts = []
-        for s in run[:-1]:
-            left, right = derive.perpendicular_points(
-                centre, s.to_chainage_m, half_width_m=HALF_WIDTH_M
-            )
-            cuts.append(left if bank == "left" else right)
-        for s, geom in zip(run, derive.split_at(path, cuts), strict=True):
-            pieces.append(
-                RoutePiece(f"route-{bank}-{s.id.removeprefix('creek-')}", bank, s, geom, [])
-            )
-    return pieces
-
-
-def route_chainage(piece: RoutePiece, pieces: list[RoutePiece]) -> tuple[float, float]:
-    """Chainage range of a bank piece: the section's own ends where the piece continues
-    another piece of the same bank, else the projection of the (trimmed) end."""
-    lo, hi = piece.section.from_chainage_m, piece.section.to_chainage_m
-    local = piece.section.geometry
-    same_bank = [p for p in pieces if p.bank == piece.bank and p is not piece]
-    starts = {p.geometry.coords[0] for p in same_bank}
-    ends = {p.geometry.coords[-1] for p in same_bank}
-    a = (
-        lo
-        if piece.geometry.coords[0] in ends
-        else lo + derive.chainage_of(piece.geometry.coords[0], local)
-    )
-    b = (
-        hi
-        if piece.geometry.coords[-1] in starts
-        else lo + derive.chainage_of(piece.geometry.coords[-1], local)
-    )
-    return float(np.clip(a, lo, hi)), float(np.clip(b, lo, hi))
 
 
 # ------------------------------------------------------------------------ bridges
@@ -319,8 +195,6 @@ def build_bridges(
     rows = read_csv(inputs / "bridges.csv")
     control = read_csv(inputs / "creek_loop_control_points.csv").set_index("id")
     by_id = {s.id: s for s in sections}
-    centre = derive.join_lines([s.geometry for s in sections])
-    far_banks = {b: derive.bank_path(centre, bank=b, offset_m=HALF_WIDTH_M) for b in derive.BANKS}
     bridges: list[Bridge] = []
     for row in rows.itertuples(index=False):
         section = by_id[row.reach]
@@ -338,16 +212,7 @@ def build_bridges(
         else:
             msg = f"bridges.csv {row.id}: unknown method {row.method!r}."
             raise ValueError(msg)
-        chainage_m = section.from_chainage_m + derive.chainage_of(anchor, section.geometry)
-        ends: list[LineString] = []
-        for bank in derive.BANKS:
-            piece = next((p for p in pieces if p.bank == bank and p.section.id == section.id), None)
-            ends.append(piece.geometry if piece is not None else far_banks[bank])
-        geom = derive.crossing_line(centre, chainage_m, ends)
-        for bank, end in zip(derive.BANKS, geom.coords, strict=True):
-            for piece in pieces:
-                if piece.bank == bank and piece.section.id == section.id:
-                    piece.extra_xy.append((end[0], end[1]))
+        chainage_m, geom = place_crossing(anchor, section, sections, pieces)
         bridges.append(Bridge(pd.Series(row._asdict()), chainage_m, geom))
     return sorted(bridges, key=lambda b: b.chainage_m)
 
@@ -356,8 +221,7 @@ def bridge_end(bridges: list[Bridge], ref: str) -> tuple[float, float]:
     """The ``left``/``right`` end of a bridge, from a ``<bridge id>:<bank>`` reference."""
     bridge_id, bank = ref.split(":")
     bridge = next(b for b in bridges if b.row["id"] == bridge_id)
-    x, y = bridge.geometry.coords[0 if bank == "left" else 1]
-    return float(x), float(y)
+    return crossing_end(bridge.geometry, "left" if bank == "left" else "right")
 
 
 # ----------------------------------------------------------------------- stations
@@ -391,6 +255,9 @@ def build_stations(
     for bank in derive.BANKS:
         line = bank_lines[bank]
         even = list(derive.even_positions(line.length, counts[bank]))
+        if bank == "right" and even:
+            shift_m = RIGHT_BANK_STAGGER * line.length / counts[bank]
+            even = [e + shift_m for e in even]
         fixed: list[tuple[float, pd.Series]] = []
         for _, row in anchors[anchors["bank"] == bank].iterrows():
             if row["method"] != "bridge_end":
@@ -408,15 +275,8 @@ def build_stations(
     stations: list[Station] = []
     for number, (bank, along, row) in enumerate(slots, start=1):
         point = bank_lines[bank].interpolate(along)
-        snapped = derive.snap_to_lines((point.x, point.y), [p.geometry for p in banks[bank]])
-        piece = banks[bank][snapped.line_index]
-        piece.extra_xy.append(snapped.xy)
-        chainage_m = derive.chainage_of(snapped.xy, centre)
-        lo, hi = piece.section.from_chainage_m, piece.section.to_chainage_m
-        chainage_m = lo + derive.chainage_of(snapped.xy, piece.section.geometry)
-        stations.append(
-            Station(number, bank, piece, snapped.xy, float(np.clip(chainage_m, lo, hi)), row)
-        )
+        piece, xy, chainage_m = snap_to_bank((point.x, point.y), banks[bank])
+        stations.append(Station(number, bank, piece, xy, chainage_m, row))
     return stations
 
 
@@ -590,57 +450,29 @@ def build_all(out_dir: Path, *, inputs: Path = INPUTS_DIR) -> dict[str, int]:
     sections = build_creek(putuo_m, counties_m, proj, inputs, wheel_source)
     centre = derive.join_lines([s.geometry for s in sections])
     write_layer(
-        [
-            {
-                "id": s.id,
-                "name_en": s.name_en,
-                "name_zh": s.name_zh,
-                "status": "confirmed" if s.section == "border" else "indicative",
-                "source": s.source,
-                "accuracy_m": CREEK_ACCURACY_M[s.section],
-                "section": s.section,
-                "neighbour": s.neighbour,
-                "from_chainage_m": _r(s.from_chainage_m),
-                "to_chainage_m": _r(s.to_chainage_m),
-            }
-            for s in sections
-        ],
-        [s.geometry for s in sections],
-        out_dir / "creek.geojson",
-        proj,
+        creek_records(sections), [s.geometry for s in sections], out_dir / "creek.geojson", proj
     )
     counts["creek"] = len(sections)
 
-    pieces = build_route(sections, putuo_m)
+    pieces = route_pieces(sections, putuo_m)
     bridges = build_bridges(sections, pieces, proj, inputs)
     stations = build_stations(pieces, bridges, centre, inputs)
 
-    bank_zh = {"left": "左岸", "right": "右岸"}
-    bank_en = {"left": "Left", "right": "Right"}
-    route_records = []
-    route_geoms = []
-    for piece in pieces:
-        a, b = route_chainage(piece, pieces)
-        s = piece.section
-        route_records.append(
-            {
-                "id": piece.id,
-                "name_en": f"{bank_en[piece.bank]}-bank path, {s.name_en.split(': ')[1]}",
-                "name_zh": f"{s.name_zh}{bank_zh[piece.bank]}滨河步道",
-                "status": "confirmed" if s.section == "border" else "indicative",
-                "source": (
-                    f"Offset {HALF_WIDTH_M:.0f} m from the creek centreline (creek layer, "
-                    f"{s.id}) on Putuo's side by shapely offset_curve; the side is tested "
-                    "by geometry (probe points inside the district boundary)"
-                ),
-                "accuracy_m": CREEK_ACCURACY_M[s.section] + 20.0,
-                "bank": piece.bank,
-                "section": s.section,
-                "from_chainage_m": _r(a),
-                "to_chainage_m": _r(b),
-            }
+    route_records = [
+        route_record(
+            piece,
+            pieces,
+            status="confirmed" if piece.section.section == "border" else "indicative",
+            source=(
+                f"Offset {HALF_WIDTH_M:.0f} m from the creek centreline (creek layer, "
+                f"{piece.section.id}) on Putuo's side by shapely offset_curve; the side is "
+                "tested by geometry (probe points inside the district boundary)"
+            ),
+            accuracy_m=CREEK_ACCURACY_M[piece.section.section] + 20.0,
         )
-        route_geoms.append(derive.insert_vertices(piece.geometry, piece.extra_xy))
+        for piece in pieces
+    ]
+    route_geoms = [route_geometry(piece) for piece in pieces]
     write_layer(route_records, route_geoms, out_dir / "route.geojson", proj)
     counts["route"] = len(pieces)
 
@@ -690,9 +522,10 @@ def build_all(out_dir: Path, *, inputs: Path = INPUTS_DIR) -> dict[str, int]:
                 "source": (
                     "No public list of the 24 stations (驿站) exists; placed by rule: the "
                     "stations not sourced are spread evenly by along-route distance on each "
-                    "bank (counts in proportion to bank length; sourced stations replace the "
-                    "nearest even slot), numbered left bank then right bank, upstream to "
-                    "downstream"
+                    "bank (counts in proportion to bank length; right-bank slots shifted "
+                    "downstream by half a spacing so the banks do not pair up; sourced "
+                    "stations replace the nearest even slot), numbered left bank then right "
+                    "bank, upstream to downstream"
                 ),
                 "accuracy_m": _r(spacing_m / 2, 0),
                 "offers": None,

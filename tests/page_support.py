@@ -6,12 +6,37 @@ every expected number from ``putuo_geo``, never from a hard-coded figure.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from putuo_geo import config, network
 
+ROOT = Path(__file__).resolve().parent.parent
+
 #: Screenshots, logs and measured timings (gitignored).
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = ROOT / "test-artifacts"
+
+#: Debian's Chromium and the flags the browser tests and the benchmark launch it with.
+CHROMIUM = Path(os.environ.get("PUTUO_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_TIMEOUT_S = 60.0
 
 
 def page_data_dir() -> Path:
@@ -38,3 +63,78 @@ def skip_reason() -> str | None:
     if not network_ready():
         return "putuo_geo.network.RouteNetwork missing (library branch not merged)"
     return None
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def healthy(url: str) -> bool:
+    """Whether the Streamlit server at ``url`` answers ``/_stcore/health``."""
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@contextlib.contextmanager
+def streamlit_server(
+    log_path: Path, *, data_dir: Path | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Run ``streamlit run app.py`` on a free loopback port until the block ends.
+
+    Ready when ``/_stcore/health`` answers (polled, no fixed sleep). Yields the URL and
+    the process; raises ``RuntimeError`` (naming ``log_path``) when it never gets ready.
+    The server inherits this process's environment (so ``$PUTUO_GEO_DATA``), unless
+    ``data_dir`` is given: then it shows that folder.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
+        ),
+    }
+    if data_dir is not None:
+        env[config.DATA_DIR_ENV] = str(data_dir)
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+        try:
+            deadline = time.monotonic() + STARTUP_TIMEOUT_S
+            while not healthy(url):
+                if proc.poll() is not None:
+                    msg = f"streamlit exited with {proc.returncode}; see {log_path}"
+                    raise RuntimeError(msg)
+                if time.monotonic() > deadline:
+                    msg = f"streamlit not healthy after {STARTUP_TIMEOUT_S} s; see {log_path}"
+                    raise RuntimeError(msg)
+                # Poll interval, not a wait for readiness: /_stcore/health decides.
+                time.sleep(0.1)
+            yield url, proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()

@@ -5,6 +5,8 @@ Expected numbers come from putuo_geo for that folder; nothing is hard-coded.
 
 from __future__ import annotations
 
+import ast
+import html
 import json
 import re
 from pathlib import Path
@@ -14,7 +16,7 @@ import toy_atlas
 from page_support import page_data_dir, skip_reason
 from streamlit.testing.v1 import AppTest
 
-from putuo_geo import assets, display, errors, layers, network, overview
+from putuo_geo import assets, datum, display, errors, i18n, layers, network, overview, permalink
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -49,6 +51,11 @@ def _metric(at: AppTest, label: str) -> str:
 def unescape_markdown(text: str) -> str:
     """The text an escaped Markdown string shows (undo backslash escapes)."""
     return re.sub(r"\\(.)", r"\1", text)
+
+
+def _unescaped(script: str | None) -> str:
+    """Map script with JSON's \\uXXXX escapes decoded (Chinese text is escaped there)."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), script or "")
 
 
 def _count_kind(script: str | None, kind: str) -> int:
@@ -96,7 +103,8 @@ def test_name_search_narrows_map_and_table(atlas):
     at.text_input(key="query").set_value(name)
     _run(at)
     assert _count_kind(_map_args(at)["feature_group"], "site") == len(expected)
-    assert len(at.dataframe[0].value) == len(expected)
+    (table,) = [d.value for d in at.dataframe if "Category" in d.value.columns]
+    assert len(table) == len(expected)
 
 
 def test_measurement_shows_the_library_numbers(atlas):
@@ -130,15 +138,15 @@ def test_a_click_shows_the_nearest_route_point_and_station(atlas):
 
 def test_two_clicks_set_from_and_to(atlas):
     at = _run()
-    at.radio(key="click_mode").set_value("Set FROM, then TO")
+    at.radio(key="click_mode").set_value("from_to")
     _run(at)
     route = atlas.route.geometry.iloc[0]
     a, b = route.interpolate(0.2, normalized=True), route.interpolate(0.6, normalized=True)
     for p in (a, b):
         at.session_state["map"] = {"last_clicked": {"lat": p.y, "lng": p.x}}
         _run(at)
-    assert at.selectbox(key="measure_from").value == "click:from"
-    assert at.selectbox(key="measure_to").value == "click:to"
+    assert at.selectbox(key="measure_from").value == "point:from"
+    assert at.selectbox(key="measure_to").value == "point:to"
     expected = network.RouteNetwork.from_atlas(atlas).measure((a.x, a.y), (b.x, b.y))
     assert _metric(at, "Along the route") == display.format_length(expected.along_route_m)
 
@@ -163,3 +171,279 @@ def test_bad_data_shows_every_problem_without_a_traceback(tmp_path, monkeypatch)
     assert "site-00" in message
     assert "site-01" in message
     assert not at.get("component_instance")
+
+
+# ---------------------------------------------------------------- languages
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _page_text(at: AppTest) -> list[str]:
+    """Every piece of text the page shows a person (labels, values, tables, map HTML)."""
+    texts: list[str] = []
+    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning"):
+        texts += [str(e.value) for e in at.get(kind)]
+    texts += [c.value for c in at.code]
+    for m in at.metric:
+        texts += [m.label, str(m.value)]
+    for widgets in (at.radio, at.selectbox, at.multiselect):
+        for w in widgets:
+            texts += [w.label, *map(str, w.options)]
+    texts += [w.label for w in at.text_input]
+    texts += [b.label for b in at.button]
+    texts += [b.proto.label for b in at.get("download_button")]
+    texts += [t.label for t in at.tabs] + [e.label for e in at.expander]
+    for frame in at.dataframe:
+        texts += [str(c) for c in frame.value.columns]
+        texts += [str(v) for v in frame.value.astype(str).to_numpy().ravel()]
+    args = _map_args(at)
+    texts += [_unescaped(args[k]) for k in ("script", "feature_group", "layer_control")]
+    return texts
+
+
+def _keys_shown(texts: list[str]) -> set[str]:
+    joined = "\n".join(texts)
+    return {k for k in i18n.CATALOGUE if re.search(rf"(?<![\w.]){re.escape(k)}(?![\w])", joined)}
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_no_catalogue_key_is_shown_untranslated(lang, atlas):
+    at = _run()
+    at.radio(key="lang").set_value(lang)
+    at.radio(key="click_mode").set_value("from_to")
+    _run(at)
+    station = atlas.stations.geometry.iloc[0]
+    at.session_state["map"] = {"last_clicked": {"lat": station.y + 0.0005, "lng": station.x}}
+    at.text_input(key="coord_text").set_value("121.4216, 31.2381")
+    _run(at)
+    texts = _page_text(at)
+    assert _keys_shown(texts) == set()
+    if lang == "zh":
+        labels = [w.label for w in [*at.radio, *at.selectbox, *at.multiselect, *at.text_input]]
+        labels += [m.label for m in at.metric] + [t.label for t in at.tabs]
+        labels += [b.label for b in at.button]
+        labels += [b.proto.label for b in at.get("download_button")]
+        assert [x for x in labels if not _CJK.search(x)] == []
+        args = _map_args(at)  # the map's layer names, legend and popups too
+        assert "驿站" in _unescaped(args["layer_control"])
+        assert "图例" in _unescaped(args["script"])
+    else:
+        args = _map_args(at)
+        assert "Stations" in args["layer_control"]
+        assert "Legend" in _unescaped(args["script"])
+
+
+def test_language_switch_changes_names_in_tables_and_map(atlas):
+    at = _run()
+    at.radio(key="lang").set_value("zh")
+    _run(at)
+    (stations,) = [d.value for d in at.dataframe if "编号" in d.value.columns]
+    first = overview.station_table(atlas).iloc[0]
+    assert stations["名称"].iloc[0] == first["name_zh"]
+    assert stations["名称 (English)"].iloc[0] == first["name_en"]
+    card_title = html.escape(f"{first['name_zh']} ({first['name_en']})")
+    assert card_title in _unescaped(_map_args(at)["script"])
+
+
+def test_every_control_has_a_label():
+    at = _run()
+    widgets = [*at.radio, *at.selectbox, *at.multiselect, *at.text_input, *at.button]
+    assert widgets
+    assert all(w.label.strip() for w in widgets)
+    assert all(b.proto.label.strip() for b in at.get("download_button"))
+
+
+def test_app_holds_no_user_facing_text():
+    """Every string handed to a streamlit call is a catalogue key, a key=, or has no words."""
+    tree = ast.parse(Path(APP).read_text(encoding="utf-8"))
+    exempt_keywords = {"key", "file_name", "mime", "page_icon", "layout", "on_click", "language"}
+    exempt_keywords |= {"placeholder"}  # numbers only, checked below like any literal
+    offenders = []
+
+    def literal_strings(node: ast.AST) -> list[ast.Constant]:
+        found = []
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id == "tr":
+                continue
+            if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                found.append(sub)
+        return found
+
+    tr_args = {
+        id(a)
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "tr"
+        for a in ast.walk(call)
+    }
+    st_calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in STREAMLIT_ELEMENTS
+    ]
+    assert st_calls
+    for call in st_calls:
+        parts = list(call.args) + [k.value for k in call.keywords if k.arg not in exempt_keywords]
+        for part in parts:
+            for const in literal_strings(part):
+                if id(const) in tr_args or i18n.is_key(const.value):
+                    continue
+                if re.search(r"[^\W\d_]", const.value):
+                    offenders.append(f"line {const.lineno}: {const.value!r}")
+    assert offenders == []
+
+
+STREAMLIT_ELEMENTS = {
+    "set_page_config", "title", "header", "subheader", "caption", "markdown", "write", "text",
+    "info", "warning", "error", "success", "metric", "code", "tabs", "expander", "spinner",
+    "radio", "selectbox", "multiselect", "text_input", "button", "download_button",
+    "dataframe", "segmented_control", "toggle", "checkbox",
+}  # fmt: skip
+
+
+def test_every_catalogue_key_used_by_the_app_exists():
+    tree = ast.parse(Path(APP).read_text(encoding="utf-8"))
+    keys = [
+        call.args[0].value
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id == "tr"
+        and isinstance(call.args[0], ast.Constant)
+    ]
+    assert keys
+    assert [k for k in keys if k not in i18n.CATALOGUE] == []
+
+
+# ---------------------------------------------------------------- basemaps and datum
+
+
+def _folium_center(args: dict) -> list[float]:
+    return args["center"]
+
+
+def test_gcj02_basemap_shifts_overlays_and_clicks_but_not_measures(atlas):
+    at = _run()
+    table = overview.station_table(atlas)
+    a_id, b_id = table["id"].iloc[1], table["id"].iloc[4]
+    at.selectbox(key="measure_from").set_value(f"station:{a_id}")
+    at.selectbox(key="measure_to").set_value(f"station:{b_id}")
+    _run(at)
+    along_wgs = _metric(at, "Along the route")
+    args_wgs = _map_args(at)
+    at.selectbox(key="basemap_key").set_value("amap")
+    _run(at)
+    assert _metric(at, "Along the route") == along_wgs
+    args_gcj = _map_args(at)
+    assert "autonavi.com" in args_gcj["script"]
+    assert args_gcj["script"] != args_wgs["script"]
+    # a click on the GCJ-02 map at the drawn station lands on the stored station
+    station = atlas.stations.set_index("id").geometry[a_id]
+    gx, gy = datum.convert_lonlat([station.x], [station.y], src="wgs84", dst="gcj02")
+    at.session_state["map"] = {"last_clicked": {"lat": float(gy[0]), "lng": float(gx[0])}}
+    _run(at)
+    found = overview.nearest(atlas, (station.x, station.y))
+    assert found.station_id == a_id
+    assert found.station_distance_m < 0.01
+    text = " ".join(m.value for m in at.markdown)
+    assert display.format_length(found.station_distance_m) + " away" in text
+
+
+# ---------------------------------------------------------------- typed coordinates
+
+
+def test_typed_gcj02_lnglat_is_converted_before_measuring(atlas):
+    at = _run()
+    table = overview.station_table(atlas)
+    station = atlas.stations.set_index("id").geometry[table["id"].iloc[2]]
+    gx, gy = datum.convert_lonlat([station.x], [station.y], src="wgs84", dst="gcj02")
+    at.text_input(key="coord_text").set_value(f"{gx[0]:.6f},{gy[0]:.6f}")
+    at.radio(key="coord_order").set_value("lnglat")
+    at.selectbox(key="coord_datum").set_value("gcj02")
+    _run(at)
+    at.button(key="coord_use_from").click()
+    _run(at)
+    assert at.selectbox(key="measure_from").value == "point:from"
+    end = atlas.stations.set_index("id").geometry[table["id"].iloc[-1]]
+    expected = network.RouteNetwork.from_atlas(atlas).measure(
+        (station.x, station.y), (end.x, end.y)
+    )
+    assert _metric(at, "Along the route") == display.format_length(expected.along_route_m)
+
+
+def test_typed_coordinates_in_the_wrong_order_suggest_the_swap():
+    at = _run()
+    at.text_input(key="coord_text").set_value("31.2381, 121.4216")
+    at.radio(key="coord_order").set_value("lnglat")
+    _run(at)
+    assert at.warning
+    assert at.info
+    assert "other way round" in " ".join(i.value for i in at.info)
+    assert not at.button  # nothing to use: the order is never guessed
+
+
+# ---------------------------------------------------------------- permalink
+
+
+def test_query_params_restore_the_whole_state(atlas):
+    table = overview.station_table(atlas)
+    a_id = table["id"].iloc[3]
+    b = atlas.stations.set_index("id").geometry[table["id"].iloc[10]]
+    category = str(overview.category_counts(atlas.sites).index[0])
+    name = str(atlas.sites[atlas.sites["category"] == category]["name_zh"].iloc[0])
+    at = AppTest.from_file(APP, default_timeout=120)
+    params = {
+        "lang": "zh",
+        "base": "amap",
+        "cat": category,
+        "q": name,
+        "from": f"station:{a_id}",
+        "to": f"{b.y:.6f},{b.x:.6f}",
+        "c": "31.236000,121.410000",
+        "z": "16",
+    }
+    for k, v in params.items():
+        at.query_params[k] = v
+    _run(at)
+    assert at.radio(key="lang").value == "zh"
+    assert at.selectbox(key="basemap_key").value == "amap"
+    assert at.multiselect(key="categories").value == [category]
+    assert at.text_input(key="query").value == name
+    assert at.selectbox(key="measure_from").value == f"station:{a_id}"
+    assert at.selectbox(key="measure_to").value == "point:to"
+    a = atlas.stations.set_index("id").geometry[a_id]
+    expected = network.RouteNetwork.from_atlas(atlas).measure(
+        (a.x, a.y), (round(b.x, 6), round(b.y, 6))
+    )
+    assert _metric(at, "沿步道") == display.format_length(expected.along_route_m)
+    args = _map_args(at)
+    assert args["zoom"] == 16
+    gx, gy = datum.convert_lonlat([121.41], [31.236], src="wgs84", dst="gcj02")
+    assert args["center"] == pytest.approx([gy[0], gx[0]])  # drawn on GCJ-02 tiles
+    shown = overview.filter_sites(atlas.sites, categories=[category], query=name)
+    assert _count_kind(args["feature_group"], "site") == len(shown)
+    # ... and the page writes the same state back to the URL
+    assert {k: at.query_params[k] for k in params} == params
+    assert any("z=16" in c.value and "from=station:" in c.value for c in at.code)
+
+
+def test_the_url_follows_the_widgets(atlas):
+    at = _run()
+    at.text_input(key="query").set_value("temple")
+    at.selectbox(key="basemap_key").set_value("none")
+    _run(at)
+    link = permalink.decode(dict(at.query_params))
+    assert link.query == "temple"
+    assert link.basemap == "none"
+    assert link.lang == "en"
+    assert link.categories is None  # all shown: left out of the URL
+
+
+def test_a_broken_link_still_opens_the_page():
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in {"lang": "fr", "base": "nope", "from": "station:gone", "z": "abc"}.items():
+        at.query_params[k] = v
+    _run(at)
+    assert at.radio(key="lang").value == "en"
+    assert not at.error

@@ -168,3 +168,44 @@ def test_smooth_curve_vertices_are_roughly_spaced():
     curve = derive.smooth_curve([(0, 0), (100, 0)], spacing_m=10.0)
     steps = np.hypot(*np.diff(np.asarray(curve.coords), axis=0).T)
     assert steps.max() == pytest.approx(10.0, rel=0.01)
+
+
+# ------------------------------------------------------------- side runs, centreline
+
+#: North of y = 0 for x 0..300, plus a notch south of it for x 100..200.
+NOTCHED = shapely.Polygon([(0, 0), (100, 0), (100, -50), (200, -50), (200, 0), (300, 0),
+                           (300, 100), (0, 100)])  # fmt: skip
+
+
+def test_side_runs_split_border_inside_border_and_trim_nothing():
+    line = LineString([(-100, 0), (400, 0)])
+    runs = derive.side_runs(line, NOTCHED, probe_m=20, step_m=10, min_run_m=30)
+    assert [r.banks for r in runs] == [(), ("left",), ("left", "right"), ("left",), ()]
+    assert [r.from_m for r in runs] == pytest.approx([0, 100, 200, 300, 400])
+    assert [r.to_m for r in runs] == pytest.approx([100, 200, 300, 400, 500])
+
+
+def test_side_runs_absorb_short_runs_into_their_neighbours():
+    line = LineString([(0, 0), (300, 0)])  # three 100 m runs, all under min_run_m
+    runs = derive.side_runs(line, NOTCHED, probe_m=20, step_m=10, min_run_m=150)
+    assert runs == [derive.SideRun(0.0, 300.0, ("left", "right"))]
+
+
+def test_side_runs_reject_a_bad_step():
+    with pytest.raises(ValueError, match="positive"):
+        derive.side_runs(STRAIGHT, NOTCHED, step_m=0)
+
+
+def test_centreline_from_area_runs_midway_between_the_banks():
+    water = box(-10, -20, 110, 40)  # banks at y = -20 and y = 40: centre y = 10
+    guide = LineString([(0, 0), (100, 0)])
+    line = derive.centreline_from_area(water, guide, step_m=25, reach_m=100)
+    assert len(line.coords) == 5
+    assert {round(y, 6) for _, y in line.coords} == {10.0}
+    assert line.coords[0][0] == pytest.approx(0)
+    assert line.coords[-1][0] == pytest.approx(100)
+
+
+def test_centreline_from_area_needs_the_water_under_the_guide():
+    with pytest.raises(ValueError, match="fewer than two"):
+        derive.centreline_from_area(box(500, 500, 600, 600), STRAIGHT, reach_m=50)

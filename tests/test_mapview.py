@@ -8,11 +8,14 @@ import subprocess
 import sys
 
 import folium
+import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
+import shapely.affinity
 import toy_atlas
 
-from putuo_geo import assets, mapview, overview
+from putuo_geo import assets, basemaps, config, datum, i18n, mapview, overview
 from putuo_geo.network import Endpoint, Measurement
 
 
@@ -58,9 +61,8 @@ def test_every_layer_is_drawn(atlas, posts):
         "bridge": 10,
         "station": 24,
     }
-    titles = mapview.LAYER_TITLES
     assert _groups(m) == [
-        titles[k]
+        i18n.tr(f"layer.{k}", "en")
         for k in ("boundary", "zones", "parks", "creek", "route", "km_posts", "bridges", "stations")
     ]
     assert any(isinstance(c, folium.plugins.MeasureControl) for c in m._children.values())
@@ -93,7 +95,7 @@ def test_text_from_the_data_is_escaped(atlas, posts):
     assert toy_atlas.HTML_NAME_EN not in html
     assert toy_atlas.HTML_NAME_ZH not in html
     site = next(_geojson_children(mapview.sites_layer(atlas.sites))).data["features"][0]
-    assert "<b>&lt;b&gt;Bold&lt;/b&gt; &amp; Co</b>" in site["properties"]["tip"]
+    assert "<b>&lt;b&gt;Bold&lt;/b&gt; &amp; Co (&lt;i&gt;" in site["properties"]["tip"]
     assert "toy fixture &lt;site-00&gt;" in site["properties"]["pop"]  # the source
     legend = mapview.legend_html(atlas)
     assert "<script" not in legend.lower()
@@ -128,9 +130,25 @@ def test_sites_layer_filters_and_colours(atlas):
     assert group.layer_name == "Sites (4 of 18)"
     gj = next(_geojson_children(group))
     assert {f["properties"]["category"] for f in gj.data["features"]} == {"health", "landmark"}
-    style = gj.style_function(gj.data["features"][0])
-    assert style["fillColor"] == mapview.site_colour("health")
+    # Coloured in the browser from the category: one JS lookup, on a canvas.
+    point_js = str(gj.options["point_to_layer"])
+    assert f'"health": "{mapview.site_colour("health")}"' in point_js
+    assert "feature.properties.category" in point_js
+    assert "L.canvas" in str(gj.options["renderer"])
     assert _kinds(mapview.sites_layer(atlas.sites.iloc[0:0])) == {}
+
+
+def test_many_sites_ship_escaped_tooltips_without_popups(atlas):
+    many = atlas.sites.iloc[[i % len(atlas.sites) for i in range(mapview.SITES_POPUP_MAX + 1)]]
+    data = next(_geojson_children(mapview.sites_layer(many))).data
+    assert len(data["features"]) == mapview.SITES_POPUP_MAX + 1
+    first = data["features"][0]["properties"]
+    assert set(first) == {"kind", "id", "category", "tip"}
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Co" in first["tip"]
+    assert "<b>Bold" not in first["tip"]
+    assert data["features"][0]["geometry"]["coordinates"] == pytest.approx(
+        [atlas.sites.geometry.iloc[0].x, atlas.sites.geometry.iloc[0].y], abs=1e-6
+    )
 
 
 def test_base_map_is_the_same_on_every_rerun(atlas, posts):
@@ -147,7 +165,7 @@ def test_base_map_is_the_same_on_every_rerun(atlas, posts):
 
 
 def test_basemaps_and_no_tiles(atlas):
-    assert [b.key for b in mapview.basemaps({})] == ["osm", "none"]
+    assert [b.key for b in mapview.basemaps({})] == ["osm", "amap", "none"]
     custom = mapview.basemaps(
         {
             mapview.TILE_URL_ENV: "http://tiles.lan/{z}/{x}/{y}.png",
@@ -218,3 +236,150 @@ def test_mapview_never_imports_streamlit():
     code = "import sys, putuo_geo.mapview; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_cards_legend_and_layer_names_follow_the_language(atlas, posts):
+    m = mapview.build_map(atlas, km_posts=posts, lang="zh")
+    station = next(
+        f
+        for gj in _geojson_children(m)
+        for f in gj.data["features"]
+        if f["properties"]["id"] == "station-03"
+    )
+    pop = station["properties"]["pop"]
+    assert pop.index("驿站3") < pop.index("Station 3")  # Chinese name first, English in brackets
+    for text in ("里程", "左岸", "示意", "来源"):
+        assert text in pop
+    assert "Status" not in pop
+    assert "图例" in mapview.legend_html(atlas, lang="zh")
+    assert _groups(m)[0] == "区界"
+    group = mapview.sites_layer(atlas.sites, total=len(atlas.sites), lang="zh")
+    assert group.layer_name == f"地点（{len(atlas.sites)} / {len(atlas.sites)}）"
+
+
+def _station_xy(m) -> dict[str, tuple[float, float]]:
+    return {
+        f["properties"]["id"]: tuple(f["geometry"]["coordinates"])
+        for gj in _geojson_children(m)
+        for f in gj.data["features"]
+        if f["properties"]["kind"] == "station"
+    }
+
+
+def _distances_m(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> list[float]:
+    import geopandas as gpd
+
+    pa = gpd.GeoSeries(gpd.points_from_xy(*zip(*a, strict=True)), crs=config.WEB_CRS)
+    pb = gpd.GeoSeries(gpd.points_from_xy(*zip(*b, strict=True)), crs=config.WEB_CRS)
+    return list(pa.to_crs(config.METRIC_CRS).distance(pb.to_crs(config.METRIC_CRS)))
+
+
+def test_a_station_on_a_gcj02_basemap_is_drawn_about_485_m_off(atlas, posts):
+    stored = {r.id: (r.geometry.x, r.geometry.y) for r in atlas.stations.itertuples()}
+    on_osm = _station_xy(mapview.build_map(atlas, basemap=basemaps.OSM))
+    on_amap = _station_xy(mapview.build_map(atlas, basemap=basemaps.amap(), km_posts=posts))
+    ids = sorted(stored)
+    assert _distances_m([stored[i] for i in ids], [on_osm[i] for i in ids]) == pytest.approx(
+        [0.0] * len(ids), abs=1.0
+    )  # display rounding (mapview.DISPLAY_DECIMALS = 5, ~1 m) only
+    shifts = _distances_m([stored[i] for i in ids], [on_amap[i] for i in ids])
+    assert all(450 <= d <= 520 for d in shifts), shifts
+    # the drawn point is the GCJ-02 image of the stored one, rounded for display
+    x, y = datum.convert_lonlat(
+        *zip(*[stored[i] for i in ids], strict=True), src="wgs84", dst="gcj02"
+    )
+    half_step = 0.5 * 10.0**-mapview.DISPLAY_DECIMALS
+    assert [on_amap[i] for i in ids] == [
+        pytest.approx((xi, yi), abs=half_step + 1e-9) for xi, yi in zip(x, y, strict=True)
+    ]
+    assert 450 <= mapview.display_shift_m(atlas, datum="gcj02") <= 520
+    assert mapview.display_shift_m(atlas, datum="wgs84") == 0.0
+    # the atlas itself (what measures use) is untouched
+    assert {r.id: (r.geometry.x, r.geometry.y) for r in atlas.stations.itertuples()} == stored
+
+
+def test_dynamic_layers_are_shifted_too(atlas):
+    m = _measurement()
+    plain = next(_geojson_children(mapview.measurement_layer(m, from_label="a", to_label="b")))
+    moved = next(
+        _geojson_children(mapview.measurement_layer(m, from_label="a", to_label="b", datum="gcj02"))
+    )
+    a = [
+        tuple(f["geometry"]["coordinates"])
+        for f in plain.data["features"]
+        if f["properties"]["kind"] == "end"
+    ]
+    b = [
+        tuple(f["geometry"]["coordinates"])
+        for f in moved.data["features"]
+        if f["properties"]["kind"] == "end"
+    ]
+    assert all(450 <= d <= 520 for d in _distances_m(a, b))
+    # the labels still carry the WGS-84 measurement
+    assert (
+        plain.data["features"][3]["properties"]["tip"]
+        == moved.data["features"][3]["properties"]["tip"]
+    )
+    site = atlas.sites.iloc[[0]]
+    s0 = next(_geojson_children(mapview.sites_layer(site))).data["features"][0]
+    s1 = next(_geojson_children(mapview.sites_layer(site, datum="gcj02"))).data["features"][0]
+    (d,) = _distances_m(
+        [tuple(s0["geometry"]["coordinates"])], [tuple(s1["geometry"]["coordinates"])]
+    )
+    assert 450 <= d <= 520
+    found = overview.nearest(atlas, (121.39, 31.245))
+    c0 = next(_geojson_children(mapview.click_layer(found))).data["features"][1]
+    c1 = next(_geojson_children(mapview.click_layer(found, datum="gcj02"))).data["features"][1]
+    (d,) = _distances_m(
+        [tuple(c0["geometry"]["coordinates"])], [tuple(c1["geometry"]["coordinates"])]
+    )
+    assert 450 <= d <= 520
+
+
+def test_tianditu_and_carto_only_with_a_key():
+    keys = {"TIANDITU_KEY": "k123", "CARTO_API_KEY": "c456"}
+    offered = {b.key: b for b in basemaps.basemaps(keys, lang="en")}
+    assert list(offered) == ["osm", "carto", "amap", "tianditu", "none"]
+    assert offered["tianditu"].datum == "wgs84"  # CGCS2000, no GCJ-02 shift
+    assert "tk=k123" in (offered["tianditu"].url or "")
+    assert "eva_w" in (offered["tianditu"].overlay_url or "")  # English labels
+    assert "cva_w" in (basemaps.tianditu("k", lang="zh").overlay_url or "")
+    assert "key=c456" in (offered["carto"].url or "")
+    assert offered["amap"].datum == "gcj02"
+    assert offered["amap"].shifted
+    assert "lang=en" in (offered["amap"].url or "")
+    assert "lang=zh_cn" in (basemaps.amap(lang="zh").url or "")
+
+
+def test_display_geometry_keeps_every_feature_and_lightens_lines():
+    # A 1 km line with a 0.5 m wiggle every 10 m: within 2 m it is a straight line.
+    wiggly = shapely.LineString([(x, 0.5 * (x // 10 % 2)) for x in range(0, 1001, 10)])
+    metric = gpd.GeoSeries(
+        [
+            shapely.affinity.translate(wiggly, toy_atlas.X0, toy_atlas.Y0),
+            shapely.Point(toy_atlas.X0, toy_atlas.Y0),
+            None,
+        ],
+        index=[7, 8, 9],
+        crs=config.METRIC_CRS,
+    )
+    shown = mapview.display_geometry(metric.to_crs(config.WEB_CRS))
+    assert list(shown.index) == [7, 8, 9]
+    assert shapely.get_num_coordinates(shown.iloc[0]) == 2
+    assert shown.iloc[2] is None
+    coords = shapely.get_coordinates(shown.iloc[:2].to_numpy())
+    np.testing.assert_allclose(coords, np.round(coords, mapview.DISPLAY_DECIMALS), atol=1e-12)
+    back = shown.iloc[:2].to_crs(config.METRIC_CRS)
+    assert back.iloc[0].length == pytest.approx(1000, abs=2)
+    assert back.iloc[1].distance(metric.iloc[1]) < 1.0  # rounding moves a point < 1 m
+
+
+def test_the_map_draws_lightened_geometry_but_measures_stay_full(atlas, posts):
+    m = mapview.build_map(atlas, km_posts=posts)
+    route = next(
+        gj for gj in _geojson_children(m) if gj.data["features"][0]["properties"]["kind"] == "route"
+    )
+    drawn = sum(len(f["geometry"]["coordinates"]) for f in route.data["features"])
+    assert drawn <= shapely.get_num_coordinates(atlas.route.geometry.to_numpy()).sum()
+    assert len(route.data["features"]) == len(atlas.route)
+    assert [f["properties"]["id"] for f in route.data["features"]] == list(atlas.route["id"])

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
-import pandas as pd
 import pytest
 from hostile import PAYLOADS, write_hostile
 
-from putuo_geo import layers, mapview, safety
+from putuo_geo import exports, layers, mapview, safety
 
 
 @pytest.mark.parametrize("text", PAYLOADS)
@@ -34,37 +34,35 @@ def test_escape_html_escapes_tags_quotes_and_template_braces():
     )
 
 
-@pytest.mark.parametrize(
-    ("cell", "expected"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+1", "'+1"),
-        ("-1", "'-1"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=1", "'\t=1"),
-        ("\r=1", "'\r=1"),
-        ("Changfeng Park", "Changfeng Park"),
-        ("长风公园", "长风公园"),
-        ("a=1", "a=1"),
-        (-1.5, -1.5),
-        (None, None),
-    ],
-)
-def test_neutralise_csv_cell(cell, expected):
-    assert safety.neutralise_csv_cell(cell) == expected
+@pytest.fixture(scope="module")
+def hostile_atlas(tmp_path_factory):
+    return layers.load_atlas(write_hostile(tmp_path_factory.mktemp("hostile") / "geo"))
 
 
-def test_csv_bytes_read_back_as_text_not_formulas():
-    frame = pd.DataFrame({"name": ['=HYPERLINK("http://x")', "ok", "-2+3"], "n": [1, -2, 3]})
-    text = safety.to_csv_bytes(frame).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
-    assert rows == [
-        ["name", "n"],
-        ['\'=HYPERLINK("http://x")', "1"],
-        ["ok", "-2"],
-        ["'-2+3", "3"],
-    ]
-    assert frame["name"].iloc[0].startswith("=")  # the caller's frame is untouched
+def test_csv_export_neutralises_every_formula_and_keeps_the_rest(hostile_atlas):
+    text = exports.sites_csv(hostile_atlas.sites).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == len(hostile_atlas.sites)
+    for row, (_, site) in zip(rows, hostile_atlas.sites.iterrows(), strict=True):
+        for column in ("name_en", "name_zh", "source"):
+            original = str(site[column])
+            if original.startswith(("=", "+", "-", "@", "\t", "\r")):
+                assert row[column] == "'" + original
+            else:
+                assert row[column] == original
+
+
+def test_geojson_and_gpx_exports_read_back_every_hostile_string(hostile_atlas):
+    doc = json.loads(exports.sites_geojson(hostile_atlas.sites))
+    names = [f["properties"]["name_en"] for f in doc["features"]]
+    assert sorted(names) == sorted(hostile_atlas.sites["name_en"])
+    gpx = exports.route_gpx(
+        hostile_atlas.route, hostile_atlas.stations, name=PAYLOADS[1], label=lambda en, zh: en
+    )
+    parsed = exports.read_gpx(gpx)
+    assert parsed.name == PAYLOADS[1]
+    assert sorted(w.name for w in parsed.waypoints) == sorted(hostile_atlas.stations["name_en"])
+    assert "<script>" not in gpx  # escaped as &lt;script&gt; in the XML
 
 
 def test_problems_markdown_escapes_title_and_problems():
@@ -72,9 +70,9 @@ def test_problems_markdown_escapes_title_and_problems():
     assert md == "**In \\`x\\`\\:**\n\n- a \\*b\\*\n- \\[c\\]\\(javascript\\:1\\)"
 
 
-def test_the_map_never_runs_data_as_a_template(tmp_path):
+def test_the_map_never_runs_data_as_a_template(hostile_atlas):
     """Regression: a name holding {% raw %} crashed the page; {{ 7*7 }} printed 49."""
-    atlas = layers.load_atlas(write_hostile(tmp_path / "geo"))
+    atlas = hostile_atlas
     m = mapview.build_map(atlas)
     mapview.sites_layer(atlas.sites).add_to(m)
     page = m.get_root().render()

@@ -15,9 +15,8 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import streamlit_server
 from hostile import PAYLOADS, write_hostile
-from page_support import ARTIFACTS
+from page_support import ARTIFACTS, streamlit_server
 
 from putuo_geo import layers
 
@@ -90,7 +89,7 @@ def hostile_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def hostile_url(hostile_dir, browser) -> Iterator[str]:
-    with streamlit_server(data_dir=hostile_dir, log_name="streamlit_hostile.log") as (url, _):
+    with streamlit_server(ARTIFACTS / "streamlit_hostile.log", data_dir=hostile_dir) as (url, _):
         yield url
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import re
 import time
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from page_support import ARTIFACTS, page_data_dir, skip_reason
 
-from putuo_geo import config, display, layers, mapview, network, overview
+from putuo_geo import config, display, exports, i18n, layers, mapview, network, overview, permalink
 
 pytestmark = [
     pytest.mark.e2e,
@@ -64,7 +64,7 @@ def _tile_hosts() -> set[str]:
 class Visit:
     """One browser page on the app, recording foreign requests and errors."""
 
-    def __init__(self, browser, server_url: str) -> None:
+    def __init__(self, browser, server_url: str, *, query: str = "") -> None:
         self.server_host = urlsplit(server_url).netloc
         self.foreign: list[str] = []
         self.tiles: list[str] = []
@@ -75,7 +75,7 @@ class Visit:
         self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
         self.page.on("console", self._console)
         self.started = time.perf_counter()
-        self.page.goto(server_url)
+        self.page.goto(server_url + query)
 
     def _route(self, route) -> None:
         url = route.request.url
@@ -125,8 +125,9 @@ def visit(browser, server_url):
 def test_map_draws_offline_with_every_feature(visit, expected_kinds):
     frame = visit.map_frame()
     total = sum(expected_kinds.values())
+    # Sites are drawn on a canvas (no SVG path each): count the map's features instead.
     frame.wait_for_function(
-        f"() => document.querySelectorAll('.leaflet-overlay-pane path').length === {total}",
+        f"""() => Object.values(({COUNT_KINDS_JS})()).reduce((a, b) => a + b, 0) === {total}""",
         timeout=60_000,
     )
     drawn_s = time.perf_counter() - visit.started
@@ -162,7 +163,7 @@ def test_category_filter_redraws_sites_and_keeps_the_view(visit, atlas):
 
     counts = overview.category_counts(atlas.sites)
     category = str(counts.index[0])  # the largest category
-    label = mapview.CATEGORY_STYLE.get(category, (category, ""))[0]
+    label = i18n.category(category, "en")
     visit.page.get_by_role("button", name=f"Remove {label} ({counts.iloc[0]})").click()
     visit.wait_for_kind(frame, "site", len(atlas.sites) - int(counts.iloc[0]))
 
@@ -196,3 +197,98 @@ def test_measuring_between_two_stations_shows_the_library_distance(visit, atlas)
 def test_the_data_folder_is_the_one_the_tests_expect():
     # The server inherits $PUTUO_GEO_DATA from this process, so both read one folder.
     assert page_data_dir() == config.data_dir()
+
+
+def test_a_permalink_restores_the_measurement_and_the_view(browser, server_url, atlas):
+    table = overview.station_table(atlas)
+    a_id, b_id = table["id"].iloc[2], table["id"].iloc[8]
+    params = permalink.encode(
+        permalink.Link(
+            lang="en",
+            basemap="none",
+            from_ref=f"station:{a_id}",
+            to_ref=f"station:{b_id}",
+            center_lonlat=(121.405, 31.236),
+            zoom=16,
+        )
+    )
+    visit = Visit(browser, server_url, query=permalink.url("/", params)[1:])
+    try:
+        frame = visit.map_frame()
+        geoms = atlas.stations.set_index("id").geometry
+        a, b = geoms[a_id], geoms[b_id]
+        expected = network.RouteNetwork.from_atlas(atlas).measure((a.x, a.y), (b.x, b.y))
+        metric = visit.page.get_by_test_id("stMetric").filter(has_text="Along the route")
+        metric.get_by_text(display.format_length(expected.along_route_m), exact=True).wait_for()
+        visit.wait_for_kind(frame, "path", 1)
+        frame.wait_for_function("() => window.map.getZoom() === 16", timeout=30_000)
+        centre = frame.evaluate("() => window.map.getCenter()")
+        assert centre["lat"] == pytest.approx(31.236, abs=1e-4)
+        assert centre["lng"] == pytest.approx(121.405, abs=1e-4)
+        # the page keeps the state in its own URL, so copying the address bar works too
+        visit.page.wait_for_function("() => location.search.includes('z=16')")
+        shown = {k: v[-1] for k, v in parse_qs(urlsplit(visit.page.url).query).items()}
+        assert shown["from"] == f"station:{a_id}"
+        assert shown["z"] == "16"
+        assert visit.errors == []
+        assert visit.foreign == []
+    finally:
+        visit.close()
+
+
+def test_switching_to_chinese_relabels_the_page_and_the_map(visit, atlas):
+    visit.map_frame()
+    visit.page.get_by_text("中文", exact=True).click()
+    visit.page.get_by_text(i18n.tr("metric.route_length", "zh"), exact=True).wait_for()
+    # the map remounts in the new language: a frame locator follows the new iframe
+    legend = visit.page.frame_locator(FRAME).last.locator(".pg-legend", has_text="图例")
+    legend.wait_for(timeout=60_000)
+    assert "驿站" in legend.inner_text()
+    assert visit.errors == []
+
+
+def test_the_exported_map_draws_from_disk_with_no_network(browser, atlas, tmp_path):
+    posts = overview.km_posts(atlas)
+    m = mapview.build_map(atlas, km_posts=posts, lang="zh")
+    mapview.sites_layer(atlas.sites, total=len(atlas.sites), lang="zh").add_to(m)
+    mapview.layer_control().add_to(m)
+    exports.set_view(m, center_latlon=(31.236, 121.405), zoom=15)
+    path = tmp_path / "putuo_map.html"
+    path.write_text(exports.standalone_html(m), encoding="utf-8")
+
+    requests: list[str] = []
+    errors: list[str] = []
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+
+    def block(route) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:", "blob:")):
+            route.continue_()
+        else:
+            requests.append(url)
+            route.abort()
+
+    context.route("**/*", block)
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(path.as_uri())
+        expected = (
+            len(atlas.boundary) + len(atlas.zones) + len(atlas.parks) + len(atlas.creek)
+            + len(atlas.route) + len(posts) + len(atlas.bridges) + len(atlas.stations)
+            + len(atlas.sites)
+        )  # fmt: skip
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.leaflet-overlay-pane path').length === {expected}",
+            timeout=30_000,
+        )
+        assert (
+            page.evaluate("() => Object.values(window).find(v => v instanceof L.Map).getZoom()")
+            == 15
+        )
+        assert "图例" in page.locator(".pg-legend").inner_text()
+        assert errors == []
+        assert all("openstreetmap.org" in u for u in requests), requests  # only tiles tried
+        page.screenshot(path=str(ARTIFACTS / "exported_map_offline.png"))
+    finally:
+        context.close()

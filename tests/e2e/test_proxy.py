@@ -17,8 +17,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, _free_port, _unavailable, streamlit_server
-from page_support import ARTIFACTS, skip_reason
+from conftest import ROOT, _unavailable
+from page_support import ARTIFACTS, free_port, skip_reason, streamlit_server
 
 pytestmark = [
     pytest.mark.e2e,
@@ -38,7 +38,7 @@ def _get(url: str, cookie: str | None = None) -> tuple[int, dict[str, str], byte
 @contextlib.contextmanager
 def nginx_in_front(backends: list[str], run_dir: Path):
     """Start nginx with scripts/nginx-sticky.conf on a free loopback port; yield its URL."""
-    port = _free_port()
+    port = free_port()
     conf = (ROOT / "scripts" / "nginx-sticky.conf").read_text(encoding="utf-8")
     for key, value in {
         "@RUN_DIR@": str(run_dir),
@@ -78,8 +78,8 @@ def test_two_processes_behind_nginx_with_sticky_sessions(browser, tmp_path):
     if not Path(NGINX).exists():
         _unavailable("nginx not found (apt-get install nginx)")
     with (
-        streamlit_server(log_name="streamlit_backend1.log") as (url1, _),
-        streamlit_server(log_name="streamlit_backend2.log") as (url2, _),
+        streamlit_server(ARTIFACTS / "streamlit_backend1.log") as (url1, _),
+        streamlit_server(ARTIFACTS / "streamlit_backend2.log") as (url2, _),
         nginx_in_front([url1, url2], tmp_path) as proxy,
     ):
         backends = {urlsplit(url1).netloc, urlsplit(url2).netloc}

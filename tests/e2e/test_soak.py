@@ -23,8 +23,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, _unavailable, streamlit_server
-from page_support import ARTIFACTS, page_data_dir, skip_reason
+from conftest import _unavailable
+from page_support import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    page_data_dir,
+    skip_reason,
+    streamlit_server,
+)
 
 from putuo_geo import display, layers, network, overview
 
@@ -191,7 +198,7 @@ def _in_thread(url: str, n: int, duration_s: float) -> Tally:
 def test_concurrent_sessions_see_their_own_numbers():
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} not found (apt-get install chromium)")
-    with streamlit_server(log_name="streamlit_soak.log") as (url, proc):
+    with streamlit_server(ARTIFACTS / "streamlit_soak.log") as (url, proc):
         # Warm the caches with one page load first, so "before" is a served page's size.
         before_cold_kb = rss_kb(proc.pid)
         warm = _in_thread(url, 1, 0.1)

@@ -1,0 +1,228 @@
+"""The Streamlit page in Chromium: load -> map drawn, filter -> updated, measure -> result,
+the map's payload, server time per rerun and server memory per added session.
+
+The server is started here (``streamlit run app.py`` on a free port, ready when
+``/_stcore/health`` answers) and reads ``$PUTUO_GEO_DATA`` or ``geo/``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import (
+    ROOT,
+    median,
+    navigation_start_ms,
+    offline_context,
+    offline_page,
+    rss_bytes,
+    streamlit_server,
+    wait_until_ms,
+)
+from putuo_geo import display, i18n, layers, network, overview
+
+FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+APP = ROOT / "app.py"
+
+#: Features per kind on the live map (``window.map``), as a JS object.
+KINDS_JS = """(() => {
+    const counts = {};
+    if (!window.map || !window.map._loaded) return counts;
+    Object.values(window.map._layers).forEach((layer) => {
+        if (layer.feature) {
+            const kind = layer.feature.properties.kind;
+            counts[kind] = (counts[kind] || 0) + 1;
+        }
+    });
+    return counts;
+})()"""
+
+#: The last pointer press in the page (browser clock, ms): when a click started.
+PRESS_WATCH_JS = """() => document.addEventListener('pointerdown',
+    () => { window.__pressedAt = performance.timeOrigin + performance.now(); }, true)"""
+
+
+def expected_kinds(atlas: layers.Atlas) -> dict[str, int]:
+    """Features per kind the default page draws (layers, km posts, default measurement)."""
+    kinds = {
+        "boundary": len(atlas.boundary),
+        "zone": len(atlas.zones),
+        "park": len(atlas.parks),
+        "creek": len(atlas.creek),
+        "route": len(atlas.route),
+        "km_post": len(overview.km_posts(atlas)),
+        "bridge": len(atlas.bridges),
+        "station": len(atlas.stations),
+        "site": len(atlas.sites),
+    }
+    if len(atlas.stations) >= 2:  # the default measurement: first to last station
+        kinds.update({"straight": 1, "offset": 2, "path": 1, "end": 2})
+    return {k: v for k, v in kinds.items() if v}
+
+
+def _sorted_kinds_js(kinds: dict[str, int]) -> str:
+    # Compare as sorted entries: the map adds layers in its own order.
+    want = json.dumps(sorted(kinds.items()), separators=(",", ":"))
+    return f"JSON.stringify(Object.entries({KINDS_JS}).sort()) === {json.dumps(want)}"
+
+
+def map_frame(page: Any) -> Any:
+    page.wait_for_selector(FRAME, timeout=120_000)
+    while True:
+        frame = next((f for f in page.frames if "st_folium" in (f.url or "")), None)
+        if frame is not None:
+            return frame
+        page.wait_for_timeout(10)  # the iframe element exists; its frame attaches next
+
+
+def load_once(browser: Any, url: str, kinds: dict[str, int]) -> float:
+    """Navigation start -> every default feature on the live map (seconds)."""
+    with offline_page(browser) as page:
+        page.goto(url)
+        drawn_ms = wait_until_ms(map_frame(page), _sorted_kinds_js(kinds))
+        return (drawn_ms - navigation_start_ms(page)) / 1000
+
+
+def filter_changes(browser: Any, url: str, atlas: layers.Atlas, *, runs: int) -> list[float]:
+    """Remove one category after another; click -> the map shows the remaining sites (s)."""
+    counts = overview.category_counts(atlas.sites)
+    times: list[float] = []
+    with offline_page(browser) as page:
+        page.goto(url)
+        frame = map_frame(page)
+        remaining = len(atlas.sites)
+        wait_until_ms(frame, f"({KINDS_JS}).site === {remaining}")
+        page.evaluate(PRESS_WATCH_JS)
+        for category, count in list(counts.items())[: min(runs, len(counts) - 1)]:
+            label = i18n.category(str(category), "en")
+            page.get_by_role("button", name=f"Remove {label} ({count})").click()
+            remaining -= int(count)
+            done_ms = wait_until_ms(frame, f"({KINDS_JS}).site === {remaining}")
+            times.append((done_ms - float(page.evaluate("() => window.__pressedAt"))) / 1000)
+    return times
+
+
+def _pick_station(page: Any, label: str, number: int) -> None:
+    box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
+    box.click()
+    page.keyboard.type(f"No. {number} · ")
+    page.get_by_role("option", name=re.compile(rf"^No\. {number} · ")).click()
+
+
+def measure_changes(browser: Any, url: str, atlas: layers.Atlas, *, runs: int) -> list[float]:
+    """Pick another FROM station; option click -> new distance shown and new path drawn (s)."""
+    table = overview.station_table(atlas)
+    if len(table) < 4:
+        return []
+    geoms = atlas.stations.set_index("id").geometry
+    net = network.RouteNetwork.from_atlas(atlas)
+    last = table.iloc[-1]
+    end = geoms[last["id"]]
+    times: list[float] = []
+    with offline_page(browser) as page:
+        page.goto(url)
+        frame = map_frame(page)
+        wait_until_ms(frame, f"({KINDS_JS}).path === 1")
+        page.evaluate(PRESS_WATCH_JS)
+        for k in range(runs):
+            station = table.iloc[1 + k % 2]  # alternate the 2nd and 3rd stations
+            start = geoms[station["id"]]
+            text = display.format_length(
+                net.measure((start.x, start.y), (end.x, end.y)).along_route_m
+            )
+            frame.evaluate(
+                """() => Object.values(window.map._layers).forEach((l) => {
+                    if (l.feature && l.feature.properties.kind === 'path') l.__old = true; })"""
+            )
+            page.evaluate(
+                """(text) => { window.__shownAt = null; const look = () => {
+                    const m = [...document.querySelectorAll('[data-testid=stMetric]')]
+                        .find((e) => e.innerText.includes('Along the route'));
+                    if (m && m.innerText.includes(text)) {
+                        window.__shownAt = performance.timeOrigin + performance.now();
+                    } else { requestAnimationFrame(look); } };
+                    requestAnimationFrame(look); }""",
+                text,
+            )
+            _pick_station(page, "FROM", int(station["number"]))
+            path_ms = wait_until_ms(
+                frame,
+                """Object.values(window.map._layers).some((l) => l.feature
+                    && l.feature.properties.kind === 'path' && !l.__old)""",
+            )
+            page.wait_for_function("() => window.__shownAt !== null", timeout=60_000)
+            shown_ms = float(page.evaluate("() => window.__shownAt"))
+            pressed_ms = float(page.evaluate("() => window.__pressedAt"))
+            times.append((max(path_ms, shown_ms) - pressed_ms) / 1000)
+    return times
+
+
+def session_memory(
+    browser: Any, url: str, pid: int, kinds: dict[str, int], *, sessions: int
+) -> tuple[int, int]:
+    """Server RSS (bytes) with one session open, then with ``sessions`` more open."""
+    contexts = []
+    try:
+        for k in range(sessions + 1):
+            contexts.append(offline_context(browser))
+            page = contexts[-1].new_page()
+            page.goto(url)
+            wait_until_ms(map_frame(page), _sorted_kinds_js(kinds))
+            if k == 0:
+                base = rss_bytes(pid)
+        after = rss_bytes(pid)
+    finally:
+        for context in contexts:
+            context.close()
+    return base, after
+
+
+def payload_and_reruns(*, runs: int) -> dict[str, float]:
+    """The map's bytes (st_folium arguments) and the script's time per rerun (AppTest)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=300)
+    at.run()
+    if at.exception:
+        msg = f"the page failed: {[e.value for e in at.exception]}"
+        raise RuntimeError(msg)
+    (component,) = [
+        c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")
+    ]
+    raw = component.proto.json_args.encode()
+    args = json.loads(raw)
+    parts = {k: len(str(args.get(k) or "").encode()) for k in ("script", "feature_group")}
+    rerun_s = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        at.run()
+        rerun_s.append(time.perf_counter() - start)
+    return {
+        "map_payload_bytes": len(raw),
+        "map_payload_gzip_bytes": len(gzip.compress(raw)),
+        "map_script_bytes": parts["script"],
+        "map_dynamic_bytes": parts["feature_group"],
+        "rerun_s": median(rerun_s),
+    }
+
+
+def run(browser: Any, *, runs: int, sessions: int, log_dir: Path) -> dict[str, Any]:
+    """Every page measurement against one server. Times in seconds, sizes in bytes."""
+    atlas = layers.load_atlas()
+    kinds = expected_kinds(atlas)
+    results: dict[str, Any] = payload_and_reruns(runs=runs)
+    with streamlit_server(log_dir / "bench_streamlit.log") as (url, proc):
+        load_once(browser, url, kinds)  # warm the server's caches (not counted)
+        results["load_s"] = [load_once(browser, url, kinds) for _ in range(runs)]
+        results["filter_s"] = filter_changes(browser, url, atlas, runs=runs)
+        results["measure_s"] = measure_changes(browser, url, atlas, runs=runs)
+        base, after = session_memory(browser, url, proc.pid, kinds, sessions=sessions)
+        results["rss_one_session_bytes"] = base
+        results["rss_per_added_session_bytes"] = (after - base) / sessions
+    results["features"] = sum(kinds.values())
+    return results

@@ -1,0 +1,101 @@
+"""Coordinates a person types or pastes, in the order and datum they say, to WGS-84.
+
+Chinese web maps hand out GCJ-02 (Amap/AutoNavi, Tencent) or BD-09 (Baidu) positions,
+written **longitude first** (``121.4216,31.2381``), while GPS apps and Google write
+latitude first. The order is never guessed: the caller says which it is (the page has a
+selector). A plausibility check against Shanghai's extent suggests the swap when the
+numbers only make sense the other way round, but does not apply it.
+
+Problems and hints are returned as :mod:`putuo_geo.i18n` catalogue keys, so the page can
+show them in either language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import geopandas as gpd
+import shapely
+
+from putuo_geo import config
+from putuo_geo.datum import Datum, convert_lonlat
+
+Order = Literal["lnglat", "latlon"]
+ORDERS: tuple[Order, ...] = ("lnglat", "latlon")
+
+#: Shanghai's extent, WGS-84 degrees (lon_min, lat_min, lon_max, lat_max): the
+#: municipality spans 120°52'-122°12' E and 30°40'-31°53' N (the city's own overview,
+#: 上海概览 · 位置境域, widely repeated); widened by ~0.05° so that GCJ-02/BD-09 input
+#: near the edge still passes.
+SHANGHAI_BBOX_LONLAT: tuple[float, float, float, float] = (120.80, 30.60, 122.25, 31.95)
+
+_PAIR = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[,，\s]\s*([+-]?\d+(?:\.\d+)?)\s*$")
+
+
+@dataclass(frozen=True)
+class TypedPoint:
+    """The result of reading one typed coordinate pair.
+
+    ``lonlat`` is the WGS-84 position (``None`` when the text cannot be used);
+    ``problem`` and ``hint`` are catalogue keys (or ``None``); ``shift_m`` is how far
+    the datum conversion moved the point (metres, EPSG:32651).
+    """
+
+    text: str
+    lonlat: tuple[float, float] | None
+    input_lonlat: tuple[float, float] | None
+    problem: str | None = None
+    hint: str | None = None
+    shift_m: float = 0.0
+
+
+def in_shanghai(lonlat: tuple[float, float]) -> bool:
+    """Whether ``(lon, lat)`` lies in :data:`SHANGHAI_BBOX_LONLAT`."""
+    lon_min, lat_min, lon_max, lat_max = SHANGHAI_BBOX_LONLAT
+    return lon_min <= lonlat[0] <= lon_max and lat_min <= lonlat[1] <= lat_max
+
+
+def _distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    points = gpd.GeoSeries([shapely.Point(a), shapely.Point(b)], crs=config.WEB_CRS)
+    metric = points.to_crs(config.METRIC_CRS)
+    return float(metric.iloc[0].distance(metric.iloc[1]))
+
+
+def read_point(text: str, *, order: Order, datum: Datum) -> TypedPoint:
+    """Read ``text`` (two numbers) in ``order`` and ``datum``; convert to WGS-84.
+
+    Parameters
+    ----------
+    text
+        Two decimal numbers separated by a comma (ASCII or full-width) or spaces.
+    order
+        ``"lnglat"`` (longitude first, as Amap/Tencent/Baidu copy) or ``"latlon"``.
+    datum
+        ``"gcj02"``, ``"bd09"`` or ``"wgs84"``: what the numbers are in.
+
+    Returns
+    -------
+    TypedPoint
+        ``lonlat`` is ``None`` with a ``problem`` when the text is not two numbers, not
+        a position, or outside Shanghai; a point outside Shanghai that would fall inside
+        with the numbers swapped carries the ``coords.hint.swap`` hint.
+    """
+    match = _PAIR.match(text)
+    if match is None:
+        return TypedPoint(text, None, None, problem="coords.problem.not_two_numbers")
+    first, second = float(match.group(1)), float(match.group(2))
+    lon, lat = (first, second) if order == "lnglat" else (second, first)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        swapped_ok = -90 <= lon <= 90 and -180 <= lat <= 180
+        hint = "coords.hint.swap" if swapped_ok and in_shanghai((lat, lon)) else None
+        return TypedPoint(text, None, None, problem="coords.problem.out_of_range", hint=hint)
+    if not in_shanghai((lon, lat)):
+        hint = "coords.hint.swap" if in_shanghai((lat, lon)) else None
+        return TypedPoint(
+            text, None, (lon, lat), problem="coords.problem.outside_shanghai", hint=hint
+        )
+    x, y = convert_lonlat([lon], [lat], src=datum, dst="wgs84")
+    wgs = (float(x[0]), float(y[0]))
+    return TypedPoint(text, wgs, (lon, lat), shift_m=_distance_m((lon, lat), wgs))

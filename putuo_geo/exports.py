@@ -1,0 +1,318 @@
+"""Files to download: sites as GeoJSON and CSV, paths as GPX, the map as one offline HTML file.
+
+Every function returns the file's content (``bytes`` or ``str``) and writes nothing;
+the page hands it to ``st.download_button``. Coordinates are WGS-84 with 6 decimals
+(~0.1 m), like the stored layers, whatever basemap the page shows.
+
+- GeoJSON is written by pyogrio with the project's settings (RFC 7946, 6 decimals).
+- CSV cells that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+  ``-``, ``@``, a tab or a carriage return) get a leading apostrophe (OWASP's advice
+  for CSV injection); numbers are written as numbers. UTF-8 with a byte-order mark so
+  that Excel shows the Chinese names.
+- GPX 1.1 by gpxpy: tracks for the route (one per route feature) and for a measured
+  path; stations and the two ends as waypoints. Waypoints carry the feature id in
+  ``<cmt>`` and the source in ``<src>``.
+- HTML: the folium map rendered with every script, style sheet and the images they
+  use inlined (from ``static/vendor``), so the file draws from disk with no network.
+  Only basemap tiles still point at their server (offline, the layers draw alone).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import mimetypes
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import folium
+import geopandas as gpd
+import gpxpy
+import gpxpy.gpx
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from putuo_geo import assets, config
+from putuo_geo.network import Measurement
+
+#: Characters that make a spreadsheet treat a cell as a formula.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+#: Columns of the sites CSV, in order (``lon``/``lat`` are WGS-84 degrees).
+SITE_CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name_en",
+    "name_zh",
+    "category",
+    "status",
+    "accuracy_m",
+    "address_zh",
+    "source",
+    "lon",
+    "lat",
+)
+DECIMALS = 6
+
+
+# ---------------------------------------------------------------- GeoJSON and CSV
+
+
+def neutralise_formula(value: Any) -> Any:
+    """Prefix ``'`` to a text cell a spreadsheet would run as a formula; others as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def sites_geojson(sites: gpd.GeoDataFrame) -> bytes:
+    """The sites as RFC 7946 GeoJSON (WGS-84, 6 decimals), every attribute kept."""
+    frame = sites.to_crs(config.WEB_CRS) if sites.crs is not None else sites
+    buffer = io.BytesIO()
+    pyogrio.write_dataframe(
+        frame.reset_index(drop=True),
+        buffer,
+        driver="GeoJSON",
+        layer="sites",
+        RFC7946="YES",
+        COORDINATE_PRECISION=DECIMALS,
+        WRITE_NAME="NO",
+    )
+    return buffer.getvalue()
+
+
+def sites_csv(sites: gpd.GeoDataFrame) -> bytes:
+    """The sites as CSV: :data:`SITE_CSV_COLUMNS`, formulas neutralised, UTF-8 with BOM.
+
+    Point sites give their own coordinates; any other geometry its representative point.
+    """
+    frame = sites.to_crs(config.WEB_CRS) if sites.crs is not None else sites
+    points = shapely.point_on_surface(np.asarray(frame.geometry.values))
+    table = pd.DataFrame(
+        {c: frame[c].to_numpy() if c in frame else None for c in SITE_CSV_COLUMNS[:-2]}
+    )
+    text_columns = [
+        c
+        for c in table.columns
+        if table[c].dtype == object or pd.api.types.is_string_dtype(table[c].dtype)
+    ]
+    table[text_columns] = table[text_columns].astype(object).map(neutralise_formula)
+    # Coordinates as fixed 6-decimal text (never neutralised: they are numbers).
+    table["lon"] = [f"{v:.{DECIMALS}f}" for v in shapely.get_x(points)]
+    table["lat"] = [f"{v:.{DECIMALS}f}" for v in shapely.get_y(points)]
+    # RFC 4180 line ends (CRLF): a cell holding a CR or LF is then quoted, never split.
+    return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+# ---------------------------------------------------------------- GPX
+
+
+def _round(value: float) -> float:
+    return round(float(value), DECIMALS)
+
+
+def _segment(coords_lonlat: list[tuple[float, float]]) -> gpxpy.gpx.GPXTrackSegment:
+    segment = gpxpy.gpx.GPXTrackSegment()
+    for lon, lat in coords_lonlat:
+        segment.points.append(gpxpy.gpx.GPXTrackPoint(_round(lat), _round(lon)))
+    return segment
+
+
+def _lines(geom: shapely.Geometry) -> list[list[tuple[float, float]]]:
+    parts = shapely.get_parts(geom)
+    return [[(float(x), float(y)) for x, y, *_ in shapely.get_coordinates(p)] for p in parts]
+
+
+def _waypoint(
+    lonlat: tuple[float, float], *, name: str, ident: str, kind: str, source: str = ""
+) -> gpxpy.gpx.GPXWaypoint:
+    point = gpxpy.gpx.GPXWaypoint(
+        latitude=_round(lonlat[1]),
+        longitude=_round(lonlat[0]),
+        name=name,
+        comment=ident or None,
+        type=kind,
+    )
+    point.source = source or None
+    return point
+
+
+def _new_gpx(name: str) -> gpxpy.gpx.GPX:
+    gpx = gpxpy.gpx.GPX()
+    gpx.name = name
+    gpx.creator = "putuo-geo"
+    return gpx
+
+
+def route_gpx(
+    route: gpd.GeoDataFrame,
+    stations: gpd.GeoDataFrame,
+    *,
+    name: str,
+    label: Callable[[Any, Any], str],
+) -> str:
+    """The whole route as GPX: a track per route feature, a waypoint per station.
+
+    Parameters
+    ----------
+    route, stations
+        The atlas's ``route`` and ``stations`` layers (WGS-84).
+    name
+        The file's title.
+    label
+        ``label(name_en, name_zh)`` -> the name to write (the page passes its language's).
+    """
+    gpx = _new_gpx(name)
+    route = route.to_crs(config.WEB_CRS)
+    for row, geom in zip(route.to_dict("records"), route.geometry, strict=True):
+        track = gpxpy.gpx.GPXTrack(name=label(row.get("name_en"), row.get("name_zh")))
+        track.description = str(row.get("id", ""))
+        track.source = str(row.get("source") or "") or None
+        track.segments.extend(_segment(line) for line in _lines(geom))
+        gpx.tracks.append(track)
+    stations = stations.to_crs(config.WEB_CRS).sort_values(["chainage_m", "number"])
+    for row, geom in zip(stations.to_dict("records"), stations.geometry, strict=True):
+        gpx.waypoints.append(
+            _waypoint(
+                (geom.x, geom.y),
+                name=label(row.get("name_en"), row.get("name_zh")),
+                ident=str(row.get("id", "")),
+                kind="station",
+                source=str(row.get("source") or ""),
+            )
+        )
+    return gpx.to_xml(version="1.1")
+
+
+def measurement_gpx(measurement: Measurement, *, name: str, from_name: str, to_name: str) -> str:
+    """A measured path as GPX: FROM -> route -> (along the route) -> route -> TO.
+
+    The track includes both offsets, so its length is ``measurement.total_m`` (up to
+    the small difference between geodesic and EPSG:32651 lengths).
+    """
+    start, end = measurement.start, measurement.end
+    along = [(float(x), float(y)) for x, y, *_ in shapely.get_coordinates(measurement.path)]
+    coords = [start.lonlat, start.on_route_lonlat, *along, end.on_route_lonlat, end.lonlat]
+    deduped = [c for i, c in enumerate(coords) if i == 0 or c != coords[i - 1]]
+    gpx = _new_gpx(name)
+    track = gpxpy.gpx.GPXTrack(name=name)
+    track.segments.append(_segment(deduped))
+    gpx.tracks.append(track)
+    gpx.waypoints.append(_waypoint(start.lonlat, name=from_name, ident=start.id or "", kind="from"))
+    gpx.waypoints.append(_waypoint(end.lonlat, name=to_name, ident=end.id or "", kind="to"))
+    return gpx.to_xml(version="1.1")
+
+
+def read_gpx(text: str) -> gpxpy.gpx.GPX:
+    """Parse GPX text (for round-trip checks and users' files)."""
+    return gpxpy.parse(text)
+
+
+# ---------------------------------------------------------------- standalone HTML
+
+
+class _SetView(MacroElement):
+    """Set the exported map's view (after the base map's fit to the route)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.setView({{ this.latlon }}, {{ this.zoom }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, latlon: tuple[float, float], zoom: int) -> None:
+        super().__init__()
+        self._name = "SetView"
+        self.latlon = [float(latlon[0]), float(latlon[1])]
+        self.zoom = int(zoom)
+
+
+def set_view(m: folium.Map, *, center_latlon: tuple[float, float], zoom: int) -> folium.Map:
+    """Make ``m`` open at ``center_latlon`` (folium's lat, lon order) and ``zoom``."""
+    if all(math.isfinite(v) for v in center_latlon):
+        _SetView(center_latlon, zoom).add_to(m)
+    return m
+
+
+_SCRIPT_TAG = re.compile(r'<script\s+src="([^"]+)"\s*>\s*</script>')
+_LINK_TAG = re.compile(r'<link\s+rel="stylesheet"\s+href="([^"]+)"\s*/?>')
+_CSS_URL = re.compile(r"""url\((['"]?)([^'")]+)\1\)""")
+
+
+def _local_file(url: str, static_dir: Path, base_url: str) -> Path | None:
+    prefix = base_url.rstrip("/") + "/"
+    if not url.startswith(prefix):
+        return None
+    path = (static_dir / url[len(prefix) :]).resolve()
+    return path if path.is_file() and static_dir.resolve() in path.parents else None
+
+
+def _data_uri(path: Path) -> str:
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def _inline_css(path: Path) -> str:
+    def replace(match: re.Match[str]) -> str:
+        ref = match.group(2)
+        if ref.startswith(("data:", "http:", "https:", "#")):
+            return match.group(0)
+        target = (path.parent / ref.split("?", 1)[0].split("#", 1)[0]).resolve()
+        return f'url("{_data_uri(target)}")' if target.is_file() else match.group(0)
+
+    return _CSS_URL.sub(replace, path.read_text(encoding="utf-8"))
+
+
+def standalone_html(
+    m: folium.Map,
+    *,
+    vendor_dir: Path | None = None,
+    base_url: str = f"{assets.STATIC_URL}/{assets.VENDOR_DIR}",
+) -> str:
+    """The map as one HTML file that draws offline, from disk.
+
+    Parameters
+    ----------
+    m
+        A map built by :func:`putuo_geo.mapview.build_map` (its asset URLs point at
+        ``base_url``), with any dynamic layers added.
+    vendor_dir
+        The folder behind ``base_url`` (default: the project's ``static/vendor``).
+
+    Raises
+    ------
+    FileNotFoundError
+        When the map asks for a script or style sheet that is not in ``vendor_dir``.
+    """
+    vendor = vendor_dir if vendor_dir is not None else assets.PROJECT_ROOT / "static" / "vendor"
+    page = m.get_root().render()
+    missing: list[str] = []
+
+    def script(match: re.Match[str]) -> str:
+        path = _local_file(match.group(1), vendor, base_url)
+        if path is None:
+            missing.append(match.group(1))
+            return match.group(0)
+        # "</script" inside the code would end the element early.
+        code = path.read_text(encoding="utf-8").replace("</script", "<\\/script")
+        return f"<script>/* {path.name} */\n{code}\n</script>"
+
+    def style(match: re.Match[str]) -> str:
+        path = _local_file(match.group(1), vendor, base_url)
+        if path is None:
+            missing.append(match.group(1))
+            return match.group(0)
+        return f"<style>/* {path.name} */\n{_inline_css(path)}\n</style>"
+
+    page = _SCRIPT_TAG.sub(script, _LINK_TAG.sub(style, page))
+    if missing:
+        msg = f"Cannot inline {', '.join(missing)}: not in {vendor} (run `make assets`)."
+        raise FileNotFoundError(msg)
+    return page

@@ -1,0 +1,902 @@
+"""Rebuild the atlas from an OpenStreetMap extract (``putuo-geo import-osm``).
+
+Reads an existing data folder (validated) and an OSM extract, and writes a new
+data folder in which:
+
+- **creek**: the ``waterway=river`` line named as Suzhou Creek (or, where only a
+  water area is mapped, a centreline derived from that area along the old
+  centreline), clipped to Putuo and split into *border* / *inside* sections by
+  probe points either side tested against the district boundary; chainage 0 at
+  the upstream end. Section ids and names carry over from the old sections
+  they overlap.
+- **route**: per bank, every ``SAMPLE_STEP_M`` a point on the perpendicular to
+  the centreline: the nearest mapped footway / path / promenade within
+  ``FOOTWAY_SEARCH_M`` running roughly parallel (within ``MAX_ANGLE_DEG``), else
+  the edge of the mapped water area on that side, else the offset rule
+  (``HALF_WIDTH_M``). Each piece's ``source`` states the shares.
+- **bridges**: ways tagged ``bridge`` that cross the new centreline, grouped per
+  crossing, matched to existing bridges by name (then by position); existing
+  bridges the extract lacks are kept, re-placed on the new creek.
+- **parks**: ``leisure=park`` outlines matched by name replace the modelled outlines.
+- **sites**: named OSM points/areas matched by name move existing sites; no
+  site is added (OSM features have no category here); unmatched ones are reported.
+- **stations**, **zones**, **boundary**: kept; stations are snapped to the new
+  route (a station at a bridge end stays at that bridge's end).
+
+Features taken from OSM carry ``source`` starting with
+:data:`putuo_geo.osm.OSM_SOURCE`, their ids in ``osm_id`` and ``status:
+confirmed``. The result is validated (:func:`putuo_geo.layers.validate_dir`)
+before anything is written to the output folder, and a change report is
+written next to the layers.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import LineString, Point, shape
+from shapely.ops import substring
+
+from putuo_geo import config, derive, layers, osm
+from putuo_geo.atlas_build import (
+    HALF_WIDTH_M,
+    CreekSection,
+    Projector,
+    RoutePiece,
+    creek_records,
+    crossing_end,
+    place_crossing,
+    route_geometry,
+    route_pieces,
+    route_record,
+    snap_to_bank,
+    write_layer,
+)
+from putuo_geo.changes import change_report, report_markdown
+from putuo_geo.errors import DataValidationError, ExtractError
+
+#: Probe distance either side of the centreline for section detection (as in make data).
+PROBE_M = 2 * HALF_WIDTH_M
+#: The extract is read and the creek clipped within this distance of the district.
+CLIP_MARGIN_M = 200.0
+#: Section runs shorter than this are absorbed by their neighbours.
+MIN_SECTION_M = 150.0
+#: Bank paths: how far from the centreline a mapped path may lie, and how parallel.
+FOOTWAY_SEARCH_M = 60.0
+MAX_ANGLE_DEG = 30.0
+SAMPLE_STEP_M = 10.0
+#: A bank point must lie at least this far from the centreline.
+MIN_BANK_M = 2.0
+#: Bridges: ways crossing within this chainage distance form one bridge; an
+#: existing bridge matches an unnamed crossing within ``BRIDGE_MATCH_M``.
+BRIDGE_GROUP_M = 40.0
+BRIDGE_MATCH_M = 80.0
+#: A site matched by name farther than this from its old position is not moved.
+SITE_MAX_MOVE_M = 1000.0
+#: A station or site this close to an old bridge end follows that bridge.
+AT_BRIDGE_END_M = 1.0
+#: Honest positional error of OSM-derived features, metres.
+ACCURACY_M = {
+    "line": 10.0,
+    "area": 15.0,
+    "mapped": 10.0,
+    "outline": 15.0,
+    "offset": 30.0,
+    "bridge": 10.0,
+    "park": 10.0,
+    "node": 10.0,
+}
+REPORT_NAME = "import-osm-report"
+ODBL = {
+    "name": "ODbL-1.0",
+    "title": "© OpenStreetMap contributors",
+    "path": "https://opendatacommons.org/licenses/odbl/1-0/",
+}
+ODBL_NOTICE = (
+    "Contains information from OpenStreetMap (https://www.openstreetmap.org/copyright), "
+    "made available under the Open Database License (ODbL): © OpenStreetMap contributors."
+)
+
+Feature = tuple[dict[str, Any], Any]  # (properties, metric geometry)
+
+
+@dataclass
+class _Notes:
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        self.lines.append(text)
+
+
+# -------------------------------------------------------------------------- input
+
+
+def _features(folder: Path, name: str, proj: Projector) -> list[Feature]:
+    """A layer's features as written (properties keep their JSON types), metric geometry."""
+    doc = json.loads((folder / f"{name}.geojson").read_text(encoding="utf-8"))
+    return [(dict(f["properties"]), proj.metric(shape(f["geometry"]))) for f in doc["features"]]
+
+
+def _old_centre(creek: list[Feature]) -> LineString:
+    ordered = sorted(creek, key=lambda f: f[0]["from_chainage_m"])
+    try:
+        return derive.join_lines([g for _, g in ordered], tolerance_m=1.0)
+    except ValueError:
+        merged = shapely.line_merge(shapely.MultiLineString([g for _, g in ordered]))
+        if isinstance(merged, LineString):
+            return merged
+        return max(merged.geoms, key=lambda g: g.length)
+
+
+def _longest(geom: Any) -> LineString | None:
+    parts = [g for g in getattr(geom, "geoms", [geom]) if isinstance(g, LineString)]
+    parts = [g for g in parts if not g.is_empty]
+    return max(parts, key=lambda g: g.length) if parts else None
+
+
+# -------------------------------------------------------------------------- creek
+
+
+@dataclass(frozen=True)
+class _Centreline:
+    line: LineString
+    method: str  # "line" or "area"
+    osm_refs: tuple[str, ...]
+    water: Any  # union of the creek's water areas (metric) or None
+
+
+def creek_centreline(extract: osm.Extract, putuo_m: Any, old_centre: LineString) -> _Centreline:
+    """Suzhou Creek's centreline near Putuo, downstream, from the extract.
+
+    Raises
+    ------
+    ExtractError
+        When the extract has no creek line or water area near Putuo.
+    """
+    zone = putuo_m.buffer(CLIP_MARGIN_M)
+    lines = osm.creek_lines(extract)
+    lines = lines[lines.intersects(zone)]
+    areas = osm.creek_areas(extract)
+    areas = areas[areas.intersects(zone)]
+    water = shapely.union_all(list(areas.geometry)) if len(areas) else None
+    if len(lines):
+        ways = shapely.MultiLineString(list(lines.geometry))
+        merged = _longest(shapely.line_merge(ways, directed=True))
+        undirected = _longest(shapely.line_merge(ways))
+        if merged is None or (undirected is not None and undirected.length > merged.length):
+            merged = undirected  # some ways drawn against the flow
+        assert merged is not None
+        clipped = _longest(shapely.intersection(merged, zone))
+        refs = tuple(sorted(lines["osm_ref"]))
+        method = "line"
+    elif water is not None:
+        clipped = _longest(
+            derive.centreline_from_area(water, old_centre, step_m=20.0, reach_m=300.0)
+        )
+        refs = tuple(sorted(areas["osm_ref"]))
+        method = "area"
+    else:
+        names = " / ".join(osm.CREEK_NAMES)
+        msg = (
+            f"{extract.path}: no Suzhou Creek near Putuo (expected a waterway=river way or a "
+            f"water area named {names})."
+        )
+        raise ExtractError(msg)
+    if clipped is None or clipped.length < 2 * MIN_SECTION_M:
+        msg = f"{extract.path}: the creek barely reaches Putuo (under {2 * MIN_SECTION_M:.0f} m)."
+        raise ExtractError(msg)
+    start, end = Point(old_centre.coords[0]), Point(old_centre.coords[-1])
+    if clipped.project(start) > clipped.project(end):
+        clipped = clipped.reverse()  # keep chainage 0 where it was
+    return _Centreline(clipped, method, refs, water)
+
+
+def creek_sections(
+    centre: _Centreline, putuo_m: Any, old: list[Feature], *, extract_name: str
+) -> list[CreekSection]:
+    """Split the clipped centreline into border / inside sections with chainage.
+
+    Raises
+    ------
+    ExtractError
+        When the creek does not run along Putuo, or leaves it and comes back.
+    """
+    runs = derive.side_runs(centre.line, putuo_m, probe_m=PROBE_M, min_run_m=MIN_SECTION_M)
+    while runs and not runs[0].banks:
+        runs.pop(0)
+    while runs and not runs[-1].banks:
+        runs.pop()
+    if not runs:
+        msg = f"{extract_name}: the creek in the extract does not run along Putuo."
+        raise ExtractError(msg)
+    gaps = [r for r in runs if not r.banks]
+    if gaps:
+        msg = (
+            f"{extract_name}: the creek leaves Putuo between "
+            f"{gaps[0].from_m - runs[0].from_m:.0f} m and {gaps[0].to_m - runs[0].from_m:.0f} m "
+            "along it and comes back; the atlas expects one continuous stretch."
+        )
+        raise ExtractError(msg)
+    geoms = [substring(centre.line, r.from_m, r.to_m) for r in runs]
+    chained = derive.chain_sections(geoms, tolerance_m=1e-6)
+    used: set[str] = set()
+    sections: list[CreekSection] = []
+    counters = {"border": 0, "inside": 0}
+    for run, chain in zip(runs, chained, strict=True):
+        kind = "inside" if len(run.banks) == 2 else "border"
+        counters[kind] += 1
+        match = _match_section(chain.geometry, kind, old, used)
+        if match is not None:
+            used.add(match["id"])
+            sid, name_en, name_zh = match["id"], match["name_en"], match["name_zh"]
+            neighbour = match.get("neighbour") if kind == "border" else None
+        else:
+            n = counters[kind]
+            sid = f"creek-{kind}-{n}"
+            label = "border reach" if kind == "border" else "reach inside Putuo"
+            name_en = f"Suzhou Creek: {label} {n}"
+            name_zh = f"苏州河（{'界河段' if kind == 'border' else '区内河段'} {n}）"
+            neighbour = None
+        how = (
+            "the waterway=river way(s)"
+            if centre.method == "line"
+            else "a centreline derived from the water area(s) (midpoints of cross-sections)"
+        )
+        sections.append(
+            CreekSection(
+                id=sid,
+                name_en=name_en,
+                name_zh=name_zh,
+                section=kind,
+                neighbour=neighbour,
+                banks=run.banks,
+                geometry=chain.geometry,
+                from_chainage_m=chain.from_chainage_m,
+                to_chainage_m=chain.to_chainage_m,
+                source=(
+                    f"{osm.OSM_SOURCE}, extract {extract_name}: Suzhou Creek from {how}, "
+                    f"clipped to Putuo; section by probe points {PROBE_M:.0f} m either side "
+                    "tested against the district boundary"
+                ),
+                status="confirmed",
+                accuracy_m=ACCURACY_M[centre.method],
+                osm_id=";".join(centre.osm_refs),
+            )
+        )
+    return sections
+
+
+def _match_section(
+    geom: LineString, kind: str, old: list[Feature], used: set[str]
+) -> dict[str, Any] | None:
+    """The old section of the same kind that the new one mostly runs along (within 250 m)."""
+    best: tuple[float, dict[str, Any]] | None = None
+    for props, old_geom in old:
+        if props.get("section") != kind or props["id"] in used:
+            continue
+        share = geom.intersection(old_geom.buffer(250.0)).length / geom.length
+        if share >= 0.5 and (best is None or share > best[0]):
+            best = (share, props)
+    return None if best is None else best[1]
+
+
+# -------------------------------------------------------------------------- route
+
+
+@dataclass(frozen=True)
+class _BankEvidence:
+    paths: list[LineString]  # mapped foot-path segments kept as bank candidates
+    path_refs: list[str]
+    water: Any
+
+
+def _parallel_segments(
+    ways: Any, refs: Sequence[str], centre: LineString
+) -> tuple[list[LineString], list[str]]:
+    """Segments of foot ways within ``FOOTWAY_SEARCH_M`` of the centreline, roughly parallel."""
+    kept: list[LineString] = []
+    kept_refs: list[str] = []
+    max_sin = math.sin(math.radians(MAX_ANGLE_DEG))
+    for geom, ref in zip(ways, refs, strict=True):
+        for line in getattr(geom, "geoms", [geom]):
+            xy = np.asarray(line.coords)[:, :2]
+            for a, b in pairwise(xy):
+                seg = LineString([a, b])
+                if seg.length == 0 or seg.distance(centre) > FOOTWAY_SEARCH_M:
+                    continue
+                s = centre.project(seg.interpolate(0.5, normalized=True))
+                p = centre.interpolate(max(s - 5.0, 0.0))
+                q = centre.interpolate(min(s + 5.0, centre.length))
+                d = np.array([q.x - p.x, q.y - p.y])
+                if not np.any(d):
+                    continue
+                u = (b - a) / np.hypot(*(b - a))
+                v = d / np.hypot(*d)
+                if abs(u[0] * v[1] - u[1] * v[0]) <= max_sin:
+                    kept.append(seg)
+                    kept_refs.append(ref)
+    return kept, kept_refs
+
+
+def bank_line_from(evidence: _BankEvidence, *, half_width_m: float = HALF_WIDTH_M) -> Any:
+    """The ``bank_line`` hook for :func:`route_pieces`.
+
+    Per sample: the mapped path, else the water edge, else the offset rule.
+    """
+    paths = shapely.MultiLineString(evidence.paths) if evidence.paths else None
+    edge = evidence.water.boundary if evidence.water is not None else None
+
+    def first_hit(probe: LineString, target: Any, c: Point) -> tuple[float, float] | None:
+        if target is None:
+            return None
+        hit = shapely.intersection(probe, target)
+        if hit.is_empty:
+            return None
+        pts = shapely.get_coordinates(hit)
+        d = np.hypot(pts[:, 0] - c.x, pts[:, 1] - c.y)
+        d[d < MIN_BANK_M] = np.inf  # a probe running along an edge touches the centre
+        if not np.isfinite(d).any():
+            return None
+        i = int(np.argmin(d))
+        return float(pts[i, 0]), float(pts[i, 1])
+
+    def bank_line(run_line: LineString, bank: derive.Bank) -> LineString:
+        # The offset curve (round joins) is the fallback: unlike per-sample
+        # perpendiculars it never folds back on the inner side of a tight bend.
+        offset = derive.bank_path(run_line, bank=bank, offset_m=half_width_m)
+        n = max(int(np.ceil(run_line.length / SAMPLE_STEP_M)), 1)
+        coords: list[tuple[float, float]] = []
+        last_along = -1.0
+        for s in np.linspace(0.0, run_line.length, n + 1):
+            c = run_line.interpolate(float(s))
+            far_l, far_r = derive.perpendicular_points(
+                run_line, float(s), half_width_m=FOOTWAY_SEARCH_M
+            )
+            probe = LineString([(c.x, c.y), far_l if bank == "left" else far_r])
+            xy = first_hit(probe, paths, c) or first_hit(probe, edge, c)
+            if xy is None:
+                near = offset.interpolate(offset.project(c))
+                xy = (near.x, near.y)
+            along = run_line.project(Point(xy))
+            if along < last_along:  # would step backwards along the creek
+                continue
+            last_along = along
+            if not coords or coords[-1] != xy:
+                coords.append(xy)
+        return LineString(coords)
+
+    return bank_line
+
+
+def _piece_provenance(piece: RoutePiece, evidence: _BankEvidence) -> tuple[dict[str, float], str]:
+    """Shares of a piece's length along mapped paths / the water edge / the offset rule."""
+    parts = list(derive.even_positions(piece.geometry.length, 50))
+    counts = {"mapped": 0, "outline": 0, "offset": 0}
+    refs: set[str] = set()
+    edge = evidence.water.boundary if evidence.water is not None else None
+    for s in parts:
+        p = piece.geometry.interpolate(float(s))
+        near = [
+            r
+            for g, r in zip(evidence.paths, evidence.path_refs, strict=True)
+            if g.distance(p) < 0.5
+        ]
+        if near:
+            counts["mapped"] += 1
+            refs.update(near)
+        elif edge is not None and edge.distance(p) < 0.5:
+            counts["outline"] += 1
+        else:
+            counts["offset"] += 1
+    shares = {k: v / len(parts) for k, v in counts.items()}
+    return shares, ";".join(sorted(refs))
+
+
+# -------------------------------------------------------------------------- bridges
+
+
+@dataclass
+class _Crossing:
+    chainage_m: float
+    refs: list[str]
+    names_en: list[str | None]
+    names_zh: list[str | None]
+    crossings: list[str]
+    walkable: list[bool]
+    keys: set[str]
+
+    def name_keys(self) -> set[str]:
+        return self.keys
+
+    def kind(self) -> str:
+        for k in ("road", "metro", "rail", "pedestrian"):
+            if k in self.crossings:
+                return k
+        return "road"
+
+
+def _family(kind: str) -> str:
+    return "rail" if kind in ("rail", "metro") else "street"
+
+
+def find_crossings(extract: osm.Extract, centre: LineString) -> list[_Crossing]:
+    """Bridge ways that cross the centreline, grouped one group per bridge (by chainage)."""
+    ways = osm.bridge_ways(extract)
+    hits: list[tuple[float, Any]] = []
+    for _, row in ways.iterrows():
+        hit = shapely.intersection(row.geometry, centre)
+        if hit.is_empty:
+            continue
+        pts = shapely.get_coordinates(hit)
+        chain = float(np.mean([centre.project(Point(p)) for p in pts]))
+        hits.append((chain, row))
+    hits.sort(key=lambda h: h[0])
+    groups: list[_Crossing] = []
+    for chain, row in hits:
+        en, zh = osm.display_names(row)
+        keys = osm.names_of(row)
+        fam = _family(row["crossing"])
+        target = None
+        for g in groups:
+            close = abs(np.mean([g.chainage_m]) - chain) <= BRIDGE_GROUP_M
+            same_name = not keys or not g.keys or bool(keys & g.keys)
+            if close and same_name and _family(g.kind()) == fam:
+                target = g
+        if target is None:
+            groups.append(_Crossing(chain, [], [], [], [], [], set()))
+            target = groups[-1]
+        n = len(target.refs)
+        target.chainage_m = (target.chainage_m * n + chain) / (n + 1) if n else chain
+        target.refs.append(row["osm_ref"])
+        target.names_en.append(en)
+        target.names_zh.append(zh)
+        target.crossings.append(row["crossing"])
+        target.walkable.append(bool(row["walkable"]))
+        target.keys |= keys
+    return groups
+
+
+def _section_at(sections: Sequence[CreekSection], chainage_m: float) -> CreekSection:
+    for s in sections:
+        if s.from_chainage_m <= chainage_m <= s.to_chainage_m:
+            return s
+    return sections[0] if chainage_m < sections[0].from_chainage_m else sections[-1]
+
+
+def build_bridges(
+    crossings: list[_Crossing],
+    old: list[Feature],
+    sections: list[CreekSection],
+    pieces: list[RoutePiece],
+    *,
+    extract_name: str,
+    notes: _Notes,
+) -> list[Feature]:
+    """New bridge features: OSM crossings (matched to old bridges) plus old ones not in OSM."""
+    centre = derive.join_lines([s.geometry for s in sections])
+    old_chain = {p["id"]: centre.project(g.centroid) for p, g in old}
+    old_off = {p["id"]: centre.distance(g.centroid) for p, g in old}
+    used: set[str] = set()
+    out: list[tuple[float, Feature]] = []
+    for c in crossings:
+        match = None
+        for props, _ in old:  # by name first
+            keys = {osm.normalise_name(props["name_en"]), osm.normalise_name(props["name_zh"])}
+            if props["id"] not in used and c.keys & keys:
+                match = props
+                break
+        if match is None:  # then the nearest unnamed-compatible old bridge
+            near = [
+                (abs(old_chain[p["id"]] - c.chainage_m), p)
+                for p, _ in old
+                if p["id"] not in used
+                and _family(p["crossing"]) == _family(c.kind())
+                and abs(old_chain[p["id"]] - c.chainage_m) <= BRIDGE_MATCH_M
+            ]
+            match = min(near, key=lambda t: t[0])[1] if near else None
+        en = osm.most_common(c.names_en)
+        zh = osm.most_common(c.names_zh)
+        if match is not None:
+            used.add(match["id"])
+            fid = match["id"]
+            name_en = en or match["name_en"]
+            name_zh = zh or match["name_zh"]
+            joins, opened = match.get("joins"), match.get("opened")
+        else:
+            fid = "br-osm-" + c.refs[0].split("/")[1]
+            name_en = en or zh or f"Bridge ({c.refs[0]})"
+            name_zh = zh or en or f"桥（{c.refs[0]}）"
+            joins, opened = None, None
+        section = _section_at(sections, c.chainage_m)
+        anchor = centre.interpolate(c.chainage_m)
+        chainage_m, geom = place_crossing((anchor.x, anchor.y), section, sections, pieces)
+        kind = c.kind()
+        record = {
+            "id": fid,
+            "name_en": name_en,
+            "name_zh": name_zh,
+            "status": "confirmed",
+            "source": (
+                f"{osm.OSM_SOURCE}, extract {extract_name}: bridge way(s) "
+                f"{', '.join(c.refs)} crossing the creek; drawn bank to bank across the "
+                "centreline at that chainage"
+            ),
+            "accuracy_m": ACCURACY_M["bridge"],
+            "crossing": kind,
+            "chainage_m": round(chainage_m, 1),
+            "walkable": kind not in ("rail", "metro") and any(c.walkable),
+            "joins": joins,
+            "opened": opened,
+            "osm_id": ";".join(c.refs),
+        }
+        out.append((chainage_m, (record, geom)))
+    for props, _ in old:
+        if props["id"] in used:
+            continue
+        if old_off[props["id"]] > 200.0:
+            notes.add(f"bridges: {props['id']} lies off the new creek and was dropped.")
+            continue
+        section = _section_at(sections, old_chain[props["id"]])
+        anchor = centre.interpolate(old_chain[props["id"]])
+        chainage_m, geom = place_crossing((anchor.x, anchor.y), section, sections, pieces)
+        record = {**props, "chainage_m": round(chainage_m, 1), "osm_id": None}
+        notes.add(
+            f"bridges: {props['id']} ({props['name_en']}) is not in the extract; kept, "
+            "re-placed on the new creek at its old position."
+        )
+        out.append((chainage_m, (record, geom)))
+    out.sort(key=lambda t: t[0])
+    return [f for _, f in out]
+
+
+# ---------------------------------------------------------------- stations and sites
+
+
+def _bridge_end_of(xy: Point, old_bridges: list[Feature]) -> tuple[str, derive.Bank] | None:
+    for props, geom in old_bridges:
+        if not isinstance(geom, LineString):
+            continue
+        for bank in derive.BANKS:
+            if xy.distance(Point(crossing_end(geom, bank))) <= AT_BRIDGE_END_M:
+                return props["id"], bank
+    return None
+
+
+def snap_stations(
+    old: list[Feature],
+    pieces: list[RoutePiece],
+    old_bridges: list[Feature],
+    new_bridges: list[Feature],
+) -> list[Feature]:
+    """Stations moved onto the new route: a bridge-end station to the new bridge end,
+    the others to the nearest point of their bank (any bank where theirs has no path)."""
+    new_by_id = {p["id"]: g for p, g in new_bridges}
+    out: list[Feature] = []
+    for props, geom in old:
+        bank = props["bank"]
+        end = _bridge_end_of(geom, old_bridges)
+        target = (geom.x, geom.y)
+        if end is not None and end[0] in new_by_id:
+            bank = end[1]
+            target = crossing_end(new_by_id[end[0]], bank)
+        candidates = [p for p in pieces if p.bank == bank] or list(pieces)
+        candidates.sort(key=lambda p: p.section.from_chainage_m)
+        piece, xy, chainage_m = snap_to_bank(target, candidates)
+        note = " Snapped to the route rebuilt from OpenStreetMap (import-osm)."
+        source = props["source"] if props["source"].endswith(note) else props["source"] + note
+        record = {**props, "source": source, "bank": piece.bank, "chainage_m": round(chainage_m, 1)}
+        out.append((record, Point(xy)))
+    return out
+
+
+def match_sites(
+    old: list[Feature],
+    extract: osm.Extract,
+    putuo_m: Any,
+    old_bridges: list[Feature],
+    new_bridges: list[Feature],
+    *,
+    extract_name: str,
+    notes: _Notes,
+) -> list[Feature]:
+    """Existing sites moved to the OSM feature of the same name (nearest one), or to their
+    bridge's new end; every other site is kept and listed in the notes."""
+    named = osm.named_features(extract)
+    keys = [osm.names_of(r) for _, r in named.iterrows()]
+    new_by_id = {p["id"]: g for p, g in new_bridges}
+    out: list[Feature] = []
+    for props, geom in old:
+        wanted = {osm.normalise_name(props["name_en"]), osm.normalise_name(props["name_zh"])}
+        hits = [i for i, k in enumerate(keys) if k & wanted]
+        best = min(hits, key=lambda i: named.geometry.iloc[i].distance(geom), default=None)
+        if best is not None:
+            feature = named.iloc[best]
+            target = feature.geometry
+            point = target if isinstance(target, Point) else target.representative_point()
+            moved_m = point.distance(geom)
+            if moved_m > SITE_MAX_MOVE_M:
+                notes.add(
+                    f"sites: {props['id']} matches {feature['osm_ref']} by name but it is "
+                    f"{moved_m:.0f} m away; not moved."
+                )
+            elif not putuo_m.buffer(30.0).contains(point):
+                notes.add(
+                    f"sites: {props['id']} matches {feature['osm_ref']} outside Putuo; not moved."
+                )
+            else:
+                size_m = 0.0 if isinstance(target, Point) else math.sqrt(target.area) / 2
+                record = {
+                    **props,
+                    "status": "confirmed",
+                    "source": (
+                        f"{osm.OSM_SOURCE}, extract {extract_name}: {feature['osm_ref']} "
+                        "(matched by name)"
+                        + ("" if isinstance(target, Point) else ", a point inside the outline")
+                    ),
+                    "accuracy_m": round(max(ACCURACY_M["node"], size_m), 0),
+                    "osm_id": feature["osm_ref"],
+                }
+                out.append((record, point))
+                continue
+        end = _bridge_end_of(geom, old_bridges)
+        if end is not None and end[0] in new_by_id:
+            out.append(({**props, "osm_id": None}, Point(crossing_end(new_by_id[end[0]], end[1]))))
+            continue
+        notes.add(f"sites: {props['id']} ({props['name_en']}) not found in the extract; kept.")
+        out.append(({**props, "osm_id": None}, geom))
+    return out
+
+
+def match_parks(
+    old: list[Feature], extract: osm.Extract, putuo_m: Any, *, extract_name: str, notes: _Notes
+) -> list[Feature]:
+    """Existing parks take the outline of the ``leisure=park`` areas of the same name nearby."""
+    found = osm.parks(extract)
+    keys = [osm.names_of(r) for _, r in found.iterrows()]
+    out: list[Feature] = []
+    for props, geom in old:
+        wanted = {osm.normalise_name(props["name_en"]), osm.normalise_name(props["name_zh"])}
+        hits = [
+            i
+            for i, k in enumerate(keys)
+            if k & wanted and found.geometry.iloc[i].distance(geom) <= SITE_MAX_MOVE_M
+        ]
+        outline = (
+            shapely.union_all([found.geometry.iloc[i] for i in hits]).intersection(putuo_m)
+            if hits
+            else None
+        )
+        if outline is None or outline.is_empty or outline.area == 0:
+            notes.add(f"parks: {props['id']} ({props['name_en']}) not found in the extract; kept.")
+            out.append(({**props, "osm_id": None}, geom))
+            continue
+        outline = shapely.make_valid(outline)
+        if isinstance(outline, shapely.GeometryCollection):
+            outline = shapely.union_all([g for g in outline.geoms if g.area > 0])
+        refs = ";".join(sorted(found["osm_ref"].iloc[hits]))
+        record = {
+            **props,
+            "status": "confirmed",
+            "source": (
+                f"{osm.OSM_SOURCE}, extract {extract_name}: leisure=park {refs} "
+                "(matched by name), clipped to Putuo"
+            ),
+            "accuracy_m": ACCURACY_M["park"],
+            "outline": "mapped",
+            "osm_id": refs,
+        }
+        out.append((record, shapely.normalize(outline)))
+    return out
+
+
+# ------------------------------------------------------------------------- package
+
+
+def attributed_package(
+    package: dict[str, Any], osm_layers: Sequence[str], extract_name: str
+) -> dict[str, Any]:
+    """The data package with the ODbL attribution on every layer that now holds OSM data."""
+    out = copy.deepcopy(package)
+    if ODBL_NOTICE not in out.get("description", ""):
+        out["description"] = f"{out.get('description', '')} {ODBL_NOTICE}".strip()
+    for res in out["resources"]:
+        if res["name"] not in osm_layers:
+            continue
+        sources = res.setdefault("sources", [])
+        entry = f"{osm.OSM_SOURCE}, extract {extract_name} (putuo-geo import-osm)"
+        if entry not in sources:
+            sources.append(entry)
+        licences = res.setdefault("licenses", [])
+        if not any(lic.get("name") == ODBL["name"] for lic in licences):
+            licences.append(dict(ODBL))
+    return out
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def import_osm(
+    extract_path: str | Path,
+    *,
+    data_dir: str | Path | None = None,
+    out_dir: str | Path,
+) -> dict[str, Any]:
+    """Rebuild a data folder from an OpenStreetMap extract; return the change report.
+
+    Parameters
+    ----------
+    extract_path
+        The ``.osm`` or ``.osm.pbf`` extract (must cover Putuo and hold the creek).
+    data_dir
+        The data folder to start from (``None``: ``$PUTUO_GEO_DATA``, else ``geo/``).
+    out_dir
+        Where to write the new folder; may be ``data_dir`` itself (in place).
+        The layers are built and validated in a temporary folder first, so a
+        failed import writes nothing.
+
+    Returns
+    -------
+    dict
+        The change report (also written to ``<out_dir>/import-osm-report.json``
+        and ``.md``).
+
+    Raises
+    ------
+    ExtractError
+        When the extract is unreadable, does not cover Putuo or lacks the creek.
+    DataValidationError
+        When the data folder, or the rebuilt layers, fail validation.
+    """
+    folder = config.data_dir(data_dir)
+    layers.load_atlas(folder)  # the starting point must be valid
+    out = Path(out_dir)
+    extract_file = Path(extract_path)
+    proj = Projector.make()
+    old = {name: _features(folder, name, proj) for name in config.LAYER_NAMES}
+    putuo_m = old["boundary"][0][1]
+    margin = shapely.box(*putuo_m.buffer(2 * CLIP_MARGIN_M).bounds)
+    w, s, e, n = (float(v) for v in proj.wgs(margin).bounds)
+    extract = osm.read_extract(extract_file, bbox_lonlat=(w, s, e, n))
+    extent = extract.extent_m()
+    if extent.is_empty or not extent.intersects(putuo_m):
+        w, s, e, n = proj.wgs(putuo_m).bounds
+        msg = (
+            f"{extract_file}: the extract does not cover Putuo (no feature within "
+            f"lon {w:.4f}..{e:.4f}, lat {s:.4f}..{n:.4f})."
+        )
+        raise ExtractError(msg)
+    notes = _Notes()
+    coverage = float(extent.intersection(putuo_m).area / putuo_m.area)
+    if coverage < 0.99:
+        notes.add(
+            f"extract: covers {coverage:.0%} of Putuo; parks and sites outside it are kept "
+            "as they were."
+        )
+    name = extract_file.name
+
+    centre = creek_centreline(extract, putuo_m, _old_centre(old["creek"]))
+    sections = creek_sections(centre, putuo_m, old["creek"], extract_name=name)
+    creek_line = derive.join_lines([s.geometry for s in sections])
+
+    foot = osm.foot_paths(extract)
+    foot = foot[foot.intersects(putuo_m.buffer(CLIP_MARGIN_M))]
+    segs, seg_refs = _parallel_segments(list(foot.geometry), list(foot["osm_ref"]), creek_line)
+    evidence = _BankEvidence(segs, seg_refs, centre.water)
+    pieces = route_pieces(sections, putuo_m, bank_line=bank_line_from(evidence))
+
+    crossings = find_crossings(extract, creek_line)
+    bridges = build_bridges(
+        crossings, old["bridges"], sections, pieces, extract_name=name, notes=notes
+    )
+    stations = snap_stations(old["stations"], pieces, old["bridges"], bridges)
+    sites = match_sites(
+        old["sites"], extract, putuo_m, old["bridges"], bridges, extract_name=name, notes=notes
+    )
+    parks = match_parks(old["parks"], extract, putuo_m, extract_name=name, notes=notes)
+
+    route: list[Feature] = []
+    for piece in pieces:
+        shares, refs = _piece_provenance(piece, evidence)
+        accuracy = sum(shares[k] * ACCURACY_M[k] for k in shares)
+        parts = ", ".join(
+            f"{shares[k]:.0%} {label}"
+            for k, label in (
+                (
+                    "mapped",
+                    "mapped footways/paths within "
+                    f"{FOOTWAY_SEARCH_M:.0f} m and within {MAX_ANGLE_DEG:.0f} deg of the creek",
+                ),
+                ("outline", "the mapped water-area edge"),
+                ("offset", f"the creek centreline offset {HALF_WIDTH_M:.0f} m (no path mapped)"),
+            )
+            if shares[k] > 0
+        )
+        source = (
+            f"{osm.OSM_SOURCE}, extract {name}: Putuo's {piece.bank} bank along "
+            f"{piece.section.id}: {parts}"
+        )
+        route.append(
+            (
+                route_record(
+                    piece,
+                    pieces,
+                    status="confirmed",
+                    source=source,
+                    accuracy_m=round(accuracy, 0),
+                    osm_id=refs or piece.section.osm_id,
+                    with_osm_id=True,
+                ),
+                route_geometry(piece),
+            )
+        )
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".import-osm-") as tmp:
+        build = Path(tmp)
+        for keep in ("boundary", "zones"):
+            shutil.copyfile(folder / f"{keep}.geojson", build / f"{keep}.geojson")
+        write_layer(
+            creek_records(sections), [s.geometry for s in sections], build / "creek.geojson", proj
+        )
+        _write(route, build / "route.geojson", proj)
+        _write(bridges, build / "bridges.geojson", proj, int_fields=("opened",))
+        _write(stations, build / "stations.geojson", proj, int_fields=("number",))
+        _write(parks, build / "parks.geojson", proj)
+        _write(sites, build / "sites.geojson", proj)
+        package = layers.load_schema(folder)
+        osm_layers = ["creek", "route", "stations"]  # stations: snapped onto the OSM route
+        osm_layers += [
+            n
+            for n, feats in (("bridges", bridges), ("parks", parks), ("sites", sites))
+            if any(p.get("osm_id") for p, _ in feats)
+        ]
+        package = attributed_package(package, osm_layers, name)
+        (build / "datapackage.json").write_text(
+            json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        problems = layers.validate_dir(build)
+        if problems:
+            raise DataValidationError(
+                problems,
+                summary=f"the atlas rebuilt from {name} is not valid ({len(problems)} problems)",
+            )
+        report = change_report(folder, build)
+        report.update(
+            {
+                "extract": str(extract_file),
+                "data_dir": str(folder),
+                "out_dir": str(out),
+                "coverage_share": round(coverage, 3),
+                "creek": {"method": centre.method, "osm_id": list(centre.osm_refs)},
+                "notes": notes.lines,
+            }
+        )
+        out.mkdir(parents=True, exist_ok=True)
+        for file in build.iterdir():
+            shutil.copyfile(file, out / file.name)
+    (out / f"{REPORT_NAME}.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    (out / f"{REPORT_NAME}.md").write_text(report_markdown(report), encoding="utf-8")
+    return report
+
+
+def _write(
+    features: list[Feature], path: Path, proj: Projector, *, int_fields: Sequence[str] = ()
+) -> None:
+    keys: list[str] = []
+    for props, _ in features:
+        keys += [k for k in props if k not in keys]
+    records = [{k: props.get(k) for k in keys} for props, _ in features]
+    write_layer(records, [g for _, g in features], path, proj, int_fields=int_fields)

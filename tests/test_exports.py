@@ -1,0 +1,130 @@
+"""putuo_geo.exports: downloads read back identical (ids, names, 6-decimal coordinates)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+import toy_atlas
+from page_support import page_data_dir, skip_reason
+
+from putuo_geo import assets, exports, i18n, layers, mapview, network, overview
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    if skip_reason() is not None:
+        pytest.skip(skip_reason() or "")
+    return layers.load_atlas(page_data_dir())
+
+
+def _xy6(geom: shapely.Geometry) -> list[tuple[float, float]]:
+    return [(round(x, 6), round(y, 6)) for x, y, *_ in shapely.get_coordinates(geom)]
+
+
+def test_sites_geojson_round_trip(atlas):
+    data = exports.sites_geojson(atlas.sites)
+    back = pyogrio.read_dataframe(io.BytesIO(data))
+    assert back.crs.to_epsg() == 4326
+    assert back["id"].tolist() == atlas.sites["id"].tolist()
+    assert back["name_en"].tolist() == atlas.sites["name_en"].tolist()
+    assert back["name_zh"].tolist() == atlas.sites["name_zh"].tolist()
+    assert [_xy6(g) for g in back.geometry] == [_xy6(g) for g in atlas.sites.geometry]
+    assert back["category"].tolist() == atlas.sites["category"].tolist()
+    assert gpd.read_file(io.BytesIO(data))["id"].tolist() == atlas.sites["id"].tolist()
+
+
+def test_sites_csv_round_trip(atlas):
+    back = pd.read_csv(io.BytesIO(exports.sites_csv(atlas.sites)), encoding="utf-8-sig")
+    assert tuple(back.columns) == exports.SITE_CSV_COLUMNS
+    assert back["id"].tolist() == atlas.sites["id"].tolist()
+    assert back["name_en"].tolist() == atlas.sites["name_en"].tolist()
+    assert back["name_zh"].tolist() == atlas.sites["name_zh"].tolist()
+    assert back["lon"].round(6).tolist() == atlas.sites.geometry.x.round(6).tolist()
+    assert back["lat"].round(6).tolist() == atlas.sites.geometry.y.round(6).tolist()
+
+
+def test_csv_neutralises_spreadsheet_formulas():
+    sites = toy_atlas.build_toy_atlas().sites.iloc[:6].copy()
+    hostile = ['=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)", "\tTab", "\rCR"]
+    sites["name_en"] = hostile
+    back = pd.read_csv(
+        io.BytesIO(exports.sites_csv(sites)), encoding="utf-8-sig", keep_default_na=False
+    )
+    assert back["name_en"].tolist() == ["'" + h for h in hostile]
+    assert back["lon"].dtype.kind == "f"  # numbers stay numbers
+    assert exports.neutralise_formula(-3.5) == -3.5
+    assert exports.neutralise_formula("Mengqing = garden") == "Mengqing = garden"
+
+
+def test_route_gpx_round_trip(atlas):
+    text = exports.route_gpx(
+        atlas.route,
+        atlas.stations,
+        name="route",
+        label=lambda en, zh: i18n.name(en, zh, "zh"),
+    )
+    gpx = exports.read_gpx(text)
+    assert [t.description for t in gpx.tracks] == atlas.route["id"].tolist()
+    for track, geom in zip(gpx.tracks, atlas.route.geometry, strict=True):
+        points = [(p.longitude, p.latitude) for s in track.segments for p in s.points]
+        assert points == _xy6(geom)
+    ordered = overview.station_table(atlas)
+    assert [w.comment for w in gpx.waypoints] == ordered["id"].tolist()
+    assert [w.name for w in gpx.waypoints] == [
+        i18n.name(en, zh, "zh")
+        for en, zh in zip(ordered["name_en"], ordered["name_zh"], strict=True)
+    ]
+    by_id = atlas.stations.set_index("id").geometry
+    assert [(w.longitude, w.latitude) for w in gpx.waypoints] == [
+        _xy6(by_id[i])[0] for i in ordered["id"]
+    ]
+
+
+def test_measurement_gpx_round_trip(atlas):
+    table = overview.station_table(atlas)
+    by_id = atlas.stations.set_index("id").geometry
+    a, b = by_id[table["id"].iloc[1]], by_id[table["id"].iloc[6]]
+    measured = network.RouteNetwork.from_atlas(atlas).measure((a.x, a.y), (b.x, b.y))
+    gpx = exports.read_gpx(
+        exports.measurement_gpx(measured, name="测距 A → B", from_name="甲 <A>", to_name="B & C")
+    )
+    assert gpx.name == "测距 A → B"
+    (track,) = gpx.tracks
+    points = [(p.longitude, p.latitude) for p in track.segments[0].points]
+    assert points[0] == _xy6(shapely.Point(measured.start.lonlat))[0]
+    assert points[-1] == _xy6(shapely.Point(measured.end.lonlat))[0]
+    assert [w.name for w in gpx.waypoints] == ["甲 <A>", "B & C"]
+    assert [w.comment for w in gpx.waypoints] == [measured.start.id, measured.end.id]
+    # its length (geodesic, gpxpy) agrees with the measured total (EPSG:32651) to 0.5 %
+    assert track.length_2d() == pytest.approx(measured.total_m, rel=0.005)
+
+
+def _vendor_ready() -> bool:
+    return not assets.missing_files()
+
+
+@pytest.mark.skipif(not _vendor_ready(), reason="static/vendor not installed (make assets)")
+def test_standalone_html_inlines_every_asset():
+    toy = toy_atlas.build_toy_atlas()
+    m = mapview.build_map(toy, km_posts=overview.km_posts(toy), lang="zh")
+    mapview.sites_layer(toy.sites, lang="zh").add_to(m)
+    mapview.layer_control().add_to(m)
+    exports.set_view(m, center_latlon=(31.2432, 121.385), zoom=15)
+    page = exports.standalone_html(m)
+    assert not re.search(r"""<(script|link)[^>]+(src|href)=["'][^"'#]""", page)
+    assert "/app/static" not in page
+    assert "L.map(" in page
+    assert "setView([31.2432, 121.385], 15)" in page
+    assert 'url("data:image/png;base64,' in page  # leaflet.css images inlined
+
+
+def test_standalone_html_names_missing_assets(tmp_path):
+    m = mapview.build_map(toy_atlas.build_toy_atlas())
+    with pytest.raises(FileNotFoundError, match=r"leaflet/leaflet\.js"):
+        exports.standalone_html(m, vendor_dir=tmp_path)
