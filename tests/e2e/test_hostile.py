@@ -4,7 +4,7 @@ The server shows a copy of ``geo/`` whose every free-text field is a payload fro
 tests/hostile.py. Each payload that ran would set ``window.__pwned`` or open a dialog;
 each that rendered as HTML would add an element (img, svg, script, a ...) to a
 tooltip or popup. The test opens every tooltip and popup through Leaflet's own API
-(a ``mouseover`` and a ``click`` fired on each feature of each GeoJSON layer) and
+(a ``mouseover`` and a ``click`` fired on every feature on the map) and
 checks the text is there, as text.
 """
 
@@ -38,39 +38,32 @@ OPEN_EVERYTHING_JS = """() => {
         return found;
     };
     const out = {tooltips: 0, popups: 0, texts: [], injected: [], kinds: {}};
-    const groups = [];
-    window.map.eachLayer((layer) => {
-        if (!layer.feature && layer.eachLayer && (layer.getTooltip() || layer.getPopup())) {
-            groups.push(layer);
-        }
-    });
-    for (const group of groups) {
-        const features = [];
-        group.eachLayer((sub) => { if (sub.feature) features.push(sub); });
-        for (const sub of features) {
-            const kind = sub.feature.properties.kind;
-            out.kinds[kind] = (out.kinds[kind] || 0) + 1;
-            const at = sub.getLatLng ? sub.getLatLng() : sub.getBounds().getCenter();
-            // A hover and a click as Leaflet delivers them (propagated to the group).
-            if (group.getTooltip()) {
-                sub.fire("mouseover", {latlng: at}, true);
-                const el = group.getTooltip().getElement();
-                out.tooltips += 1;
-                out.texts.push(el.textContent);
-                out.injected.push(...injected(el));
-                group.closeTooltip();
-            }
-            if (group.getPopup()) {
-                sub.fire("click", {latlng: at}, true);
-                const el = group.getPopup().getElement().querySelector(
-                    ".leaflet-popup-content");
-                out.popups += 1;
-                out.texts.push(el.textContent);
-                out.injected.push(...injected(el));
-                group.closePopup();
-            }
+    const features = [];
+    window.map.eachLayer((layer) => { if (layer.feature) features.push(layer); });
+    for (const sub of features) {
+        const kind = sub.feature.properties.kind;
+        out.kinds[kind] = (out.kinds[kind] || 0) + 1;
+        const at = sub.getLatLng ? sub.getLatLng() : sub.getBounds().getCenter();
+        // A hover and a click as Leaflet delivers them (propagated to the groups, so
+        // both per-feature and per-group bindings answer).
+        sub.fire("mouseover", {latlng: at}, true);
+        const tips = document.querySelectorAll(".leaflet-tooltip-pane .leaflet-tooltip:not(.pg-km)");
+        if (tips.length) out.tooltips += 1;
+        tips.forEach((el) => { out.texts.push(el.textContent); out.injected.push(...injected(el)); });
+        sub.fire("mouseout", {latlng: at}, true);
+        sub.fire("click", {latlng: at}, true);
+        const pop = document.querySelector(".leaflet-popup-pane .leaflet-popup-content");
+        if (pop) {
+            out.popups += 1;
+            out.texts.push(pop.textContent);
+            out.injected.push(...injected(pop));
+            window.map.closePopup();
         }
     }
+    document.querySelectorAll(".leaflet-tooltip.pg-km").forEach((el) => {
+        out.texts.push(el.textContent);
+        out.injected.push(...injected(el));
+    });
     for (const el of document.querySelectorAll(
             ".pg-legend, .leaflet-control-layers-overlays")) {
         out.texts.push(el.textContent);
@@ -135,7 +128,7 @@ def test_no_injected_script_runs_and_every_text_shows_as_text(browser, hostile_u
         assert result["kinds"]["site"] == len(atlas.sites)
         assert result["kinds"]["bridge"] == len(atlas.bridges)
         assert result["tooltips"] >= sum(result["kinds"].values())
-        assert result["popups"] >= len(atlas.stations) + len(atlas.sites) + len(atlas.bridges)
+        assert result["popups"] >= len(atlas.stations) + len(atlas.bridges)
 
         # The payloads are on the page as the characters they are.
         shown = "\n".join(result["texts"])
