@@ -47,9 +47,13 @@ OPEN_EVERYTHING_JS = """() => {
         // A hover and a click as Leaflet delivers them (propagated to the groups, so
         // both per-feature and per-group bindings answer).
         sub.fire("mouseover", {latlng: at}, true);
-        const tips = document.querySelectorAll(".leaflet-tooltip-pane .leaflet-tooltip:not(.pg-km)");
+        const tips = document.querySelectorAll(
+            ".leaflet-tooltip-pane .leaflet-tooltip:not(.pg-km)");
         if (tips.length) out.tooltips += 1;
-        tips.forEach((el) => { out.texts.push(el.textContent); out.injected.push(...injected(el)); });
+        tips.forEach((el) => {
+            out.texts.push(el.textContent);
+            out.injected.push(...injected(el));
+        });
         sub.fire("mouseout", {latlng: at}, true);
         sub.fire("click", {latlng: at}, true);
         const pop = document.querySelector(".leaflet-popup-pane .leaflet-popup-content");

@@ -141,8 +141,10 @@ async def _session(browser, url: str, plan: Plan, deadline: float, tally: Tally,
     try:
         await asyncio.sleep(i * RAMP_S)  # visitors arrive one after another
         await page.goto(url, timeout=STEP_TIMEOUT_MS, wait_until="domcontentloaded")
-        await page.wait_for_selector(FRAME, timeout=STEP_TIMEOUT_MS)
+        # The widgets are what this test drives; the map iframe may still be laying out.
+        await page.wait_for_selector(FRAME, state="attached", timeout=STEP_TIMEOUT_MS)
         search = page.get_by_label("Search names (English or 中文)")
+        await search.wait_for(timeout=STEP_TIMEOUT_MS)
         while done == 0 or time.monotonic() < deadline:  # at least one full check each
             t0 = time.perf_counter()
             # One filter change and one measurement per step (two reruns): the search

@@ -1,6 +1,9 @@
-"""Bring your own layer in a real browser: upload a CSV, see it on the map, measure from it."""
+"""Bring your own layer in a real browser: upload a CSV, see it on the map, in this session only."""
 
 from __future__ import annotations
+
+import contextlib
+import time
 
 import pytest
 from page_support import ARTIFACTS, skip_reason
@@ -18,6 +21,23 @@ UPLOADS_JS = """() => {
 }"""
 
 
+def _map_frame_where(page, condition_js: str, timeout_s: float = 90.0):
+    """The map frame in which ``condition_js`` holds (a rerun may briefly show two
+    st_folium frames, the old one being removed), polled until ``timeout_s``."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if "st_folium" not in (frame.url or ""):
+                continue
+            with contextlib.suppress(PlaywrightError):
+                if frame.evaluate(f"() => Boolean({condition_js})"):
+                    return frame
+        page.wait_for_timeout(250)  # poll interval; the condition decides
+    pytest.fail(f"no map frame where {condition_js} within {timeout_s} s")
+
+
 def test_uploading_a_csv_adds_a_layer_only_for_this_session(browser, server_url, tmp_path):
     csv_path = tmp_path / "proposals.csv"
     csv_path.write_text(
@@ -33,8 +53,7 @@ def test_uploading_a_csv_adds_a_layer_only_for_this_session(browser, server_url,
         page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
             str(csv_path)
         )
-        frame = next(f for f in page.frames if "st_folium" in (f.url or ""))
-        frame.wait_for_function(f"() => window.map && ({UPLOADS_JS})() === 2", timeout=60_000)
+        frame = _map_frame_where(page, f"window.map && ({UPLOADS_JS})() === 2")
         assert (
             frame.locator(".leaflet-control-layers-overlays")
             .inner_text()
@@ -47,8 +66,7 @@ def test_uploading_a_csv_adds_a_layer_only_for_this_session(browser, server_url,
         page2 = other.new_page()
         page2.goto(server_url)
         page2.wait_for_selector(FRAME, timeout=60_000)
-        frame2 = next(f for f in page2.frames if "st_folium" in (f.url or ""))
-        frame2.wait_for_function("() => window.map && window.map._loaded", timeout=60_000)
+        frame2 = _map_frame_where(page2, "window.map && window.map._loaded")
         assert frame2.evaluate(UPLOADS_JS) == 0
     finally:
         mine.close()
