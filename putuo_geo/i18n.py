@@ -130,6 +130,25 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "place.click": ("Map click {letter} ({lat}, {lon})", "地图点击 {letter}（{lat}, {lon}）"),
     "place.typed": ("Typed point {letter} ({lat}, {lon})", "输入的点 {letter}（{lat}, {lon}）"),
     "place.point": ("Point {letter} ({lat}, {lon})", "点 {letter}（{lat}, {lon}）"),
+    "place.upload": ("Yours · {name}", "我的 · {name}"),
+    # ---------------------------------------------------------------- your own layer
+    "upload.header": ("Your layer", "我的图层"),
+    "upload.label": (
+        "Add sites: GeoJSON points or CSV (lon/lat columns)",
+        "添加地点：GeoJSON 点或 CSV（lon/lat 列）",
+    ),
+    "upload.help": (
+        "At most {mb} MB and {count} sites; each needs a name. CSV columns: "
+        "lon/lng/longitude, lat/latitude, name (or name_en/name_zh). Kept in your session only.",
+        "最多 {mb} MB、{count} 个地点，每个地点需要名称。CSV 列：lon/lng/longitude、"
+        "lat/latitude、name（或 name_en/name_zh）。只保存在你自己的会话中。",
+    ),
+    "upload.datum": ("Coordinates are in", "坐标系"),
+    "upload.problems": (
+        "**The upload cannot be shown: {count} problem(s).**",
+        "**上传的文件无法显示：共 {count} 个问题。**",
+    ),
+    "upload.show": ("Show {title}", "显示 {title}"),
     # ---------------------------------------------------------------- basemaps
     "basemap.label": ("Background", "背景"),
     "basemap.osm": ("OpenStreetMap (WGS-84)", "OpenStreetMap（WGS-84）"),
@@ -251,6 +270,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "layer.sites_count": ("Sites ({shown} of {total})", "地点（{shown} / {total}）"),
     "layer.measurement": ("Measured path", "测距路径"),
     "layer.click": ("Clicked point", "点击的位置"),
+    "layer.upload": ("Your layer: {title}", "我的图层：{title}"),
     # ---------------------------------------------------------------- map: legend
     "legend.title": ("Legend", "图例"),
     "legend.creek": ("Suzhou Creek", "苏州河"),
@@ -282,6 +302,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "card.station_number": ("No. {number}", "{number} 号"),
     "card.offers": ("Offers", "服务"),
     "card.category": ("Category", "类别"),
+    "card.id_in_file": ("Id in file", "文件中的编号"),
     "card.address": ("Address", "地址"),
     "map.summary": (
         "{along} along the route · {straight} straight",

@@ -32,14 +32,17 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from putuo_geo import config
+from putuo_geo import config, rules
 from putuo_geo.errors import DataValidationError
 
-#: Where every feature must lie: a box around Shanghai municipality (lon/lat degrees,
-#: WGS-84). Generous by ~0.1 degree so a border feature never trips it.
-SHANGHAI_BBOX_LONLAT: tuple[float, float, float, float] = (120.75, 30.6, 122.2, 31.95)
+#: Where every feature must lie (see ``config.SHANGHAI_BBOX_LONLAT``).
+SHANGHAI_BBOX_LONLAT = config.SHANGHAI_BBOX_LONLAT
 
 SCHEMA_FILE = "datapackage.json"
+
+#: Largest layer file read, bytes. The real layers are under 50 kB; the size is checked
+#: with ``stat`` before reading, so a huge (or endless) file is never loaded into memory.
+MAX_LAYER_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,6 +118,18 @@ def _resource(package: Mapping[str, Any], name: str) -> Mapping[str, Any] | None
 # ---------------------------------------------------------------------------- checks
 
 
+#: Longest value quoted in a message (characters of its repr).
+MAX_QUOTED_CHARS = 80
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)`` for a message, cut to :data:`MAX_QUOTED_CHARS` (a value may be huge)."""
+    text = repr(value)
+    if len(text) <= MAX_QUOTED_CHARS:
+        return text
+    return f"{text[: MAX_QUOTED_CHARS - 1]}… ({len(str(value)):,} characters)"
+
+
 def _type_ok(value: Any, kind: str) -> bool:
     """Whether a JSON value has the Table Schema ``type`` (bools are not numbers)."""
     if kind == "string":
@@ -155,26 +170,31 @@ def _check_fields(
             continue
         if not _type_ok(value, kind):
             problems.append(
-                f"{where} has '{name}' = {value!r} ({type(value).__name__}), expected a {kind}."
+                f"{where} has '{name}' = {_shown(value)} ({type(value).__name__}), "
+                f"expected a {kind}."
             )
+            continue
+        if kind == "string" and spec.get("required", False) and not value.strip():
+            problems.append(f"{where} has an empty '{name}' (a non-blank text is required).")
             continue
         allowed = spec.get("enum")
         if allowed is None and "enum_ref" in spec:
             allowed = package.get(spec["enum_ref"], [])
         if allowed is not None and value not in allowed:
             problems.append(
-                f"{where} has '{name}' = {value!r}, not one of {', '.join(map(str, allowed))}."
+                f"{where} has '{name}' = {_shown(value)}, "
+                f"not one of {', '.join(map(str, allowed))}."
             )
         pattern = spec.get("pattern")
         if pattern and isinstance(value, str) and re.fullmatch(pattern, value) is None:
-            problems.append(f"{where} has '{name}' = {value!r}, not matching {pattern}.")
+            problems.append(f"{where} has '{name}' = {_shown(value)}, not matching {pattern}.")
         if "minimum" in spec and value < spec["minimum"]:
             problems.append(
-                f"{where} has '{name}' = {value!r}, below the minimum {spec['minimum']}."
+                f"{where} has '{name}' = {_shown(value)}, below the minimum {spec['minimum']}."
             )
         if "maximum" in spec and value > spec["maximum"]:
             problems.append(
-                f"{where} has '{name}' = {value!r}, above the maximum {spec['maximum']}."
+                f"{where} has '{name}' = {_shown(value)}, above the maximum {spec['maximum']}."
             )
     return problems
 
@@ -217,12 +237,22 @@ def _check_geometry(geom: shapely.Geometry, allowed: Sequence[str], *, where: st
     return problems
 
 
+def geometry_problems(geom: shapely.Geometry, allowed: Sequence[str], *, where: str) -> list[str]:
+    """Problems with one geometry (empty, wrong type, outside Shanghai, swapped, invalid).
+
+    The per-feature geometry rules of the layers, for other readers (uploads).
+    """
+    return _check_geometry(geom, allowed, where=where)
+
+
 @dataclass(frozen=True)
 class _Read:
     """One layer file as read: the frame (None when unreadable) and its problems."""
 
     frame: gpd.GeoDataFrame | None
     problems: list[str]
+    #: Per row of ``frame``: whether its geometry passed every per-feature check.
+    geometry_ok: tuple[bool, ...] = ()
 
 
 def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
@@ -234,11 +264,25 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
     if not path.is_file():
         return _Read(None, [f"{file_name}: the file is missing from {folder}."])
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        size = path.stat().st_size
+        if size > MAX_LAYER_BYTES:
+            return _Read(
+                None,
+                [
+                    f"{file_name}: the file is {size / 2**20:,.1f} MB, over the "
+                    f"{MAX_LAYER_BYTES / 2**20:g} MB limit for a layer; not read."
+                ],
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        return _Read(None, [f"{file_name}: cannot be read ({exc})."])
+    text, encoding_problem = decode_json_bytes(raw)
+    if text is None:
+        return _Read(None, [f"{file_name}: {encoding_problem}"])
+    try:
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         return _Read(None, [f"{file_name}: not valid JSON ({exc})."])
-    except (OSError, UnicodeDecodeError) as exc:
-        return _Read(None, [f"{file_name}: cannot be read ({exc})."])
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         return _Read(None, [f"{file_name}: not a GeoJSON FeatureCollection."])
     features = doc.get("features")
@@ -261,11 +305,13 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
     records: list[dict[str, Any]] = []
     geoms: list[shapely.Geometry | None] = []
     seen: dict[str, dict[Any, str]] = {f["name"]: {} for f in fields if f.get("unique", False)}
+    geometry_ok: list[bool] = []
     for i, feature in enumerate(features):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             problems.append(f"{file_name}: feature #{i} is not a GeoJSON Feature.")
             records.append({})
             geoms.append(None)
+            geometry_ok.append(False)
             continue
         props = feature.get("properties") or {}
         if not isinstance(props, dict):
@@ -284,11 +330,15 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
                 continue
             if value in values:
                 problems.append(
-                    f"{where} repeats '{fname}' = {value!r}, already used by {values[value]}."
+                    f"{where} (#{i}) repeats '{fname}' = {_shown(value)}, "
+                    f"already used by {values[value]}."
                 )
             else:
-                values[value] = f"feature '{fid}'" if isinstance(fid, str) and fid else f"#{i}"
+                values[value] = (
+                    f"feature '{fid}' (#{i})" if isinstance(fid, str) and fid else f"#{i}"
+                )
         raw_geom = feature.get("geometry")
+        geometry_ok.append(False)
         geom: shapely.Geometry | None = None
         if raw_geom is None:
             problems.append(f"{where} has no geometry (null).")
@@ -298,7 +348,9 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
             except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
                 problems.append(f"{where} has a geometry that cannot be read ({exc}).")
             else:
-                problems += _check_geometry(geom, allowed_types, where=where)
+                geometry_problems = _check_geometry(geom, allowed_types, where=where)
+                problems += geometry_problems
+                geometry_ok[-1] = not geometry_problems
         records.append(dict(props))
         geoms.append(geom)
 
@@ -334,7 +386,52 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
         geometry=gpd.GeoSeries(geoms, crs=config.WEB_CRS),
         crs=config.WEB_CRS,
     )
-    return _Read(frame.reset_index(drop=True), problems)
+    return _Read(frame.reset_index(drop=True), problems, tuple(geometry_ok))
+
+
+def decode_json_bytes(raw: bytes) -> tuple[str | None, str]:
+    """Decode a JSON/GeoJSON file's bytes as UTF-8, or explain which encoding it is in.
+
+    RFC 8259 (and so RFC 7946) requires UTF-8. A UTF-8 byte-order mark is tolerated
+    (editors on Windows add one). UTF-16/32 (a byte-order mark or NUL bytes) and
+    GBK/GB18030 (the usual Chinese Windows encoding) are named in the message.
+
+    Returns
+    -------
+    tuple
+        ``(text, "")`` when the bytes are UTF-8, else ``(None, message)``.
+    """
+    boms = {
+        b"\xff\xfe\x00\x00": "UTF-32",
+        b"\x00\x00\xfe\xff": "UTF-32",
+        b"\xff\xfe": "UTF-16",
+        b"\xfe\xff": "UTF-16",
+    }
+    for bom, name in boms.items():
+        if raw.startswith(bom):
+            return None, (
+                f"the file is {name}-encoded (byte-order mark {bom.hex(' ').upper()}); "
+                "GeoJSON and CSV files must be UTF-8 (RFC 8259): re-save it as UTF-8."
+            )
+    if b"\x00" in raw[:4096]:
+        return None, (
+            "the file contains NUL bytes, so it is probably UTF-16 or binary; "
+            "GeoJSON and CSV files must be UTF-8 text: re-save it as UTF-8."
+        )
+    try:
+        return raw.decode("utf-8-sig"), ""
+    except UnicodeDecodeError as exc:
+        where = f"byte 0x{raw[exc.start]:02X} at offset {exc.start}"
+        try:
+            raw.decode("gb18030")
+        except UnicodeDecodeError:
+            guess = ""
+        else:
+            guess = " It decodes as GBK/GB18030 (the usual Chinese Windows encoding)."
+        return None, (
+            f"the file is not UTF-8 ({where}).{guess} GeoJSON and CSV files must be UTF-8 "
+            "(RFC 8259): re-save it as UTF-8."
+        )
 
 
 def _missing(value: Any) -> bool:
@@ -378,6 +475,16 @@ def _read_all(folder: Path) -> tuple[dict[str, _Read], list[str]]:
     reads = {name: _read_layer(name, folder, package) for name in config.LAYER_NAMES}
     problems = [p for read in reads.values() for p in read.problems]
     problems += _cross_layer_ids(reads, package)
+    names = {}
+    for name in reads:
+        res = _resource(package, name)
+        names[name] = res.get("path", f"{name}.geojson") if res else f"{name}.geojson"
+    # Rules see only geometries that passed the per-feature checks (reported once).
+    checked = {
+        name: None if read.frame is None else read.frame[list(read.geometry_ok)]
+        for name, read in reads.items()
+    }
+    problems += rules.cross_layer_problems(checked, names)
     return reads, problems
 
 

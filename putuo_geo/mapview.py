@@ -10,12 +10,14 @@ Pure map building: this module never imports streamlit. The page asks for
   which swaps them on the live map instead of rebuilding it;
 - :func:`layer_control`: the layer toggles, rebuilt by ``st_folium`` after those layers.
 
-Every string that comes from the data is HTML-escaped (``html.escape``) before it is
-put into a tooltip, a popup or the legend. Layers are :class:`putuo_geo.maplayer.DataLayer`:
-each feature ships its escaped title and card-row indices, each layer its escaped row
-labels and distinct texts once, and the browser joins them with constant markup into
-the tooltip and popup (the map payload stays small). GeoJSON goes to Leaflet as
-lon/lat; the only place that flips a coordinate to folium's (lat, lon) is :func:`latlon`.
+Every string that comes from the data is HTML-escaped (:func:`putuo_geo.safety.escape_html`,
+which also escapes the braces folium's templates would read) before it is put into a
+tooltip, a popup, the legend or a layer name. Layers are
+:class:`putuo_geo.maplayer.DataLayer`: each feature ships its escaped title and card-row
+indices, each layer its escaped row labels and distinct texts once, and the browser joins
+them with constant markup into the tooltip and popup (the map payload stays small).
+GeoJSON goes to Leaflet as lon/lat; the only place that flips a coordinate to folium's
+(lat, lon) is :func:`latlon`.
 
 Words come from :mod:`putuo_geo.i18n` in the language passed as ``lang``. On a basemap
 drawn in GCJ-02 (:mod:`putuo_geo.basemaps`) every layer, marker and path is converted
@@ -28,7 +30,6 @@ Every script and style URL is rewritten to the app's own copies by
 from __future__ import annotations
 
 import dataclasses
-import html
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -57,6 +58,7 @@ from putuo_geo.i18n import Lang, tr
 from putuo_geo.layers import Atlas
 from putuo_geo.network import Measurement
 from putuo_geo.overview import Nearest
+from putuo_geo.safety import escape_html
 
 __all__ = [  # the basemap names are re-exported for callers that used them from here
     "NO_TILES",
@@ -169,7 +171,7 @@ def _e(value: Any) -> str:
     """HTML-escape one value from the data; blank for missing values."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return html.escape(str(value))
+    return escape_html(str(value))
 
 
 def _title(props: Mapping[str, Any], lang: Lang) -> str:
@@ -179,7 +181,7 @@ def _title(props: Mapping[str, Any], lang: Lang) -> str:
 
 def _escaped_rows(rows: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """``(label, escaped value)`` -> both escaped (labels come from the catalogue)."""
-    return [(html.escape(label), value) for label, value in rows]
+    return [(escape_html(label), value) for label, value in rows]
 
 
 def _common_rows(props: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
@@ -575,7 +577,7 @@ def legend_html(atlas: Atlas, *, lang: Lang = "en") -> str:
         (_swatch_dot("#ffffff", KM_POST_COLOUR), tr("legend.km_post", lang)),
         (_swatch_box(PARK_COLOUR, PARK_STROKE), tr("legend.park", lang)),
     ]
-    items = [(swatch, html.escape(label)) for swatch, label in items]
+    items = [(swatch, escape_html(label)) for swatch, label in items]
     zone_names = {
         str(zone): i18n.name(en, zh, lang, both=False)
         for zone, en, zh in zip(
@@ -586,21 +588,21 @@ def legend_html(atlas: Atlas, *, lang: Lang = "en") -> str:
         )
     }
     items += [
-        (_swatch_box(colour, colour), html.escape(zone_names.get(zone, zone)))
+        (_swatch_box(colour, colour), escape_html(zone_names.get(zone, zone)))
         for zone, colour in ZONE_COLOURS.items()
     ]
     rows = "".join(f"<div>{swatch}<span>{label}</span></div>" for swatch, label in items)
     present = [str(c) for c in dict.fromkeys(atlas.sites.get("category", []))]
     cats = "".join(
         f"<div>{_swatch_dot(site_colour(c), '#ffffff')}"
-        f"<span>{html.escape(i18n.category(c, lang))}</span></div>"
+        f"<span>{escape_html(i18n.category(c, lang))}</span></div>"
         for c in CATEGORY_COLOURS
         if c in present
     )
     return (
-        f"<details open><summary>{html.escape(tr('legend.title', lang))}</summary>"
+        f"<details open><summary>{escape_html(tr('legend.title', lang))}</summary>"
         f'<div class="pg-legend-cols">{rows}'
-        f'<div class="pg-legend-head">{html.escape(tr("legend.sites", lang))}</div>'
+        f'<div class="pg-legend-head">{escape_html(tr("legend.sites", lang))}</div>'
         f"{cats}</div></details>"
     )
 
@@ -623,6 +625,9 @@ _PAGE_CSS = (
 .pg-card th { text-align: left; padding-right: 8px; color: CARD_LABEL; font-weight: 500;
               vertical-align: top; }
 .pg-card td { max-width: 260px; white-space: normal; }
+.pg-card, .pg-legend span { overflow-wrap: anywhere; max-width: 360px; }
+.leaflet-tooltip .pg-card { white-space: normal; width: max-content; max-width: 360px;
+                            max-height: 240px; overflow: hidden; }
 .leaflet-tooltip.pg-km { background: LEGEND_BACKGROUND; color: LEGEND_TEXT; border: 0;
                          box-shadow: none; padding: 0 3px; font-size: 11px; font-weight: 600; }
 .leaflet-tooltip.pg-km::before { display: none; }
@@ -739,7 +744,7 @@ def _site_collection(sites: gpd.GeoDataFrame, lang: Lang) -> dict[str, Any]:
     xy = np.round(shapely.get_coordinates(frame.geometry.to_numpy()), 6).tolist()
     names_zh = frame["name_zh"] if "name_zh" in frame else [None] * len(frame)
     cards = maplayer.CardTable()
-    label = html.escape(tr("card.category", lang))
+    label = escape_html(tr("card.category", lang))
     features = [
         {
             "type": "Feature",
@@ -845,7 +850,7 @@ def measurement_layer(
     """
     group = _group("measurement", lang, dynamic=True)
     start, end = measurement.start, measurement.end
-    summary = html.escape(
+    summary = escape_html(
         tr(
             "map.summary",
             lang,
@@ -865,8 +870,8 @@ def measurement_layer(
         _line_feature([a, a_route], kind="offset", n=""),
         _line_feature([b, b_route], kind="offset", n=""),
         _line_feature(path_coords, kind="path", n=summary),
-        _point_feature(a, kind="end", n=html.escape(tr("map.from", lang, label=from_label))),
-        _point_feature(b, kind="end", n=html.escape(tr("map.to", lang, label=to_label))),
+        _point_feature(a, kind="end", n=escape_html(tr("map.from", lang, label=from_label))),
+        _point_feature(b, kind="end", n=escape_html(tr("map.to", lang, label=to_label))),
     ]
     styles = {
         "straight": {"color": "#555555", "weight": 1.5, "dashArray": "2 6"},
@@ -893,7 +898,7 @@ def click_layer(
     ``found`` is in WGS-84 (as measured); it is drawn converted to ``datum``.
     """
     group = _group("click", lang, dynamic=True)
-    tip = html.escape(
+    tip = escape_html(
         tr(
             "map.click_tip",
             lang,
@@ -904,7 +909,7 @@ def click_layer(
     point, route_point = _shift(found.lonlat, datum), _shift(found.route_lonlat, datum)
     features = [
         _line_feature([point, route_point], kind="offset", n=tip),
-        _point_feature(point, kind="click", n=html.escape(tr("map.clicked_point", lang))),
+        _point_feature(point, kind="click", n=escape_html(tr("map.clicked_point", lang))),
         _point_feature(route_point, kind="route_point", n=tip),
     ]
     styles = {
@@ -925,6 +930,43 @@ def click_layer(
         tip_rows=0,
         popup=False,
     ).add_to(group)
+    return group
+
+
+UPLOAD_COLOUR = "#111111"
+
+
+def upload_layer(
+    frame: gpd.GeoDataFrame, *, title: str, lang: Lang = "en", datum: Datum = "wgs84"
+) -> folium.FeatureGroup:
+    """A user's uploaded sites (see :mod:`putuo_geo.uploads`) as their own group.
+
+    ``title`` is plain text (the file name), escaped here: Leaflet's layer control
+    puts a layer's name into the page as HTML. ``frame`` is WGS-84; it is drawn
+    converted to ``datum`` (the basemap's).
+    """
+    group = _group(
+        "upload", lang, title=tr("layer.upload", lang, title=escape_html(title)), dynamic=True
+    )
+    if datum != "wgs84" and not frame.empty:
+        frame = convert_frame(frame, src="wgs84", dst=datum)
+
+    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
+        return [
+            (tr("card.category", lang), _e(p.get("category"))),
+            (tr("card.id_in_file", lang), _e(p.get("id_in_file"))),
+            (tr("card.source", lang), _e(p.get("source"))),
+        ]
+
+    data = _collection(frame, kind="upload", details=details, lang=lang)
+    style = {"color": UPLOAD_COLOUR, "weight": 3, "fillColor": "#ffd600", "fillOpacity": 1}
+    if data["features"]:
+        _geojson(
+            data,
+            name="upload",
+            style=lambda _f: style,
+            radius=8,
+        ).add_to(group)
     return group
 
 

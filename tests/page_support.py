@@ -82,12 +82,15 @@ def healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def streamlit_server(log_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def streamlit_server(
+    log_path: Path, *, data_dir: Path | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Run ``streamlit run app.py`` on a free loopback port until the block ends.
 
     Ready when ``/_stcore/health`` answers (polled, no fixed sleep). Yields the URL and
     the process; raises ``RuntimeError`` (naming ``log_path``) when it never gets ready.
-    The server inherits this process's environment (so ``$PUTUO_GEO_DATA``).
+    The server inherits this process's environment (so ``$PUTUO_GEO_DATA``), unless
+    ``data_dir`` is given: then it shows that folder.
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -113,6 +116,8 @@ def streamlit_server(log_path: Path) -> Iterator[tuple[str, subprocess.Popen[byt
             p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
         ),
     }
+    if data_dir is not None:
+        env[config.DATA_DIR_ENV] = str(data_dir)
     with log_path.open("w") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:

@@ -142,6 +142,7 @@ def toy_collections(package: dict[str, Any]) -> Collections:
                         f"苏州河{i}",
                         from_chainage_m=a,
                         to_chainage_m=b,
+                        section="inside",  # the toy border is a box, not the creek
                     ),
                     LineString([(a, 25), (b, 25)]),
                 )

@@ -59,6 +59,11 @@ def _metric(at: AppTest, label: str) -> str:
     return value
 
 
+def unescape_markdown(text: str) -> str:
+    """The text an escaped Markdown string shows (undo backslash escapes)."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
 def _unescaped(script: str | None) -> str:
     """Map script with JSON's \\uXXXX escapes decoded (Chinese text is escaped there)."""
     return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), script or "")
@@ -188,7 +193,7 @@ def test_bad_data_shows_every_problem_without_a_traceback(tmp_path, monkeypatch)
         pytest.skip("layers.load_atlas does not validate yet (library branch not merged)")
     at = _run()
     assert len(at.error) == 1
-    message = at.error[0].value
+    message = unescape_markdown(at.error[0].value)
     assert "sites" in message
     assert "site-00" in message
     assert "site-01" in message

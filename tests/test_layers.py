@@ -217,7 +217,7 @@ CASES = [
         _set("stations", "station-03", "number", 1),
         "stations.geojson",
         "station-03",
-        "repeats 'number' = 1, already used by feature 'station-01'",
+        "repeats 'number' = 1, already used by feature 'station-01' (#0)",
     ),
     (
         "duplicate id in a layer",
@@ -370,7 +370,7 @@ def test_binary_file_is_reported_not_raised(write_toy):
     folder = write_toy(lambda c: None)
     (folder / "zones.geojson").write_bytes(b"\xff\xfe\x00garbage")
     (problem,) = layers.validate_dir(folder)
-    assert problem.startswith("zones.geojson: cannot be read")
+    assert problem.startswith("zones.geojson: the file is UTF-16-encoded")
 
 
 def test_non_wgs84_crs_member(write_toy):

@@ -94,7 +94,7 @@ def _layers() -> dict[str, gpd.GeoDataFrame]:
                 "method": "toy rectangle",
             }
         )
-        zone_geoms.append(box(X0, Y0 + 100, X0 + width_m, Y0 + 1100))
+        zone_geoms.append(box(X0, Y0 - 100, X0 + width_m, Y0 + 900))  # inside the district
     layers["zones"] = _frame(zone_rows, zone_geoms)
     layers["parks"] = _frame(
         [
@@ -116,7 +116,8 @@ def _layers() -> dict[str, gpd.GeoDataFrame]:
                 "from_chainage_m": 1000.0 * i,
                 "to_chainage_m": 1000.0 * (i + 1),
             }
-            for i, section in enumerate(("border", "inside", "border"))
+            # "inside": the toy district is a box whose border is not the creek.
+            for i, section in enumerate(("inside", "inside", "inside"))
         ],
         [LineString([(X0 + 1000 * i, Y0), (X0 + 1000 * (i + 1), Y0)]) for i in range(3)],
     )

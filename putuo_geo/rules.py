@@ -1,0 +1,259 @@
+"""Cross-layer rules: where features must sit relative to each other and to Putuo.
+
+A file can be valid on its own and still wrong for the atlas: a station 300 m from
+the route, a route piece that stops short of the next, a layer copied from Amap and
+left in GCJ-02 (about 485 m off in Putuo). :func:`cross_layer_problems` checks
+
+- the creek's ``border`` sections lie on the district boundary
+  (every vertex within :data:`BORDER_CREEK_MAX_M`);
+- every route vertex lies within :data:`ROUTE_TO_CREEK_MAX_M` of the creek;
+- route pieces that continue each other (same bank, one's ``to_chainage_m`` is the
+  next one's ``from_chainage_m``) share an end point (gap <= :data:`ROUTE_JOIN_MAX_M`);
+- every bridge touches the creek (within :data:`BRIDGE_TO_CREEK_MAX_M`);
+- every station lies within :data:`STATION_TO_ROUTE_MAX_M` of the route;
+- every feature of every layer lies in Putuo (every vertex within
+  :data:`INSIDE_PUTUO_MAX_M` of the boundary polygon).
+
+A rule is only checked against a reference layer that passed its own rules, so one
+bad layer yields its own problems, not one per feature of every layer that leans on it.
+
+GCJ-02 leftovers are caught by rule: when a feature breaks a rule but would keep it
+after converting GCJ-02 -> WGS-84 (:func:`putuo_geo.datum.gcj02_to_wgs84`), the
+message says so and how to convert. All distances in EPSG:32651 metres.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from putuo_geo import config, datum
+
+#: A station is on the route: its distance to the nearest route line, metres.
+STATION_TO_ROUTE_MAX_M = 50.0
+#: Bridges are drawn bank to bank across the creek, so they touch its centreline.
+BRIDGE_TO_CREEK_MAX_M = 30.0
+#: The route runs along the banks (the creek centreline offset 27 m each side).
+ROUTE_TO_CREEK_MAX_M = 100.0
+#: A creek section marked ``border`` is the district border.
+BORDER_CREEK_MAX_M = 50.0
+#: Continuing route pieces share end points (written from one line, so exactly).
+ROUTE_JOIN_MAX_M = 1.0
+#: Tolerance for "in Putuo": a bridge on a border reach lands on the far bank (the
+#: creek is 40-70 m wide), so every vertex may stand this far outside the polygon.
+INSIDE_PUTUO_MAX_M = 100.0
+#: Chainages (m) that differ by less than this are "the same" when pairing route pieces.
+CHAINAGE_MATCH_M = 1.0
+#: Summarise a layer when at least this many of its features look like GCJ-02.
+GCJ_SUMMARY_MIN = 3
+
+GCJ_HINT = (
+    "the coordinates look like GCJ-02 (Amap/Tencent maps); convert them to WGS-84 with "
+    "putuo_geo.datum.convert_frame(frame, src='gcj02', dst='wgs84')"
+)
+
+
+def _metric(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
+    return geoms.to_crs(config.METRIC_CRS)
+
+
+def _max_vertex_distance_m(geoms: gpd.GeoSeries, reference: shapely.Geometry) -> np.ndarray:
+    """For each (metric) geometry, the largest distance of one of its vertices to ``reference``."""
+    out = np.empty(len(geoms))
+    for i, geom in enumerate(geoms):
+        points = shapely.points(shapely.get_coordinates(geom))
+        out[i] = float(np.max(shapely.distance(points, reference)))
+    return out
+
+
+@dataclass(frozen=True)
+class _Layer:
+    """The usable features of one layer: ids, file name, lon/lat and metric geometries."""
+
+    file_name: str
+    frame: gpd.GeoDataFrame  # rows with a non-empty geometry, EPSG:4326
+    metric: gpd.GeoSeries
+    gcj_fixed: gpd.GeoSeries  # the same geometries read as GCJ-02 and converted, metric
+
+    def where(self, i: int) -> str:
+        fid = self.frame["id"].iloc[i] if "id" in self.frame else None
+        label = f"'{fid}'" if isinstance(fid, str) and fid else f"#{self.frame.index[i]} (no id)"
+        return f"{self.file_name}: feature {label}"
+
+
+def _layer(frame: gpd.GeoDataFrame | None, file_name: str) -> _Layer | None:
+    if frame is None:
+        return None
+    # Only what the per-file checks passed: a geometry, not empty, valid, in Shanghai.
+    w, s, e, n = config.SHANGHAI_BBOX_LONLAT
+    keep = [
+        g is not None
+        and not g.is_empty
+        and g.is_valid
+        and bool(np.all(np.isfinite(shapely.get_coordinates(g))))
+        and w <= g.bounds[0] <= g.bounds[2] <= e
+        and s <= g.bounds[1] <= g.bounds[3] <= n
+        for g in frame.geometry
+    ]
+    usable = frame[np.asarray(keep, dtype=bool)]
+    fixed = datum.convert_frame(usable, src="gcj02", dst="wgs84")
+    return _Layer(file_name, usable, _metric(usable.geometry), _metric(fixed.geometry))
+
+
+@dataclass
+class _Findings:
+    problems: list[str]
+    gcj: dict[str, list[float]]  # file name -> offsets of features that look like GCJ-02
+
+    def check(
+        self,
+        layer: _Layer,
+        measure: Callable[[gpd.GeoSeries], np.ndarray],
+        *,
+        limit_m: float,
+        what: str,
+    ) -> bool:
+        """Flag every feature whose ``measure`` exceeds ``limit_m``; True when none does."""
+        found = measure(layer.metric)
+        bad = np.flatnonzero(found > limit_m)
+        if bad.size == 0:
+            return True
+        fixed = measure(layer.gcj_fixed.iloc[bad])
+        for i, after in zip(bad, fixed, strict=True):
+            sentence = f"{layer.where(int(i))} is {found[i]:,.0f} m {what} (at most {limit_m:g} m)"
+            if after <= limit_m:
+                self.gcj.setdefault(layer.file_name, []).append(float(found[i]))
+                sentence += f", but {after:,.0f} m once converted from GCJ-02: {GCJ_HINT}."
+            else:
+                sentence += "."
+            self.problems.append(sentence)
+        return False
+
+
+def _route_gaps(route: _Layer) -> list[str]:
+    """Pieces on one bank whose chainages say they continue each other must touch."""
+    frame = route.frame
+    if not {"bank", "from_chainage_m", "to_chainage_m"} <= set(frame.columns):
+        return []
+    problems: list[str] = []
+    for i in range(len(frame)):
+        for j in range(len(frame)):
+            if i == j or frame["bank"].iloc[i] != frame["bank"].iloc[j]:
+                continue
+            to_m, from_m = frame["to_chainage_m"].iloc[i], frame["from_chainage_m"].iloc[j]
+            if not isinstance(to_m, int | float) or not isinstance(from_m, int | float):
+                continue
+            if abs(float(to_m) - float(from_m)) >= CHAINAGE_MATCH_M:
+                continue
+            a, b = route.metric.iloc[i], route.metric.iloc[j]
+            ends_a = [shapely.Point(c) for c in (a.coords[0], a.coords[-1])]
+            ends_b = [shapely.Point(c) for c in (b.coords[0], b.coords[-1])]
+            gap_m = min(p.distance(q) for p in ends_a for q in ends_b)
+            if gap_m > ROUTE_JOIN_MAX_M:
+                problems.append(
+                    f"{route.where(i)} ends at chainage {float(to_m):,.1f} m where "
+                    f"{route.where(j).split(': ', 1)[1]} starts, but their nearest end points "
+                    f"are {gap_m:,.1f} m apart (a gap in the {frame['bank'].iloc[i]} bank route; "
+                    f"at most {ROUTE_JOIN_MAX_M:g} m)."
+                )
+    return problems
+
+
+def cross_layer_problems(
+    frames: Mapping[str, gpd.GeoDataFrame | None], file_names: Mapping[str, str]
+) -> list[str]:
+    """Every cross-layer problem, one sentence each (see the module docstring).
+
+    Parameters
+    ----------
+    frames
+        Layer name -> its frame as read (EPSG:4326), or ``None`` when unreadable.
+        Null, empty and invalid geometries are skipped (the per-file checks report them).
+    file_names
+        Layer name -> file name used in messages.
+
+    Returns
+    -------
+    list of str
+        Problems naming the file, the feature, the distance and the rule; GCJ-02
+        leftovers carry a hint to convert.
+    """
+    layers = {
+        name: _layer(frames.get(name), file_names.get(name, f"{name}.geojson"))
+        for name in config.LAYER_NAMES
+    }
+    found = _Findings([], {})
+    boundary, creek, route = layers["boundary"], layers["creek"], layers["route"]
+    putuo = boundary.metric.union_all() if boundary is not None and len(boundary.frame) else None
+
+    creek_ok = creek is not None and len(creek.frame) > 0
+    if creek is not None and putuo is not None and "section" in creek.frame:
+        border = creek.frame["section"].to_numpy() == "border"
+        if border.any():
+            sub = _Layer(
+                creek.file_name,
+                creek.frame[border],
+                creek.metric[border],
+                creek.gcj_fixed[border],
+            )
+            creek_ok &= found.check(
+                sub,
+                lambda g: _max_vertex_distance_m(g, putuo.boundary),
+                limit_m=BORDER_CREEK_MAX_M,
+                what="off the district border although its section is 'border'",
+            )
+    creek_line = creek.metric.union_all() if creek_ok and creek is not None else None
+
+    route_ok = route is not None and len(route.frame) > 0
+    if route is not None and creek_line is not None:
+        route_ok &= found.check(
+            route,
+            lambda g: _max_vertex_distance_m(g, creek_line),
+            limit_m=ROUTE_TO_CREEK_MAX_M,
+            what="from the creek at its farthest vertex",
+        )
+    if route is not None and route_ok:
+        gaps = _route_gaps(route)
+        found.problems += gaps
+        route_ok = not gaps
+    route_line = route.metric.union_all() if route_ok and route is not None else None
+
+    bridges = layers["bridges"]
+    if bridges is not None and creek_line is not None:
+        found.check(
+            bridges,
+            lambda g: g.distance(creek_line).to_numpy(),
+            limit_m=BRIDGE_TO_CREEK_MAX_M,
+            what="from the creek",
+        )
+    stations = layers["stations"]
+    if stations is not None and route_line is not None:
+        found.check(
+            stations,
+            lambda g: g.distance(route_line).to_numpy(),
+            limit_m=STATION_TO_ROUTE_MAX_M,
+            what="from the route",
+        )
+    if putuo is not None:
+        for name in config.LAYER_NAMES:
+            layer = layers[name]
+            if name == "boundary" or layer is None or layer.file_name in found.gcj:
+                continue
+            found.check(
+                layer,
+                lambda g: _max_vertex_distance_m(g, putuo),
+                limit_m=INSIDE_PUTUO_MAX_M,
+                what="outside Putuo District at its farthest vertex",
+            )
+    for file_name, offsets in found.gcj.items():
+        if len(offsets) >= GCJ_SUMMARY_MIN:
+            found.problems.append(
+                f"{file_name}: {len(offsets)} features sit consistently off "
+                f"(median {np.median(offsets):,.0f} m) and fall into place once converted "
+                f"from GCJ-02: {GCJ_HINT}."
+            )
+    return found.problems

@@ -1,0 +1,258 @@
+"""Many users: concurrent browser sessions against one server, no errors, no state leaks.
+
+``SOAK_SESSIONS`` Playwright contexts (one Chromium, async API) on one Streamlit server
+on loopback, for ``$PUTUO_SOAK_S`` seconds (30 in ``make test``, 120 in ``make soak``).
+Each session, in a loop: searches the site names for its own site (then clears the
+search) and checks the "Sites shown" count; measures from its own station A to its
+own B (then C) and checks the distance the library gives for that pair. A leak of another session's
+state would show another pair's distance. The server's memory (``VmRSS`` from
+``/proc/<pid>/status``) is sampled before, during and after; figures go to
+``test-artifacts/soak.json``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from conftest import _unavailable
+from page_support import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    page_data_dir,
+    skip_reason,
+    streamlit_server,
+)
+
+from putuo_geo import display, layers, network, overview
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.soak,
+    pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or ""),
+]
+
+SOAK_SESSIONS = int(os.environ.get("PUTUO_SOAK_SESSIONS", "25"))
+SOAK_S = float(os.environ.get("PUTUO_SOAK_S", "30"))
+FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+STEP_TIMEOUT_MS = 240_000
+#: Seconds between two sessions' arrivals (25 sessions: all in within 12 s).
+RAMP_S = float(os.environ.get("PUTUO_SOAK_RAMP_S", "0.5"))
+#: The server may grow while 25 sessions are open; after they close it must settle
+#: below this much above its starting size (sessions and their state are freed).
+RSS_AFTER_GROWTH_LIMIT_MB = 400
+
+
+def rss_kb(pid: int) -> int:
+    """Resident set size of a process, kB (``VmRSS`` in ``/proc/<pid>/status``)."""
+    text = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    match = re.search(r"^VmRSS:\s+(\d+) kB", text, re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
+@dataclass
+class Plan:
+    """One session's own work: its search and its station pair, with expected answers."""
+
+    query: str
+    sites_shown: str
+    sites_all: str
+    a_number: int
+    default_from: int
+    b_number: int
+    c_number: int
+    along_ab: str
+    along_ac: str
+
+
+@dataclass
+class Tally:
+    iterations: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    step_s: list[float] = field(default_factory=list)
+
+
+def plans(n: int) -> list[Plan]:
+    atlas = layers.load_atlas(page_data_dir())
+    net = network.RouteNetwork.from_atlas(atlas)
+    table = overview.station_table(atlas)
+    geoms = atlas.stations.set_index("id").geometry
+    names = list(atlas.sites["name_en"])
+    out = []
+    for i in range(n):
+        n_st = len(table)
+        # FROM is the page's default (the first station) for all but the last sessions,
+        # which saves a rerun; TO differs per session, so every pair is different.
+        a = table.iloc[0] if i < n_st - 1 else table.iloc[i % n_st - 1 or 1]
+        b = table.iloc[1 + i % (n_st - 1)]
+        c = table.iloc[(int(b.name) + 5) % n_st]
+        if c["id"] == a["id"]:
+            c = table.iloc[(int(c.name) + 1) % n_st]
+        pa, pb, pc = geoms[a["id"]], geoms[b["id"]], geoms[c["id"]]
+        query = names[i % len(names)]
+        shown = len(overview.filter_sites(atlas.sites, query=query))
+        out.append(
+            Plan(
+                query=query,
+                sites_shown=f"{shown} of {len(atlas.sites)}",
+                sites_all=f"{len(atlas.sites)} of {len(atlas.sites)}",
+                a_number=int(a["number"]),
+                default_from=int(table.iloc[0]["number"]),
+                b_number=int(b["number"]),
+                c_number=int(c["number"]),
+                along_ab=display.format_length(
+                    net.measure((pa.x, pa.y), (pb.x, pb.y)).along_route_m
+                ),
+                along_ac=display.format_length(
+                    net.measure((pa.x, pa.y), (pc.x, pc.y)).along_route_m
+                ),
+            )
+        )
+    return out
+
+
+async def _choose(page, label: str, number: int) -> None:
+    box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
+    await box.click()
+    await page.keyboard.type(f"No. {number} · ")
+    await page.get_by_role("option", name=re.compile(rf"^No\. {number} · ")).first.click()
+
+
+async def _metric(page, label: str, value: str) -> None:
+    metric = page.get_by_test_id("stMetric").filter(has_text=label)
+    await metric.get_by_text(value, exact=True).wait_for(timeout=STEP_TIMEOUT_MS)
+
+
+async def _session(browser, url: str, plan: Plan, deadline: float, tally: Tally, i: int) -> None:
+    context = await browser.new_context(viewport={"width": 1000, "height": 700})
+    page = await context.new_page()
+    page.on("pageerror", lambda exc: tally.errors.append(f"session {i}: pageerror {exc}"))
+    done = 0
+    try:
+        await asyncio.sleep(i * RAMP_S)  # visitors arrive one after another
+        await page.goto(url, timeout=STEP_TIMEOUT_MS, wait_until="domcontentloaded")
+        # The widgets are what this test drives; the map iframe may still be laying out.
+        await page.wait_for_selector(FRAME, state="attached", timeout=STEP_TIMEOUT_MS)
+        search = page.get_by_label("Search names (English or 中文)")
+        await search.wait_for(timeout=STEP_TIMEOUT_MS)
+        while done == 0 or time.monotonic() < deadline:  # at least one full check each
+            t0 = time.perf_counter()
+            # One filter change and one measurement per step (two reruns): the search
+            # alternates between this session's site and nothing; TO alternates B, C.
+            query, shown = (plan.query, plan.sites_shown) if done % 2 == 0 else ("", plan.sites_all)
+            await search.fill(query)
+            await search.press("Enter")
+            await _metric(page, "Sites shown", shown)
+            if done == 0 and plan.a_number != plan.default_from:
+                await _choose(page, "FROM", plan.a_number)
+            to_number, expected = (
+                (plan.b_number, plan.along_ab) if done % 2 == 0 else (plan.c_number, plan.along_ac)
+            )
+            await _choose(page, "TO", to_number)
+            await _metric(page, "Along the route", expected)
+            if await page.get_by_test_id("stException").count():
+                tally.errors.append(f"session {i}: a Streamlit exception on the page")
+            tally.step_s.append(time.perf_counter() - t0)
+            done += 1
+    except Exception as exc:  # every failure is a counted error, not a crash of the soak
+        tally.errors.append(f"session {i} after {done} iterations: {type(exc).__name__}: {exc}")
+    finally:
+        tally.iterations.append(done)
+        await context.close()
+
+
+async def _soak(url: str, n: int, duration_s: float) -> Tally:
+    from playwright.async_api import async_playwright
+
+    tally = Tally()
+    async with async_playwright() as pw:
+        # Offline without a Python route handler (one per request would load this
+        # process): Chromium itself resolves every host but loopback to nothing.
+        offline = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+        browser = await pw.chromium.launch(
+            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, offline]
+        )
+        deadline = time.monotonic() + duration_s
+        await asyncio.gather(
+            *(_session(browser, url, p, deadline, tally, i) for i, p in enumerate(plans(n)))
+        )
+        await browser.close()
+    return tally
+
+
+def _in_thread(url: str, n: int, duration_s: float) -> Tally:
+    """Run the async soak on a thread of its own (this thread's loop belongs to the
+    session's sync Playwright when other browser tests ran first)."""
+    result: dict[str, Tally] = {}
+    worker = threading.Thread(
+        target=lambda: result.setdefault("t", asyncio.run(_soak(url, n, duration_s)))
+    )
+    worker.start()
+    worker.join()
+    return result["t"]
+
+
+def test_concurrent_sessions_see_their_own_numbers():
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} not found (apt-get install chromium)")
+    with streamlit_server(ARTIFACTS / "streamlit_soak.log") as (url, proc):
+        # Warm the caches with one page load first, so "before" is a served page's size.
+        before_cold_kb = rss_kb(proc.pid)
+        warm = _in_thread(url, 1, 0.1)
+        assert warm.errors == []
+        before_kb = rss_kb(proc.pid)
+        samples: list[int] = []
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.is_set():
+                samples.append(rss_kb(proc.pid))
+                stop.wait(0.5)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        started = time.perf_counter()
+        tally = _in_thread(url, SOAK_SESSIONS, SOAK_S)
+        wall_s = time.perf_counter() - started
+        stop.set()
+        sampler.join()
+        # Sessions end when their websockets close; give the server a moment to drop them.
+        settle_deadline = time.monotonic() + 15
+        after_kb = rss_kb(proc.pid)
+        while time.monotonic() < settle_deadline and after_kb > before_kb + 50_000:
+            time.sleep(0.5)
+            after_kb = rss_kb(proc.pid)
+    figures = {
+        "sessions": SOAK_SESSIONS,
+        "duration_s": SOAK_S,
+        "wall_s": round(wall_s, 1),
+        "iterations_total": sum(tally.iterations),
+        "iterations_min_per_session": min(tally.iterations, default=0),
+        "step_s_median": round(sorted(tally.step_s)[len(tally.step_s) // 2], 2)
+        if tally.step_s
+        else None,
+        "errors": len(tally.errors),
+        "rss_mb": {
+            "cold": round(before_cold_kb / 1024, 1),
+            "before": round(before_kb / 1024, 1),
+            "peak": round(max(samples, default=0) / 1024, 1),
+            "after": round(after_kb / 1024, 1),
+        },
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "soak.json").write_text(
+        json.dumps({**figures, "error_messages": tally.errors[:20]}, indent=2), encoding="utf-8"
+    )
+    print(json.dumps(figures))
+    assert tally.errors == []
+    assert len(tally.iterations) == SOAK_SESSIONS
+    assert min(tally.iterations) >= 1  # every session measured and checked at least once
+    assert after_kb - before_kb < RSS_AFTER_GROWTH_LIMIT_MB * 1024
