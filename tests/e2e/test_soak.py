@@ -133,6 +133,7 @@ async def _metric(page, label: str, value: str) -> None:
 
 async def _session(browser, url: str, plan: Plan, deadline: float, tally: Tally, i: int) -> None:
     context = await browser.new_context(viewport={"width": 1000, "height": 700})
+    context.set_default_timeout(STEP_TIMEOUT_MS)  # every click and fill, not only waits
     page = await context.new_page()
     page.on("pageerror", lambda exc: tally.errors.append(f"session {i}: pageerror {exc}"))
     done = 0
