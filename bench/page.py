@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from page_support import drawn_kinds  # on sys.path via bench.common
+
 from bench.common import (
     ROOT,
     median,
@@ -48,21 +50,8 @@ PRESS_WATCH_JS = """() => document.addEventListener('pointerdown',
 
 
 def expected_kinds(atlas: layers.Atlas) -> dict[str, int]:
-    """Features per kind the default page draws (layers, km posts, default measurement)."""
-    kinds = {
-        "boundary": len(atlas.boundary),
-        "zone": len(atlas.zones),
-        "park": len(atlas.parks),
-        "creek": len(atlas.creek),
-        "route": len(atlas.route),
-        "km_post": len(overview.km_posts(atlas)),
-        "bridge": len(atlas.bridges),
-        "station": len(atlas.stations),
-        "site": len(atlas.sites),
-    }
-    if len(atlas.stations) >= 2:  # the default measurement: first to last station
-        kinds.update({"straight": 1, "offset": 2, "path": 1, "end": 2})
-    return {k: v for k, v in kinds.items() if v}
+    """Features per kind the default page draws (see ``page_support.drawn_kinds``)."""
+    return drawn_kinds(atlas)
 
 
 def _sorted_kinds_js(kinds: dict[str, int]) -> str:

@@ -17,7 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from putuo_geo import config, network
+from putuo_geo import config, layers, network, overview
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -138,3 +138,28 @@ def streamlit_server(
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+#: What the page's default measurement (first to last station) draws, by kind.
+MEASURED_KINDS = {"straight": 1, "offset": 2, "path": 1, "end": 2}
+
+
+def drawn_kinds(atlas: layers.Atlas) -> dict[str, int]:
+    """Features per kind the default page draws (layers, km posts, default measurement).
+
+    Shared by the browser tests and the benchmark, which both wait for this count.
+    """
+    kinds = {
+        "boundary": len(atlas.boundary),
+        "zone": len(atlas.zones),
+        "park": len(atlas.parks),
+        "creek": len(atlas.creek),
+        "route": len(atlas.route),
+        "km_post": len(overview.km_posts(atlas)),
+        "bridge": len(atlas.bridges),
+        "station": len(atlas.stations),
+        "site": len(atlas.sites),
+    }
+    if len(atlas.stations) >= 2:
+        kinds.update(MEASURED_KINDS)
+    return {k: v for k, v in kinds.items() if v}

@@ -13,7 +13,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from page_support import ARTIFACTS, page_data_dir, skip_reason
+from page_support import ARTIFACTS, drawn_kinds, page_data_dir, skip_reason
 
 from putuo_geo import (
     config,
@@ -34,7 +34,6 @@ pytestmark = [
 ]
 
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-MEASURED_KINDS = {"straight": 1, "offset": 2, "path": 1, "end": 2}
 COUNT_KINDS_JS = """() => {
     const counts = {};
     Object.values(window.map._layers).forEach((layer) => {
@@ -54,19 +53,7 @@ def atlas() -> layers.Atlas:
 
 @pytest.fixture(scope="module")
 def expected_kinds(atlas) -> dict[str, int]:
-    kinds = {
-        "boundary": len(atlas.boundary),
-        "zone": len(atlas.zones),
-        "park": len(atlas.parks),
-        "creek": len(atlas.creek),
-        "route": len(atlas.route),
-        "km_post": len(overview.km_posts(atlas)),
-        "bridge": len(atlas.bridges),
-        "station": len(atlas.stations),
-        "site": len(atlas.sites),
-    }
-    kinds.update(MEASURED_KINDS)  # the default measurement: first to last station
-    return {k: v for k, v in kinds.items() if v}
+    return drawn_kinds(atlas)
 
 
 def _tile_hosts() -> set[str]:
