@@ -560,32 +560,46 @@ with right:
             )
         )
 
+# Lazy tabs: only the open tab's table is built and sent (every widget change reruns
+# the page; four tables per rerun cost each browser more than the rest of the page).
+# Streamlit keeps the open tab by its label, and these labels change with the language
+# and the counts: remember the tab's position instead.
+tab_labels = [
+    tr("tab.sites", lang, count=len(sites)),
+    tr("tab.stations", lang, count=len(station_rows)),
+    tr("tab.bridges", lang, count=len(atlas.bridges)),
+    tr("tab.areas", lang),
+]
+
+
+def remember_tab(labels: list[str]) -> None:
+    """Tabs callback: store the open tab's position."""
+    state["table_tab_index"] = labels.index(state["table_tab"])
+
+
+state["table_tab"] = tab_labels[state.get("table_tab_index", 0)]
 tab_sites, tab_stations, tab_bridges, tab_areas = st.tabs(
-    [
-        tr("tab.sites", lang, count=len(sites)),
-        tr("tab.stations", lang, count=len(station_rows)),
-        tr("tab.bridges", lang, count=len(atlas.bridges)),
-        tr("tab.areas", lang),
-    ]
+    tab_labels, key="table_tab", on_change=remember_tab, args=(tab_labels,)
 )
-with tab_sites:
-    st.dataframe(tables.sites(sites, lang), hide_index=True)
-with tab_stations:
-    st.dataframe(tables.stations(atlas, lang), hide_index=True)
-with tab_bridges:
-    st.dataframe(tables.bridges(atlas, lang), hide_index=True)
-with tab_areas:
-    acols = st.columns(2)
-    with acols[0]:
-        st.markdown(tr("tables.parks", lang))
-        st.dataframe(tables.parks(atlas, figs, lang), hide_index=True)
-    with acols[1]:
-        st.markdown(tr("tables.zones", lang))
-        st.dataframe(tables.zones(atlas, figs, lang), hide_index=True)
-    speeds = ", ".join(
-        f"{tr(f'mode.{m}', lang)} {kmh:g} km/h" for m, kmh in display.SPEEDS_KMH.items()
-    )
-    st.caption(tr("tables.note", lang, speeds=speeds, folder=folder))
+if tab_sites.open:
+    tab_sites.dataframe(tables.sites(sites, lang), hide_index=True)
+if tab_stations.open:
+    tab_stations.dataframe(tables.stations(atlas, lang), hide_index=True)
+if tab_bridges.open:
+    tab_bridges.dataframe(tables.bridges(atlas, lang), hide_index=True)
+if tab_areas.open:
+    with tab_areas:
+        acols = st.columns(2)
+        with acols[0]:
+            st.markdown(tr("tables.parks", lang))
+            st.dataframe(tables.parks(atlas, figs, lang), hide_index=True)
+        with acols[1]:
+            st.markdown(tr("tables.zones", lang))
+            st.dataframe(tables.zones(atlas, figs, lang), hide_index=True)
+        speeds = ", ".join(
+            f"{tr(f'mode.{m}', lang)} {kmh:g} km/h" for m, kmh in display.SPEEDS_KMH.items()
+        )
+        st.caption(tr("tables.note", lang, speeds=speeds, folder=folder))
 
 # ------------------------------------------------------------------ permalink
 point_refs = {end: tuple(p["lonlat"]) for end, p in state["points"].items()}
@@ -612,9 +626,12 @@ if params != st.query_params.to_dict():
 
 share, download = st.columns(2)
 with share:
-    st.subheader(tr("share.header", lang))
-    st.code(permalink.url(st.context.url or "", params), language=None, wrap_lines=True)
-    st.caption(tr("share.caption", lang))
+    # Opened on demand: the address bar already holds the same link, and a code block
+    # re-highlighted on every rerun is the page's single most expensive element.
+    share_box = st.expander(tr("share.header", lang), key="share_open", on_change="rerun")
+    if share_box.open:
+        share_box.code(permalink.url(st.context.url or "", params), language=None, wrap_lines=True)
+    share_box.caption(tr("share.caption", lang))
 with download:
     st.subheader(tr("export.header", lang))
 

@@ -54,6 +54,12 @@ def _map_args(at: AppTest) -> dict:
     return json.loads(component.proto.json_args)
 
 
+def _open_tab(at: AppTest, index: int) -> AppTest:
+    """Open the table tab at ``index`` (the page builds only the open tab's table)."""
+    at.session_state["table_tab_index"] = index
+    return _run(at)
+
+
 def _metric(at: AppTest, label: str) -> str:
     (value,) = [m.value for m in at.metric if m.label == label]
     return value
@@ -242,8 +248,11 @@ def test_no_catalogue_key_is_shown_untranslated(lang, atlas):
     station = atlas.stations.geometry.iloc[0]
     at.session_state["map"] = {"last_clicked": {"lat": station.y + 0.0005, "lng": station.x}}
     at.text_input(key="coord_text").set_value("121.4216, 31.2381")
+    at.session_state["share_open"] = True
     _run(at)
     texts = _page_text(at)
+    for index in range(1, len(at.tabs)):  # every table, not only the open one
+        texts += _page_text(_open_tab(at, index))
     assert _keys_shown(texts) == set()
     if lang == "zh":
         labels = [w.label for w in [*at.radio, *at.selectbox, *at.multiselect, *at.text_input]]
@@ -263,7 +272,7 @@ def test_no_catalogue_key_is_shown_untranslated(lang, atlas):
 def test_language_switch_changes_names_in_tables_and_map(atlas):
     at = _run()
     at.radio(key="lang").set_value("zh")
-    _run(at)
+    _open_tab(at, 1)
     (stations,) = [d.value for d in at.dataframe if "编号" in d.value.columns]
     first = overview.station_table(atlas).iloc[0]
     assert stations["名称"].iloc[0] == first["name_zh"]
@@ -283,7 +292,8 @@ def test_every_control_has_a_label():
 def test_app_holds_no_user_facing_text():
     """Every string handed to a streamlit call is a catalogue key, a key=, or has no words."""
     tree = ast.parse(Path(APP).read_text(encoding="utf-8"))
-    exempt_keywords = {"key", "file_name", "mime", "page_icon", "layout", "on_click", "language"}
+    exempt_keywords = {"key", "file_name", "mime", "page_icon", "layout", "language"}
+    exempt_keywords |= {"on_click", "on_change"}  # "ignore", "rerun": modes, not words
     exempt_keywords |= {"placeholder"}  # numbers only, checked below like any literal
     offenders = []
 
@@ -452,6 +462,9 @@ def test_query_params_restore_the_whole_state(atlas):
     assert _count_kind(args["feature_group"], "site") == len(shown)
     # ... and the page writes the same state back to the URL
     assert {k: at.query_params[k] for k in params} == params
+    assert at.code == []  # the share box is closed until asked for
+    at.session_state["share_open"] = True
+    _run(at)
     assert any("z=16" in c.value and "from=station:" in c.value for c in at.code)
 
 
