@@ -581,21 +581,39 @@ state["table_tab"] = tab_labels[state.get("table_tab_index", 0)]
 tab_sites, tab_stations, tab_bridges, tab_areas = st.tabs(
     tab_labels, key="table_tab", on_change=remember_tab, args=(tab_labels,)
 )
+
+
+def table(frame: Any, *, file_name: str) -> None:
+    """A table and its formula-safe CSV (Streamlit's own table download is off)."""
+    st.dataframe(frame, hide_index=True)
+    st.download_button(
+        tr("export.table_csv", lang),
+        data=lambda: exports.table_csv(frame),
+        file_name=file_name,
+        mime="text/csv",
+        on_click="ignore",
+        key=f"csv_{file_name}",
+    )
+
+
 if tab_sites.open:
-    tab_sites.dataframe(tables.sites(sites, lang), hide_index=True)
+    with tab_sites:
+        table(tables.sites(sites, lang), file_name="putuo_sites_table.csv")
 if tab_stations.open:
-    tab_stations.dataframe(tables.stations(atlas, lang), hide_index=True)
+    with tab_stations:
+        table(tables.stations(atlas, lang), file_name="putuo_stations.csv")
 if tab_bridges.open:
-    tab_bridges.dataframe(tables.bridges(atlas, lang), hide_index=True)
+    with tab_bridges:
+        table(tables.bridges(atlas, lang), file_name="putuo_bridges.csv")
 if tab_areas.open:
     with tab_areas:
         acols = st.columns(2)
         with acols[0]:
             st.markdown(tr("tables.parks", lang))
-            st.dataframe(tables.parks(atlas, figs, lang), hide_index=True)
+            table(tables.parks(atlas, figs, lang), file_name="putuo_parks.csv")
         with acols[1]:
             st.markdown(tr("tables.zones", lang))
-            st.dataframe(tables.zones(atlas, figs, lang), hide_index=True)
+            table(tables.zones(atlas, figs, lang), file_name="putuo_zones.csv")
         speeds = ", ".join(
             f"{tr(f'mode.{m}', lang)} {kmh:g} km/h" for m, kmh in display.SPEEDS_KMH.items()
         )

@@ -96,16 +96,37 @@ def sites_csv(sites: gpd.GeoDataFrame) -> bytes:
     table = pd.DataFrame(
         {c: frame[c].to_numpy() if c in frame else None for c in SITE_CSV_COLUMNS[:-2]}
     )
-    text_columns = [
-        c
-        for c in table.columns
-        if table[c].dtype == object or pd.api.types.is_string_dtype(table[c].dtype)
-    ]
-    table[text_columns] = table[text_columns].astype(object).map(neutralise_formula)
+    table = _neutralised(table)
     # Coordinates as fixed 6-decimal text (never neutralised: they are numbers).
     table["lon"] = [f"{v:.{DECIMALS}f}" for v in shapely.get_x(points)]
     table["lat"] = [f"{v:.{DECIMALS}f}" for v in shapely.get_y(points)]
+    return _csv_bytes(table)
+
+
+def table_csv(table: pd.DataFrame) -> bytes:
+    """Any table the page shows, as CSV: formulas neutralised, UTF-8 with BOM.
+
+    The page turns off Streamlit's own table download (``client.disableDataExport``),
+    which writes cells as they are; this is its formula-safe replacement.
+    """
+    return _csv_bytes(_neutralised(table.reset_index(drop=True)))
+
+
+def _neutralised(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell passed through :func:`neutralise_formula`."""
+    out = table.copy()
+    text_columns = [
+        c
+        for c in out.columns
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype)
+    ]
+    out[text_columns] = out[text_columns].astype(object).map(neutralise_formula)
+    return out
+
+
+def _csv_bytes(table: pd.DataFrame) -> bytes:
     # RFC 4180 line ends (CRLF): a cell holding a CR or LF is then quoted, never split.
+    # The BOM makes spreadsheet programs read the Chinese names as UTF-8.
     return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 

@@ -253,6 +253,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "export.sites_csv": ("Sites shown (CSV)", "显示的地点（CSV）"),
     "export.path_gpx": ("Measured path (GPX)", "测距路径（GPX）"),
     "export.route_gpx": ("Whole route (GPX)", "完整步道（GPX）"),
+    "export.table_csv": ("This table (CSV)", "此表（CSV）"),
     "export.map_html": ("This map (HTML, works offline)", "当前地图（HTML，可离线使用）"),
     "export.no_path": ("Measure first to download the path.", "请先测距，才能下载路径。"),
     "gpx.route_name": ("Half Marathon Suzhou Creek route", "半马苏河步道"),

@@ -62,6 +62,27 @@ def test_csv_neutralises_spreadsheet_formulas():
     assert exports.neutralise_formula("Mengqing = garden") == "Mengqing = garden"
 
 
+def test_table_csv_neutralises_text_cells_and_keeps_numbers():
+    table = pd.DataFrame(
+        {"Name": ["=1+1", "Mengqing", "名字"], "Length (m)": [-5, 10, 20]}, index=[7, 8, 9]
+    )
+    data = exports.table_csv(table)
+    assert data.startswith("\ufeff".encode())  # BOM: spreadsheets read the Chinese as UTF-8
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert back["Name"].tolist() == ["'=1+1", "Mengqing", "名字"]
+    assert back["Length (m)"].tolist() == [-5, 10, 20]  # numbers are not formulas
+    assert table["Name"].iloc[0] == "=1+1"  # the page's own table is left as it is
+
+
+def test_streamlit_s_raw_table_download_is_off():
+    import tomllib
+
+    config_toml = tomllib.loads(
+        (assets.PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    )
+    assert config_toml["client"]["disableDataExport"] is True
+
+
 def test_route_gpx_round_trip(atlas):
     text = exports.route_gpx(
         atlas.route,
