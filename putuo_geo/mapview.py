@@ -25,6 +25,14 @@ WGS-84 -> GCJ-02 just before it is drawn (:func:`display_atlas`, ``datum=``); th
 and every measurement stay WGS-84.
 Every script and style URL is rewritten to the app's own copies by
 :func:`putuo_geo.assets.localize`.
+
+Every vector layer is drawn on one ``<canvas>`` (the map's ``preferCanvas``), not
+one SVG node per feature, so thousands of sites draw and pan fast (README
+"Performance"). One renderer for all, not a canvas for the sites alone: Leaflet
+finds the feature under the mouse within one renderer, so a canvas and an SVG in one
+pane hide each other's features from the mouse (with a canvas of their own, sites
+under a zone's outline showed the zone's tooltip). And a ``renderer`` given to
+``L.geoJson`` does not reach the circle markers its ``pointToLayer`` makes.
 """
 
 from __future__ import annotations
@@ -676,8 +684,14 @@ def build_map(
     focus = atlas.route if not atlas.route.empty else atlas.boundary
     bounds = _bounds_latlon(focus)
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    m = folium.Map(
-        location=center, zoom_start=14, tiles=None, control_scale=True, max_zoom=19, min_zoom=10
+    m = folium.Map(  # prefer_canvas: see the module docstring
+        location=center,
+        zoom_start=14,
+        tiles=None,
+        control_scale=True,
+        max_zoom=19,
+        min_zoom=10,
+        prefer_canvas=True,
     )
     for url in (basemap.url, basemap.overlay_url):
         if url:
@@ -726,8 +740,8 @@ def site_colour(category: str) -> str:
 SITES_POPUP_MAX = 2_000
 
 #: Sites are drawn by Leaflet from their category (one JS function, not a per-feature
-#: style table) on a canvas renderer: one <canvas> instead of one SVG node per site,
-#: so 10,000 or 100,000 sites stay responsive.
+#: style table) with the map's renderer: on a map from :func:`build_map` that is its one
+#: canvas (see the module docstring), not one SVG node per site.
 _SITE_MARKER_JS = """function (feature, latlng) {
     var colours = %s;
     return L.circleMarker(latlng, {
@@ -775,7 +789,9 @@ def sites_layer(
 
     ``total`` (all sites before filtering) adds "12 of 40" to the layer's name;
     ``datum`` is the basemap's (sites are converted from WGS-84 to it). Sites are
-    drawn on a canvas and coloured in the browser from their category; up to
+    drawn by the map's renderer (the one canvas of a :func:`build_map` map; an SVG
+    path each on a map without ``prefer_canvas``) and coloured in the browser from
+    their category; up to
     :data:`SITES_POPUP_MAX` sites each carry a popup card as well as a tooltip.
     """
     title = tr("layer.sites_count", lang, shown=len(sites), total=total if total else len(sites))
@@ -810,7 +826,6 @@ def sites_layer(
             tip_rows=1 if cards_only else 2,
             popup=not cards_only,
             point_to_layer=JsCode(_SITE_MARKER_JS % (colours, OTHER_CATEGORY_COLOUR)),
-            renderer=JsCode("L.canvas({padding: 0.5})"),
         ).add_to(group)
     return group
 

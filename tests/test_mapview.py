@@ -154,12 +154,22 @@ def test_sites_layer_filters_and_colours(atlas):
     assert group.layer_name == "Sites (4 of 18)"
     gj = next(_geojson_children(group))
     assert {f["properties"]["category"] for f in gj.data["features"]} == {"health", "landmark"}
-    # Coloured in the browser from the category: one JS lookup, on a canvas.
+    # Coloured in the browser from the category: one JS lookup.
     point_js = str(gj.options["point_to_layer"])
     assert f'"health": "{mapview.site_colour("health")}"' in point_js
     assert "feature.properties.category" in point_js
-    assert "L.canvas" in str(gj.options["renderer"])
     assert _kinds(mapview.sites_layer(atlas.sites.iloc[0:0])) == {}
+
+
+def test_every_vector_layer_shares_the_maps_one_canvas(atlas, posts):
+    m = mapview.build_map(atlas, km_posts=posts)
+    mapview.sites_layer(atlas.sites).add_to(m)
+    assert m.options["prefer_canvas"] is True
+    assert '"preferCanvas": true' in m.get_root().render()
+    # A layer's own renderer would be a second canvas (or SVG) stacked over the other.
+    layers = list(_geojson_children(m))
+    assert {gj.data["features"][0]["properties"]["kind"] for gj in layers} >= {"site", "station"}
+    assert [gj.layer_name for gj in layers if "renderer" in gj.options] == []
 
 
 def test_many_sites_ship_escaped_tooltips_without_popups(atlas):
