@@ -41,7 +41,9 @@ MARKERS_DRAWN_JS = """window.map && window.map._layers
 
 def _empty_map(sites: gpd.GeoDataFrame) -> folium.Map:
     minx, miny, maxx, maxy = sites.total_bounds
-    m = folium.Map(tiles=None)
+    # Every vector layer on one canvas, as on the page's map (mapview.build_map); the
+    # naive markers are DOM icons either way.
+    m = folium.Map(tiles=None, prefer_canvas=True)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
 

