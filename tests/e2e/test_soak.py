@@ -66,8 +66,8 @@ CHOOSE_ATTEMPTS = 3
 RAMP_S = float(os.environ.get("PUTUO_SOAK_RAMP_S", "0.5"))
 #: Memory bounds, MB above the warmed server's size. Measured with 25 sessions: peak
 #: +33 to +47, after +26 to +36 (Python keeps freed memory for reuse, so "after" stays
-#: near the peak). A session that kept its state, or a cache growing per session,
-#: would pass these within a few dozen sessions.
+#: near the peak). Sessions whose state outlived them (4 MB each would do) or a cache
+#: that grows per session would break the bound on "after".
 RSS_PEAK_GROWTH_LIMIT_MB = 200
 RSS_AFTER_GROWTH_LIMIT_MB = 100
 
