@@ -199,6 +199,20 @@ def _check_fields(
     return problems
 
 
+def read_geometry(raw: Any, *, where: str) -> tuple[shapely.Geometry | None, list[str]]:
+    """A feature's GeoJSON ``geometry`` member as shapely, or why it cannot be read.
+
+    Returns the geometry (``None`` when null or unreadable) and the problems, each
+    starting with ``where``. Shared by the layer files and user uploads.
+    """
+    if raw is None:
+        return None, [f"{where} has no geometry (null)."]
+    try:
+        return shapely.from_geojson(json.dumps(raw)), []
+    except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
+        return None, [f"{where} has a geometry that cannot be read ({exc})."]
+
+
 def _check_geometry(geom: shapely.Geometry, allowed: Sequence[str], *, where: str) -> list[str]:
     """Problems with one (readable, non-null) geometry."""
     if geom.is_empty:
@@ -337,20 +351,13 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
                 values[value] = (
                     f"feature '{fid}' (#{i})" if isinstance(fid, str) and fid else f"#{i}"
                 )
-        raw_geom = feature.get("geometry")
+        geom, unreadable = read_geometry(feature.get("geometry"), where=where)
+        problems += unreadable
         geometry_ok.append(False)
-        geom: shapely.Geometry | None = None
-        if raw_geom is None:
-            problems.append(f"{where} has no geometry (null).")
-        else:
-            try:
-                geom = shapely.from_geojson(json.dumps(raw_geom))
-            except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
-                problems.append(f"{where} has a geometry that cannot be read ({exc}).")
-            else:
-                geometry_problems = _check_geometry(geom, allowed_types, where=where)
-                problems += geometry_problems
-                geometry_ok[-1] = not geometry_problems
+        if geom is not None:
+            geometry_problems = _check_geometry(geom, allowed_types, where=where)
+            problems += geometry_problems
+            geometry_ok[-1] = not geometry_problems
         records.append(dict(props))
         geoms.append(geom)
 

@@ -129,15 +129,8 @@ def _rows_from_geojson(text: str, file_name: str, problems: list[str]) -> list[d
         if not isinstance(props, dict):
             problems.append(f"{where} has properties that are not an object.")
             props = {}
-        raw = feature.get("geometry")
-        geom = None
-        if raw is None:
-            problems.append(f"{where} has no geometry (null).")
-        else:
-            try:
-                geom = shapely.from_geojson(json.dumps(raw))
-            except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
-                problems.append(f"{where} has a geometry that cannot be read ({exc}).")
+        geom, unreadable = layers.read_geometry(feature.get("geometry"), where=where)
+        problems += unreadable
         rows.append({"where": where, "props": props, "geometry": geom})
     return rows
 
