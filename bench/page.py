@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from page_support import drawn_kinds  # on sys.path via bench.common
+from page_support import FRAME, drawn_kinds  # on sys.path via bench.common
 
 from bench.common import (
     ROOT,
@@ -28,7 +28,6 @@ from bench.common import (
 )
 from putuo_geo import display, i18n, layers, network, overview
 
-FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 APP = ROOT / "app.py"
 
 #: Features per kind on the live map (``window.map``), as a JS object.

@@ -38,6 +38,13 @@ CHROMIUM_ARGS = [
 ]
 STARTUP_TIMEOUT_S = 60.0
 
+#: The map component's iframe (streamlit-folium).
+FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: True when the page has finished its script run: the attribute Streamlit's own
+#: browser tests wait on (no rerun is redrawing widgets).
+SCRIPT_IDLE_JS = """() => document.querySelector('[data-testid="stApp"]')
+    ?.getAttribute("data-test-script-state") === 'notRunning'"""
+
 
 def page_data_dir() -> Path:
     """The folder the page will load (same rule as the app)."""

@@ -16,13 +16,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from hostile import PAYLOADS, write_hostile
-from page_support import ARTIFACTS, drawn_kinds, streamlit_server
+from page_support import ARTIFACTS, FRAME, drawn_kinds, streamlit_server
 
 from putuo_geo import layers
 
 pytestmark = pytest.mark.e2e
 
-FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 #: Tags our cards, legend and layer control are built from; anything else was injected.
 OPEN_EVERYTHING_JS = """() => {

@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
-from page_support import ARTIFACTS, drawn_kinds, page_data_dir, skip_reason
+from page_support import ARTIFACTS, FRAME, drawn_kinds, page_data_dir, skip_reason
 
 from putuo_geo import (
     config,
@@ -36,7 +36,6 @@ pytestmark = [
     pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or ""),
 ]
 
-FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 COUNT_KINDS_JS = """() => {
     const counts = {};
     Object.values(window.map._layers).forEach((layer) => {

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import ROOT, _unavailable
-from page_support import ARTIFACTS, free_port, skip_reason, streamlit_server
+from page_support import ARTIFACTS, FRAME, free_port, skip_reason, streamlit_server
 
 pytestmark = [
     pytest.mark.e2e,
@@ -26,7 +26,6 @@ pytestmark = [
 ]
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def _get(url: str, cookie: str | None = None) -> tuple[int, dict[str, str], bytes]:

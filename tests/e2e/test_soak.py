@@ -38,6 +38,8 @@ from page_support import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    FRAME,
+    SCRIPT_IDLE_JS,
     page_data_dir,
     skip_reason,
     streamlit_server,
@@ -53,7 +55,6 @@ pytestmark = [
 
 SOAK_SESSIONS = int(os.environ.get("PUTUO_SOAK_SESSIONS", "25"))
 SOAK_S = float(os.environ.get("PUTUO_SOAK_S", "30"))
-FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 #: Generous: 25 pages and the server share two cores in CI; a step that is merely slow
 #: is reported in the figures, only one that never completes is an error.
 STEP_TIMEOUT_MS = 180_000
@@ -162,9 +163,6 @@ def plans(n: int) -> list[Plan]:
     return out
 
 
-IDLE = """() => document.querySelector('[data-testid="stApp"]')
-    ?.getAttribute("data-test-script-state") === 'notRunning'"""
-
 METRIC_SHOWS = """([label, value]) => [...document.querySelectorAll('[data-testid="stMetric"]')]
     .some((m) => m.innerText.includes(label)
         && m.querySelector('[data-testid="stMetricValue"]')?.innerText.trim() === value)"""
@@ -172,7 +170,7 @@ METRIC_SHOWS = """([label, value]) => [...document.querySelectorAll('[data-testi
 
 async def _idle(page) -> None:
     """Wait until the page's script run has finished (no rerun is redrawing widgets)."""
-    await page.wait_for_function(IDLE, polling=POLL_MS, timeout=STEP_TIMEOUT_MS)
+    await page.wait_for_function(SCRIPT_IDLE_JS, polling=POLL_MS, timeout=STEP_TIMEOUT_MS)
 
 
 async def _metric(page, label: str, value: str) -> None:

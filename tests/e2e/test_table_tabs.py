@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
-from page_support import page_data_dir, skip_reason
+from page_support import FRAME, SCRIPT_IDLE_JS, page_data_dir, skip_reason
 
 from putuo_geo import layers, tables
 
@@ -21,10 +21,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or ""),
 ]
-
-FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-IDLE = """() => document.querySelector('[data-testid="stApp"]')
-    ?.getAttribute("data-test-script-state") === 'notRunning'"""
 
 
 @pytest.fixture
@@ -38,7 +34,7 @@ def page(browser, server_url):
     page = context.new_page()
     page.goto(server_url)
     page.wait_for_selector(FRAME, timeout=60_000)
-    page.wait_for_function(IDLE, timeout=60_000)
+    page.wait_for_function(SCRIPT_IDLE_JS, timeout=60_000)
     yield page
     context.close()
 
@@ -52,7 +48,7 @@ def test_the_open_tab_survives_a_language_switch_and_downloads_its_csv(page):
     expected = tables.stations(atlas, "en")
     n = len(expected)
     _tab(page, f"Stations ({n})").click()
-    page.wait_for_function(IDLE)
+    page.wait_for_function(SCRIPT_IDLE_JS)
     panel = page.get_by_role("tabpanel")
     button = panel.get_by_role("button", name="This table (CSV)")
     button.wait_for(timeout=30_000)
@@ -70,7 +66,7 @@ def test_the_open_tab_survives_a_language_switch_and_downloads_its_csv(page):
     assert page.get_by_role("button", name="Download as CSV").count() == 0
 
     page.get_by_text("中文", exact=True).click()
-    page.wait_for_function(IDLE)
+    page.wait_for_function(SCRIPT_IDLE_JS)
     zh = _tab(page, f"驿站（{n}）")
     zh.wait_for(timeout=30_000)
     assert zh.get_attribute("aria-selected") == "true"

@@ -6,14 +6,13 @@ import contextlib
 import time
 
 import pytest
-from page_support import ARTIFACTS, skip_reason
+from page_support import ARTIFACTS, FRAME, skip_reason
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or ""),
 ]
 
-FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 UPLOADS_JS = """() => {
     let n = 0;
     window.map.eachLayer((l) => { if (l.feature && l.feature.properties.kind === "upload") n++; });
