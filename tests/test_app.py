@@ -27,6 +27,7 @@ from putuo_geo import (
     network,
     overview,
     permalink,
+    safety,
 )
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -356,10 +357,6 @@ def test_every_catalogue_key_used_by_the_app_exists():
 # ---------------------------------------------------------------- basemaps and datum
 
 
-def _folium_center(args: dict) -> list[float]:
-    return args["center"]
-
-
 def test_gcj02_basemap_shifts_overlays_and_clicks_but_not_measures(atlas):
     at = _run()
     table = overview.station_table(atlas)
@@ -384,7 +381,9 @@ def test_gcj02_basemap_shifts_overlays_and_clicks_but_not_measures(atlas):
     assert found.station_id == a_id
     assert found.station_distance_m < 0.01
     text = " ".join(m.value for m in at.markdown)
-    assert display.format_length(found.station_distance_m) + " away" in text
+    name = safety.escape_markdown(i18n.name(found.station_name_en, found.station_name_zh, "en"))
+    # the station line itself: a missed conversion would put the station ~480 m away
+    assert f"Nearest station: **{name}**, 0 m away." in text
 
 
 # ---------------------------------------------------------------- typed coordinates

@@ -341,11 +341,6 @@ def test_measuring_between_two_stations_shows_the_library_distance(visit, atlas)
     assert visit.errors == []
 
 
-def test_the_data_folder_is_the_one_the_tests_expect():
-    # The server inherits $PUTUO_GEO_DATA from this process, so both read one folder.
-    assert page_data_dir() == config.data_dir()
-
-
 def test_a_permalink_restores_the_measurement_and_the_view(browser, server_url, atlas):
     table = overview.station_table(atlas)
     a_id, b_id = table["id"].iloc[2], table["id"].iloc[8]

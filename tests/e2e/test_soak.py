@@ -354,7 +354,6 @@ def test_concurrent_sessions_see_their_own_numbers():
     )
     print(json.dumps(figures))
     assert tally.errors == []
-    assert len(tally.iterations) == SOAK_SESSIONS
     assert min(tally.iterations) >= 1  # every session measured and checked at least once
     assert max(samples, default=0) - before_kb < RSS_PEAK_GROWTH_LIMIT_MB * 1024
     assert after_kb - before_kb < RSS_AFTER_GROWTH_LIMIT_MB * 1024
