@@ -98,7 +98,7 @@ except errors.DataValidationError as exc:
     st.error(
         tr("error.data_invalid", lang, folder=folder, count=len(exc.problems))
         + "\n\n"
-        + "\n".join(f"- {safety.escape_markdown(p)}" for p in exc.problems)
+        + safety.problem_bullets(exc.problems)
     )
     st.stop()
 except (errors.PutuoGeoError, OSError) as exc:
@@ -301,7 +301,7 @@ with st.sidebar:
         st.error(
             tr("upload.problems", lang, count=len(upload_problems))
             + "\n\n"
-            + "\n".join(f"- {safety.escape_markdown(p)}" for p in upload_problems)
+            + safety.problem_bullets(upload_problems)
         )
     elif user_layer is not None:
         st.checkbox(

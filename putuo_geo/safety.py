@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 import string
+from collections.abc import Iterable
 from typing import Any
 
 #: Every ASCII punctuation character: CommonMark lets each be backslash-escaped, and
@@ -50,7 +51,6 @@ def escape_markdown(text: Any) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
 
 
-def problems_markdown(title: str, problems: list[str]) -> str:
-    """An error panel's Markdown: a bold title, then one bullet per problem, all escaped."""
-    bullets = "\n".join(f"- {escape_markdown(p)}" for p in problems)
-    return f"**{escape_markdown(title)}**" + (f"\n\n{bullets}" if bullets else "")
+def problem_bullets(problems: Iterable[Any]) -> str:
+    """An error panel's list: one escaped Markdown bullet per problem."""
+    return "\n".join(f"- {escape_markdown(p)}" for p in problems)
