@@ -105,8 +105,7 @@ class CardTable:
 
     def __init__(self) -> None:
         self.labels: list[str] | None = None
-        self.texts: list[str] = [""]
-        self._index: dict[str, int] = {"": 0}
+        self._index: dict[str, int] = {"": 0}  # text -> index (dicts keep insertion order)
 
     def refs(self, rows: Sequence[tuple[str, str]]) -> list[int]:
         """``(label, text)`` rows -> text indices (trailing empty rows dropped).
@@ -120,13 +119,17 @@ class CardTable:
             msg = f"card rows changed labels within one layer: {labels} != {self.labels}."
             raise ValueError(msg)
         out = [self._index.setdefault(text, len(self._index)) for _, text in rows]
-        self.texts = list(self._index)
         while out and out[-1] == 0:
             out.pop()
         return out
 
+    @property
+    def texts(self) -> list[str]:
+        """Every distinct text, by index."""
+        return list(self._index)
+
     def as_dict(self) -> dict[str, list[str]]:
-        return {"labels": list(self.labels or []), "texts": list(self.texts)}
+        return {"labels": list(self.labels or []), "texts": self.texts}
 
 
 def card_html(
