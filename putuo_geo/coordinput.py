@@ -16,10 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-import geopandas as gpd
-import shapely
-
-from putuo_geo import config
+from putuo_geo import measures
 from putuo_geo.datum import Datum, convert_lonlat
 
 Order = Literal["lnglat", "latlon"]
@@ -57,12 +54,6 @@ def in_shanghai(lonlat: tuple[float, float]) -> bool:
     return lon_min <= lonlat[0] <= lon_max and lat_min <= lonlat[1] <= lat_max
 
 
-def _distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
-    points = gpd.GeoSeries([shapely.Point(a), shapely.Point(b)], crs=config.WEB_CRS)
-    metric = points.to_crs(config.METRIC_CRS)
-    return float(metric.iloc[0].distance(metric.iloc[1]))
-
-
 def read_point(text: str, *, order: Order, datum: Datum) -> TypedPoint:
     """Read ``text`` (two numbers) in ``order`` and ``datum``; convert to WGS-84.
 
@@ -98,4 +89,4 @@ def read_point(text: str, *, order: Order, datum: Datum) -> TypedPoint:
         )
     x, y = convert_lonlat([lon], [lat], src=datum, dst="wgs84")
     wgs = (float(x[0]), float(y[0]))
-    return TypedPoint(text, wgs, (lon, lat), shift_m=_distance_m((lon, lat), wgs))
+    return TypedPoint(text, wgs, (lon, lat), shift_m=measures.straight_m((lon, lat), wgs))

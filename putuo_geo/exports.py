@@ -229,11 +229,6 @@ def measurement_gpx(measurement: Measurement, *, name: str, from_name: str, to_n
     return gpx.to_xml(version="1.1")
 
 
-def read_gpx(text: str) -> gpxpy.gpx.GPX:
-    """Parse GPX text (for round-trip checks and users' files)."""
-    return gpxpy.parse(text)
-
-
 # ---------------------------------------------------------------- standalone HTML
 
 
