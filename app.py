@@ -176,21 +176,11 @@ shown_datum: datum.Datum = state.get("shown_datum", "wgs84")
 returned = state.get(MAP_KEY) or {}
 
 
-def to_wgs84(lonlat: tuple[float, float], src: datum.Datum) -> tuple[float, float]:
-    x, y = datum.convert_lonlat([lonlat[0]], [lonlat[1]], src=src, dst="wgs84")
-    return (float(x[0]), float(y[0]))
-
-
-def from_wgs84(lonlat: tuple[float, float], dst: datum.Datum) -> tuple[float, float]:
-    x, y = datum.convert_lonlat([lonlat[0]], [lonlat[1]], src="wgs84", dst=dst)
-    return (float(x[0]), float(y[0]))
-
-
 clicked = returned.get("last_clicked")
 click_lonlat: tuple[float, float] | None = None
 if clicked:
     raw_click = (float(clicked["lng"]), float(clicked["lat"]))
-    click_lonlat = to_wgs84(raw_click, shown_datum)
+    click_lonlat = datum.convert_point(raw_click, src=shown_datum, dst="wgs84")
     if raw_click != state.get("seen_click"):
         state["seen_click"] = raw_click
         if state.get("click_mode") == "from_to":
@@ -200,7 +190,10 @@ if clicked:
             state["next_click"] = "to" if target == "from" else "from"
 if returned.get("center") and returned.get("zoom") is not None:
     centre = (float(returned["center"]["lng"]), float(returned["center"]["lat"]))
-    state["view"] = (to_wgs84(centre, shown_datum), int(returned["zoom"]))
+    state["view"] = (
+        datum.convert_point(centre, src=shown_datum, dst="wgs84"),
+        int(returned["zoom"]),
+    )
 
 
 def use_point(end: str, lonlat: tuple[float, float]) -> None:
@@ -485,7 +478,7 @@ view_apply = state.get("view_apply")
 view_center = None
 view_zoom = None
 if view_apply:
-    lon_c, lat_c = from_wgs84(view_apply[0], draw_datum)
+    lon_c, lat_c = datum.convert_point(view_apply[0], src="wgs84", dst=draw_datum)
     view_center, view_zoom = (lat_c, lon_c), int(view_apply[1])
 st.caption(tr("page.map_label", lang))
 st_folium(
@@ -662,7 +655,7 @@ with download:
             group.add_to(m)
         mapview.layer_control().add_to(m)
         if view:
-            lon_v, lat_v = from_wgs84(view[0], draw_datum)
+            lon_v, lat_v = datum.convert_point(view[0], src="wgs84", dst=draw_datum)
             exports.set_view(m, center_latlon=(lat_v, lon_v), zoom=view[1])
         return exports.standalone_html(m)
 

@@ -145,6 +145,12 @@ def convert_lonlat(
 G = TypeVar("G", bound=shapely.Geometry)
 
 
+def convert_point(lonlat: tuple[float, float], *, src: Datum, dst: Datum) -> tuple[float, float]:
+    """One ``(lon, lat)`` point from ``src`` to ``dst`` (see :func:`convert_lonlat`)."""
+    x, y = convert_lonlat([lonlat[0]], [lonlat[1]], src=src, dst=dst)
+    return (float(x[0]), float(y[0]))
+
+
 def convert_geometry(geom: G, *, src: Datum, dst: Datum) -> G:
     """Convert one shapely geometry (any type, lon/lat degrees) between datums."""
 

@@ -62,7 +62,7 @@ from putuo_geo.basemaps import (
     Basemap,
     basemaps,
 )
-from putuo_geo.datum import Datum, convert_frame, convert_geometry, convert_lonlat
+from putuo_geo.datum import Datum, convert_frame, convert_geometry, convert_point
 from putuo_geo.i18n import Lang, tr
 from putuo_geo.layers import Atlas
 from putuo_geo.network import Measurement
@@ -165,10 +165,7 @@ def display_shift_m(atlas: Atlas, *, datum: Datum) -> float:
 
 
 def _shift(lonlat: tuple[float, float], datum: Datum) -> tuple[float, float]:
-    if datum == "wgs84":
-        return (float(lonlat[0]), float(lonlat[1]))
-    x, y = convert_lonlat([lonlat[0]], [lonlat[1]], src="wgs84", dst=datum)
-    return (float(x[0]), float(y[0]))
+    return convert_point(lonlat, src="wgs84", dst=datum)
 
 
 def _bounds_latlon(frame: gpd.GeoDataFrame) -> list[list[float]]:

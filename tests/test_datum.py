@@ -123,3 +123,10 @@ def test_convert_frame_refuses_metres():
     frame = gpd.GeoDataFrame(geometry=[Point(345_000, 3_457_700)], crs=config.METRIC_CRS)
     with pytest.raises(ValueError, match="EPSG:4326"):
         datum.convert_frame(frame, src="gcj02", dst="wgs84")
+
+
+def test_convert_point_is_convert_lonlat_for_one_point():
+    lonlat = (121.4216, 31.2381)
+    x, y = datum.convert_lonlat([lonlat[0]], [lonlat[1]], src="wgs84", dst="bd09")
+    assert datum.convert_point(lonlat, src="wgs84", dst="bd09") == (float(x[0]), float(y[0]))
+    assert datum.convert_point(lonlat, src="gcj02", dst="gcj02") == lonlat
