@@ -23,7 +23,13 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # page_support: server and browser helpers
 
-from page_support import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402, F401
+from page_support import (  # noqa: E402, F401
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCRIPT_IDLE_JS,
+    streamlit_server,
+)
 
 #: Loopback hosts the browser may reach; every other request is aborted (offline).
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
