@@ -29,6 +29,8 @@ from numpy.typing import ArrayLike, NDArray
 from shapely.geometry import LineString, MultiLineString, Point, Polygon
 from shapely.ops import substring
 
+from putuo_geo.route import Polylines
+
 Bank = Literal["left", "right"]
 BANKS: tuple[Bank, ...] = ("left", "right")
 
@@ -310,18 +312,23 @@ def snap_to_lines(point_xy: Sequence[float], lines: Sequence[LineString]) -> Sna
     if not lines:
         msg = "no lines to snap to."
         raise ValueError(msg)
-    p = Point(point_xy)
-    distances = [line.distance(p) for line in lines]
-    index = int(np.argmin(distances))
-    line = lines[index]
-    along_m = line.project(p)
-    q = line.interpolate(along_m)
-    return Snapped((q.x, q.y), index, along_m, distances[index])
+    # The route model's one snap engine (ties go to the first line, as before).
+    found = Polylines(list(lines)).locate(np.asarray(point_xy, dtype=float)[:2])
+    return Snapped(
+        (float(found.xy[0, 0]), float(found.xy[0, 1])),
+        int(found.line[0]),
+        float(found.along_m[0]),
+        float(found.distance_m[0]),
+    )
 
 
 def chainage_of(point_xy: Sequence[float], centreline: LineString) -> float:
-    """Chainage (m from the upstream end) of the centreline point nearest ``point_xy``."""
-    return float(centreline.project(Point(point_xy)))
+    """Chainage (m from the upstream end) of the centreline point nearest ``point_xy``.
+
+    Distance along ``centreline`` itself (no section calibration: the build derives
+    the published chainages from this), found by the route model's snap engine.
+    """
+    return float(Polylines([centreline]).locate(np.asarray(point_xy, dtype=float)[:2]).along_m[0])
 
 
 def crossing_line(

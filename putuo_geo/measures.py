@@ -7,9 +7,10 @@ indexed like its input. Inputs in any CRS are reprojected to
 length measured on degrees is silently wrong by a factor of ~100,000.
 
 Everything is vectorised with shapely 2 / numpy arrays: no Python loop runs per point.
-Chainage and offsets of points use :class:`putuo_geo.segments.SegmentIndex` (an
-exact nearest-segment search over a whole array); point coordinates are reprojected
-as arrays with pyproj, without building a geometry per point.
+Chainage and offsets of points use the route model's one snap engine
+(:class:`putuo_geo.route.Polylines`, an exact nearest-segment search over a whole
+array) and its one chainage (:class:`putuo_geo.route.Centreline`); projection goes
+through :mod:`putuo_geo.crs`, on coordinate arrays for points.
 """
 
 from __future__ import annotations
@@ -20,48 +21,24 @@ from typing import TypeAlias
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyproj
 import shapely
 from shapely import LineString
 
-from putuo_geo import config, segments
+from putuo_geo import crs
+from putuo_geo.route import Centreline, Polylines
 
 GeoLike: TypeAlias = gpd.GeoSeries | gpd.GeoDataFrame
 
 
 def to_metric(data: GeoLike, *, name: str = "geometry") -> gpd.GeoSeries:
-    """The geometries of ``data`` in EPSG:32651.
-
-    Parameters
-    ----------
-    data
-        A GeoSeries or GeoDataFrame with a CRS (any; EPSG:4326 is usual).
-    name
-        What to call ``data`` in an error message.
-
-    Returns
-    -------
-    geopandas.GeoSeries
-        In ``config.METRIC_CRS``, indexed like ``data``.
+    """The geometries of ``data`` in EPSG:32651 (see :func:`putuo_geo.crs.to_metric`).
 
     Raises
     ------
     ValueError
         When ``data`` has no CRS (degrees or metres cannot be told apart safely).
     """
-    geoms = data.geometry if isinstance(data, gpd.GeoDataFrame) else data
-    if not isinstance(geoms, gpd.GeoSeries):
-        msg = f"{name} must be a GeoSeries or GeoDataFrame, got {type(data).__name__}."
-        raise TypeError(msg)
-    if geoms.crs is None:
-        msg = (
-            f"{name} has no CRS: set it (EPSG:4326 for lon/lat degrees, EPSG:32651 for "
-            "metres) before measuring."
-        )
-        raise ValueError(msg)
-    if geoms.crs.equals(config.METRIC_CRS):
-        return geoms
-    return geoms.to_crs(config.METRIC_CRS)
+    return crs.to_metric(data, name=name)
 
 
 def length_m(data: GeoLike) -> pd.Series:
@@ -85,10 +62,8 @@ def area_m2(data: GeoLike) -> pd.Series:
 def creek_centreline(creek: gpd.GeoDataFrame) -> tuple[LineString, float]:
     """One creek centreline in EPSG:32651, in downstream order, and its start chainage.
 
-    The sections are sorted by ``from_chainage_m``; each is turned, if needed, so
-    that it starts at the end nearest the previous section (the first so that it
-    ends nearest the second), then their vertices are joined. A gap between
-    sections becomes a straight piece of the merged line.
+    The merged line of :class:`putuo_geo.route.Centreline` (sections sorted by
+    ``from_chainage_m``, each turned to continue the previous one).
 
     Parameters
     ----------
@@ -106,79 +81,39 @@ def creek_centreline(creek: gpd.GeoDataFrame) -> tuple[LineString, float]:
     ValueError
         When the layer has no (non-empty) LineString.
     """
-    order = (
-        creek.sort_values("from_chainage_m", kind="stable").index
-        if "from_chainage_m" in creek
-        else creek.index
-    )
-    metric = to_metric(creek, name="creek").loc[order]
-    lines = [g for g in metric.values if isinstance(g, LineString) and not g.is_empty]
-    if not lines:
-        msg = "The creek layer has no LineString to measure chainage along."
-        raise ValueError(msg)
-    start = float(creek.loc[order[0], "from_chainage_m"]) if "from_chainage_m" in creek else 0.0
-    coords = [np.asarray(line.coords)[:, :2] for line in lines]
-    if len(coords) > 1:
-        first, second = coords[0], coords[1]
-        gap_if_kept = min(_dist(first[-1], second[0]), _dist(first[-1], second[-1]))
-        gap_if_turned = min(_dist(first[0], second[0]), _dist(first[0], second[-1]))
-        if gap_if_turned < gap_if_kept:
-            coords[0] = first[::-1]
-    for k in range(1, len(coords)):
-        end = coords[k - 1][-1]
-        if _dist(end, coords[k][-1]) < _dist(end, coords[k][0]):
-            coords[k] = coords[k][::-1]
-        if _dist(end, coords[k][0]) < 1e-9:
-            coords[k] = coords[k][1:]
-    return LineString(np.concatenate(coords)), start
-
-
-def _dist(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.hypot(*(a - b)))
+    centre = Centreline.from_frame(creek)
+    return centre.line, centre.start_m
 
 
 def chainage_m(points: GeoLike, creek: gpd.GeoDataFrame) -> pd.Series:
     """Creek chainage of each point: metres along the centreline from the western entry.
 
-    Each point is projected onto the merged centreline (:func:`creek_centreline`);
-    a point off the creek gets the chainage of its nearest centreline point.
+    Each point gets the chainage of its nearest centreline point
+    (:meth:`putuo_geo.route.Centreline.chainage_m`: the merged centreline,
+    calibrated on the sections' published chainages).
 
     Parameters
     ----------
     points
-        Point geometries (any CRS, set); empty geometries give NaN.
+        Point geometries (any CRS, set); empty geometries give NaN. Other
+        geometries are measured from their point nearest the centreline.
     creek
-        The creek layer (sections with ``from_chainage_m``).
+        The creek layer (sections with ``from_chainage_m``, ``to_chainage_m``).
 
     Returns
     -------
     pandas.Series
         Float chainage in metres, indexed like ``points``, named ``chainage_m``.
     """
-    line, start_m = creek_centreline(creek)
-    index = segments.SegmentIndex(*_segment_ends(line))
-    starts_m = np.concatenate([[0.0], np.cumsum(index.length_m)[:-1]])
+    centre = Centreline.from_frame(creek)
     xy, keep, rows = _metric_points(points, name="points")
     result = np.full(len(rows), np.nan)
     if xy is not None:  # points: one vectorised nearest-segment search
-        found = index.nearest(xy)
-        result[keep] = starts_m[found.segment] + found.along_m
+        result[keep] = centre.chainage_m(xy)
     elif keep.any():  # other geometries: GEOS measures from the whole geometry
         metric = to_metric(points, name="points").values[keep]
-        parts = shapely.linestrings(np.stack([index.start_xy, index.end_xy], axis=1))
-        (src, seg), _ = shapely.STRtree(parts).query_nearest(
-            metric, return_distance=True, all_matches=False
-        )
-        result[np.flatnonzero(keep)[src]] = starts_m[seg] + shapely.line_locate_point(
-            parts[seg], metric[src]
-        )
-    return pd.Series(start_m + result, index=rows, name="chainage_m")
-
-
-def _segment_ends(line: LineString) -> tuple[np.ndarray, np.ndarray]:
-    """A line's 2-point segments as (start_xy, end_xy) arrays."""
-    xy = np.asarray(shapely.get_coordinates(line))
-    return xy[:-1], xy[1:]
+        result[keep] = centre.chainage_m_of_geometries(metric)
+    return pd.Series(result, index=rows, name="chainage_m")
 
 
 def _metric_points(data: GeoLike, *, name: str) -> tuple[np.ndarray | None, np.ndarray, pd.Index]:
@@ -196,11 +131,7 @@ def _metric_points(data: GeoLike, *, name: str) -> tuple[np.ndarray | None, np.n
     keep = ~shapely.is_empty(values) & ~shapely.is_missing(values)
     if not (shapely.get_type_id(values[keep]) == 0).all():
         return None, keep, geoms.index
-    xy = shapely.get_coordinates(values[keep])
-    if not geoms.crs.equals(config.METRIC_CRS):
-        transformer = pyproj.Transformer.from_crs(geoms.crs, config.METRIC_CRS, always_xy=True)
-        xy = np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
-    return xy, keep, geoms.index
+    return crs.points_to_metric(geoms[keep], name=name), keep, geoms.index
 
 
 def offset_m(points: GeoLike, route: GeoLike) -> pd.Series:
@@ -227,14 +158,16 @@ def offset_m(points: GeoLike, route: GeoLike) -> pd.Series:
         return pd.Series(result, index=rows, name="offset_m")
     # 2-point segments, not whole lines: the distance to a long line costs O(vertices)
     # per point, to a segment O(1).
-    index, _ = segments.SegmentIndex.from_lines(shapely.get_parts(lines))
-    if xy is not None and len(index):  # points: one vectorised nearest-segment search
-        result[keep] = index.nearest(xy).distance_m
-    else:  # other geometries (or a route of single points): GEOS, whole geometries
+    paths = Polylines(shapely.get_parts(lines))
+    if paths.has_segments and xy is not None:  # points: one vectorised search
+        result[keep] = paths.locate(xy).distance_m
+    elif paths.has_segments:  # other geometries: GEOS, whole geometries
+        result[keep] = paths.locate_geometries(to_metric(points, name="points").values[keep])[2]
+    else:  # a route of single points: GEOS on the points themselves
         metric = to_metric(points, name="points").values[keep]
-        pieces = shapely.linestrings(np.stack([index.start_xy, index.end_xy], axis=1))
-        tree = shapely.STRtree(pieces if len(pieces) else lines)
-        (src, _), dist = tree.query_nearest(metric, return_distance=True, all_matches=False)
+        (src, _), dist = shapely.STRtree(lines).query_nearest(
+            metric, return_distance=True, all_matches=False
+        )
         result[np.flatnonzero(keep)[src]] = dist
     return pd.Series(result, index=rows, name="offset_m")
 
@@ -242,10 +175,11 @@ def offset_m(points: GeoLike, route: GeoLike) -> pd.Series:
 def lonlat_to_metric(
     lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray
 ) -> np.ndarray:
-    """WGS-84 lon/lat degrees to EPSG:32651 metres, as an (n, 2) array of x, y."""
-    transformer = pyproj.Transformer.from_crs(config.WEB_CRS, config.METRIC_CRS, always_xy=True)
-    x, y = transformer.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-    return np.column_stack([np.atleast_1d(x), np.atleast_1d(y)])
+    """WGS-84 lon/lat degrees to EPSG:32651 metres, as an (n, 2) array of x, y
+    (:func:`putuo_geo.crs.lonlat_to_metric` for separate columns)."""
+    return crs.lonlat_to_metric(
+        np.column_stack([np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)])
+    )
 
 
 def straight_m(a_lonlat: tuple[float, float], b_lonlat: tuple[float, float]) -> float:
@@ -259,5 +193,5 @@ def straight_m(a_lonlat: tuple[float, float], b_lonlat: tuple[float, float]) -> 
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             msg = f"{name}={value!r} is not a (lon, lat) pair in degrees."
             raise ValueError(msg)
-    xy = lonlat_to_metric([a_lonlat[0], b_lonlat[0]], [a_lonlat[1], b_lonlat[1]])
+    xy = crs.lonlat_to_metric([a_lonlat, b_lonlat])
     return float(np.hypot(*(xy[1] - xy[0])))

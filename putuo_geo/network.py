@@ -17,9 +17,10 @@ a walkable bridge. The graph is built once per data folder, in EPSG:32651:
 
 The object is shared by every user of the page, so it is immutable after
 construction: the graph is frozen (``networkx.freeze``) and a query never adds
-nodes. A place joins the route at its nearest route point, which lies on one
-piece between two graph nodes; the query runs Dijkstra from those two nodes
-and adds the partial pieces by hand.
+nodes. A place joins the route at its nearest route point (the route model's
+one snap, :meth:`putuo_geo.route.RouteModel.snap_xy`), which lies on one piece
+between two graph nodes; the query runs Dijkstra from those two nodes and adds
+the partial pieces by hand. Chainage is the route model's too.
 """
 
 from __future__ import annotations
@@ -40,11 +41,11 @@ from numpy.typing import ArrayLike
 from shapely import LineString, Point
 from shapely.ops import substring
 
-from putuo_geo import config, measures
+from putuo_geo import config, crs
 from putuo_geo.errors import RouteError
 from putuo_geo.layers import Atlas
 from putuo_geo.places import Place
-from putuo_geo.segments import SegmentIndex
+from putuo_geo.route import RouteModel
 
 #: A Point bridge joins route segments whose nearest point is within this distance (m).
 BRIDGE_SNAP_M = 80.0
@@ -74,7 +75,7 @@ class Measurement:
     start: Endpoint
     end: Endpoint
     along_route_m: float  # walking distance on the network (excludes the offsets)
-    straight_m: float  # great-circle-equivalent straight line (metric CRS)
+    straight_m: float  # straight line in the metric CRS (EPSG:32651), not a great circle
     path: shapely.LineString  # WGS-84 lon/lat, start route point -> end route point
     bridges: list[str] = field(default_factory=list)  # bridge ids crossed, in order
 
@@ -88,11 +89,13 @@ class Measurement:
 class _Snap:
     """A point joined to the route, in EPSG:32651."""
 
-    place_xy: tuple[float, float]
-    line: int  # index into the exploded route lines
+    line: int  # index into the route model's paths
     s_m: float  # distance along that line
     piece: int  # which piece of the line (between cuts[piece] and cuts[piece + 1])
     offset_m: float
+    on_route_xy: tuple[float, float]
+    on_route_lonlat: tuple[float, float]
+    chainage_m: float | None
 
 
 PlaceLike = tuple[float, float] | Place | Endpoint
@@ -122,6 +125,9 @@ class RouteNetwork:
 
     Attributes
     ----------
+    model
+        The :class:`~putuo_geo.route.RouteModel` the network is built on (its paths
+        are the network's route lines; snapping and chainage are its).
     graph
         A frozen :class:`networkx.Graph`: integer nodes with ``xy`` (EPSG:32651),
         edges with ``weight`` (m), ``geometry`` (EPSG:32651 LineString drawn from
@@ -133,27 +139,22 @@ class RouteNetwork:
     def __init__(
         self,
         *,
+        model: RouteModel,
         graph: nx.Graph,
-        lines: np.ndarray,
-        line_ids: tuple[str, ...],
         cuts_m: tuple[np.ndarray, ...],
         cut_nodes: tuple[np.ndarray, ...],
         unlinked_bridges: tuple[str, ...],
-        creek_line: LineString | None,
-        creek_start_m: float,
     ) -> None:
-        # Private: use from_atlas / from_frames. Arrays are made read-only.
-        for arr in (lines, *cuts_m, *cut_nodes):
+        # Private: use from_atlas / from_frames / from_model. Arrays are made read-only.
+        for arr in (*cuts_m, *cut_nodes):
             arr.setflags(write=False)
+        self.model = model
         self.graph: nx.Graph = nx.freeze(graph)
-        self._lines = lines
-        self._line_ids = line_ids
+        self._lines = model.paths.lines
+        self._line_ids = model.path_ids
         self._cuts_m = cuts_m
         self._cut_nodes = cut_nodes
-        self._tree = shapely.STRtree(lines)
         self.unlinked_bridges = unlinked_bridges
-        self._creek_line = creek_line
-        self._creek_start_m = creek_start_m
 
     # ------------------------------------------------------------------ build
 
@@ -205,26 +206,28 @@ class RouteNetwork:
         RouteError
             When the route has no LineString.
         """
-        metric = measures.to_metric(route, name="route")
-        parts, part_of = shapely.get_parts(metric.values, return_index=True)
-        usable = (shapely.get_type_id(parts) == 1) & ~shapely.is_empty(parts)
-        usable &= shapely.length(parts) > 0
-        parts, part_of = parts[usable], part_of[usable]
-        if len(parts) == 0:
-            msg = "The route layer has no LineString to build a walking network from."
-            raise RouteError(msg)
-        ids = (
-            route["id"].astype(str).to_numpy()
-            if "id" in route
-            else np.array([f"#{i}" for i in range(len(route))])
+        model = RouteModel.from_frames(route, creek=creek)
+        return cls.from_model(model, bridges, bridge_snap_m=bridge_snap_m, join_tol_m=join_tol_m)
+
+    @classmethod
+    def from_model(
+        cls,
+        model: RouteModel,
+        bridges: gpd.GeoDataFrame | None = None,
+        *,
+        bridge_snap_m: float = BRIDGE_SNAP_M,
+        join_tol_m: float = JOIN_TOL_M,
+    ) -> RouteNetwork:
+        """Build the network on a route model's paths, joined by ``bridges``.
+
+        Options as in :meth:`from_frames`.
+        """
+        builder = _Builder(
+            model.paths.lines, model.path_ids, model.path_banks, join_tol_m=join_tol_m
         )
-        banks = route["bank"].to_numpy() if "bank" in route else None
-        line_ids = tuple(str(ids[i]) for i in part_of)
-        line_banks = tuple(str(banks[i]) for i in part_of) if banks is not None else None
-        builder = _Builder(parts, line_ids, line_banks, join_tol_m=join_tol_m)
         unlinked: list[str] = []
         if bridges is not None and len(bridges):
-            bmetric = measures.to_metric(bridges, name="bridges")
+            bmetric = crs.to_metric(bridges, name="bridges")
             walkable = (
                 bridges["walkable"].fillna(False).astype(bool).to_numpy()
                 if "walkable" in bridges
@@ -239,18 +242,12 @@ class RouteNetwork:
                 if ok and not builder.add_bridge(geom, str(bid), snap_m=bridge_snap_m):
                     unlinked.append(str(bid))
         graph, cuts_m, cut_nodes = builder.finish()
-        creek_line, creek_start = (None, 0.0)
-        if creek is not None and len(creek):
-            creek_line, creek_start = measures.creek_centreline(creek)
         return cls(
+            model=model,
             graph=graph,
-            lines=parts,
-            line_ids=line_ids,
             cuts_m=cuts_m,
             cut_nodes=cut_nodes,
             unlinked_bridges=tuple(unlinked),
-            creek_line=creek_line,
-            creek_start_m=creek_start,
         )
 
     # ------------------------------------------------------------------ query
@@ -260,23 +257,29 @@ class RouteNetwork:
         """Total length of the route lines, metres (EPSG:32651)."""
         return float(shapely.length(self._lines).sum())
 
-    def _snap_xy(self, xy: tuple[float, float]) -> _Snap:
-        pt = Point(xy)
-        (j,), (dist,) = self._tree.query_nearest(pt, return_distance=True, all_matches=False)
-        j = int(j)
-        s = float(shapely.line_locate_point(self._lines[j], pt))
-        cuts = self._cuts_m[j]
-        piece = int(np.clip(np.searchsorted(cuts, s, side="right") - 1, 0, len(cuts) - 2))
-        return _Snap(place_xy=xy, line=j, s_m=s, piece=piece, offset_m=float(dist))
+    def _snaps(self, xy: np.ndarray) -> list[_Snap]:
+        """Join metric points ``(n, 2)`` to the route (the route model's snap)."""
+        found = self.model.snap_xy(xy)
+        snaps = []
+        for k in range(len(found.line)):
+            j, s = int(found.line[k]), float(found.along_m[k])
+            cuts = self._cuts_m[j]
+            piece = int(np.clip(np.searchsorted(cuts, s, side="right") - 1, 0, len(cuts) - 2))
+            chainage = float(found.chainage_m[k])
+            snaps.append(
+                _Snap(
+                    line=j,
+                    s_m=s,
+                    piece=piece,
+                    offset_m=float(found.offset_m[k]),
+                    on_route_xy=(float(found.xy[k, 0]), float(found.xy[k, 1])),
+                    on_route_lonlat=(float(found.lonlat[k, 0]), float(found.lonlat[k, 1])),
+                    chainage_m=chainage if math.isfinite(chainage) else None,
+                )
+            )
+        return snaps
 
     def _endpoint(self, place: PlaceLike, snap: _Snap, lonlat: tuple[float, float]) -> Endpoint:
-        on_route = self._lines[snap.line].interpolate(snap.s_m)
-        chainage = (
-            self._creek_start_m + float(shapely.line_locate_point(self._creek_line, on_route))
-            if self._creek_line is not None
-            else None
-        )
-        on_lonlat = _to_lonlat(np.asarray([[on_route.x, on_route.y]]))[0]
         if isinstance(place, Place | Endpoint):
             label, fid, name_en, name_zh = place.label, place.id, place.name_en, place.name_zh
         else:
@@ -288,17 +291,17 @@ class RouteNetwork:
             name_en=name_en,
             name_zh=name_zh,
             lonlat=lonlat,
-            on_route_lonlat=(float(on_lonlat[0]), float(on_lonlat[1])),
+            on_route_lonlat=snap.on_route_lonlat,
             offset_m=snap.offset_m,
-            chainage_m=chainage,
+            chainage_m=snap.chainage_m,
             route_id=self._line_ids[snap.line],
         )
 
     def snap(self, place: PlaceLike) -> Endpoint:
         """Join one place to the route at its nearest route point."""
         lonlat = _lonlat_of(place)
-        xy = measures.lonlat_to_metric([lonlat[0]], [lonlat[1]])[0]
-        return self._endpoint(place, self._snap_xy((float(xy[0]), float(xy[1]))), lonlat)
+        (snap,) = self._snaps(crs.lonlat_to_metric(lonlat))
+        return self._endpoint(place, snap, lonlat)
 
     def measure(self, a: PlaceLike, b: PlaceLike) -> Measurement:
         """The walking distance between two places along the route.
@@ -323,9 +326,8 @@ class RouteNetwork:
             When no walkable path joins the two route points.
         """
         a_lonlat, b_lonlat = _lonlat_of(a), _lonlat_of(b)
-        xy = measures.lonlat_to_metric([a_lonlat[0], b_lonlat[0]], [a_lonlat[1], b_lonlat[1]])
-        sa = self._snap_xy((float(xy[0, 0]), float(xy[0, 1])))
-        sb = self._snap_xy((float(xy[1, 0]), float(xy[1, 1])))
+        xy = crs.lonlat_to_metric([a_lonlat, b_lonlat])
+        sa, sb = self._snaps(xy)
         start, end = self._endpoint(a, sa, a_lonlat), self._endpoint(b, sb, b_lonlat)
         straight = float(np.hypot(*(xy[1] - xy[0])))
         best_m, coords, crossed = self._shortest(sa, sb)
@@ -335,7 +337,7 @@ class RouteNetwork:
                 f"path joins route segment '{start.route_id}' to '{end.route_id}'."
             )
             raise RouteError(msg)
-        path = LineString(_to_lonlat(coords))
+        path = LineString(crs.metric_to_lonlat(coords))
         return Measurement(
             start=start,
             end=end,
@@ -413,9 +415,9 @@ class RouteNetwork:
         Same answer as ``measure(a, b).along_route_m`` for each pair (each place joins
         the route at its nearest route point; offsets excluded), without the path.
         Vectorised: every node-to-node distance is computed once (Dijkstra from each
-        node) and all points are located in one vectorised nearest-segment search
-        (:mod:`putuo_geo.segments`), so 100,000 pairs take a fraction of a second
-        instead of minutes.
+        node) and all points are joined to the route in one vectorised search (the
+        route model's snap, the same as :meth:`measure` uses), so 100,000 pairs take a
+        fraction of a second instead of minutes.
 
         Parameters
         ----------
@@ -439,8 +441,9 @@ class RouteNetwork:
             msg = f"a_lonlat has {len(a)} points but b_lonlat has {len(b)}; pairs need both."
             raise ValueError(msg)
         index = self._many
-        xy = measures.lonlat_to_metric(np.r_[a[:, 0], b[:, 0]], np.r_[a[:, 1], b[:, 1]])
-        line, s_m, piece = index.locate(xy, cuts_m=self._cuts_m)
+        found = self.model.paths.locate(crs.lonlat_to_metric(np.r_[a, b]))
+        line, s_m = found.line, found.along_m
+        piece = index.pieces(line, s_m, cuts_m=self._cuts_m)
         n = len(a)
         ends = []
         for half in (slice(0, n), slice(n, 2 * n)):
@@ -460,15 +463,10 @@ class RouteNetwork:
 class _ManyIndex:
     """What :meth:`RouteNetwork.along_route_m_many` precomputes, EPSG:32651.
 
-    The route's 2-point segments in one :class:`~putuo_geo.segments.SegmentIndex` (all
-    points located in one vectorised search), where each starts along its line, every
-    cut (piece end) of every line flattened for lookups, and the node-to-node walking
-    distances.
+    Every cut (piece end) of every line flattened for lookups, and the node-to-node
+    walking distances.
     """
 
-    segments: SegmentIndex  # the route's 2-point segments
-    segment_line: np.ndarray  # which route line each segment belongs to
-    segment_start_m: np.ndarray  # distance along that line where the segment starts
     cut_offset: np.ndarray  # line j's cuts start at cut_offset[j] in the flat arrays
     cut_count: np.ndarray  # number of cuts of line j
     cut_s_m: np.ndarray  # flat: distance along the line of each cut
@@ -477,20 +475,12 @@ class _ManyIndex:
 
     @classmethod
     def build(cls, net: RouteNetwork) -> _ManyIndex:
-        index, segment_line = SegmentIndex.from_lines(net._lines)
-        starts = np.zeros(len(index))
-        for j in np.unique(segment_line):
-            mask = segment_line == j
-            starts[mask] = np.concatenate([[0.0], np.cumsum(index.length_m[mask])[:-1]])
         counts = np.array([len(c) for c in net._cuts_m])
         n = net.graph.number_of_nodes()
         node_m = np.full((n, n), np.inf)
         for source, lengths_to in nx.all_pairs_dijkstra_path_length(net.graph, weight="weight"):
             node_m[source, list(lengths_to)] = list(lengths_to.values())
         return cls(
-            segments=index,
-            segment_line=segment_line,
-            segment_start_m=starts,
             cut_offset=np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(int),
             cut_count=counts,
             cut_s_m=np.concatenate(net._cuts_m),
@@ -498,19 +488,15 @@ class _ManyIndex:
             node_m=node_m,
         )
 
-    def locate(
-        self, xy: np.ndarray, *, cuts_m: tuple[np.ndarray, ...]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Nearest route line, distance along it (m) and piece of each metric point."""
-        found = self.segments.nearest(xy)
-        line = self.segment_line[found.segment]
-        s_m = self.segment_start_m[found.segment] + found.along_m
-        piece = np.zeros(len(xy), dtype=int)
+    @staticmethod
+    def pieces(line: np.ndarray, s_m: np.ndarray, *, cuts_m: tuple[np.ndarray, ...]) -> np.ndarray:
+        """The piece of its line each point (line, distance along it in m) lies on."""
+        piece = np.zeros(len(line), dtype=int)
         for j in np.unique(line):
             mask = line == j
             found = np.searchsorted(cuts_m[j], s_m[mask], side="right") - 1
             piece[mask] = np.clip(found, 0, len(cuts_m[j]) - 2)
-        return line, s_m, piece
+        return piece
 
     def piece_ends(
         self, line: np.ndarray, piece: np.ndarray
@@ -528,11 +514,6 @@ def _lonlat_of(place: PlaceLike) -> tuple[float, float]:
         msg = f"({lon}, {lat}) is not a (lon, lat) pair in degrees."
         raise ValueError(msg)
     return lon, lat
-
-
-def _to_lonlat(xy: np.ndarray) -> np.ndarray:
-    pts = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=config.METRIC_CRS)
-    return np.asarray(shapely.get_coordinates(pts.to_crs(config.WEB_CRS).values))
 
 
 class _Builder:

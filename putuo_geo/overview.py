@@ -2,8 +2,10 @@
 
 Every length, area and distance is computed in ``config.METRIC_CRS`` (EPSG:32651) and
 returned in metres or square metres; :mod:`putuo_geo.display` turns them into km/ha.
-Functions take the atlas (or a layer) first and options keyword-only; none of them
-imports streamlit.
+Chainage, km posts and the nearest route point come from the route model
+(:class:`putuo_geo.route.RouteModel`), so the page agrees with the command and the
+batch queries. Functions take the atlas (or a layer) first and options keyword-only;
+none of them imports streamlit.
 """
 
 from __future__ import annotations
@@ -12,15 +14,17 @@ import math
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
-from putuo_geo import config
+from putuo_geo import config, crs
 from putuo_geo.layers import Atlas
+from putuo_geo.route import Centreline, RouteModel
 
 
 def _metric(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    return frame.geometry.to_crs(config.METRIC_CRS)
+    return crs.to_metric(frame, name="layer")
 
 
 @dataclass(frozen=True)
@@ -57,48 +61,35 @@ def figures(atlas: Atlas) -> Figures:
 def km_posts(atlas: Atlas, *, step_m: float = 1000.0) -> gpd.GeoDataFrame:
     """Points on the creek centreline at every ``step_m`` of chainage (EPSG:4326).
 
-    Each creek segment carries ``from_chainage_m`` / ``to_chainage_m``; a post at
-    chainage ``c`` is placed on the segment that spans it, at the same fraction of
-    the segment's length (so the posts agree with the published chainages even if a
-    segment's drawn length differs slightly from its chainage span).
+    Placed by the route model's chainage (:meth:`putuo_geo.route.Centreline.point_at`),
+    calibrated on each section's ``from_chainage_m`` / ``to_chainage_m``, so the posts
+    agree with the published chainages even if a section's drawn length differs
+    slightly from its span.
 
     Returns
     -------
     GeoDataFrame
         Columns ``chainage_m`` and ``label`` (``"3 km"``), one row per post, in order.
     """
-    creek = atlas.creek.assign(geometry=_metric(atlas.creek)).sort_values("from_chainage_m")
-    if creek.empty:
+    if atlas.creek.empty:
         return gpd.GeoDataFrame({"chainage_m": [], "label": []}, geometry=[], crs=config.WEB_CRS)
-    start = float(creek["from_chainage_m"].min())
-    end = float(creek["to_chainage_m"].max())
-    rows, points = [], []
-    chainage = math.ceil(start / step_m) * step_m
-    while chainage <= end + 1e-6:
-        spans = creek[(creek["from_chainage_m"] <= chainage) & (creek["to_chainage_m"] >= chainage)]
-        if not spans.empty:
-            seg = spans.iloc[0]
-            span_m = float(seg["to_chainage_m"] - seg["from_chainage_m"])
-            fraction = (chainage - float(seg["from_chainage_m"])) / span_m if span_m > 0 else 0.0
-            points.append(seg.geometry.interpolate(fraction, normalized=True))
-            rows.append({"chainage_m": chainage, "label": f"{chainage / 1000:g} km"})
+    centre = Centreline.from_frame(atlas.creek)
+    chainages: list[float] = []
+    chainage = math.ceil(centre.start_m / step_m) * step_m
+    while chainage <= centre.end_m + 1e-6:
+        chainages.append(chainage)
         chainage += step_m
-    posts = gpd.GeoDataFrame(rows, geometry=points, crs=config.METRIC_CRS)
+    rows = [{"chainage_m": c, "label": f"{c / 1000:g} km"} for c in chainages]
+    points = shapely.points(centre.point_at(chainages)) if chainages else []
+    posts = gpd.GeoDataFrame(rows, geometry=list(points), crs=config.METRIC_CRS)
     return posts.to_crs(config.WEB_CRS)
 
 
 def creek_chainage_m(atlas: Atlas, lonlat: tuple[float, float]) -> float | None:
     """Creek chainage (m) of the creek point nearest ``lonlat`` (WGS-84 lon, lat)."""
-    creek = atlas.creek
-    if creek.empty:
+    if atlas.creek.empty:
         return None
-    metric = _metric(creek)
-    point = gpd.GeoSeries([shapely.Point(lonlat)], crs=config.WEB_CRS).to_crs(config.METRIC_CRS)[0]
-    i = int(metric.distance(point).to_numpy().argmin())
-    seg = metric.iloc[i]
-    fraction = seg.project(point, normalized=True)
-    lo, hi = float(creek["from_chainage_m"].iloc[i]), float(creek["to_chainage_m"].iloc[i])
-    return lo + fraction * (hi - lo)
+    return float(Centreline.from_frame(atlas.creek).chainage_m(crs.lonlat_to_metric(lonlat))[0])
 
 
 @dataclass(frozen=True)
@@ -116,31 +107,34 @@ class Nearest:
     station_distance_m: float
 
 
-def nearest(atlas: Atlas, lonlat: tuple[float, float]) -> Nearest:
-    """The route point and the station nearest ``lonlat`` (WGS-84 lon, lat)."""
-    point_wgs = shapely.Point(lonlat)
-    point = gpd.GeoSeries([point_wgs], crs=config.WEB_CRS).to_crs(config.METRIC_CRS)[0]
-    route = _metric(atlas.route)
-    route_d = route.distance(point).to_numpy()
-    i = int(route_d.argmin())
-    on_route = route.iloc[i].interpolate(route.iloc[i].project(point))
-    on_route_wgs = gpd.GeoSeries([on_route], crs=config.METRIC_CRS).to_crs(config.WEB_CRS)[0]
-    route_lonlat = (float(on_route_wgs.x), float(on_route_wgs.y))
+def nearest(
+    atlas: Atlas, lonlat: tuple[float, float], *, model: RouteModel | None = None
+) -> Nearest:
+    """The route point and the station nearest ``lonlat`` (WGS-84 lon, lat).
+
+    The route point and its chainage are the route model's snap
+    (:meth:`putuo_geo.route.RouteModel.snap_xy`); pass ``model`` to reuse one built
+    from the same atlas.
+    """
+    model = model if model is not None else RouteModel.from_atlas(atlas)
+    xy = crs.lonlat_to_metric(lonlat)
+    on_route = model.snap_xy(xy)
+    chainage = float(on_route.chainage_m[0])
     stations = _metric(atlas.stations)
     if stations.empty:
         station_id, name_en, name_zh, station_d = None, "", "", math.nan
     else:
-        dist = stations.distance(point).to_numpy()
-        j = int(dist.argmin())
+        dist = shapely.distance(stations.values, shapely.points(xy[0])).astype(float)
+        j = int(np.argmin(dist))
         row = atlas.stations.iloc[j]
         station_id, name_en, name_zh = str(row["id"]), str(row["name_en"]), str(row["name_zh"])
         station_d = float(dist[j])
     return Nearest(
         lonlat=(float(lonlat[0]), float(lonlat[1])),
-        route_lonlat=route_lonlat,
-        route_distance_m=float(route_d[i]),
-        route_id=str(atlas.route["id"].iloc[i]),
-        chainage_m=creek_chainage_m(atlas, route_lonlat),
+        route_lonlat=(float(on_route.lonlat[0, 0]), float(on_route.lonlat[0, 1])),
+        route_distance_m=float(on_route.offset_m[0]),
+        route_id=str(on_route.route_id[0]),
+        chainage_m=chainage if math.isfinite(chainage) else None,
         station_id=station_id,
         station_name_en=name_en,
         station_name_zh=name_zh,
