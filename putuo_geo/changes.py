@@ -14,15 +14,15 @@ from typing import Any
 
 import geopandas as gpd
 
-from putuo_geo import config, layers
+from putuo_geo import config, crs, layers
 
 #: Geometry changes below this (metres) count as unchanged (6-decimal rounding is ~0.1 m).
 MOVED_MIN_M = 0.5
 
 
 def _metric(name: str, folder: str | os.PathLike[str]) -> gpd.GeoDataFrame:
-    frame: gpd.GeoDataFrame = layers.load_layer(name, data_dir=folder).to_crs(config.METRIC_CRS)
-    return frame
+    frame = layers.load_layer(name, data_dir=folder)
+    return frame.set_geometry(crs.to_metric(frame, name=name))
 
 
 def layer_changes(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> dict[str, Any]:
