@@ -45,7 +45,7 @@ from putuo_geo import config, crs
 from putuo_geo.errors import RouteError
 from putuo_geo.layers import Atlas
 from putuo_geo.places import Place
-from putuo_geo.route import RouteModel
+from putuo_geo.route import Polylines, RouteModel
 
 #: A Point bridge joins route segments whose nearest point is within this distance (m).
 BRIDGE_SNAP_M = 80.0
@@ -222,9 +222,7 @@ class RouteNetwork:
 
         Options as in :meth:`from_frames`.
         """
-        builder = _Builder(
-            model.paths.lines, model.path_ids, model.path_banks, join_tol_m=join_tol_m
-        )
+        builder = _Builder(model.paths, model.path_ids, model.path_banks, join_tol_m=join_tol_m)
         unlinked: list[str] = []
         if bridges is not None and len(bridges):
             bmetric = crs.to_metric(bridges, name="bridges")
@@ -521,12 +519,14 @@ class _Builder:
 
     def __init__(
         self,
-        lines: np.ndarray,
+        paths: Polylines,
         line_ids: tuple[str, ...],
         line_banks: tuple[str, ...] | None,
         *,
         join_tol_m: float,
     ) -> None:
+        self.paths = paths
+        lines = paths.lines
         self.lines = lines
         self.line_ids = line_ids
         self.line_banks = line_banks
@@ -589,21 +589,15 @@ class _Builder:
         if geom is None or geom.is_empty:
             return False
         if isinstance(geom, LineString):
-            ends = [shapely.get_point(geom, 0), shapely.get_point(geom, -1)]
-            near: list[int] = []
-            for end in ends:
-                (j,), (d,) = self.tree.query_nearest(end, return_distance=True)
-                if d > snap_m:
-                    return False
-                near.append(int(j))
+            # each end lands where the route model snaps it
+            found = self.paths.locate(np.asarray(geom.coords)[[0, -1], :2])
+            if (found.distance_m > snap_m).any():
+                return False
+            near = [int(j) for j in found.line]
             if not self._across(near[0], near[1]):
                 return False  # both ends on one bank: it crosses to no route
-            landings = []
-            for j, end in zip(near, ends, strict=True):
-                s = float(shapely.line_locate_point(self.lines[j], end))
-                landings.append((self._landing(j, s), self.lines[j].interpolate(s)))
-            (na, pa), (nb, pb) = landings
-            coords = [pa.coords[0], *geom.coords, pb.coords[0]]
+            na, nb = (self._landing(j, float(s)) for j, s in zip(near, found.along_m, strict=True))
+            coords = [tuple(found.xy[0]), *geom.coords, tuple(found.xy[1])]
         elif isinstance(geom, Point):
             within = np.asarray(self.tree.query(geom, predicate="dwithin", distance=snap_m))
             if len(within) < 2:
