@@ -109,8 +109,13 @@ class Polylines:
         found = self._index.nearest(points)
         line = self._segment_line[found.segment].astype(int)
         along_m = self._segment_start_m[found.segment] + found.along_m
-        feet = shapely.line_interpolate_point(self.lines[line], along_m)
-        foot_xy = np.asarray(shapely.get_coordinates(feet), dtype=float).reshape(-1, 2)
+        # The foot on its segment, O(1) a point (interpolating along the whole line
+        # would cost O(vertices) a point).
+        seg = found.segment
+        seg_len = self._index.length_m[seg]
+        t = np.divide(found.along_m, seg_len, out=np.zeros_like(seg_len), where=seg_len > 0)
+        start, end = self._index.start_xy[seg], self._index.end_xy[seg]
+        foot_xy = start + t[:, None] * (end - start)
         return Located(line=line, along_m=along_m, distance_m=found.distance_m, xy=foot_xy)
 
     def locate_geometries(self, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
