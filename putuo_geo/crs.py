@@ -29,8 +29,9 @@ GeoLike: TypeAlias = gpd.GeoSeries | gpd.GeoDataFrame
 
 @functools.cache
 def _transformer(src: str, dst: str) -> pyproj.Transformer:
-    # Cached per CRS pair: one transformer serves every caller and session. pyproj
-    # transformers are safe to share between threads for transform() calls.
+    # Cached per CRS pair: one transformer serves every caller and session. Sharing
+    # it between Streamlit's session threads is safe since pyproj 3.1 ("Multithread
+    # safe CRS, Proj & Transformer", pyproj issue #782: one PROJ object per thread).
     return pyproj.Transformer.from_crs(src, dst, always_xy=True)
 
 
