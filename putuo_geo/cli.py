@@ -1,4 +1,4 @@
-"""The ``putuo-geo`` command: ``stats``, ``measure``, ``validate`` and ``import-osm``.
+"""The ``putuo-geo`` command: ``stats``, ``measure``, ``validate``, ``import-osm`` and ``events``.
 
 Exit codes: 0 success; 1 a problem with the data or the input (every problem
 listed, no traceback); 2 an unexpected error (one message, no traceback).
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from putuo_geo import config, layers, measures, osm_import, places
+from putuo_geo import config, events, layers, measures, osm_import, places
 from putuo_geo.errors import DataValidationError, PutuoGeoError
 from putuo_geo.network import Endpoint, RouteNetwork
 
@@ -132,7 +132,47 @@ def _parser() -> argparse.ArgumentParser:
         "--out", metavar="DIR", help="new folder to write (default: <data folder>-osm)"
     )
     where.add_argument("--in-place", action="store_true", help="overwrite the data folder itself")
+    p_events = sub.add_parser("events", help="dated event editions, optionally within dates")
+    p_events.add_argument("--from", dest="date_from", metavar="DATE", help="YYYY-MM-DD")
+    p_events.add_argument("--to", dest="date_to", metavar="DATE", help="YYYY-MM-DD")
+    p_events.add_argument("--json", action="store_true", help="print JSON")
+    p_events.add_argument("--data", metavar="DIR", help=data_help)
     return parser
+
+
+def _events(args: argparse.Namespace) -> int:
+    """``putuo-geo events``: editions overlapping [--from, --to], oldest first."""
+    bounds: dict[str, Any] = {}
+    for option, text in (("--from", args.date_from), ("--to", args.date_to)):
+        if text is None:
+            continue
+        try:
+            bounds[option] = events.parse_date(text)
+        except ValueError as exc:
+            msg = f"{option}: {exc}"
+            raise PutuoGeoError(msg) from None
+    try:
+        chosen = events.filter_events(
+            events.load_events(args.data),
+            date_from=bounds.get("--from"),
+            date_to=bounds.get("--to"),
+        )
+    except ValueError as exc:
+        if isinstance(exc, PutuoGeoError):
+            raise
+        msg = f"--from/--to: {exc}"
+        raise PutuoGeoError(msg) from None
+    items = events.events_json(chosen)
+    if args.json:
+        print(json.dumps(items, ensure_ascii=False, indent=2))
+        return 0
+    for item in items:
+        dates = events.format_date_range(item["start_date"], item["end_date"], "en")
+        along = f", {_km(item['along_route_m'])} along the route" if "along_route_m" in item else ""
+        print(f"{dates:<26} {item['kind']:<12} {item['name_en']} / {item['name_zh']}{along}")
+    if not items:
+        print("No event edition in that range.")
+    return 0
 
 
 def _import_osm(args: argparse.Namespace) -> int:
@@ -156,6 +196,8 @@ def _import_osm(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "events":
+        return _events(args)
     if args.command == "import-osm":
         return _import_osm(args)
     if args.command == "validate":

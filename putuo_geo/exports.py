@@ -332,3 +332,41 @@ def standalone_html(
         msg = f"Cannot inline {', '.join(missing)}: not in {vendor} (run `make assets`)."
         raise FileNotFoundError(msg)
     return page
+
+
+# ---------------------------------------------------------------- event courses
+
+
+def course_gpx(
+    path_lonlat: list[tuple[float, float]],
+    *,
+    name: str,
+    km_markers: list[tuple[float, tuple[float, float]]] | None = None,
+    water_stations: list[tuple[float, tuple[float, float]]] | None = None,
+    source: str = "",
+) -> str:
+    """An event course as GPX: one track, a waypoint per km marker and water station.
+
+    Parameters
+    ----------
+    path_lonlat
+        The course, WGS-84 ``(lon, lat)`` pairs (``putuo_geo.events.CourseMap.path_lonlat``).
+    name
+        The file's and the track's title.
+    km_markers, water_stations
+        ``(distance_m, (lon, lat))`` along the course (``CourseMap``); waypoint names
+        give the distance in km.
+    source
+        Where the course comes from, written as the track's ``<src>``.
+    """
+    gpx = _new_gpx(name)
+    track = gpxpy.gpx.GPXTrack(name=name)
+    track.source = source or None
+    track.segments.append(_segment([(float(x), float(y)) for x, y in path_lonlat]))
+    gpx.tracks.append(track)
+    for kind, marks in (("km_marker", km_markers), ("water_station", water_stations)):
+        for distance_m, lonlat in marks or []:
+            gpx.waypoints.append(
+                _waypoint(lonlat, name=f"{distance_m / 1000:g} km", ident="", kind=kind)
+            )
+    return gpx.to_xml(version="1.1")

@@ -338,6 +338,31 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "value.outline.modelled": ("modelled", "模拟"),
     "value.walkable.true": ("yes", "是"),
     "value.walkable.false": ("no", "否"),
+    # ---------------------------------------------------------------- events (issue 15)
+    "events.title": ("Events on the creek", "苏州河沿岸活动"),
+    "events.upcoming": ("Upcoming", "即将举行"),
+    "events.past": ("Past", "往届"),
+    "events.none": ("No event matches these filters.", "没有符合筛选条件的活动。"),
+    "events.filter_kind": ("Kind of event", "活动类型"),
+    "events.filter_dates": ("Between", "日期范围"),
+    "events.date_range": ("{start} – {end}", "{start}至{end}"),
+    "events.dates": ("Dates: {dates}", "日期：{dates}"),
+    "events.along_route": (
+        "Drawn along the route: {km} km (the race is 21.0975 km; it also runs on streets)",
+        "沿步道绘制：{km} 公里（比赛全程 21.0975 公里，部分赛道在街道上）",
+    ),
+    "events.km_marker": ("km {km}", "{km} 公里"),
+    "events.water_station": ("Water station ({km} km)", "饮水站（{km} 公里）"),
+    "events.no_water_stations": (
+        "No source places this edition's water stations, so none are shown.",
+        "没有来源给出本届的饮水站位置，因此不予显示。",
+    ),
+    "events.gpx_download": ("Download the course (GPX)", "下载赛道（GPX）"),
+    "value.kind.race": ("race", "赛跑"),
+    "value.kind.water_sport": ("water sport", "水上运动"),
+    "value.kind.festival": ("festival", "节庆"),
+    "value.kind.esports": ("esports", "电子竞技"),
+    "value.kind.other": ("other", "其他"),
 }
 
 #: The catalogue: key -> {"en": ..., "zh": ...}. Read-only.

@@ -44,6 +44,10 @@ SCHEMA_FILE = "datapackage.json"
 #: with ``stat`` before reading, so a huge (or endless) file is never loaded into memory.
 MAX_LAYER_BYTES = 20 * 1024 * 1024
 
+#: Layers read on their own with :func:`load_layer`, not part of :class:`Atlas` (a data
+#: folder without them still loads; ``putuo_geo.events`` reads ``events``).
+STANDALONE_LAYER_NAMES: tuple[str, ...] = ("events",)
+
 
 @dataclass(frozen=True, eq=False)
 class Atlas:
@@ -524,7 +528,7 @@ def load_layer(name: str, *, data_dir: str | os.PathLike[str] | None = None) -> 
     Parameters
     ----------
     name
-        One of ``config.LAYER_NAMES``.
+        One of ``config.LAYER_NAMES`` or :data:`STANDALONE_LAYER_NAMES`.
     data_dir
         The data folder (``None``: ``$PUTUO_GEO_DATA``, else ``geo/``).
 
@@ -540,8 +544,9 @@ def load_layer(name: str, *, data_dir: str | os.PathLike[str] | None = None) -> 
         Listing every problem in the file (cross-layer id clashes are only
         checked by :func:`load_atlas` and :func:`validate_dir`).
     """
-    if name not in config.LAYER_NAMES:
-        msg = f"{name!r} is not a layer; expected one of {', '.join(config.LAYER_NAMES)}."
+    known = (*config.LAYER_NAMES, *STANDALONE_LAYER_NAMES)
+    if name not in known:
+        msg = f"{name!r} is not a layer; expected one of {', '.join(known)}."
         raise ValueError(msg)
     folder = config.data_dir(data_dir)
     read = _read_layer(name, folder, load_schema(folder))

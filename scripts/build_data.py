@@ -14,6 +14,9 @@ Deterministic: running it twice writes byte-identical files. Steps:
    spaced indicative ones (right bank staggered by half a spacing), all on the route.
 6. parks, zones, sites -- geo/inputs/{parks,zones,sites}.csv with the models
    documented in each feature's ``source``/``method``.
+7. events    -- geo/inputs/events.csv (putuo_geo.events): a venue Point, or a
+   course drawn along the route network (built from the layers above) through
+   its named places.
 
 Every geometry is computed in EPSG:32651 and written as WGS-84 RFC 7946 GeoJSON
 with 6-decimal coordinates.
@@ -33,7 +36,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point
 
-from putuo_geo import config, derive
+from putuo_geo import config, derive, events, layers
 from putuo_geo.atlas_build import (
     HALF_WIDTH_M,
     CreekSection,
@@ -49,6 +52,7 @@ from putuo_geo.atlas_build import (
     write_layer,
 )
 from putuo_geo.atlas_build import round_m as _r
+from putuo_geo.network import RouteNetwork
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS_DIR = ROOT / "geo" / "inputs"
@@ -585,7 +589,23 @@ def build_all(out_dir: Path, *, inputs: Path = INPUTS_DIR) -> dict[str, int]:
         site_geoms.append(Point(xy))
     write_layer(site_records, site_geoms, out_dir / "sites.geojson", proj)
     counts["sites"] = len(site_records)
+
+    counts["events"] = build_events(out_dir, proj, inputs)
     return counts
+
+
+def build_events(out_dir: Path, proj: Projector, inputs: Path) -> int:
+    """Write events.geojson: venues and courses, drawn on the layers just written."""
+    atlas = layers.load_atlas(out_dir)
+    rows = events.parse_rows(events.read_rows(inputs / events.INPUT_FILE))
+    features = events.build_features(rows, atlas=atlas, network=RouteNetwork.from_atlas(atlas))
+    write_layer(
+        [f[0] for f in features],
+        [proj.metric(f[1]) for f in features],
+        out_dir / "events.geojson",
+        proj,
+    )
+    return len(features)
 
 
 def main(argv: list[str] | None = None) -> int:

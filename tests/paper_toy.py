@@ -272,7 +272,9 @@ def toy_package(package: dict[str, Any], collections: Collections) -> dict[str, 
     toy = copy.deepcopy(package)
     for res in toy["resources"]:
         res.pop("feature_count_min", None)
-        res["feature_count"] = len(collections[res["name"]]["features"])
+        # A layer the toy leaves out (the standalone ``events``) keeps no count.
+        if res["name"] in collections:
+            res["feature_count"] = len(collections[res["name"]]["features"])
     return toy
 
 

@@ -194,7 +194,7 @@ def test_bridges_join_putuos_bank_exactly():
         assert any(e in route_vertices for e in ends), f["properties"]["id"]
 
 
-@pytest.mark.parametrize("name", ["bridges", "sites", "stations", "creek"])
+@pytest.mark.parametrize("name", ["bridges", "sites", "stations", "creek", "events"])
 def test_features_lie_in_putuo(name, putuo_m):
     layer = _metric(name)
     zone = putuo_m.buffer(BOUNDARY_TOLERANCE_M + (60.0 if name == "bridges" else 0.0))
@@ -215,6 +215,17 @@ def test_parks_stay_out_of_the_creek():
     creek = _metric("creek").union_all()
     for row in _metric("parks").itertuples():
         assert row.geometry.distance(creek) > 20.0, row.id
+
+
+def test_event_courses_run_on_the_route_and_dates_are_ordered():
+    events = _metric("events")
+    route = _metric("route").union_all()
+    for row in events.itertuples():
+        assert row.start_date <= row.end_date, row.id
+        if row.geometry_kind == "course":
+            off_m = shapely.distance(shapely.points(shapely.get_coordinates(row.geometry)), route)
+            assert off_m.max() < 1.0, row.id
+            assert row.geometry.length == pytest.approx(row.along_route_m, abs=1.0), row.id
 
 
 def test_sites_cover_at_least_three_categories():

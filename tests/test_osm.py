@@ -242,7 +242,7 @@ def test_output_carries_the_odbl_attribution(imported):
     assert "Open Database License" in package["description"]
     for res in package["resources"]:
         from_osm = any("import-osm" in s for s in res["sources"])
-        assert from_osm == (res["name"] not in {"boundary", "zones"}), res["name"]
+        assert from_osm == (res["name"] not in {"boundary", "zones", "events"}), res["name"]
         if from_osm:  # stations too: they are snapped onto the OSM-derived route
             assert any(lic["name"] == "ODbL-1.0" for lic in res["licenses"])
 
