@@ -857,7 +857,7 @@ class CoverageModel:
         }
 
     def _stretch_json(self, part: int, from_m: float, to_m: float) -> dict[str, Any]:
-        xy = self._bank_xy(part, np.array([from_m, to_m]))
+        xy = self._bank_xy(part, np.array([from_m, to_m, (from_m + to_m) / 2]))
         chain = self._chainage_xy(xy)
         lonlat = self._lonlat(xy)
         return {
@@ -867,6 +867,7 @@ class CoverageModel:
             "length_m": round(to_m - from_m, 1),
             "from_lonlat": [round(float(v), 6) for v in lonlat[0]],
             "to_lonlat": [round(float(v), 6) for v in lonlat[1]],
+            "mid_lonlat": [round(float(v), 6) for v in lonlat[2]],
         }
 
     # -------------------------------------------------------------- honesty
@@ -1106,7 +1107,8 @@ class Coverage:
         ``stations`` / ``candidates`` (counts), ``bands`` (share of the route per
         band), ``band_length_m``, ``covered_share`` (within ``minutes``),
         ``longest_gap`` (the longest stretch beyond ``minutes``: ``bank``,
-        ``from_chainage_m``, ``to_chainage_m``, ``length_m``, end points; zero
+        ``from_chainage_m``, ``to_chainage_m``, ``length_m``, its ends and middle
+        along the bank as ``from_lonlat``/``to_lonlat``/``mid_lonlat``; zero
         length and ``None`` places when there is none), ``gaps`` (every such
         stretch), ``max_walk`` (the farthest route point from a station), ``spacing``
         (per bank, consecutive stations and the along-bank distance between them)
@@ -1125,6 +1127,7 @@ class Coverage:
             "length_m": 0.0,
             "from_lonlat": None,
             "to_lonlat": None,
+            "mid_lonlat": None,
         }
         spacing = model._spacing(self.sites)
         largest = {
