@@ -961,7 +961,7 @@ class CoverageModel:
                     f"{c.on_route_lonlat[0]:.6f}",
                     f"{c.on_route_lonlat[1]:.6f}",
                     "indicative",
-                    f"{max(10.0, math.ceil(c.offset_m)):g}",
+                    f"{max(10, math.ceil(round(c.offset_m, 3)))}",
                     "",
                     source,
                 ]
