@@ -125,6 +125,7 @@ class Site:
     accuracy_m: float
     lonlat: tuple[float, float]  # as given, WGS-84
     on_route_lonlat: tuple[float, float]  # its route point, WGS-84
+    on_route_xy: tuple[float, float]  # its route point, EPSG:32651
     offset_m: float  # given point -> route point
     bank: str
     chainage_m: float | None
@@ -398,6 +399,7 @@ class CoverageModel:
                     accuracy_m=float(accuracy_m[i]),
                     lonlat=(float(lonlat[i, 0]), float(lonlat[i, 1])),
                     on_route_lonlat=(float(on_lonlat[i, 0]), float(on_lonlat[i, 1])),
+                    on_route_xy=(float(on_xy[i, 0]), float(on_xy[i, 1])),
                     offset_m=float(offset[i]),
                     bank=str(self._bank[k]),
                     chainage_m=None if math.isnan(chain[i]) else float(chain[i]),
@@ -511,12 +513,9 @@ class CoverageModel:
         return tuple(sites)
 
     def _twin(self, site: Site, others: Iterable[Site], *, duplicate_m: float) -> Site | None:
-        here = measures.lonlat_to_metric([site.on_route_lonlat[0]], [site.on_route_lonlat[1]])[0]
+        x, y = site.on_route_xy
         for other in others:
-            there = measures.lonlat_to_metric(
-                [other.on_route_lonlat[0]], [other.on_route_lonlat[1]]
-            )[0]
-            if float(np.hypot(*(here - there))) < duplicate_m:
+            if math.hypot(x - other.on_route_xy[0], y - other.on_route_xy[1]) < duplicate_m:
                 return other
         return None
 
@@ -916,6 +915,7 @@ class CoverageModel:
                 s = base[i]
                 k, along = self._at_bank(s.part, s.bank_m + shift)
                 bank_m = float(np.clip(s.bank_m + shift, 0.0, self.parts[s.part].length_m))
+                # only what coverage reads is moved (its lon/lat fields stay as given)
                 moved[i] = replace(s, edge=k, along_edge_m=along, bank_m=bank_m)
             values.append(self.coverage(moved, speed_kmh=speed_kmh, minutes=minutes).summary())
         out: dict[str, Any] = {"scenarios": len(scenarios), "moved": len(movable)}
