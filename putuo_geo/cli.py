@@ -144,7 +144,6 @@ def coverage_figures(
     result["ranges"] = model.sensitivity(
         [*stations, *candidates], speed_kmh=speed_kmh, minutes=minutes
     )
-    result["indicative_stations"] = sum(s.status == "indicative" for s in stations)
     if extra is not None:
         result["before"] = what_if.before.figures()
         result["candidates"] = list(what_if.candidates)

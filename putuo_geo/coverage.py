@@ -467,8 +467,14 @@ class CoverageModel:
             raise CandidateError(issues)
         en = list(names_en) if names_en is not None else [""] * n
         zh = list(names_zh) if names_zh is not None else [""] * n
-        en = [e or f"Candidate station {i + 1}" for i, e in enumerate(en)]
-        zh = [z or f"候选驿站 {i + 1}" for i, z in enumerate(zh)]
+        # a name given in one language stands for both; none given: "Candidate station n"
+        en, zh = (
+            [
+                e or z or f"Candidate station {i + 1}"
+                for i, (e, z) in enumerate(zip(en, zh, strict=True))
+            ],
+            [z or e or f"候选驿站 {i + 1}" for i, (e, z) in enumerate(zip(en, zh, strict=True))],
+        )
         sites = self.join(
             arr,
             ids=[f"candidate-{i + 1}" for i in range(n)],
@@ -939,6 +945,8 @@ class CoverageModel:
         saying how it was made. ``make data`` reads only ``bridge_end`` rows today;
         a ``point`` row is a proposal to be reviewed and wired in.
         """
+        from putuo_geo.exports import neutralise_formula  # folium-heavy: only when exporting
+
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(STATIONS_CSV_COLUMNS)
@@ -953,8 +961,8 @@ class CoverageModel:
             writer.writerow(
                 [
                     c.id,
-                    c.name_en,
-                    c.name_zh,
+                    neutralise_formula(c.name_en),  # names may come from an upload
+                    neutralise_formula(c.name_zh),
                     c.bank,
                     "point",
                     "",
@@ -1104,8 +1112,8 @@ class Coverage:
         """Every figure, JSON-ready (the ``putuo-geo coverage --json`` output).
 
         Keys: ``speed_kmh``, ``minutes``, ``limit_m``, ``route_length_m``,
-        ``stations`` / ``candidates`` (counts), ``bands`` (share of the route per
-        band), ``band_length_m``, ``covered_share`` (within ``minutes``),
+        ``stations`` / ``candidates`` / ``indicative_stations`` (counts), ``bands``
+        (share of the route per band), ``band_length_m``, ``covered_share`` (within ``minutes``),
         ``longest_gap`` (the longest stretch beyond ``minutes``: ``bank``,
         ``from_chainage_m``, ``to_chainage_m``, ``length_m``, its ends and middle
         along the bank as ``from_lonlat``/``to_lonlat``/``mid_lonlat``; zero
@@ -1141,6 +1149,7 @@ class Coverage:
             "route_length_m": round(total, 1),
             "stations": sum(not s.is_candidate for s in self.sites),
             "candidates": sum(s.is_candidate for s in self.sites),
+            "indicative_stations": sum(s.status == "indicative" for s in self.sites),
             "bands": {
                 lab: round(float(v / total), 4) for lab, v in zip(self.labels, lengths, strict=True)
             },
@@ -1290,6 +1299,175 @@ class WhatIf:
             "after": self.after.figures(),
             "candidates": list(self.candidates),
         }
+
+
+# ---------------------------------------------------------------------------- page text
+
+
+def site_by_id(sites: Sequence[Site], fid: str) -> Site:
+    """The site whose ``id`` is ``fid``.
+
+    Raises
+    ------
+    KeyError
+        When no site has that id.
+    """
+    for site in sites:
+        if site.id == fid:
+            return site
+    msg = f"No station has the id {fid!r}."
+    raise KeyError(msg)
+
+
+def band_legend(lang: i18n.Lang, band_minutes: Sequence[float] = BAND_MINUTES) -> list[str]:
+    """The legend's label of each band, nearest first (needs the default bands' keys)."""
+    return [i18n.tr(f"planner.band.{label}", lang) for label in band_labels(band_minutes)]
+
+
+def describe(
+    figures: Mapping[str, Any], ranges: Mapping[str, Any] | None, lang: i18n.Lang
+) -> list[str]:
+    """The planner's figures as sentences in ``lang`` (Markdown; data text escaped).
+
+    ``figures`` from :meth:`Coverage.figures`, ``ranges`` from
+    :meth:`CoverageModel.sensitivity` (or ``None``). The first line is the
+    indicative-positions warning when any station is indicative.
+    """
+    from putuo_geo.display import format_chainage, format_length
+    from putuo_geo.safety import escape_markdown
+
+    def ranged(text: str, key: str, fmt: Any) -> str:
+        if not ranges or key not in ranges:
+            return text
+        r = ranges[key]
+        return i18n.tr("planner.range", lang, value=text, low=fmt(r["min"]), high=fmt(r["max"]))
+
+    def share(v: float) -> str:
+        return f"{v:.1%}"
+
+    mins = f"{figures['minutes']:g}"
+    lines: list[str] = []
+    indicative = figures.get("indicative_stations")
+    if indicative:
+        lines.append(
+            i18n.tr(
+                "planner.indicative_warning",
+                lang,
+                indicative=indicative,
+                total=figures["stations"],
+            )
+        )
+    covered = i18n.tr("planner.covered_share", lang, minutes=mins)
+    lines.append(f"{covered}: " + ranged(share(figures["covered_share"]), "covered_share", share))
+    gap = figures["longest_gap"]
+    if gap["length_m"] > 0:
+        text = i18n.tr(
+            "planner.longest_gap",
+            lang,
+            minutes=mins,
+            length=format_length(gap["length_m"]),
+            bank=i18n.value("bank", gap["bank"], lang),
+            start=format_chainage(gap["from_chainage_m"]),
+            end=format_chainage(gap["to_chainage_m"]),
+        )
+    else:
+        text = i18n.tr("planner.no_gap", lang, minutes=mins)
+    if ranges and ranges["longest_gap_m"]["max"] > 0:
+        r = ranges["longest_gap_m"]
+        text += (
+            " "
+            + i18n.tr(
+                "planner.range",
+                lang,
+                value="",
+                low=format_length(r["min"]),
+                high=format_length(r["max"]),
+            ).strip()
+        )
+    lines.append(text)
+    far = figures["max_walk"]
+    if far["walk_m"] is not None:
+        lines.append(
+            i18n.tr(
+                "planner.max_walk",
+                lang,
+                minutes=f"{far['minutes']:g}",
+                distance=format_length(far["walk_m"]),
+                bank=i18n.value("bank", far["bank"], lang),
+                chainage=format_chainage(far["chainage_m"]),
+            )
+        )
+    for bank, big in figures["largest_spacing"].items():
+        if big is None:
+            continue
+        length = format_length(big["along_route_m"])
+        if ranges:
+            r = ranges["largest_spacing_m"][bank]
+            length = i18n.tr(
+                "planner.range",
+                lang,
+                value=length,
+                low=format_length(r["min"]),
+                high=format_length(r["max"]),
+            )
+        lines.append(
+            i18n.tr(
+                "planner.largest_spacing",
+                lang,
+                bank=i18n.value("bank", bank, lang),
+                length=length,
+                start=escape_markdown(big["from_id"]),
+                end=escape_markdown(big["to_id"]),
+            )
+        )
+    if ranges:
+        lines.append(i18n.tr("planner.range_note", lang, scenarios=ranges["scenarios"]))
+    return lines
+
+
+def describe_candidate(candidate: Mapping[str, Any], minutes: float, lang: i18n.Lang) -> str:
+    """One candidate of :attr:`WhatIf.candidates` as a sentence in ``lang`` (Markdown-safe)."""
+    from putuo_geo.display import format_chainage, format_length
+    from putuo_geo.safety import escape_markdown
+
+    name = escape_markdown(i18n.name(candidate["name_en"], candidate["name_zh"], lang, both=False))
+    parts = [
+        i18n.tr(
+            "planner.candidate_row",
+            lang,
+            name=name,
+            bank=i18n.value("bank", candidate["bank"], lang),
+            chainage=format_chainage(candidate["chainage_m"]),
+            offset=format_length(candidate["offset_m"]),
+        )
+    ]
+    split = candidate["splits"]
+    if split:
+        parts.append(
+            i18n.tr(
+                "planner.candidate_splits",
+                lang,
+                before=format_length(split["spacing_before_m"]),
+                start=escape_markdown(split["from_id"]),
+                end=escape_markdown(split["to_id"]),
+                first=format_length(split["spacing_after_m"][0]),
+                second=format_length(split["spacing_after_m"][1]),
+            )
+        )
+    mins = f"{minutes:g}"
+    for gap in candidate["closes"]:
+        parts.append(
+            i18n.tr(
+                "planner.candidate_closes",
+                lang,
+                minutes=mins,
+                before=format_length(gap["length_m"]),
+                after=format_length(gap["length_after_m"]),
+            )
+        )
+    if not candidate["closes"]:
+        parts.append(i18n.tr("planner.candidate_closes_none", lang, minutes=mins))
+    return "; ".join(parts)
 
 
 # ---------------------------------------------------------------------------- helpers

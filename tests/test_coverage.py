@@ -455,3 +455,47 @@ def test_cli_coverage_bad_extra_names_the_row(toy_dir, tmp_path, capsys):
     assert "bad.csv: row 2 (Twin)" in err
     assert "station-01" in err
     assert "Traceback" not in err
+
+
+# ------------------------------------------------------------------ page text
+
+
+def test_describe_in_both_languages(two_banks):
+    model, st, _ = two_banks
+    fig = cover(model, st).figures()
+    ranges = model.sensitivity(st, speed_kmh=KMH, minutes=3.0)
+    en = coverage.describe(fig, ranges, "en")
+    assert en[0].startswith("**2 of 3 station positions are indicative**")
+    # B moved to 900 opens the left bank 400-600 (65%); B at 700 reaches the right
+    # landing in 250 m, so the right bank is covered up to 550 (77.5%)
+    assert en[1] == "Route within 3 min of a station: 70.0% (range 65.0% to 77.5%)"
+    assert en[2] == (
+        "Longest stretch over 3 min: 500 m on the right bank, chainage km 0.50 to km 1.00 "
+        "(range 450 m to 550 m)"
+    )
+    assert "Largest spacing on the left bank: 700 m (range 600 m to 800 m) (A to B)" in en
+    assert en[-1].startswith("Ranges: each indicative station moved")
+    zh = coverage.describe(fig, None, "zh")
+    assert zh[0].startswith("**3 个驿站中有 2 个为示意位置**")
+    assert "超过 3 分钟的最长路段：右岸" in zh[2]
+    assert coverage.band_legend("en")[0] == "≤ 5 min to a station"
+
+
+def test_describe_candidate_escapes_its_name(two_banks):
+    model, st, _ = two_banks
+    cands = model.candidates([lonlat(450, 50)], existing=st, names_en=["*Bold* [x](y)"])
+    (c,) = model.compare(st, cands, speed_kmh=KMH, minutes=3.0).candidates
+    text = coverage.describe_candidate(c, 3.0, "en")
+    assert text.startswith(r"\*Bold\* \[x\]\(y\): left bank, chainage km 0.45, 0 m from")
+    assert "splits 700 m between A and B into 350 m + 350 m" in text
+    assert "closes a stretch over 3 min: 100 m → 0 m" in text
+    assert coverage.site_by_id(st, "B").id == "B"
+    with pytest.raises(KeyError, match="No station has the id"):
+        coverage.site_by_id(st, "nope")
+
+
+def test_candidates_csv_neutralises_formulas(two_banks):
+    model, st, _ = two_banks
+    cands = model.candidates([lonlat(750, -10)], existing=st, names_en=["=HYPERLINK(1)"])
+    (row,) = csv.DictReader(io.StringIO(model.stations_csv(cands)))
+    assert row["name_en"] == "'=HYPERLINK(1)"
