@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -229,14 +230,27 @@ def _coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        msg = f"{text!r} is not a positive number"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
 def _add_coverage_parser(sub: Any, data_help: str) -> None:
     p_cov = sub.add_parser(
         "coverage", help="how far the route is from the nearest station (planner figures)"
     )
-    p_cov.add_argument("--minutes", type=float, default=15.0, help="covered within (default 15)")
+    p_cov.add_argument(
+        "--minutes", type=_positive, default=15.0, help="covered within (default 15)"
+    )
     p_cov.add_argument(
         "--speed-kmh",
-        type=float,
+        type=_positive,
         default=5.0,
         help="walking speed (default 5; 4 for older walkers)",
     )

@@ -1479,12 +1479,13 @@ def _round(value: float | None, ndigits: int = 1) -> float | None:
     return round(float(value), ndigits)
 
 
-def _range(values: Sequence[float]) -> dict[str, float]:
-    return {
-        "value": round(float(values[0]), 4),
-        "min": round(float(min(values)), 4),
-        "max": round(float(max(values)), 4),
-    }
+def _range(values: Sequence[float]) -> dict[str, float | None]:
+    """Today's value (the first) and the min/max; ``None`` for "unreachable" (inf)."""
+
+    def num(v: float) -> float | None:
+        return round(float(v), 4) if math.isfinite(v) else None
+
+    return {"value": num(values[0]), "min": num(min(values)), "max": num(max(values))}
 
 
 def _overlap(stretches: Iterable[_Stretch], part: int, lo: float, hi: float) -> float:

@@ -499,3 +499,11 @@ def test_candidates_csv_neutralises_formulas(two_banks):
     cands = model.candidates([lonlat(750, -10)], existing=st, names_en=["=HYPERLINK(1)"])
     (row,) = csv.DictReader(io.StringIO(model.stations_csv(cands)))
     assert row["name_en"] == "'=HYPERLINK(1)"
+
+
+@pytest.mark.parametrize("bad", ["0", "-3", "nan", "fast"])
+def test_cli_coverage_refuses_a_bad_speed(toy_dir, capsys, bad):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["coverage", "--speed-kmh", bad, "--data", str(toy_dir)])
+    assert info.value.code == 2
+    assert "not a positive number" in capsys.readouterr().err
