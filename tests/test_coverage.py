@@ -370,20 +370,44 @@ def test_real_every_route_sample_has_a_finite_distance(real):
     assert cov.pieces.length_m.sum() == pytest.approx(model.route_length_m, abs=0.01)
 
 
-def test_real_a_candidate_in_the_longest_gap_shortens_it(real):
+@pytest.mark.parametrize("speed_kmh", [5.0, 4.0])
+def test_real_a_candidate_in_the_longest_gap_shortens_it(real, speed_kmh):
     _atlas, model, st = real
-    # at 5 min (417 m) today's layout leaves gaps; put a candidate in the middle of the longest
-    before = model.coverage(st, minutes=5.0).figures()
+    # at 5 min (417 m / 333 m) today's layout leaves gaps (at 15 min it leaves none);
+    # put a candidate in the middle of the longest, along its bank
+    before = model.coverage(st, minutes=5.0, speed_kmh=speed_kmh).figures()
     gap = before["longest_gap"]
     assert gap["length_m"] > 0
     cands = model.candidates([tuple(gap["mid_lonlat"])], existing=st)
-    what = model.compare(st, cands, minutes=5.0)
+    what = model.compare(st, cands, minutes=5.0, speed_kmh=speed_kmh)
     after = what.after.figures()
     assert after["covered_share"] >= before["covered_share"]
     (c,) = what.candidates
     closed = [g for g in c["closes"] if g["from_chainage_m"] == gap["from_chainage_m"]]
     assert closed
     assert closed[0]["length_after_m"] < gap["length_m"]
+
+
+def test_real_any_candidate_never_lowers_coverage(real):
+    atlas, model, st = real
+    route = atlas.route.to_crs(config.METRIC_CRS).geometry.to_numpy()
+    rng = np.random.default_rng(14)
+    for _ in range(6):
+        line = route[rng.integers(len(route))]
+        pt = line.interpolate(rng.uniform(0, line.length))
+        lonlat_pt = gpd.GeoSeries([pt], crs=config.METRIC_CRS).to_crs(config.WEB_CRS).iloc[0]
+        try:
+            cands = model.candidates([(lonlat_pt.x, lonlat_pt.y)], existing=st)
+        except CandidateError:
+            continue  # on a station: nothing to add
+        what = model.compare(st, cands, minutes=5.0)
+        before, after = what.before.summary(), what.after.summary()
+        assert after["covered_share"] >= before["covered_share"] - 1e-12
+        assert after["longest_gap_m"] <= before["longest_gap_m"] + 1e-9
+        assert after["max_walk_m"] <= before["max_walk_m"] + 1e-9
+        cum_before = np.cumsum(list(before["bands"].values()))
+        cum_after = np.cumsum(list(after["bands"].values()))
+        assert (cum_after >= cum_before - 1e-12).all()
 
 
 def test_real_stations_and_figures(real):
