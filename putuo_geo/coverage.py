@@ -22,8 +22,8 @@ carries its own along-bank position, so stretches that run over several edges ar
 joined and station spacing is measured along the bank. Chainages are creek
 chainages (:func:`putuo_geo.measures.creek_centreline`), as everywhere else.
 
-Only :class:`RouteNetwork`'s public API is used (``graph`` with its documented edge
-attributes ``weight``/``geometry``/``start``/``kind``/``id``). Joining a point to a
+Only :class:`RouteNetwork`'s public API is used (``graph`` with its documented node
+``xy`` and edge ``weight``/``geometry``/``kind``/``id``). Joining a point to a
 route edge (rather than to a route line, which is what ``RouteNetwork.snap`` does)
 is done here, vectorised, on the same route geometry: the nearest route edge lies
 on the nearest route line, so both give the same point.
@@ -205,8 +205,14 @@ class CoverageModel:
     ) -> None:
         self.network = network
         rows, geoms = [], []
+        xy: dict[Any, tuple[float, float]] = dict(network.graph.nodes(data="xy"))
         for u, v, d in network.graph.edges(data=True):
-            a, b = (u, v) if d["start"] == u else (v, u)
+            # orient by geometry: the end nearer the first vertex is ``a`` (uses only the
+            # documented node ``xy`` and edge ``geometry``, not how the network stores it)
+            x0, y0 = shapely.get_coordinates(d["geometry"])[0]
+            near_u = math.hypot(x0 - xy[u][0], y0 - xy[u][1])
+            near_v = math.hypot(x0 - xy[v][0], y0 - xy[v][1])
+            a, b = (u, v) if near_u <= near_v else (v, u)
             rows.append(
                 {
                     "a": a,
