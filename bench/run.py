@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import common, limit, page, queries, scale
+from bench import coverage as coverage_bench
 from putuo_geo import config
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -185,7 +186,32 @@ def rows_from(results: dict[str, Any]) -> list[Row]:
         rows.append(
             Row("6. Network + batch index build (once per folder)", _ms(q["index_build_s"]))
         )
+    rows += coverage_rows(results.get("coverage"))
     return rows
+
+
+def coverage_rows(c: dict[str, Any] | None) -> list[Row]:
+    """Issue 14: the planner's coverage against per-sample measurement (same run)."""
+    if not c:
+        return []
+    med = common.median
+    ours = med(c["ours_s"])
+    what = f"{c['stations']} stations + {c['candidates']} candidates"
+    return [
+        Row(
+            f"14. Coverage, {what} (exact per edge)",
+            _ms(ours),
+            f"measure() per {c['step_m']:g} m sample x station {_s(c['naive_s'])} "
+            f"(from {c['naive_n']} of {c['samples']:,}); all pairs at once "
+            f"(along_route_m_many) {_ms(c['batch_s'])}",
+            f"{c['naive_s'] / ours:,.0f}x / {c['batch_s'] / ours:,.0f}x faster",
+            "<= 100 ms",
+            _mark(ours <= 0.100),
+        ),
+        Row("14. Candidate click: figures before/after + each candidate", _ms(med(c["compare_s"]))),
+        Row("14. Band pieces for the map (GeoDataFrame, WGS-84)", _ms(med(c["bands_frame_s"]))),
+        Row("14. Ranges: indicative stations moved by their accuracy", _ms(c["sensitivity_s"])),
+    ]
 
 
 def markdown(rows: list[Row], meta: dict[str, Any]) -> str:
@@ -239,6 +265,10 @@ def main(argv: list[str] | None = None) -> None:
     attempt(
         "queries",
         lambda: queries.run(n=n_queries, naive_n=10_000, measure_n=500, runs=args.runs),
+    )
+    attempt(
+        "coverage",
+        lambda: coverage_bench.run(naive_n=10 if args.quick else 40, runs=args.runs),
     )
     with common.chromium() as browser:
         attempt("limit", lambda: limit.run(browser, runs=args.runs))

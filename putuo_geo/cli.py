@@ -1,4 +1,5 @@
-"""The ``putuo-geo`` command: ``stats``, ``measure``, ``validate``, ``import-osm`` and ``events``.
+"""The ``putuo-geo`` command: ``stats``, ``measure``, ``validate``, ``import-osm``, ``events``
+and ``coverage``.
 
 Exit codes: 0 success; 1 a problem with the data or the input (every problem
 listed, no traceback); 2 an unexpected error (one message, no traceback).
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -105,6 +107,164 @@ def _print_measure(m: dict[str, Any]) -> None:
     print(f"Bridges crossed  {', '.join(m['bridges']) or 'none'}")
 
 
+# ---------------------------------------------------------------- coverage (planner view)
+
+
+def coverage_figures(
+    atlas: layers.Atlas,
+    *,
+    minutes: float = 15.0,
+    speed_kmh: float = 5.0,
+    extra: str | Path | None = None,
+) -> dict[str, Any]:
+    """The planner figures (``putuo-geo coverage --json``), JSON-ready.
+
+    Top level: the figures of :meth:`putuo_geo.coverage.Coverage.figures` for the
+    stations plus any candidates from ``extra`` (a GeoJSON or CSV of points, WGS-84,
+    read like an uploaded layer), and ``ranges``
+    (:meth:`~putuo_geo.coverage.CoverageModel.sensitivity`). With ``extra``, also
+    ``before`` (the stations alone) and ``candidates`` (what each changes).
+    """
+    from putuo_geo import coverage, uploads
+
+    model = coverage.CoverageModel.from_atlas(atlas)
+    stations = model.stations(atlas.stations)
+    candidates: tuple[coverage.Site, ...] = ()
+    if extra is not None:
+        path = Path(extra)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            msg = f"{path}: cannot read the candidate stations file ({exc.strerror})."
+            raise PutuoGeoError(msg) from None
+        layer = uploads.read_upload(data, file_name=path.name)
+        candidates = model.candidates_from_frame(
+            layer.frame, existing=stations, file_name=layer.file_name
+        )
+    what_if = model.compare(stations, candidates, speed_kmh=speed_kmh, minutes=minutes)
+    result = what_if.after.figures()
+    result["ranges"] = model.sensitivity(
+        [*stations, *candidates], speed_kmh=speed_kmh, minutes=minutes
+    )
+    if extra is not None:
+        result["before"] = what_if.before.figures()
+        result["candidates"] = list(what_if.candidates)
+    return result
+
+
+def _chain(m: float | None) -> str:
+    return "?" if m is None else _km(m)
+
+
+def _print_coverage(c: dict[str, Any]) -> None:
+    mins, ranges = c["minutes"], c["ranges"]
+    print(
+        f"Coverage at {c['speed_kmh']:g} km/h ({mins:g} min = {c['limit_m']:,.0f} m): "
+        f"{c['stations']} stations, {c['candidates']} candidates; route {_km(c['route_length_m'])}"
+    )
+    cov = ranges["covered_share"]
+    print(
+        f"Within {mins:g} min of a station  {c['covered_share']:.1%}"
+        f"  (range {cov['min']:.1%} to {cov['max']:.1%})"
+    )
+    print("Bands")
+    for band, share in c["bands"].items():
+        r = ranges["bands"][band]
+        print(f"  {band:<16} {share:6.1%}  (range {r['min']:.1%} to {r['max']:.1%})")
+    gap = c["longest_gap"]
+    if gap["length_m"] > 0:
+        print(
+            f"Longest stretch over {mins:g} min  {_km(gap['length_m'])} on the {gap['bank']} "
+            f"bank, chainage {_chain(gap['from_chainage_m'])} to {_chain(gap['to_chainage_m'])}"
+        )
+    else:
+        print(f"Longest stretch over {mins:g} min  none")
+    r = ranges["longest_gap_m"]
+    print(f"  range {_km(r['min'])} to {_km(r['max'])}")
+    far = c["max_walk"]
+    if far["walk_m"] is not None:
+        print(
+            f"Farthest point  {far['walk_m']:,.0f} m ({far['minutes']:g} min), {far['bank']} "
+            f"bank, chainage {_chain(far['chainage_m'])}"
+        )
+    print("Largest spacing per bank")
+    for bank, big in c["largest_spacing"].items():
+        if big is None:
+            print(f"  {bank:<6} fewer than two stations")
+            continue
+        r = ranges["largest_spacing_m"][bank]
+        print(
+            f"  {bank:<6} {big['from_id']} -> {big['to_id']}  {_km(big['along_route_m'])}"
+            f"  (range {_km(r['min'])} to {_km(r['max'])})"
+        )
+    if "before" in c:
+        b = c["before"]
+        print(
+            f"Before the candidates: {b['covered_share']:.1%} within {mins:g} min, "
+            f"longest stretch over it {_km(b['longest_gap']['length_m'])}"
+        )
+        for cand in c["candidates"]:
+            closes = ", ".join(
+                f"{_km(g['length_m'])} -> {_km(g['length_after_m'])} ({g['bank']} bank)"
+                for g in cand["closes"]
+            )
+            print(
+                f"  {cand['name_en']}: {cand['bank']} bank, chainage {_chain(cand['chainage_m'])}, "
+                f"{cand['offset_m']:,.0f} m from the marked point; "
+                f"closes {closes or 'no stretch over ' + format(mins, 'g') + ' min'}"
+            )
+    print(
+        f"Note: {c['indicative_stations']} of {c['stations']} station positions are indicative; "
+        f"ranges move each by its stated accuracy ({ranges['scenarios']} layouts)."
+    )
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    atlas = layers.load_atlas(args.data)
+    result = coverage_figures(
+        atlas, minutes=args.minutes, speed_kmh=args.speed_kmh, extra=args.extra
+    )
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        _print_coverage(result)
+    return 0
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        msg = f"{text!r} is not a positive number"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _add_coverage_parser(sub: Any, data_help: str) -> None:
+    p_cov = sub.add_parser(
+        "coverage", help="how far the route is from the nearest station (planner figures)"
+    )
+    p_cov.add_argument(
+        "--minutes", type=_positive, default=15.0, help="covered within (default 15)"
+    )
+    p_cov.add_argument(
+        "--speed-kmh",
+        type=_positive,
+        default=5.0,
+        help="walking speed (default 5; 4 for older walkers)",
+    )
+    p_cov.add_argument(
+        "--extra", metavar="FILE", help="candidate stations: GeoJSON or CSV of points (WGS-84)"
+    )
+    p_cov.add_argument("--json", action="store_true", help="print JSON")
+    p_cov.add_argument("--data", metavar="DIR", help=data_help)
+
+
+# ---------------------------------------------------------------- end of coverage
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="putuo-geo",
@@ -137,6 +297,7 @@ def _parser() -> argparse.ArgumentParser:
     p_events.add_argument("--to", dest="date_to", metavar="DATE", help="YYYY-MM-DD")
     p_events.add_argument("--json", action="store_true", help="print JSON")
     p_events.add_argument("--data", metavar="DIR", help=data_help)
+    _add_coverage_parser(sub, data_help)
     return parser
 
 
@@ -198,6 +359,8 @@ def _import_osm(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "events":
         return _events(args)
+    if args.command == "coverage":
+        return _coverage(args)
     if args.command == "import-osm":
         return _import_osm(args)
     if args.command == "validate":

@@ -363,6 +363,116 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "value.kind.festival": ("festival", "节庆"),
     "value.kind.esports": ("esports", "电子竞技"),
     "value.kind.other": ("other", "其他"),
+    # ---------------------------------------------------------------- planner (coverage.py)
+    "planner.header": ("Planner: station coverage", "规划：驿站覆盖"),
+    "planner.layer": ("Walk to the nearest station", "到最近驿站的步行时间"),
+    "planner.speed": ("Walking speed (km/h)", "步行速度（公里/小时）"),
+    "planner.speed_help": (
+        "5 km/h is a usual pace; 4 km/h suits older walkers.",
+        "5 公里/小时为一般步速；4 公里/小时适合老年人。",
+    ),
+    "planner.minutes": ("Within (minutes)", "时间范围（分钟）"),
+    "planner.indicative_warning": (
+        "**{indicative} of {total} station positions are indicative** (no public source "
+        "places them): these figures describe a rule-based layout, not the built stations.",
+        "**{total} 个驿站中有 {indicative} 个为示意位置**（没有公开来源给出其位置）："
+        "以下数字描述的是按规则排布的位置，而非实际建成的驿站。",
+    ),
+    "planner.band.le_5_min": ("≤ 5 min to a station", "≤ 5 分钟可达驿站"),
+    "planner.band.le_10_min": ("5–10 min", "5–10 分钟"),
+    "planner.band.le_15_min": ("10–15 min", "10–15 分钟"),
+    "planner.band.beyond_15_min": ("over 15 min", "超过 15 分钟"),
+    "planner.legend_title": (
+        "Walk to the nearest station ({kmh} km/h)",
+        "到最近驿站的步行时间（{kmh} 公里/小时）",
+    ),
+    "planner.covered_share": (
+        "Route within {minutes} min of a station",
+        "距驿站 {minutes} 分钟以内的步道",
+    ),
+    "planner.longest_gap": (
+        "Longest stretch over {minutes} min: {length} on the {bank}, chainage {start} to {end}",
+        "超过 {minutes} 分钟的最长路段：{bank}，{length}，里程 {start} 至 {end}",
+    ),
+    "planner.no_gap": (
+        "No stretch of the route is over {minutes} min from a station.",
+        "步道上没有距驿站超过 {minutes} 分钟的路段。",
+    ),
+    "planner.max_walk": (
+        "Farthest point: {minutes} min ({distance}) on the {bank}, chainage {chainage}",
+        "最远点：{bank}，里程 {chainage}，步行 {minutes} 分钟（{distance}）",
+    ),
+    "planner.largest_spacing": (
+        "Largest spacing on the {bank}: {length} ({start} to {end})",
+        "{bank}最大间距：{length}（{start} 至 {end}）",
+    ),
+    "planner.spacing_table": ("Station spacing per bank", "各岸驿站间距"),
+    "planner.range": ("{value} (range {low} to {high})", "{value}（范围 {low} 至 {high}）"),
+    "planner.range_note": (
+        "Ranges: each indicative station moved along its bank by its stated accuracy, alone "
+        "and with its neighbour ({scenarios} layouts recomputed).",
+        "范围：将每个示意位置的驿站沿河岸按其标注精度移动（单独移动及与相邻驿站一起移动），"
+        "共重新计算 {scenarios} 种布局。",
+    ),
+    "planner.before": ("Today", "现状"),
+    "planner.after": ("With the candidates", "加上候选驿站"),
+    "planner.reach_header": ("Reach of one station", "单个驿站的可达范围"),
+    "planner.reach_station": ("Station", "驿站"),
+    "planner.reach_layer": ("Reach in {minutes} min", "{minutes} 分钟可达范围"),
+    "planner.reach_summary": (
+        "{length} of route reachable in {minutes} min (bridges crossed: {bridges}); "
+        "{count} site(s) inside.",
+        "{minutes} 分钟内可达 {length} 步道（经过的桥梁：{bridges}）；范围内有 {count} 个地点。",
+    ),
+    "planner.reach_rule": (
+        "A site is inside when the walk along the route to its nearest route point plus "
+        "the straight line from there fits in the time.",
+        "判定规则：沿步道走到地点最近的步道点，再加上从该点到地点的直线距离，在时间范围内即算可达。",
+    ),
+    "planner.candidates_header": ("What if: candidate stations", "假设：候选驿站"),
+    "planner.candidates_help": (
+        "Click the map to add a candidate, or use the points of your uploaded layer. "
+        "Candidates stay in your session only.",
+        "点击地图添加候选驿站，或使用您上传图层中的点。候选驿站只保存在您本次会话中。",
+    ),
+    "planner.candidate_from_upload": ("Use my layer's points", "使用我的图层中的点"),
+    "planner.candidate_clear": ("Clear candidates", "清除候选驿站"),
+    "planner.candidate_row": (
+        "{name}: {bank}, chainage {chainage}, {offset} from the marked point",
+        "{name}：{bank}，里程 {chainage}，距标记点 {offset}",
+    ),
+    "planner.candidate_splits": (
+        "splits {before} between {start} and {end} into {first} + {second}",
+        "将 {start} 与 {end} 之间的 {before} 分为 {first} + {second}",
+    ),
+    "planner.candidate_closes": (
+        "closes a stretch over {minutes} min: {before} → {after}",
+        "缩短超过 {minutes} 分钟的路段：{before} → {after}",
+    ),
+    "planner.candidate_closes_none": (
+        "lies in no stretch over {minutes} min",
+        "不在任何超过 {minutes} 分钟的路段内",
+    ),
+    "planner.download_csv": (
+        "Candidates (CSV, stations.csv format)",
+        "候选驿站（CSV，stations.csv 格式）",
+    ),
+    "planner.problem.not_lonlat": (
+        "{row}: not a longitude/latitude pair in degrees.",
+        "{row}：不是以度为单位的经纬度。",
+    ),
+    "planner.problem.outside": (
+        "{row} ({lat}, {lon}) is outside Putuo.",
+        "{row}（{lat}, {lon}）在普陀区以外。",
+    ),
+    "planner.problem.off_route": (
+        "{row} ({lat}, {lon}) is {offset} m from the route (at most {max} m).",
+        "{row}（{lat}, {lon}）距步道 {offset} 米（最多 {max} 米）。",
+    ),
+    "planner.problem.duplicate": (
+        "{row} ({lat}, {lon}) is within {within} m of {other} along the route: a duplicate.",
+        "{row}（{lat}, {lon}）与 {other} 在步道上相距不到 {within} 米：重复。",
+    ),
 }
 
 #: The catalogue: key -> {"en": ..., "zh": ...}. Read-only.

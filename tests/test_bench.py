@@ -51,3 +51,13 @@ def test_scale_pages_hold_every_site():
     assert naive.count("L.marker(") == 30
     for page in (ours, naive):
         assert not re.search(r"""(src|href)=["']https?://""", page)
+
+
+def test_coverage_agrees_with_per_sample_measurement_and_fills_the_table():
+    from bench import coverage
+
+    result = coverage.run(candidates=3, naive_n=3, runs=1)
+    assert (result["stations"], result["candidates"]) == (24, 3)
+    rows = run.coverage_rows(result)
+    assert rows[0].measure.startswith("14. Coverage, 24 stations + 3 candidates")
+    assert run.rows_from({"coverage": result})[0] == rows[0]
