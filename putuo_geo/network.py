@@ -611,7 +611,7 @@ class _Builder:
             ends = [shapely.get_point(geom, 0), shapely.get_point(geom, -1)]
             near: list[int] = []
             for end in ends:
-                (j,), (d,) = self.tree.query_nearest(end, return_distance=True)
+                (j,), (d,) = self.tree.query_nearest(end, return_distance=True, all_matches=False)
                 if d > snap_m:
                     return False
                 near.append(int(j))
