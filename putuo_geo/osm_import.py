@@ -46,6 +46,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+import shapely.ops
 from shapely.geometry import LineString, Point, shape
 from shapely.ops import substring
 
@@ -844,6 +845,41 @@ def build_bridges(
     return [f for _, f in out]
 
 
+def _warn_paths_short_of_bridges(
+    bridges: list[Feature],
+    paths: list[LineString],
+    creek: LineString,
+    *,
+    notes: _Notes,
+    proj: Projector,
+) -> None:
+    """A mapped bank path that stops short of a bridge end: a warning with the gap.
+
+    The route still reaches the bridge (the bank line falls back on the water
+    edge or the offset rule there); the warning says where the map has a gap.
+    """
+    if not paths:
+        return
+    mapped = shapely.MultiLineString(paths)
+    for props, geom in bridges:
+        if not props.get("osm_id") or not props.get("walkable"):
+            continue
+        for bank in derive.BANKS:
+            end = Point(crossing_end(geom, bank))
+            nearest = shapely.ops.nearest_points(mapped, end)[0]
+            if LineString([end, nearest]).intersects(creek):
+                continue  # the nearest mapped path is across the water: not this bank's
+            gap_m = float(nearest.distance(end))
+            if DISAGREE_M / 4 < gap_m <= FOOTWAY_SEARCH_M * 2:
+                lon, lat = proj.wgs(end).coords[0]
+                notes.warn(
+                    f"bridges: the mapped {bank}-bank path stops {gap_m:.0f} m short of "
+                    f"{props['id']} ({props['name_en']}); the route bridges the gap by rule",
+                    where_lonlat=(lon, lat),
+                    how_much_m=gap_m,
+                )
+
+
 # ---------------------------------------------------------------- stations and sites
 
 
@@ -1111,6 +1147,7 @@ def import_osm(
         notes=notes,
         chainage_map=chainage_map,
     )
+    _warn_paths_short_of_bridges(bridges, segs, creek_line, notes=notes, proj=proj)
     stations = snap_stations(
         old["stations"], pieces, old["bridges"], bridges, chainage_map=chainage_map
     )

@@ -408,6 +408,17 @@ def test_a_river_off_the_converted_border_is_a_warning_not_a_refusal(atlas_dir, 
     assert "## Warnings" in markdown
 
 
+def test_a_footway_short_of_a_bridge_is_a_warning(atlas_dir, tmp_path):
+    short = ({"highway": "footway"}, [(1100, 30), (1480, 30)])  # stops 20 m before x = 1500
+    extract = write_extract(
+        tmp_path / "short.osm", creek_ways() + toy_ways() + [short], toy_nodes()
+    )
+    report = import_osm(extract, data_dir=atlas_dir, out_dir=tmp_path / "out")
+    (warning,) = [w for w in report["warnings"] if "short of br-wuning-rd" in w["what"]]
+    assert warning["how_much_m"] == pytest.approx(20.6, abs=0.5)  # to the end at (1500, 25)
+    assert Point(lonlat_to_local(*warning["where_lonlat"])).distance(Point(1500, 25)) < 1.0
+
+
 def lonlat_to_local(lon: float, lat: float) -> tuple[float, float]:
     point = gpd.GeoSeries([Point(lon, lat)], crs=config.WEB_CRS).to_crs(config.METRIC_CRS).iloc[0]
     return point.x - X0, point.y - Y0
