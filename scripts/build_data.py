@@ -53,6 +53,9 @@ from putuo_geo.atlas_build import round_m as _r
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS_DIR = ROOT / "geo" / "inputs"
 
+#: Fuping Rd, One Center's north side, is "just north of Shanghai West station"
+#: (2007 plan): taken this far north of the station's Wikipedia point, metres.
+FUPING_NORTH_OF_STATION_M = 100.0
 #: Width of the One Belt corridor on each side of the creek centreline, metres.
 BELT_HALF_WIDTH_M = 500.0
 STATION_COUNT = 24
@@ -418,9 +421,18 @@ def _line_through(a: tuple[float, float], b: tuple[float, float], *, reach_m: fl
 
 
 def build_zones(
-    creek_m: LineString, putuo_m: Any, proj: Projector, inputs: Path
+    creek_m: LineString,
+    putuo_m: Any,
+    proj: Projector,
+    inputs: Path,
+    *,
+    creek_accuracy_m: float = 0.0,
 ) -> list[tuple[dict[str, Any], Any]]:
-    """One Belt, One Center, One City: documented models, see each ``method``."""
+    """One Belt, One Center, One City: documented models, see each ``method``.
+
+    ``creek_accuracy_m``: the worst accuracy of the creek sections; One Belt is a
+    buffer of the creek, so its edge is no better than the creek.
+    """
     sites = read_csv(inputs / "sites.csv").set_index("id")
     bridges = read_csv(inputs / "bridges.csv").set_index("id")
     control = read_csv(inputs / "creek_loop_control_points.csv").set_index("id")
@@ -467,14 +479,36 @@ def build_zones(
             lo = mid
         else:
             hi = mid
-    center = center_polygon(0.5 * (lo + hi))
+    depth_m = 0.5 * (lo + hi)
+    center = center_polygon(depth_m)
+    # Check against a fact: the 2007 plan puts Fuping Rd, the north side, just
+    # north of Shanghai West station. A north side there encloses more than the
+    # published area (the east side also follows Zhongshan N Rd, not drawn), so
+    # the solved north side lies south of it; the gap is the north side's doubt.
+    station = np.array(site_xy("site-shanghai-west-railway-station"))
+    fuping_depth_m = (
+        float(np.dot(station - np.array(south.coords[0]), normal)) + FUPING_NORTH_OF_STATION_M
+    )
+    fuping_area_m2 = center_polygon(fuping_depth_m).area
+    north_gap_m = abs(fuping_depth_m - depth_m)
+    accuracy_override = {
+        "one_center": max(float(rows.loc["one_center", "accuracy_m"]), north_gap_m),
+        "one_belt": max(float(rows.loc["one_belt", "accuracy_m"]), creek_accuracy_m),
+    }
     center_method = (
-        "Quadrilateral from sourced anchors: west side the grid north-south line through "
-        "Zhenbei Road station, east side the one through Langao Road station, south side "
-        "Wuning Rd taken as the straight line through Wuning Road Bridge and Wuning Road "
-        "station (Line 13); north side (Fuping Rd, position not found) parallel to Wuning "
-        f"Rd at {0.5 * (lo + hi):.0f} m, solved so the area equals the published 6.16 km2; "
-        "clipped to Putuo"
+        "Quadrilateral from sourced anchors. West side (Zhenbei Rd, the Middle Ring Rd): "
+        "through Zhenbei Road station, a sourced point; its north-south direction is "
+        "modelled. East side (Langao Rd): through Langao Road station, a sourced point; "
+        "direction modelled; Zhongshan N Rd, which the 2007 plan also names on the east, "
+        "is not drawn. South side (Wuning Rd): the straight line through Wuning Road Bridge "
+        "and Wuning Road station (Line 13), both sourced; straightness modelled. North side "
+        f"(Fuping Rd): parallel to Wuning Rd at {depth_m:.0f} m, solved so that the area "
+        "equals the published 6.16 km2 (modelled). Checked: the 2007 plan puts Fuping Rd "
+        "just north of Shanghai West station (Wikipedia point); a north side "
+        f"{FUPING_NORTH_OF_STATION_M:.0f} m past that point would enclose "
+        f"{fuping_area_m2 / 1e6:.2f} km2 ({fuping_area_m2 / target_m2 - 1:+.0%}), so the "
+        f"solved north side lies {north_gap_m:.0f} m from it and accuracy_m covers that "
+        "gap; clipped to Putuo"
     )
 
     qilian = site_xy("site-station-qilianshan-rd")
@@ -504,7 +538,7 @@ def build_zones(
                     "name_zh": row["name_zh"],
                     "status": "indicative",
                     "source": row["source"],
-                    "accuracy_m": float(row["accuracy_m"]),
+                    "accuracy_m": _r(accuracy_override.get(zone, float(row["accuracy_m"])), 0),
                     "zone": zone,
                     "area_published_m2": float(area) if area else None,
                     "method": method,
@@ -648,7 +682,9 @@ def build_all(out_dir: Path, *, inputs: Path = INPUTS_DIR) -> dict[str, int]:
     write_layer([p[0] for p in parks], [p[1] for p in parks], out_dir / "parks.geojson", proj)
     counts["parks"] = len(parks)
 
-    zones = build_zones(centre, putuo_m, proj, inputs)
+    zones = build_zones(
+        centre, putuo_m, proj, inputs, creek_accuracy_m=max(s.accuracy_m for s in sections)
+    )
     write_layer([z[0] for z in zones], [z[1] for z in zones], out_dir / "zones.geojson", proj)
     counts["zones"] = len(zones)
 

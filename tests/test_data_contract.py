@@ -263,8 +263,9 @@ def test_a_child_is_never_more_accurate_than_its_parent():
     """Derived features inherit their parent's doubt (issue 16): a route piece its
     creek section's, a station the route piece it sits on (and the bridge it is
     anchored to), a bridge placed on the creek the section it crosses, a site
-    placed at a bridge end that bridge's. Where a child sits on the shared end of
-    two parents, the better parent counts."""
+    placed at a bridge end that bridge's, One Belt (a buffer of the creek) the
+    creek's. Where a child sits on the shared end of two parents, the better
+    parent counts."""
     creek = _metric("creek").set_index("id")
     route = _metric("route").set_index("id")
     bridges = _metric("bridges").set_index("id")
@@ -305,6 +306,10 @@ def test_a_child_is_never_more_accurate_than_its_parent():
         for bid, end, accuracy_m in bridge_ends:
             if end.distance(row.geometry) < AT_M and row.accuracy_m < accuracy_m:
                 problems.append(f"{sid} {row.accuracy_m} < {bid} {accuracy_m}")
+
+    belt = _metric("zones").set_index("zone").loc["one_belt"]
+    if belt.accuracy_m < creek["accuracy_m"].max():  # a buffer of the whole creek
+        problems.append(f"one_belt {belt.accuracy_m} < creek {creek['accuracy_m'].max()}")
 
     for sid, row in sites.iterrows():
         for bid, end, accuracy_m in bridge_ends:
