@@ -208,9 +208,7 @@ def creek_centreline(extract: osm.Extract, putuo_m: Any, old_centre: LineString)
         refs = tuple(sorted(lines["osm_ref"]))
         method = "line"
     elif water is not None:
-        clipped = _longest(
-            derive.centreline_from_area(water, old_centre, step_m=20.0, reach_m=300.0)
-        )
+        clipped = _centreline_of_water(water.intersection(zone), old_centre)
         refs = tuple(sorted(areas["osm_ref"]))
         method = "area"
     else:
@@ -285,6 +283,30 @@ def splice_partial(
         "extract's box is kept (see kept_sections)."
     )
     return line, spans
+
+
+def _centreline_of_water(water: Any, old_centre: LineString) -> LineString | None:
+    """A water area's centreline, wherever it lies relative to the old course.
+
+    The cross-sections follow a guide line: first the old centreline with
+    cross-sections long enough to reach the farthest water, then (second pass)
+    that rough centreline itself with short ones, so the result follows the
+    water even where the old course was hundreds of metres off.
+    """
+    if water.is_empty:
+        return None
+    far_m = float(
+        shapely.distance(shapely.points(shapely.get_coordinates(water)), old_centre).max()
+    )
+    guide: LineString | None = old_centre
+    for reach_m in (max(300.0, far_m + 100.0), 300.0):
+        assert guide is not None
+        try:
+            line = derive.centreline_from_area(water, guide, step_m=20.0, reach_m=reach_m)
+        except ValueError:
+            return None
+        guide = _longest(line)
+    return guide
 
 
 def creek_sections(

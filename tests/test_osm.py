@@ -360,6 +360,18 @@ def test_a_creek_moved_600_m_is_rebuilt_with_route_bridges_and_stations(tmp_path
     assert report["kept_sections"] == []
 
 
+def test_a_water_area_600_m_from_the_old_course_gives_its_centreline(tmp_path):
+    atlas = write_toy_atlas(tmp_path / "geo", notch_depth_m=1000.0)
+    river = LineString(FAR_RIVER + FAR_RIVER_2[1:])
+    outline = [(x, y) for x, y in river.buffer(30.0, cap_style="flat").exterior.coords]
+    extract = write_extract(tmp_path / "far-water.osm", [(WATER_TAGS, outline)])
+    report = import_osm(extract, data_dir=atlas, out_dir=tmp_path / "out")
+    assert report["creek"]["method"] == "area"
+    inside = local(tmp_path / "out", "creek").loc["creek-inside"].geometry
+    assert _p90_m(inside, river) < 20.0
+    assert max(Point(c).distance(LineString([(0, 10), (3000, 10)])) for c in inside.coords) > 500
+
+
 def test_a_partial_extract_updates_the_loop_and_keeps_the_rest(atlas_dir, tmp_path):
     # The old Jing'an reach was modelled: it must stay modelled, with its doubt.
     path = atlas_dir / "creek.geojson"
