@@ -4,11 +4,17 @@ Reads an existing data folder (validated) and an OSM extract, and writes a new
 data folder in which:
 
 - **creek**: the ``waterway=river`` line named as Suzhou Creek (or, where only a
-  water area is mapped, a centreline derived from that area along the old
-  centreline), clipped to Putuo and split into *border* / *inside* sections by
-  probe points either side tested against the district boundary; chainage 0 at
-  the upstream end. Section ids and names carry over from the old sections
-  they overlap.
+  water area is mapped, a centreline derived from that area), clipped to Putuo
+  and split into *border* / *inside* sections by probe points either side
+  tested against the district boundary; chainage 0 at the upstream end. Section
+  ids and names carry over from the old sections they overlap, else from the
+  old section of the same kind at the same relative place: nothing needs the
+  old course to be close. A partial extract (its box misses part of the old
+  creek) updates what it covers and keeps the rest (``kept_sections``).
+- **warnings**: small disagreements (a border reach off the converted border,
+  a connector to a kept stretch, a mapped path short of a bridge, a kept bridge
+  far from the new creek) are reported with what, where and how much; only no
+  creek, nothing in Putuo or an invalid result refuses the import.
 - **route**: per bank, every ``SAMPLE_STEP_M`` a point on the perpendicular to
   the centreline: the nearest mapped footway / path / promenade within
   ``FOOTWAY_SEARCH_M`` running roughly parallel (within ``MAX_ANGLE_DEG``), else
