@@ -112,6 +112,15 @@ def report_markdown(report: dict[str, Any]) -> str:
         out += [f"- added `{i}`" for i in c["added"]]
         out += [f"- removed `{i}`" for i in c["removed"]]
         out += [f"- moved `{m['id']}` by {m['moved_m']:.1f} m" for m in c["moved"]]
+    if report.get("kept_sections"):
+        out += ["", "## Kept sections (outside the extract)", ""]
+        out += [f"- `{sid}` kept as it was" for sid in report["kept_sections"]]
+    if report.get("warnings"):
+        out += ["", "## Warnings", ""]
+        out += ["| what | where (lon, lat) | how much (m) |", "|---|---|---:|"]
+        for w in report["warnings"]:
+            lon, lat = w["where_lonlat"]
+            out.append(f"| {w['what']} | {lon:.6f}, {lat:.6f} | {w['how_much_m']:.1f} |")
     if report.get("notes"):
         out += ["", "## Notes", ""]
         out += [f"- {n}" for n in report["notes"]]

@@ -4,11 +4,17 @@ Reads an existing data folder (validated) and an OSM extract, and writes a new
 data folder in which:
 
 - **creek**: the ``waterway=river`` line named as Suzhou Creek (or, where only a
-  water area is mapped, a centreline derived from that area along the old
-  centreline), clipped to Putuo and split into *border* / *inside* sections by
-  probe points either side tested against the district boundary; chainage 0 at
-  the upstream end. Section ids and names carry over from the old sections
-  they overlap.
+  water area is mapped, a centreline derived from that area), clipped to Putuo
+  and split into *border* / *inside* sections by probe points either side
+  tested against the district boundary; chainage 0 at the upstream end. Section
+  ids and names carry over from the old sections they overlap, else from the
+  old section of the same kind at the same relative place: nothing needs the
+  old course to be close. A partial extract (its box misses part of the old
+  creek) updates what it covers and keeps the rest (``kept_sections``).
+- **warnings**: small disagreements (a border reach off the converted border,
+  a connector to a kept stretch, a mapped path short of a bridge, a kept bridge
+  far from the new creek) are reported with what, where and how much; only no
+  creek, nothing in Putuo or an invalid result refuses the import.
 - **route**: per bank, every ``SAMPLE_STEP_M`` a point on the perpendicular to
   the centreline: the nearest mapped footway / path / promenade within
   ``FOOTWAY_SEARCH_M`` running roughly parallel (within ``MAX_ANGLE_DEG``), else
@@ -33,6 +39,7 @@ written next to the layers.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import math
 import shutil
@@ -45,6 +52,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+import shapely.ops
 from shapely.geometry import LineString, Point, shape
 from shapely.ops import substring
 
@@ -86,6 +94,19 @@ BRIDGE_MATCH_M = 80.0
 SITE_MAX_MOVE_M = 1000.0
 #: A station or site this close to an old bridge end follows that bridge.
 AT_BRIDGE_END_M = 1.0
+#: Where the mapped river strays outside Putuo for at most this long (a river
+#: that does not sit exactly on the converted border), the stretch is kept as a
+#: border reach with a warning; a longer excursion refuses the import.
+MAX_STRAY_M = 1000.0
+#: A border reach farther than this (90th percentile) from the district border,
+#: or a joint to a kept stretch longer than this, is a warning in the report.
+DISAGREE_M = 20.0
+#: An old feature farther than this from the new creek is re-placed by its
+#: relative position along its (matched) section, not by the nearest point.
+FAR_MOVE_M = 200.0
+#: Extra doubt of a bank path over its creek section where the path is kept or
+#: modelled (as ``make data``: the creek is 40-70 m wide).
+BANK_EXTRA_M = 20.0
 #: Honest positional error of OSM-derived features, metres.
 ACCURACY_M = {
     "line": 10.0,
@@ -114,9 +135,21 @@ Feature = tuple[dict[str, Any], Any]  # (properties, metric geometry)
 @dataclass
 class _Notes:
     lines: list[str] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    kept_sections: list[str] = field(default_factory=list)
 
     def add(self, text: str) -> None:
         self.lines.append(text)
+
+    def warn(self, what: str, *, where_lonlat: tuple[float, float], how_much_m: float) -> None:
+        """A disagreement worth a look, not a reason to refuse the import."""
+        self.warnings.append(
+            {
+                "what": what,
+                "where_lonlat": [round(where_lonlat[0], 6), round(where_lonlat[1], 6)],
+                "how_much_m": round(float(how_much_m), 1),
+            }
+        )
 
 
 # -------------------------------------------------------------------------- input
@@ -181,9 +214,7 @@ def creek_centreline(extract: osm.Extract, putuo_m: Any, old_centre: LineString)
         refs = tuple(sorted(lines["osm_ref"]))
         method = "line"
     elif water is not None:
-        clipped = _longest(
-            derive.centreline_from_area(water, old_centre, step_m=20.0, reach_m=300.0)
-        )
+        clipped = _centreline_of_water(water.intersection(zone), old_centre)
         refs = tuple(sorted(areas["osm_ref"]))
         method = "area"
     else:
@@ -202,17 +233,115 @@ def creek_centreline(extract: osm.Extract, putuo_m: Any, old_centre: LineString)
     return _Centreline(clipped, method, refs, water)
 
 
+def splice_partial(
+    new_line: LineString, old_centre: LineString, covered: Any, *, notes: _Notes, proj: Projector
+) -> tuple[LineString, list[tuple[float, float]]]:
+    """The creek from the extract, joined to the old course where the extract stops.
+
+    A partial extract (say a JOSM download of the loop alone) covers only part
+    of the old creek; the old course outside the extract's box is kept, up- and
+    downstream, and joined to the mapped line by straight connectors. Nothing
+    here needs the old course to lie near the new one: the kept stretches are
+    cut where the mapped line's ends project onto the old course.
+
+    Returns
+    -------
+    tuple
+        ``(centreline, kept_spans)``: the spliced line (metric) and the chainage
+        ranges (metres along it) that were kept from the old course.
+    """
+    outside = old_centre.difference(covered.buffer(1.0))
+    if outside.is_empty or outside.length < MIN_SECTION_M:
+        return new_line, []
+    s0 = old_centre.project(Point(new_line.coords[0]))
+    s1 = old_centre.project(Point(new_line.coords[-1]))
+    if s1 < s0:
+        s0, s1 = s1, s0
+    coords: list[tuple[float, ...]] = []
+    spans: list[tuple[float, float]] = []
+    up = substring(old_centre, 0.0, s0) if s0 >= MIN_SECTION_M else None
+    down = substring(old_centre, s1, old_centre.length)
+    down = down if old_centre.length - s1 >= MIN_SECTION_M else None
+    if isinstance(up, LineString):
+        coords += list(up.coords)
+        spans.append((0.0, up.length))
+    joint_up = len(coords)
+    coords += [c for c in new_line.coords if not coords or c != coords[-1]]
+    joint_down = len(coords)
+    if isinstance(down, LineString):
+        coords += [c for c in down.coords if c != coords[-1]]
+    line = LineString(coords)
+    if isinstance(down, LineString):
+        spans.append((line.length - down.length, line.length))
+    for joint in (joint_up, joint_down):
+        if 0 < joint < len(coords):
+            gap_m = float(np.hypot(*np.subtract(coords[joint][:2], coords[joint - 1][:2])))
+            if gap_m > DISAGREE_M:
+                mid = proj.wgs(Point(coords[joint])).coords[0]
+                notes.warn(
+                    "creek: the mapped river is joined to the kept course by a straight "
+                    f"connector of {gap_m:.0f} m",
+                    where_lonlat=(mid[0], mid[1]),
+                    how_much_m=gap_m,
+                )
+    notes.add(
+        f"extract: partial; {sum(b - a for a, b in spans):.0f} m of the old creek outside the "
+        "extract's box is kept (see kept_sections)."
+    )
+    return line, spans
+
+
+def _centreline_of_water(water: Any, old_centre: LineString) -> LineString | None:
+    """A water area's centreline, wherever it lies relative to the old course.
+
+    The cross-sections follow a guide line: first the old centreline with
+    cross-sections long enough to reach the farthest water, then (second pass)
+    that rough centreline itself with short ones, so the result follows the
+    water even where the old course was hundreds of metres off.
+    """
+    if water.is_empty:
+        return None
+    far_m = float(
+        shapely.distance(shapely.points(shapely.get_coordinates(water)), old_centre).max()
+    )
+    guide: LineString | None = old_centre
+    for reach_m in (max(300.0, far_m + 100.0), 300.0):
+        assert guide is not None
+        try:
+            line = derive.centreline_from_area(water, guide, step_m=20.0, reach_m=reach_m)
+        except ValueError:
+            return None
+        guide = _longest(line)
+    return guide
+
+
 def creek_sections(
-    centre: _Centreline, putuo_m: Any, old: list[Feature], *, extract_name: str
+    centre: _Centreline,
+    putuo_m: Any,
+    old: list[Feature],
+    *,
+    extract_name: str,
+    kept_spans: Sequence[tuple[float, float]] = (),
+    notes: _Notes | None = None,
+    proj: Projector | None = None,
 ) -> list[CreekSection]:
     """Split the clipped centreline into border / inside sections with chainage.
+
+    Runs within ``kept_spans`` (a partial extract) keep the old section's id,
+    status, accuracy and source. A stretch where the mapped river strays
+    outside Putuo for at most :data:`MAX_STRAY_M` is kept as a border reach
+    with a warning.
 
     Raises
     ------
     ExtractError
-        When the creek does not run along Putuo, or leaves it and comes back.
+        When the creek does not run along Putuo, or leaves it for longer than
+        :data:`MAX_STRAY_M` and comes back.
     """
-    runs = derive.side_runs(centre.line, putuo_m, probe_m=PROBE_M, min_run_m=MIN_SECTION_M)
+    notes = notes or _Notes()
+    proj = proj or Projector.make()
+    line = centre.line
+    runs = derive.side_runs(line, putuo_m, probe_m=PROBE_M, min_run_m=MIN_SECTION_M)
     while runs and not runs[0].banks:
         runs.pop(0)
     while runs and not runs[-1].banks:
@@ -220,23 +349,42 @@ def creek_sections(
     if not runs:
         msg = f"{extract_name}: the creek in the extract does not run along Putuo."
         raise ExtractError(msg)
-    gaps = [r for r in runs if not r.banks]
-    if gaps:
-        msg = (
-            f"{extract_name}: the creek leaves Putuo between "
-            f"{gaps[0].from_m - runs[0].from_m:.0f} m and {gaps[0].to_m - runs[0].from_m:.0f} m "
-            "along it and comes back; the atlas expects one continuous stretch."
+    for i, r in enumerate(runs):
+        if r.banks:
+            continue
+        if r.to_m - r.from_m > MAX_STRAY_M:
+            msg = (
+                f"{extract_name}: the creek leaves Putuo between "
+                f"{r.from_m - runs[0].from_m:.0f} m and {r.to_m - runs[0].from_m:.0f} m "
+                "along it and comes back; the atlas expects one continuous stretch."
+            )
+            raise ExtractError(msg)
+        stretch = substring(line, r.from_m, r.to_m)
+        off_m = max(putuo_m.boundary.distance(Point(c)) for c in stretch.coords)
+        where = proj.wgs(stretch.interpolate(0.5, normalized=True)).coords[0]
+        notes.warn(
+            f"creek: the mapped river runs outside Putuo for {r.to_m - r.from_m:.0f} m (up to "
+            f"{off_m:.0f} m off the district border); kept as a border reach",
+            where_lonlat=(where[0], where[1]),
+            how_much_m=off_m,
         )
-        raise ExtractError(msg)
-    geoms = [substring(centre.line, r.from_m, r.to_m) for r in runs]
+        previous = runs[i - 1].banks
+        runs[i] = derive.SideRun(r.from_m, r.to_m, previous if len(previous) == 1 else ("left",))
+    runs = _merge_runs(_cut_runs(_join_equal(runs), kept_spans))
+    geoms = [substring(line, r.from_m, r.to_m) for r in runs]
     chained = derive.chain_sections(geoms, tolerance_m=1e-6)
     used: set[str] = set()
     sections: list[CreekSection] = []
     counters = {"border": 0, "inside": 0}
+    old_total = sum(g.length for _, g in old) or 1.0
     for run, chain in zip(runs, chained, strict=True):
         kind = "inside" if len(run.banks) == 2 else "border"
         counters[kind] += 1
+        kept = _is_kept(run, kept_spans)
         match = _match_section(chain.geometry, kind, old, used)
+        if match is None and not kept:
+            where = 0.5 * (chain.from_chainage_m + chain.to_chainage_m) / line.length
+            match = _match_by_rank(where, kind, old, used, old_total)
         if match is not None:
             used.add(match["id"])
             sid, name_en, name_zh = match["id"], match["name_en"], match["name_zh"]
@@ -253,6 +401,27 @@ def creek_sections(
             if centre.method == "line"
             else "a centreline derived from the water area(s) (midpoints of cross-sections)"
         )
+        if kept and match is not None:
+            notes.kept_sections.append(sid)
+            sections.append(
+                CreekSection(
+                    id=sid,
+                    name_en=name_en,
+                    name_zh=name_zh,
+                    section=kind,
+                    neighbour=neighbour,
+                    banks=run.banks,
+                    geometry=chain.geometry,
+                    from_chainage_m=chain.from_chainage_m,
+                    to_chainage_m=chain.to_chainage_m,
+                    source=f"{match['source']} (kept by import-osm: outside extract "
+                    f"{extract_name})",
+                    status=str(match["status"]),
+                    accuracy_m=float(match["accuracy_m"]),
+                    osm_id=None,
+                )
+            )
+            continue
         sections.append(
             CreekSection(
                 id=sid,
@@ -274,7 +443,98 @@ def creek_sections(
                 osm_id=";".join(centre.osm_refs),
             )
         )
+    _warn_border_disagreement(sections, putuo_m, notes=notes, proj=proj)
     return sections
+
+
+def _cut_runs(
+    runs: list[derive.SideRun], spans: Sequence[tuple[float, float]]
+) -> list[derive.SideRun]:
+    """Runs cut where a kept span starts or ends (a kept stretch is its own section)."""
+    cuts = sorted({c for span in spans for c in span})
+    out: list[derive.SideRun] = []
+    for r in runs:
+        inner = [c for c in cuts if r.from_m + 1e-6 < c < r.to_m - 1e-6]
+        bounds = [r.from_m, *inner, r.to_m]
+        out += [derive.SideRun(a, b, r.banks) for a, b in pairwise(bounds)]
+    return out
+
+
+def _join_equal(runs: list[derive.SideRun]) -> list[derive.SideRun]:
+    out: list[derive.SideRun] = []
+    for r in runs:
+        if out and out[-1].banks == r.banks:
+            out[-1] = derive.SideRun(out[-1].from_m, r.to_m, r.banks)
+        else:
+            out.append(r)
+    return out
+
+
+def _merge_runs(runs: list[derive.SideRun]) -> list[derive.SideRun]:
+    """Runs shorter than ``MIN_SECTION_M`` (a sliver at a cut) joined to a neighbour
+    of the same kind, preferring the longer one."""
+    out = list(runs)
+    changed = True
+    while changed and len(out) > 1:
+        changed = False
+        for i, r in enumerate(out):
+            if r.to_m - r.from_m >= MIN_SECTION_M:
+                continue
+            near = [j for j in (i - 1, i + 1) if 0 <= j < len(out) and out[j].banks == r.banks]
+            if not near:
+                continue
+            j = max(near, key=lambda k: out[k].to_m - out[k].from_m)
+            a, b = min(i, j), max(i, j)
+            merged = derive.SideRun(out[a].from_m, out[b].to_m, out[j].banks)
+            out[a : b + 1] = [merged]
+            changed = True
+            break
+    return out
+
+
+def _is_kept(run: derive.SideRun, spans: Sequence[tuple[float, float]]) -> bool:
+    mid = 0.5 * (run.from_m + run.to_m)
+    return any(a <= mid <= b for a, b in spans)
+
+
+def _match_by_rank(
+    where: float, kind: str, old: list[Feature], used: set[str], old_total: float
+) -> dict[str, Any] | None:
+    """The unused old section of the same kind at about the same relative position
+    along the creek (within 15 %): a section whose course moved far keeps its id."""
+    best: tuple[float, dict[str, Any]] | None = None
+    for props, _ in old:
+        if props.get("section") != kind or props["id"] in used:
+            continue
+        mid = 0.5 * (float(props["from_chainage_m"]) + float(props["to_chainage_m"]))
+        gap = abs(mid / old_total - where)
+        if gap <= 0.15 and (best is None or gap < best[0]):
+            best = (gap, props)
+    return None if best is None else best[1]
+
+
+def _warn_border_disagreement(
+    sections: Sequence[CreekSection], putuo_m: Any, *, notes: _Notes, proj: Projector
+) -> None:
+    """A border reach from OSM that does not sit on the district border: a warning."""
+    border = putuo_m.boundary
+    for s in sections:
+        if s.section != "border" or s.osm_id is None:
+            continue
+        points = [s.geometry.interpolate(float(d)) for d in np.arange(0.0, s.geometry.length, 20.0)]
+        if not points:
+            continue
+        off = np.array([border.distance(p) for p in points])
+        p90 = float(np.percentile(off, 90))
+        if p90 > DISAGREE_M:
+            worst = points[int(np.argmax(off))]
+            lon, lat = proj.wgs(worst).coords[0]
+            notes.warn(
+                f"{s.id}: the mapped river runs {p90:.0f} m (p90; up to {off.max():.0f} m) off "
+                "the converted district border it is meant to follow",
+                where_lonlat=(lon, lat),
+                how_much_m=float(off.max()),
+            )
 
 
 def _match_section(
@@ -467,6 +727,33 @@ def find_crossings(extract: osm.Extract, centre: LineString) -> list[_Crossing]:
     return groups
 
 
+class _ChainageMap:
+    """Old creek chainage -> new, by relative position along the section of the same id.
+
+    Used for features that end up far from the rebuilt creek (its course moved
+    hundreds of metres): they keep their place along their reach instead of
+    crowding at the nearest point.
+    """
+
+    def __init__(self, old_creek: list[Feature], sections: Sequence[CreekSection]) -> None:
+        self.old = [
+            (str(p["id"]), float(p["from_chainage_m"]), float(p["to_chainage_m"]))
+            for p, _ in old_creek
+        ]
+        self.old_centre = _old_centre(old_creek)
+        self.new = {s.id: (s.from_chainage_m, s.to_chainage_m) for s in sections}
+        self.centre = derive.join_lines([s.geometry for s in sections])
+
+    def __call__(self, old_xy: Any) -> float | None:
+        """The new chainage for an old feature (its point projected on the old creek)."""
+        old_chainage_m = self.old_centre.project(old_xy.centroid)
+        for sid, a, b in self.old:
+            if a <= old_chainage_m <= b and sid in self.new and b > a:
+                c, d = self.new[sid]
+                return c + (old_chainage_m - a) / (b - a) * (d - c)
+        return None
+
+
 def _section_at(sections: Sequence[CreekSection], chainage_m: float) -> CreekSection:
     for s in sections:
         if s.from_chainage_m <= chainage_m <= s.to_chainage_m:
@@ -482,11 +769,22 @@ def build_bridges(
     *,
     extract_name: str,
     notes: _Notes,
+    chainage_map: _ChainageMap | None = None,
 ) -> list[Feature]:
-    """New bridge features: OSM crossings (matched to old bridges) plus old ones not in OSM."""
+    """New bridge features: OSM crossings (matched to old bridges) plus old ones not in OSM.
+
+    An old bridge farther than :data:`FAR_MOVE_M` from the new creek keeps its
+    relative place along its section (``chainage_map``), not the nearest point.
+    """
     centre = derive.join_lines([s.geometry for s in sections])
     old_chain = {p["id"]: centre.project(g.centroid) for p, g in old}
     old_off = {p["id"]: centre.distance(g.centroid) for p, g in old}
+    far: set[str] = set()
+    for props, geom in old:
+        mapped = chainage_map(geom) if chainage_map is not None else None
+        if old_off[props["id"]] > FAR_MOVE_M and mapped is not None:
+            old_chain[props["id"]] = mapped
+            far.add(props["id"])
     used: set[str] = set()
     out: list[tuple[float, Feature]] = []
     for c in crossings:
@@ -544,20 +842,70 @@ def build_bridges(
     for props, _ in old:
         if props["id"] in used:
             continue
-        if old_off[props["id"]] > 200.0:
+        if old_off[props["id"]] > FAR_MOVE_M and props["id"] not in far:
             notes.add(f"bridges: {props['id']} lies off the new creek and was dropped.")
             continue
         section = _section_at(sections, old_chain[props["id"]])
         anchor = centre.interpolate(old_chain[props["id"]])
         chainage_m, geom = place_crossing((anchor.x, anchor.y), section, sections, pieces)
         record = {**props, "chainage_m": round(chainage_m, 1), "osm_id": None}
-        notes.add(
-            f"bridges: {props['id']} ({props['name_en']}) is not in the extract; kept, "
-            "re-placed on the new creek at its old position."
-        )
+        if props["id"] in far:
+            # Its old place was on a course the extract moved far away: only its
+            # order along the reach survives, so it is indicative, as doubtful as
+            # the move was large.
+            record["status"] = "indicative"
+            record["accuracy_m"] = round(max(float(props["accuracy_m"]), old_off[props["id"]]))
+            lon, lat = Projector.make().wgs(geom.centroid).coords[0]
+            notes.warn(
+                f"bridges: {props['id']} ({props['name_en']}) is not in the extract and its old "
+                f"place is {old_off[props['id']]:.0f} m off the new creek; re-placed at the same "
+                "relative position along its section (indicative)",
+                where_lonlat=(lon, lat),
+                how_much_m=old_off[props["id"]],
+            )
+        else:
+            notes.add(
+                f"bridges: {props['id']} ({props['name_en']}) is not in the extract; kept, "
+                "re-placed on the new creek at its old position."
+            )
         out.append((chainage_m, (record, geom)))
     out.sort(key=lambda t: t[0])
     return [f for _, f in out]
+
+
+def _warn_paths_short_of_bridges(
+    bridges: list[Feature],
+    paths: list[LineString],
+    creek: LineString,
+    *,
+    notes: _Notes,
+    proj: Projector,
+) -> None:
+    """A mapped bank path that stops short of a bridge end: a warning with the gap.
+
+    The route still reaches the bridge (the bank line falls back on the water
+    edge or the offset rule there); the warning says where the map has a gap.
+    """
+    if not paths:
+        return
+    mapped = shapely.MultiLineString(paths)
+    for props, geom in bridges:
+        if not props.get("osm_id") or not props.get("walkable"):
+            continue
+        for bank in derive.BANKS:
+            end = Point(crossing_end(geom, bank))
+            nearest = shapely.ops.nearest_points(mapped, end)[0]
+            if LineString([end, nearest]).intersects(creek):
+                continue  # the nearest mapped path is across the water: not this bank's
+            gap_m = float(nearest.distance(end))
+            if DISAGREE_M / 4 < gap_m <= FOOTWAY_SEARCH_M * 2:
+                lon, lat = proj.wgs(end).coords[0]
+                notes.warn(
+                    f"bridges: the mapped {bank}-bank path stops {gap_m:.0f} m short of "
+                    f"{props['id']} ({props['name_en']}); the route bridges the gap by rule",
+                    where_lonlat=(lon, lat),
+                    how_much_m=gap_m,
+                )
 
 
 # ---------------------------------------------------------------- stations and sites
@@ -578,15 +926,25 @@ def snap_stations(
     pieces: list[RoutePiece],
     old_bridges: list[Feature],
     new_bridges: list[Feature],
+    *,
+    chainage_map: _ChainageMap | None = None,
 ) -> list[Feature]:
     """Stations moved onto the new route: a bridge-end station to the new bridge end,
-    the others to the nearest point of their bank (any bank where theirs has no path)."""
+    the others to their bank (any bank where theirs has no path) at the same relative
+    place along their section (``chainage_map``: the section of the same id), so a
+    course that moved far does not crowd them at its point nearest the old one;
+    without a matching section, to the nearest point of their bank."""
     new_by_id = {p["id"]: g for p, g in new_bridges}
     out: list[Feature] = []
     for props, geom in old:
         bank = props["bank"]
         end = _bridge_end_of(geom, old_bridges)
         target = (geom.x, geom.y)
+        if chainage_map is not None:
+            mapped = chainage_map(geom)
+            if mapped is not None:
+                on_creek = chainage_map.centre.interpolate(mapped)
+                target = (on_creek.x, on_creek.y)
         if end is not None and end[0] in new_by_id:
             bank = end[1]
             target = crossing_end(new_by_id[end[0]], bank)
@@ -785,8 +1143,20 @@ def import_osm(
         )
     name = extract_file.name
 
-    centre = creek_centreline(extract, putuo_m, _old_centre(old["creek"]))
-    sections = creek_sections(centre, putuo_m, old["creek"], extract_name=name)
+    old_centre = _old_centre(old["creek"])
+    centre = creek_centreline(extract, putuo_m, old_centre)
+    spliced, kept_spans = splice_partial(centre.line, old_centre, extent, notes=notes, proj=proj)
+    centre = dataclasses.replace(centre, line=spliced)
+    sections = creek_sections(
+        centre,
+        putuo_m,
+        old["creek"],
+        extract_name=name,
+        kept_spans=kept_spans,
+        notes=notes,
+        proj=proj,
+    )
+    chainage_map = _ChainageMap(old["creek"], sections)
     creek_line = derive.join_lines([s.geometry for s in sections])
 
     foot = osm.foot_paths(extract)
@@ -797,9 +1167,18 @@ def import_osm(
 
     crossings = find_crossings(extract, creek_line)
     bridges = build_bridges(
-        crossings, old["bridges"], sections, pieces, extract_name=name, notes=notes
+        crossings,
+        old["bridges"],
+        sections,
+        pieces,
+        extract_name=name,
+        notes=notes,
+        chainage_map=chainage_map,
     )
-    stations = snap_stations(old["stations"], pieces, old["bridges"], bridges)
+    _warn_paths_short_of_bridges(bridges, segs, creek_line, notes=notes, proj=proj)
+    stations = snap_stations(
+        old["stations"], pieces, old["bridges"], bridges, chainage_map=chainage_map
+    )
     sites = match_sites(
         old["sites"], extract, putuo_m, old["bridges"], bridges, extract_name=name, notes=notes
     )
@@ -826,12 +1205,18 @@ def import_osm(
             f"{osm.OSM_SOURCE}, extract {name}: Putuo's {piece.bank} bank along "
             f"{piece.section.id}: {parts}"
         )
+        if piece.section.osm_id is None:  # a kept section: the bank inherits its doubt
+            accuracy = max(accuracy, piece.section.accuracy_m + BANK_EXTRA_M)
+            source = (
+                f"Offset {HALF_WIDTH_M:.0f} m from the creek centreline ({piece.section.id}, "
+                f"kept: outside extract {name}) on Putuo's {piece.bank} bank"
+            )
         route.append(
             (
                 route_record(
                     piece,
                     pieces,
-                    status="confirmed",
+                    status=piece.section.status,
                     source=source,
                     accuracy_m=round(accuracy, 0),
                     osm_id=refs or piece.section.osm_id,
@@ -879,6 +1264,8 @@ def import_osm(
                 "out_dir": str(out),
                 "coverage_share": round(coverage, 3),
                 "creek": {"method": centre.method, "osm_id": list(centre.osm_refs)},
+                "kept_sections": notes.kept_sections,
+                "warnings": notes.warnings,
                 "notes": notes.lines,
             }
         )

@@ -57,6 +57,9 @@ from putuo_geo.network import RouteNetwork
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS_DIR = ROOT / "geo" / "inputs"
 
+#: Fuping Rd, One Center's north side, is "just north of Shanghai West station"
+#: (2007 plan): taken this far north of the station's Wikipedia point, metres.
+FUPING_NORTH_OF_STATION_M = 100.0
 #: Width of the One Belt corridor on each side of the creek centreline, metres.
 BELT_HALF_WIDTH_M = 500.0
 STATION_COUNT = 24
@@ -66,7 +69,13 @@ RIGHT_BANK_STAGGER = 0.5
 ADCODE_CHANGNING = "310105"
 ADCODE_JINGAN = "310106"
 
-CREEK_ACCURACY_M = {"border": 20.0, "inside": 200.0}
+#: The border reaches are the converted district border (median ~3 m off the
+#: creek centreline, FACTS); each loop section states its own accuracy in
+#: geo/inputs/creek_loop_sections.csv.
+CREEK_ACCURACY_M = {"border": 20.0}
+#: A bank path is the centreline offset HALF_WIDTH_M; the creek is 40-70 m wide
+#: (FACTS), so the real bank path may lie this much further off than the centreline.
+BANK_EXTRA_M = 20.0
 
 
 # ----------------------------------------------------------------------------- io
@@ -92,6 +101,46 @@ def read_csv(path: Path) -> pd.DataFrame:
 # -------------------------------------------------------------------------- creek
 
 
+LoopSpec = tuple[str, str, str, str, None, LineString, str, float]
+
+
+def split_loop(loop: LineString, control: pd.DataFrame, inputs: Path) -> list[LoopSpec]:
+    """The modelled loop cut at the sourced points named in creek_loop_sections.csv.
+
+    Each section carries its own ``accuracy_m`` (what its rule can guarantee:
+    how far apart its sourced points are and what holds the course between
+    them), so the doubt varies along the loop instead of one figure for 5 km.
+    """
+    table = read_csv(inputs / "creek_loop_sections.csv")
+    by_id = control.set_index("id")
+    problems: list[str] = []
+    for a, b in zip(table["to_point"][:-1], table["from_point"][1:], strict=True):
+        if a != b:
+            problems.append(f"creek_loop_sections.csv: {a!r} is followed by {b!r}.")
+    if table["from_point"].iloc[0] != control["id"].iloc[0]:
+        problems.append("creek_loop_sections.csv: the first section must start at the loop start.")
+    if table["to_point"].iloc[-1] != control["id"].iloc[-1]:
+        problems.append("creek_loop_sections.csv: the last section must end at the loop end.")
+    unknown = sorted(set(table["to_point"]) - set(by_id.index))
+    problems.extend(f"creek_loop_sections.csv: unknown control point {u!r}." for u in unknown)
+    if problems:
+        raise ValueError(" ".join(problems))
+    cuts = [(by_id.loc[p, "x"], by_id.loc[p, "y"]) for p in table["to_point"][:-1]]
+    parts = derive.split_at(loop, cuts)
+    specs: list[LoopSpec] = []
+    for row, geom in zip(table.itertuples(index=False), parts, strict=True):
+        source = (
+            "Modelled: centripetal Catmull-Rom curve through the control points in "
+            f"geo/inputs/creek_loop_control_points.csv from {row.from_point} to "
+            f"{row.to_point} (see each point's source); accuracy: {row.rule}; no open "
+            "geometry of the loop exists"
+        )
+        specs.append(
+            (row.id, row.name_en, row.name_zh, "inside", None, geom, source, float(row.accuracy_m))
+        )
+    return specs
+
+
 def build_creek(
     putuo_m: Any, counties_m: dict[str, Any], proj: Projector, inputs: Path, wheel_source: str
 ) -> list[CreekSection]:
@@ -110,13 +159,14 @@ def build_creek(
     xy[0] = reach_cn.coords[-1]
     xy[-1] = reach_ja.coords[0]
     loop = derive.smooth_curve(xy, spacing_m=10.0)
+    loop_parts = split_loop(loop, control.assign(x=xy[:, 0], y=xy[:, 1]), inputs)
 
     border_src = (
         "{} shared border of the converted district polygons ({}), cut at "
         "geo/inputs/creek_junctions.csv; the border follows the creek centreline "
         "(median ~3 m off, FACTS)"
     )
-    specs = [
+    specs: list[tuple[str, str, str, str, str | None, LineString, str, float]] = [
         (
             "creek-border-changning",
             "Suzhou Creek: Putuo/Changning border reach",
@@ -125,19 +175,9 @@ def build_creek(
             "Changning",
             reach_cn,
             border_src.format("Putuo/Changning", wheel_source),
+            CREEK_ACCURACY_M["border"],
         ),
-        (
-            "creek-inside-loop",
-            "Suzhou Creek: the loop inside Putuo",
-            "苏州河（普陀区内河湾段）",
-            "inside",
-            None,
-            loop,
-            "Modelled: centripetal Catmull-Rom curve through the sourced and modelled control "
-            "points in geo/inputs/creek_loop_control_points.csv (Wuning Rd and Changhua Rd "
-            "bridges sourced; the rest placed from textual constraints); no open geometry of "
-            "the loop exists",
-        ),
+        *loop_parts,
         (
             "creek-border-jingan",
             "Suzhou Creek: Putuo/Jing'an border reach (M50)",
@@ -146,13 +186,14 @@ def build_creek(
             "Jing'an",
             reach_ja,
             border_src.format("Putuo/Jing'an", wheel_source),
+            CREEK_ACCURACY_M["border"],
         ),
     ]
     chained = derive.chain_sections([s[5] for s in specs], tolerance_m=1e-6)
     sections: list[CreekSection] = []
     problems: list[str] = []
     for spec, chain in zip(specs, chained, strict=True):
-        sid, name_en, name_zh, kind, neighbour, geom, source = spec
+        sid, name_en, name_zh, kind, neighbour, geom, source, accuracy_m = spec
         shares = derive.putuo_sides(geom, putuo_m, probe_m=2 * HALF_WIDTH_M)
         banks = tuple(b for b in derive.BANKS if shares[b] >= 0.5)
         expected = 2 if kind == "inside" else 1
@@ -171,7 +212,7 @@ def build_creek(
                 chain.to_chainage_m,
                 source,
                 "confirmed" if kind == "border" else "indicative",
-                CREEK_ACCURACY_M[kind],
+                accuracy_m,
             )
         )
     if problems:
@@ -188,6 +229,36 @@ class Bridge:
     chainage_m: float
     geometry: LineString
 
+    def accuracy_m(self, sections: list[CreekSection]) -> float:
+        """The stated accuracy, never better than the creek it is placed on.
+
+        A ``confirmed`` bridge is a sourced point the creek is drawn through (a
+        parent of the course, not a child); any other bridge is placed on the
+        creek and inherits the doubt of the section(s) at its chainage.
+        """
+        own = float(self.row["accuracy_m"])
+        if self.row["status"] == "confirmed":
+            return own
+        return max(own, min(s.accuracy_m for s in sections_at(sections, self.chainage_m)))
+
+
+def sections_at(
+    sections: list[CreekSection], chainage_m: float, *, tolerance_m: float = 1.0
+) -> list[CreekSection]:
+    """The section(s) whose chainage range holds ``chainage_m`` (two at a shared end)."""
+    return [
+        s
+        for s in sections
+        if s.from_chainage_m - tolerance_m <= chainage_m <= s.to_chainage_m + tolerance_m
+    ]
+
+
+def _section_at(xy: tuple[float, float], loop: list[CreekSection]) -> CreekSection:
+    """The loop section nearest a point; at a shared end, the downstream one."""
+    distances = [s.geometry.distance(Point(xy)) for s in loop]
+    best = min(distances)
+    return [s for s, d in zip(loop, distances, strict=True) if d <= best + 1.0][-1]
+
 
 def build_bridges(
     sections: list[CreekSection],
@@ -200,12 +271,15 @@ def build_bridges(
     control = read_csv(inputs / "creek_loop_control_points.csv").set_index("id")
     by_id = {s.id: s for s in sections}
     bridges: list[Bridge] = []
+    loop = [s for s in sections if s.section == "inside"]
     for row in rows.itertuples(index=False):
-        section = by_id[row.reach]
+        section = by_id.get(row.reach) if row.reach != "loop" else None
         if row.method in ("point", "nearest"):
             anchor = proj.xy(row.lon, row.lat)
         elif row.method == "control":
             anchor = proj.xy(control.loc[row.id, "lon"], control.loc[row.id, "lat"])
+            if row.reach == "loop":
+                section = _section_at(anchor, loop)
         elif row.method == "line":
             segment = LineString([proj.xy(row.lon, row.lat), proj.xy(row.lon2, row.lat2)])
             hit = segment.intersection(section.geometry)
@@ -215,6 +289,9 @@ def build_bridges(
             anchor = (hit.centroid.x, hit.centroid.y)
         else:
             msg = f"bridges.csv {row.id}: unknown method {row.method!r}."
+            raise ValueError(msg)
+        if section is None:
+            msg = f"bridges.csv {row.id}: unknown reach {row.reach!r}."
             raise ValueError(msg)
         chainage_m, geom = place_crossing(anchor, section, sections, pieces)
         bridges.append(Bridge(pd.Series(row._asdict()), chainage_m, geom))
@@ -226,6 +303,17 @@ def bridge_end(bridges: list[Bridge], ref: str) -> tuple[float, float]:
     bridge_id, bank = ref.split(":")
     bridge = next(b for b in bridges if b.row["id"] == bridge_id)
     return crossing_end(bridge.geometry, "left" if bank == "left" else "right")
+
+
+def bridge_accuracy_m(bridges: list[Bridge], sections: list[CreekSection], ref: str) -> float:
+    """The accuracy of the bridge named in a ``<bridge id>:<bank>`` reference."""
+    bridge_id = ref.split(":")[0]
+    return next(b for b in bridges if b.row["id"] == bridge_id).accuracy_m(sections)
+
+
+def piece_accuracy_m(piece: RoutePiece) -> float:
+    """A bank path's accuracy: its creek section's plus the bank offset's doubt."""
+    return piece.section.accuracy_m + BANK_EXTRA_M
 
 
 # ----------------------------------------------------------------------- stations
@@ -337,9 +425,18 @@ def _line_through(a: tuple[float, float], b: tuple[float, float], *, reach_m: fl
 
 
 def build_zones(
-    creek_m: LineString, putuo_m: Any, proj: Projector, inputs: Path
+    creek_m: LineString,
+    putuo_m: Any,
+    proj: Projector,
+    inputs: Path,
+    *,
+    creek_accuracy_m: float = 0.0,
 ) -> list[tuple[dict[str, Any], Any]]:
-    """One Belt, One Center, One City: documented models, see each ``method``."""
+    """One Belt, One Center, One City: documented models, see each ``method``.
+
+    ``creek_accuracy_m``: the worst accuracy of the creek sections; One Belt is a
+    buffer of the creek, so its edge is no better than the creek.
+    """
     sites = read_csv(inputs / "sites.csv").set_index("id")
     bridges = read_csv(inputs / "bridges.csv").set_index("id")
     control = read_csv(inputs / "creek_loop_control_points.csv").set_index("id")
@@ -386,14 +483,36 @@ def build_zones(
             lo = mid
         else:
             hi = mid
-    center = center_polygon(0.5 * (lo + hi))
+    depth_m = 0.5 * (lo + hi)
+    center = center_polygon(depth_m)
+    # Check against a fact: the 2007 plan puts Fuping Rd, the north side, just
+    # north of Shanghai West station. A north side there encloses more than the
+    # published area (the east side also follows Zhongshan N Rd, not drawn), so
+    # the solved north side lies south of it; the gap is the north side's doubt.
+    station = np.array(site_xy("site-shanghai-west-railway-station"))
+    fuping_depth_m = (
+        float(np.dot(station - np.array(south.coords[0]), normal)) + FUPING_NORTH_OF_STATION_M
+    )
+    fuping_area_m2 = center_polygon(fuping_depth_m).area
+    north_gap_m = abs(fuping_depth_m - depth_m)
+    accuracy_override = {
+        "one_center": max(float(rows.loc["one_center", "accuracy_m"]), north_gap_m),
+        "one_belt": max(float(rows.loc["one_belt", "accuracy_m"]), creek_accuracy_m),
+    }
     center_method = (
-        "Quadrilateral from sourced anchors: west side the grid north-south line through "
-        "Zhenbei Road station, east side the one through Langao Road station, south side "
-        "Wuning Rd taken as the straight line through Wuning Road Bridge and Wuning Road "
-        "station (Line 13); north side (Fuping Rd, position not found) parallel to Wuning "
-        f"Rd at {0.5 * (lo + hi):.0f} m, solved so the area equals the published 6.16 km2; "
-        "clipped to Putuo"
+        "Quadrilateral from sourced anchors. West side (Zhenbei Rd, the Middle Ring Rd): "
+        "through Zhenbei Road station, a sourced point; its north-south direction is "
+        "modelled. East side (Langao Rd): through Langao Road station, a sourced point; "
+        "direction modelled; Zhongshan N Rd, which the 2007 plan also names on the east, "
+        "is not drawn. South side (Wuning Rd): the straight line through Wuning Road Bridge "
+        "and Wuning Road station (Line 13), both sourced; straightness modelled. North side "
+        f"(Fuping Rd): parallel to Wuning Rd at {depth_m:.0f} m, solved so that the area "
+        "equals the published 6.16 km2 (modelled). Checked: the 2007 plan puts Fuping Rd "
+        "just north of Shanghai West station (Wikipedia point); a north side "
+        f"{FUPING_NORTH_OF_STATION_M:.0f} m past that point would enclose "
+        f"{fuping_area_m2 / 1e6:.2f} km2 ({fuping_area_m2 / target_m2 - 1:+.0%}), so the "
+        f"solved north side lies {north_gap_m:.0f} m from it and accuracy_m covers that "
+        "gap; clipped to Putuo"
     )
 
     qilian = site_xy("site-station-qilianshan-rd")
@@ -423,7 +542,7 @@ def build_zones(
                     "name_zh": row["name_zh"],
                     "status": "indicative",
                     "source": row["source"],
-                    "accuracy_m": float(row["accuracy_m"]),
+                    "accuracy_m": _r(accuracy_override.get(zone, float(row["accuracy_m"])), 0),
                     "zone": zone,
                     "area_published_m2": float(area) if area else None,
                     "method": method,
@@ -466,13 +585,13 @@ def build_all(out_dir: Path, *, inputs: Path = INPUTS_DIR) -> dict[str, int]:
         route_record(
             piece,
             pieces,
-            status="confirmed" if piece.section.section == "border" else "indicative",
+            status=piece.section.status,
             source=(
                 f"Offset {HALF_WIDTH_M:.0f} m from the creek centreline (creek layer, "
                 f"{piece.section.id}) on Putuo's side by shapely offset_curve; the side is "
                 "tested by geometry (probe points inside the district boundary)"
             ),
-            accuracy_m=CREEK_ACCURACY_M[piece.section.section] + 20.0,
+            accuracy_m=piece_accuracy_m(piece),
         )
         for piece in pieces
     ]
@@ -489,7 +608,7 @@ def build_all(out_dir: Path, *, inputs: Path = INPUTS_DIR) -> dict[str, int]:
                 "status": b.row["status"],
                 "source": b.row["source"]
                 + ". Drawn bank to bank across the creek centreline at that chainage",
-                "accuracy_m": float(b.row["accuracy_m"]),
+                "accuracy_m": b.accuracy_m(sections),
                 "crossing": b.row["crossing"],
                 "chainage_m": _r(b.chainage_m),
                 "walkable": b.row["walkable"] == "true",
@@ -508,14 +627,22 @@ def build_all(out_dir: Path, *, inputs: Path = INPUTS_DIR) -> dict[str, int]:
     spacing_m = sum(p.geometry.length for p in pieces) / STATION_COUNT
     station_records = []
     for st in stations:
+        # A station on the route inherits the doubt of the bank path under it (the
+        # better of two pieces where it sits on their shared end).
+        under_m = min(
+            piece_accuracy_m(p)
+            for p in pieces
+            if p.bank == st.bank and p.geometry.distance(Point(st.xy)) < 1.0
+        )
         if st.anchor is not None:
             row = st.anchor
+            bridge_m = bridge_accuracy_m(bridges, sections, row["ref"])
             record = {
                 "name_en": row["name_en"],
                 "name_zh": row["name_zh"],
                 "status": row["status"],
                 "source": row["source"],
-                "accuracy_m": float(row["accuracy_m"]),
+                "accuracy_m": max(float(row["accuracy_m"]), bridge_m, under_m),
                 "offers": row["offers"] or None,
             }
         else:
@@ -531,7 +658,9 @@ def build_all(out_dir: Path, *, inputs: Path = INPUTS_DIR) -> dict[str, int]:
                     "stations replace the nearest even slot), numbered left bank then right "
                     "bank, upstream to downstream"
                 ),
-                "accuracy_m": _r(spacing_m / 2, 0),
+                # Half a spacing along the route (the rule's own guess) plus the
+                # doubt of the bank path across it: a bound by the triangle inequality.
+                "accuracy_m": _r(spacing_m / 2 + under_m, 0),
                 "offers": None,
             }
         station_records.append(
@@ -557,17 +686,21 @@ def build_all(out_dir: Path, *, inputs: Path = INPUTS_DIR) -> dict[str, int]:
     write_layer([p[0] for p in parks], [p[1] for p in parks], out_dir / "parks.geojson", proj)
     counts["parks"] = len(parks)
 
-    zones = build_zones(centre, putuo_m, proj, inputs)
+    zones = build_zones(
+        centre, putuo_m, proj, inputs, creek_accuracy_m=max(s.accuracy_m for s in sections)
+    )
     write_layer([z[0] for z in zones], [z[1] for z in zones], out_dir / "zones.geojson", proj)
     counts["zones"] = len(zones)
 
     site_records = []
     site_geoms = []
     for row in read_csv(inputs / "sites.csv").itertuples(index=False):
+        accuracy_m = float(row.accuracy_m)
         if row.method == "point":
             xy = proj.xy(row.lon, row.lat)
         elif row.method == "bridge_end":
             xy = bridge_end(bridges, row.ref)
+            accuracy_m = max(accuracy_m, bridge_accuracy_m(bridges, sections, row.ref))
         else:
             msg = f"sites.csv {row.id}: unknown method {row.method!r}."
             raise ValueError(msg)
@@ -581,7 +714,7 @@ def build_all(out_dir: Path, *, inputs: Path = INPUTS_DIR) -> dict[str, int]:
                 "name_zh": row.name_zh,
                 "status": row.status,
                 "source": row.source,
-                "accuracy_m": float(row.accuracy_m),
+                "accuracy_m": accuracy_m,
                 "category": row.category,
                 "address_zh": row.address_zh or None,
             }

@@ -232,7 +232,14 @@ def cases() -> list[Case]:
         Case(
             "route_gap",
             _edit("route", _route_gap),
-            (("route.geojson", "route-left-border-changning", "route-left-inside-loop", "gap"),),
+            (
+                (
+                    "route.geojson",
+                    "route-left-border-changning",
+                    "route-left-inside-caojiadu",
+                    "gap",
+                ),
+            ),
         ),
         Case(
             "outside_putuo",

@@ -35,9 +35,19 @@ DISTRICT = Polygon(
 )
 
 
-def write_toy_atlas(folder: Path) -> Path:
-    """The old atlas (see the module docstring) with its own datapackage.json."""
+def write_toy_atlas(folder: Path, *, notch_depth_m: float = 500.0) -> Path:
+    """The old atlas (see the module docstring) with its own datapackage.json.
+
+    ``notch_depth_m``: how far south the notch (where the creek runs inside
+    Putuo) reaches; deeper notches leave room for a creek moved far south.
+    """
     package = project_package()
+    district = DISTRICT
+    if notch_depth_m != 500.0:
+        d = -notch_depth_m
+        district = Polygon(
+            [(0, 0), (1000, 0), (1000, d), (2000, d), (2000, 0), (3000, 0), (3000, 1000), (0, 1000)]
+        )
 
     def p(layer: str, fid: str, en: str, zh: str, **kw: Any) -> dict[str, Any]:
         return _props(package, layer, id=fid, name_en=en, name_zh=zh, source="toy", **kw)
@@ -48,7 +58,7 @@ def write_toy_atlas(folder: Path) -> Path:
         ("creek-border-b", "border", "Jing'an", 2000, 3000),
     ]
     collections = {
-        "boundary": [(p("boundary", "toy-putuo", "Toy Putuo", "玩具普陀"), DISTRICT)],
+        "boundary": [(p("boundary", "toy-putuo", "Toy Putuo", "玩具普陀"), district)],
         "zones": [
             (p("zones", "one-belt", "One Belt", "一带", zone="one_belt"), box(0, 0, 3000, 300)),
             (

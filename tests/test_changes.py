@@ -52,3 +52,18 @@ def test_markdown_names_every_change():
     assert "| creek | 1.000 | 1.010 | +10.0 |" in text
     assert "| route | 2.000 | 1.990 | -10.0 |" in text
     assert "- a note" in text
+
+
+def test_markdown_lists_kept_sections_and_warnings_with_where_and_how_much():
+    report = {
+        "layers": {},
+        "lengths": {
+            "creek_m": {"old": 1000.0, "new": 1000.0},
+            "route_m": {"old": 2000.0, "new": 2000.0},
+        },
+        "kept_sections": ["creek-border-a"],
+        "warnings": [{"what": "creek strays", "where_lonlat": [121.4, 31.25], "how_much_m": 80.04}],
+    }
+    text = changes.report_markdown(report)
+    assert "- `creek-border-a` kept as it was" in text
+    assert "| creek strays | 121.400000, 31.250000 | 80.0 |" in text

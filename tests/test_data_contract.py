@@ -141,20 +141,27 @@ def test_creek_is_about_15_km_in_downstream_chainage_order():
     for a, b in pairwise(lines):
         assert a.coords[-1] == b.coords[0]  # continuous
     sections = list(creek["section"])
-    assert sections == ["border", "inside", "border"]
-    assert list(creek["neighbour"])[::2] == ["Changning", "Jing'an"]
+    # The loop is cut into sections at sourced points, each with its own accuracy.
+    assert sections[0] == sections[-1] == "border"
+    assert set(sections[1:-1]) == {"inside"}
+    assert len(sections) >= 3
+    assert [list(creek["neighbour"])[i] for i in (0, -1)] == ["Changning", "Jing'an"]
 
 
-def test_route_is_21_km_and_continuing_banks_share_end_points():
+def test_route_is_about_21_km_and_continuing_banks_share_end_points():
     route = _metric("route")
-    assert route.length.sum() == pytest.approx(21_000, abs=1_000)
-    doc = {f["properties"]["id"]: f for f in _doc("route")["features"]}
-    left_border = doc["route-left-border-changning"]["geometry"]["coordinates"]
-    left_loop = doc["route-left-inside-loop"]["geometry"]["coordinates"]
-    right_loop = doc["route-right-inside-loop"]["geometry"]["coordinates"]
-    right_border = doc["route-right-border-jingan"]["geometry"]["coordinates"]
-    assert left_border[-1] == left_loop[0]
-    assert right_loop[-1] == right_border[0]
+    # Published: "about 21 km of shoreline" (FACTS). The modelled loop is a smooth
+    # curve through points up to ~1 km apart and misses part of the bends' length,
+    # so the built route runs short of it (README, Data): 18-22 km.
+    assert 18_000 < route.length.sum() < 22_000
+    for bank in ("left", "right"):
+        pieces = sorted(
+            (f for f in _doc("route")["features"] if f["properties"]["bank"] == bank),
+            key=lambda f: f["properties"]["from_chainage_m"],
+        )
+        for a, b in pairwise(pieces):
+            ids = (a["properties"]["id"], b["properties"]["id"])
+            assert a["geometry"]["coordinates"][-1] == b["geometry"]["coordinates"][0], ids
 
 
 def test_route_lies_on_putuos_side_within_the_district(putuo_m):
@@ -250,3 +257,83 @@ def test_committed_layers_equal_a_fresh_build(tmp_path):
         fresh = (tmp_path / resource["path"]).read_bytes()
         committed = (GEO / resource["path"]).read_bytes()
         assert fresh == committed, f"{resource['path']} differs from a fresh build; run make data"
+
+
+# ----------------------------------------------------------- doubt: child vs parent
+
+#: Two features closer than this are "at" each other (a vertex shared by rule).
+AT_M = 1.0
+
+
+def _parents_below(child: float, parents: list[float]) -> bool:
+    """Whether the child claims to be more accurate than its (best) parent."""
+    return bool(parents) and child < min(parents)
+
+
+def test_a_child_is_never_more_accurate_than_its_parent():
+    """Derived features inherit their parent's doubt (issue 16): a route piece its
+    creek section's, a station the route piece it sits on (and the bridge it is
+    anchored to), a bridge placed on the creek the section it crosses, a site
+    placed at a bridge end that bridge's, One Belt (a buffer of the creek) the
+    creek's. Where a child sits on the shared end of two parents, the better
+    parent counts."""
+    creek = _metric("creek").set_index("id")
+    route = _metric("route").set_index("id")
+    bridges = _metric("bridges").set_index("id")
+    stations = _metric("stations").set_index("id")
+    sites = _metric("sites").set_index("id")
+    problems: list[str] = []
+
+    for rid, row in route.iterrows():
+        section = "creek-" + rid.removeprefix(f"route-{row.bank}-")
+        assert section in creek.index, rid
+        if row.accuracy_m < creek.loc[section, "accuracy_m"]:
+            problems.append(f"{rid} {row.accuracy_m} < {section}")
+
+    for bid, row in bridges.iterrows():
+        if row.status == "confirmed":
+            continue  # a sourced point: the creek is drawn through it, not it on the creek
+        under = [
+            c.accuracy_m
+            for c in creek.itertuples()
+            if c.from_chainage_m - AT_M <= row.chainage_m <= c.to_chainage_m + AT_M
+        ]
+        if _parents_below(row.accuracy_m, under):
+            problems.append(f"{bid} {row.accuracy_m} < creek {min(under)}")
+
+    bridge_ends = [
+        (bid, shapely.Point(c), row.accuracy_m)
+        for bid, row in bridges.iterrows()
+        for c in row.geometry.coords
+    ]
+    for sid, row in stations.iterrows():
+        on_bank = route[route["bank"] == row.bank]
+        under = [
+            r.accuracy_m for r in on_bank.itertuples() if r.geometry.distance(row.geometry) < AT_M
+        ]
+        assert under, sid
+        if _parents_below(row.accuracy_m, under):
+            problems.append(f"{sid} {row.accuracy_m} < route {min(under)}")
+        for bid, end, accuracy_m in bridge_ends:
+            if end.distance(row.geometry) < AT_M and row.accuracy_m < accuracy_m:
+                problems.append(f"{sid} {row.accuracy_m} < {bid} {accuracy_m}")
+
+    belt = _metric("zones").set_index("zone").loc["one_belt"]
+    if belt.accuracy_m < creek["accuracy_m"].max():  # a buffer of the whole creek
+        problems.append(f"one_belt {belt.accuracy_m} < creek {creek['accuracy_m'].max()}")
+
+    for sid, row in sites.iterrows():
+        for bid, end, accuracy_m in bridge_ends:
+            if end.distance(row.geometry) < AT_M and row.accuracy_m < accuracy_m:
+                problems.append(f"{sid} {row.accuracy_m} < {bid} {accuracy_m}")
+    assert not problems, problems
+
+
+def test_modelled_features_say_so():
+    """Only the border reaches (the converted border) and what sits on them may be
+    confirmed on the creek; every modelled creek section and its bank paths are
+    indicative."""
+    creek = _metric("creek")
+    route = _metric("route")
+    assert set(creek.loc[creek["section"] == "inside", "status"]) == {"indicative"}
+    assert set(route.loc[route["section"] == "inside", "status"]) == {"indicative"}

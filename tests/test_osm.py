@@ -299,3 +299,138 @@ def test_cli_never_overwrites_the_data_folder_silently(atlas_dir, extract, capsy
     assert (atlas_dir / "creek.geojson").read_bytes() == before
     assert cli.main(["import-osm", str(extract), "--data", str(atlas_dir), "--in-place"]) == 0
     assert (atlas_dir / "creek.geojson").read_bytes() != before
+
+
+# ------------------------------------------------- a real extract's disagreements
+#
+# Three extracts a real download can produce: a course far from the old model,
+# a partial download (the loop alone), and a river that strays off the border.
+
+
+def _p90_m(line: Any, target: Any, *, step_m: float = 10.0) -> float:
+    """90th percentile distance (m) from points every ``step_m`` along ``line`` to ``target``."""
+    n = max(int(line.length // step_m), 1)
+    points = [line.interpolate(i * line.length / n) for i in range(n + 1)]
+    distances = sorted(p.distance(target) for p in points)
+    return distances[int(0.9 * (len(distances) - 1))]
+
+
+#: The creek of the toy moved far south inside a 1000 m deep notch: its loop runs
+#: along y = -600, 610 m from the old course (y = 10).
+FAR_RIVER = [(-1000, 0), (0, 0), (1000, 0), (1100, -100), (1150, -600), (1500, -600)]
+FAR_RIVER_2 = [(1500, -600), (1850, -600), (1900, -100), (2000, 0), (3000, 0), (4000, 0)]
+
+
+def test_a_creek_moved_600_m_is_rebuilt_with_route_bridges_and_stations(tmp_path):
+    atlas = write_toy_atlas(tmp_path / "geo", notch_depth_m=1000.0)
+    tags = {"highway": "primary", "bridge": "yes", "name": "武宁路桥"}
+    wuning = (tags, [(1500, -640), (1500, -560)])
+    ways = [(CREEK_TAGS, FAR_RIVER), (CREEK_TAGS, FAR_RIVER_2), *toy_ways()[1:4], wuning]
+    extract = write_extract(tmp_path / "far.osm", ways, toy_nodes())
+    report = import_osm(extract, data_dir=atlas, out_dir=tmp_path / "out")
+    out = tmp_path / "out"
+    creek, route = local(out, "creek"), local(out, "route")
+    stations, bridges = local(out, "stations"), local(out, "bridges")
+    river = LineString(FAR_RIVER + FAR_RIVER_2[1:])
+    old_course = LineString([(0, 10), (3000, 10)])
+
+    # The creek follows the mapped river (p90 within 20 m), 500 m+ from the old course.
+    assert list(creek["section"]) == ["border", "inside", "border"]
+    inside = creek.loc["creek-inside"].geometry  # the id carries over by position
+    assert _p90_m(inside, river) < 20.0
+    assert max(Point(c).distance(old_course) for c in inside.coords) > 500.0
+    assert set(creek["status"]) == {"confirmed"}
+    # The route is rebuilt along it: both bank paths of the loop run 27 m off it.
+    for rid in ("route-left-inside", "route-right-inside"):
+        piece = route.loc[rid].geometry
+        assert _p90_m(piece, inside) == pytest.approx(27.0, abs=3.0), rid
+        assert _p90_m(piece, old_course) > 300.0, rid
+        assert route.loc[rid, "status"] == "confirmed"
+    # Wuning Road Bridge is matched by name and crosses the new creek.
+    assert bridges.loc["br-wuning-rd"].geometry.distance(Point(1500, -600)) < 30.0
+    # Stations are re-snapped: st-02 keeps its place along the loop (1/5 of the way)
+    # instead of crowding at the point of the new course nearest its old one.
+    network = route.union_all()
+    for sid, row in stations.iterrows():
+        assert row.geometry.distance(network) < 0.01, sid
+    st02 = stations.loc["st-02"].geometry
+    assert st02.distance(inside) == pytest.approx(27.0, abs=3.0)
+    assert inside.project(st02) == pytest.approx(0.2 * inside.length, abs=30.0)
+    assert stations.loc["st-03"].geometry.distance(bridges.loc["br-wuning-rd"].geometry) < 0.01
+    assert report["kept_sections"] == []
+
+
+def test_a_water_area_600_m_from_the_old_course_gives_its_centreline(tmp_path):
+    atlas = write_toy_atlas(tmp_path / "geo", notch_depth_m=1000.0)
+    river = LineString(FAR_RIVER + FAR_RIVER_2[1:])
+    outline = [(x, y) for x, y in river.buffer(30.0, cap_style="flat").exterior.coords]
+    extract = write_extract(tmp_path / "far-water.osm", [(WATER_TAGS, outline)])
+    report = import_osm(extract, data_dir=atlas, out_dir=tmp_path / "out")
+    assert report["creek"]["method"] == "area"
+    inside = local(tmp_path / "out", "creek").loc["creek-inside"].geometry
+    assert _p90_m(inside, river) < 20.0
+    assert max(Point(c).distance(LineString([(0, 10), (3000, 10)])) for c in inside.coords) > 500
+
+
+def test_a_partial_extract_updates_the_loop_and_keeps_the_rest(atlas_dir, tmp_path):
+    # The old Jing'an reach was modelled: it must stay modelled, with its doubt.
+    path = atlas_dir / "creek.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for f in doc["features"]:
+        if f["properties"]["id"] == "creek-border-b":
+            f["properties"].update(status="indicative", accuracy_m=300.0)
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    loop_only = [(CREEK_TAGS, [(900, -5), (1500, -5), (2100, -5)]), toy_ways()[4]]
+    extract = write_extract(tmp_path / "josm.osm", loop_only, toy_nodes()[:1])
+    report = import_osm(extract, data_dir=atlas_dir, out_dir=tmp_path / "out")
+    out = tmp_path / "out"
+    creek, route = local(out, "creek"), local(out, "route")
+
+    assert report["kept_sections"] == ["creek-border-a", "creek-border-b"]
+    assert list(creek.index) == ["creek-border-a", "creek-inside", "creek-border-b"]
+    inside = creek.loc["creek-inside"]
+    assert inside.status == "confirmed"
+    assert all(abs(y + 5) < 0.5 for _, y in inside.geometry.coords)  # the mapped course
+    kept = creek.loc["creek-border-b"]
+    assert (kept.status, kept.accuracy_m) == ("indicative", 300.0)
+    assert "kept by import-osm" in kept.source
+    assert route.loc["route-left-border-b", "status"] == "indicative"
+    assert route.loc["route-left-border-b", "accuracy_m"] >= 300.0
+    assert creek.geometry.length.sum() == pytest.approx(3000 + 2 * 15, abs=2)
+    assert len(local(out, "stations")) == 3
+    assert "br-old-footbridge" in local(out, "bridges").index  # outside the extract: kept
+    markdown = (out / f"{REPORT_NAME}.md").read_text(encoding="utf-8")
+    assert "`creek-border-a` kept as it was" in markdown
+
+
+def test_a_river_off_the_converted_border_is_a_warning_not_a_refusal(atlas_dir, tmp_path):
+    # For 200 m the mapped river runs 45 m south of the border it is meant to follow.
+    stray = [(-1000, 0), (0, 0), (200, 0), (250, -45), (450, -45), (500, 0), (1500, 0)]
+    ways = [(CREEK_TAGS, stray), creek_ways()[1], *toy_ways()]
+    extract = write_extract(tmp_path / "stray.osm", ways, toy_nodes())
+    report = import_osm(extract, data_dir=atlas_dir, out_dir=tmp_path / "out")
+    creek = local(tmp_path / "out", "creek")
+    assert list(creek["section"]) == ["border", "inside", "border"]
+    (warning,) = [w for w in report["warnings"] if w["what"].startswith("creek-border-a")]
+    assert warning["how_much_m"] == pytest.approx(45.0, abs=1.0)
+    assert "off the converted district border" in warning["what"]
+    where = Point(lonlat_to_local(*warning["where_lonlat"]))
+    assert where.distance(LineString([(250, -45), (450, -45)])) < 1.0
+    markdown = (tmp_path / "out" / f"{REPORT_NAME}.md").read_text(encoding="utf-8")
+    assert "## Warnings" in markdown
+
+
+def test_a_footway_short_of_a_bridge_is_a_warning(atlas_dir, tmp_path):
+    short = ({"highway": "footway"}, [(1100, 30), (1480, 30)])  # stops 20 m before x = 1500
+    extract = write_extract(
+        tmp_path / "short.osm", creek_ways() + toy_ways() + [short], toy_nodes()
+    )
+    report = import_osm(extract, data_dir=atlas_dir, out_dir=tmp_path / "out")
+    (warning,) = [w for w in report["warnings"] if "short of br-wuning-rd" in w["what"]]
+    assert warning["how_much_m"] == pytest.approx(20.6, abs=0.5)  # to the end at (1500, 25)
+    assert Point(lonlat_to_local(*warning["where_lonlat"])).distance(Point(1500, 25)) < 1.0
+
+
+def lonlat_to_local(lon: float, lat: float) -> tuple[float, float]:
+    point = gpd.GeoSeries([Point(lon, lat)], crs=config.WEB_CRS).to_crs(config.METRIC_CRS).iloc[0]
+    return point.x - X0, point.y - Y0
