@@ -7,6 +7,7 @@ problem; one test breaks many things at once and expects every one reported.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -346,7 +347,59 @@ def test_missing_file(write_toy, tmp_path):
     folder = write_toy(lambda c: None)
     (folder / "parks.geojson").unlink()
     problems = layers.validate_dir(folder)
-    assert problems == [f"parks.geojson: the file is missing from {folder}."]
+    # The folder by its short name: a public page must not show the server's paths.
+    assert problems == [f"parks.geojson: the file is missing from {folder.name}."]
+    assert str(folder.parent) not in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda p: p.mkdir(), "is a folder in bad, not a file"),
+        (lambda p: os.mkfifo(p), "is a named pipe (FIFO) in bad, not a file"),
+        (lambda p: p.symlink_to(p), "is a symbolic link that loops in bad, not a file"),
+        (
+            lambda p: p.symlink_to(p.with_name("nowhere")),
+            "is a symbolic link to nothing in bad, not a file",
+        ),
+    ],
+    ids=["folder", "fifo", "symlink_loop", "broken_link"],
+)
+def test_a_layer_that_is_not_a_file_says_what_it_is(write_toy, make, words):
+    folder = write_toy(lambda c: None)
+    path = folder / "parks.geojson"
+    path.unlink()
+    make(path)
+    problems = layers.validate_dir(folder)  # a FIFO is never opened: this returns
+    assert problems == [f"parks.geojson: {words}."]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"type": "FeatureCollection", "features": [' + "[" * 50_000, "nested too deeply"),
+        ('{"type": "FeatureCollection", "n": ' + "9" * 5000 + "}", "number too long"),
+        (
+            '{"type": "FeatureCollection", "features": []}' + " " * 10 + "\u0000",
+            "NUL byte (at offset 55)",
+        ),
+    ],
+    ids=["deep_array", "deep_unclosed", "huge_integer", "late_nul"],
+)
+def test_pathological_json_is_a_problem_not_a_crash(write_toy, text, words):
+    folder = write_toy(lambda c: None)
+    (folder / "parks.geojson").write_text(text, encoding="utf-8")
+    (problem,) = layers.validate_dir(folder)
+    assert problem.startswith("parks.geojson: ")
+    assert words in problem
+
+
+def test_a_nul_byte_anywhere_is_named_with_its_offset():
+    raw = b'{"type": "FeatureCollection", "features": []}' + b" " * 10_000 + b"\x00"
+    text, problem = layers.decode_text(raw, file="late.geojson")
+    assert text is None
+    assert str(problem).startswith("late.geojson: the file contains a NUL byte (at offset 10,045)")
 
 
 @pytest.mark.parametrize(
