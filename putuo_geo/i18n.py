@@ -535,6 +535,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "but no route crosses it.",
         "bridges.geojson：桥梁 “{id}” 未在两岸都连上步道；地图上显示，但路线不经过它。",
     ),
+    "value.status.uploaded": ("uploaded", "上传"),
     "warning.header": (
         "{count} warning(s) (the page still works):",
         "{count} 个警告（页面仍可使用）：",

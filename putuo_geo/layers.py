@@ -126,10 +126,18 @@ MAX_QUOTED_CHARS = 80
 
 def _shown(value: Any) -> str:
     """``repr(value)`` for a message, cut to :data:`MAX_QUOTED_CHARS` (a value may be huge)."""
-    text = repr(value)
+    try:
+        text = repr(value)
+    except RecursionError:  # a list nested hundreds deep, within json's own limit
+        return f"<a {type(value).__name__} nested too deeply to show>"
     if len(text) <= MAX_QUOTED_CHARS:
         return text
-    return f"{text[: MAX_QUOTED_CHARS - 1]}… ({len(str(value)):,} characters)"
+    return f"{text[: MAX_QUOTED_CHARS - 1]}… ({len(text):,} characters)"
+
+
+def shown_value(value: Any) -> str:
+    """A value quoted in a problem: its ``repr``, cut to :data:`MAX_QUOTED_CHARS`."""
+    return _shown(value)
 
 
 def _type_ok(value: Any, kind: str) -> bool:
