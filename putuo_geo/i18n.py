@@ -536,6 +536,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "bridges.geojson：桥梁 “{id}” 未在两岸都连上步道；地图上显示，但路线不经过它。",
     ),
     "value.status.uploaded": ("uploaded", "上传"),
+    "warning.route": (
+        "route.geojson: no route network can be built ({detail}); distances are not shown.",
+        "route.geojson：无法构建步道网络（{detail}）；不显示距离。",
+    ),
     "warning.header": (
         "{count} warning(s) (the page still works):",
         "{count} 个警告（页面仍可使用）：",

@@ -299,3 +299,31 @@ def test_cli_never_overwrites_the_data_folder_silently(atlas_dir, extract, capsy
     assert (atlas_dir / "creek.geojson").read_bytes() == before
     assert cli.main(["import-osm", str(extract), "--data", str(atlas_dir), "--in-place"]) == 0
     assert (atlas_dir / "creek.geojson").read_bytes() != before
+
+
+def test_cli_out_onto_an_existing_file_exits_1(atlas_dir, extract, tmp_path, capsys):
+    target = tmp_path / "a-file.txt"
+    target.write_text("keep me", encoding="utf-8")
+    code = cli.main(["import-osm", str(extract), "--data", str(atlas_dir), "--out", str(target)])
+    assert code == 1
+    assert "exists and is not a folder" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_cli_extract_that_is_a_folder_exits_1(atlas_dir, tmp_path, capsys):
+    (tmp_path / "dir.osm").mkdir()
+    code = cli.main(["import-osm", str(tmp_path / "dir.osm"), "--data", str(atlas_dir)])
+    assert code == 1
+    assert "the extract is not a file" in capsys.readouterr().err
+
+
+def test_a_creek_drawn_as_a_closed_ring_exits_1(atlas_dir, tmp_path, capsys):
+    # Was "unexpected error (ValueError)", exit 2.
+    ring = [(CREEK_TAGS, [(0, 0), (3000, 0), (3000, 10), (0, 10), (0, 0)])]
+    extract = write_extract(tmp_path / "ring.osm", ring + toy_ways(), toy_nodes())
+    with pytest.raises(ExtractError, match="cannot be turned into the route"):
+        import_osm(extract, data_dir=atlas_dir, out_dir=tmp_path / "out")
+    assert cli.main(["import-osm", str(extract), "--data", str(atlas_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "ring.osm: the creek in the extract cannot be turned into the route" in err
+    assert "unexpected" not in err
