@@ -101,11 +101,15 @@ def load_schema(data_dir: str | os.PathLike[str] | None = None) -> dict[str, Any
         path = config.PACKAGE_DATA_DIR / SCHEMA_FILE
     try:
         package = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        msg = f"{path}: the data package descriptor cannot be read ({exc})."
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # Named by the folder's short name: the page shows this (never the server's path).
+        shown = f"{config.shown_dir(path.parent)}/{path.name}"
+        detail = config.hide_dir(_cut(str(exc) or type(exc).__name__), path.parent)
+        msg = f"{shown}: the data package descriptor cannot be read ({detail})."
         raise DataValidationError([msg]) from exc
     if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
-        msg = f"{path}: the data package descriptor has no 'resources' list."
+        shown = f"{config.shown_dir(path.parent)}/{path.name}"
+        msg = f"{shown}: the data package descriptor has no 'resources' list."
         raise DataValidationError([msg])
     return package
 
@@ -446,6 +450,28 @@ def file_problem(path: Path, *, file: str, folder: Path | str) -> Problem | None
     return Problem("data.problem.not_a_file", file=file, folder=shown, kind=Problem(kind))
 
 
+def data_signature(data_dir: str | os.PathLike[str] | None = None) -> tuple[tuple[str, int], ...]:
+    """What changes when a data file is edited: ``(name, mtime_ns)`` per ``*.*json`` entry.
+
+    For the page's cache key. Never raises: an entry that cannot be stat'ed (a symbolic
+    link that loops, a file removed meanwhile) counts with mtime ``-1``, and loading
+    then names the problem; a missing folder gives ``()``.
+    """
+    folder = config.data_dir(data_dir)
+    try:
+        entries = sorted(folder.glob("*.*json"))
+    except OSError:
+        return ()
+    signature = []
+    for path in entries:
+        try:
+            mtime = path.stat().st_mtime_ns
+        except OSError:
+            mtime = -1
+        signature.append((path.name, mtime))
+    return tuple(signature)
+
+
 def decode_text(raw: bytes, *, file: str) -> tuple[str | None, Problem | None]:
     """Decode a GeoJSON/CSV file's bytes as UTF-8, or explain which encoding it is in.
 
@@ -560,7 +586,8 @@ def _cross_layer_ids(reads: Mapping[str, _Read], package: Mapping[str, Any]) -> 
 
 def _read_all(folder: Path) -> tuple[dict[str, _Read], list[str]]:
     if not folder.is_dir():
-        return {}, [f"{folder}: the data folder does not exist."]
+        what = "is not a folder" if folder.exists() else "does not exist"
+        return {}, [f"{config.shown_dir(folder)}: the data folder {what}."]
     package = load_schema(folder)
     reads = {name: _read_layer(name, folder, package) for name in config.LAYER_NAMES}
     problems = [p for read in reads.values() for p in read.problems]

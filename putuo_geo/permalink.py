@@ -287,6 +287,12 @@ def restore(
         if ref is None:
             ends[end] = None
         elif isinstance(ref, tuple):
+            refused = latlon.point_problem(ref)  # a Link built by hand, not decoded
+            if refused is not None:
+                ends[end] = None
+                value = _shown(_latlon_text(ref)) if latlon.on_globe(ref) else "?"
+                problems.append(Problem("link.problem.outside_shanghai", name=end, value=value))
+                continue
             points[end] = ref
             ends[end] = f"point:{end}"
         elif ref in keys:

@@ -484,7 +484,7 @@ def test_every_problem_is_reported_together(write_toy):
 
 def test_missing_folder():
     problems = layers.validate_dir("/no/such/folder")
-    assert problems == ["/no/such/folder: the data folder does not exist."]
+    assert problems == ["folder: the data folder does not exist."]  # never the full path
     with pytest.raises(DataValidationError, match="does not exist"):
         layers.load_atlas("/no/such/folder")
 
@@ -527,3 +527,24 @@ def test_no_feature_is_dropped(write_toy):
     raw = json.loads(Path(folder / "sites.geojson").read_text(encoding="utf-8"))
     assert len(frame) == len(raw["features"])
     assert frame.geometry.iloc[0].equals_exact(to_lonlat(Point(300, 80)), 1e-12)
+
+
+def test_data_signature_never_raises(write_toy, tmp_path):
+    folder = write_toy(lambda c: None)
+    before = layers.data_signature(folder)
+    assert ("parks.geojson", (folder / "parks.geojson").stat().st_mtime_ns) in before
+    (folder / "parks.geojson").unlink()
+    (folder / "parks.geojson").symlink_to(folder / "parks.geojson")  # a loop
+    assert ("parks.geojson", -1) in layers.data_signature(folder)
+    assert layers.data_signature(tmp_path / "nowhere") == ()
+
+
+def test_folder_problems_never_show_the_absolute_path(tmp_path):
+    (tmp_path / "atlas").mkdir()
+    (tmp_path / "atlas" / "datapackage.json").write_text("[" * 100_000, encoding="utf-8")
+    (problem,) = layers.validate_dir(tmp_path / "atlas")
+    assert problem.startswith("atlas/datapackage.json: the data package descriptor cannot be read")
+    assert str(tmp_path) not in problem
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    assert layers.validate_dir(tmp_path / "file") == ["file: the data folder is not a folder."]
+    assert layers.validate_dir(tmp_path / "none") == ["none: the data folder does not exist."]

@@ -191,3 +191,16 @@ def test_an_uploaded_end_is_written_as_its_coordinates():
     params = permalink.encode(link)
     assert params == {"from": "31.238060,121.421630"}
     assert permalink.decode(params).from_ref == pytest.approx((121.42163, 31.23806))
+
+
+def test_restore_refuses_a_point_outside_shanghai_in_a_hand_built_link():
+    restored = permalink.restore(
+        Link(from_ref=(0.0, 0.0), to_ref=(121.4, 31.23)),
+        languages=("en",),
+        basemaps=(),
+        categories=(),
+        places=(),
+    )
+    assert restored.from_key is None
+    assert restored.points == {"to": (121.4, 31.23)}
+    assert [p.key for p in restored.problems] == ["link.problem.outside_shanghai"]
