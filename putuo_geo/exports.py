@@ -62,8 +62,9 @@ DECIMALS = 6
 #: surrogates). gpxpy escapes ``<&>`` but writes these as they are, so a name holding
 #: U+0001 made a GPX no XML parser reads.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-#: Control characters removed from CSV text cells (C0 but tab/LF/CR, DEL, C1): a NUL or
-#: an escape in a cell breaks spreadsheet import. CR/LF stay (quoted, RFC 4180).
+#: Control characters removed from CSV cells and GeoJSON properties (C0 but tab/LF/CR,
+#: DEL, C1): a NUL or an escape in a cell breaks spreadsheet import, and GDAL cuts a
+#: GeoJSON string at its first NUL. CR/LF stay (quoted in CSV, RFC 4180).
 CSV_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: ``status`` of an uploaded site in the merged exports (:func:`merge_sites`).
 UPLOADED_STATUS = "uploaded"
@@ -114,8 +115,20 @@ def merge_sites(sites: gpd.GeoDataFrame, uploaded: gpd.GeoDataFrame | None) -> g
 
 
 def sites_geojson(sites: gpd.GeoDataFrame) -> bytes:
-    """The sites as RFC 7946 GeoJSON (WGS-84, 6 decimals), every attribute kept."""
+    """The sites as RFC 7946 GeoJSON (WGS-84, 6 decimals), every attribute kept.
+
+    Text loses only control characters (:data:`CSV_CONTROLS`; GDAL would cut at a NUL).
+    """
     frame = sites.to_crs(config.WEB_CRS) if sites.crs is not None else sites
+    text_columns = [
+        c for c in frame.columns if c != frame.geometry.name and frame[c].dtype == object
+    ]
+    frame = frame.assign(
+        **{
+            c: frame[c].map(lambda v: CSV_CONTROLS.sub("", v) if isinstance(v, str) else v)
+            for c in text_columns
+        }
+    )
     buffer = io.BytesIO()
     pyogrio.write_dataframe(
         frame.reset_index(drop=True),
