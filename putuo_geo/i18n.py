@@ -376,6 +376,43 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     # where a problem is: a file, a feature, a row
     "where.feature": ("{file}: feature #{number}", "{file}：第 {number} 个要素"),
     "where.row": ("{file}: row {row} (line {line})", "{file}：第 {row} 条记录（第 {line} 行）"),
+    # a feature's fields against datapackage.json
+    "field.problem.missing": (
+        "{where} is missing the required field '{field}'.",
+        "{where} 缺少必填字段 “{field}”。",
+    ),
+    "field.problem.null": (
+        "{where} has a null '{field}' (a {kind} is required).",
+        "{where} 的 “{field}” 为 null（必须是 {kind}）。",
+    ),
+    "field.problem.type": (
+        "{where} has '{field}' = {value} ({found}), expected a {kind}.",
+        "{where} 的 “{field}” = {value}（{found}），应为 {kind}。",
+    ),
+    "field.problem.blank": (
+        "{where} has an empty '{field}' (a non-blank text is required).",
+        "{where} 的 “{field}” 为空（必须是非空文本）。",
+    ),
+    "field.problem.enum": (
+        "{where} has '{field}' = {value}, not one of {allowed}.",
+        "{where} 的 “{field}” = {value}，不在 {allowed} 之中。",
+    ),
+    "field.problem.pattern": (
+        "{where} has '{field}' = {value}, not matching {pattern}.",
+        "{where} 的 “{field}” = {value}，不符合 {pattern}。",
+    ),
+    "field.problem.minimum": (
+        "{where} has '{field}' = {value}, below the minimum {limit}.",
+        "{where} 的 “{field}” = {value}，低于最小值 {limit}。",
+    ),
+    "field.problem.maximum": (
+        "{where} has '{field}' = {value}, above the maximum {limit}.",
+        "{where} 的 “{field}” = {value}，超过最大值 {limit}。",
+    ),
+    "field.problem.repeat": (
+        "{where} (#{number}) repeats '{field}' = {value}, already used by {owner}.",
+        "{where}（#{number}）重复了 “{field}” = {value}，已被 {owner} 使用。",
+    ),
     # reading bytes into data (uploads and layer files)
     "data.problem.utf_bom": (
         "{file}: the file is {encoding}-encoded (byte-order mark {bom}); GeoJSON and CSV "

@@ -175,40 +175,71 @@ def _check_fields(
         kind = spec.get("type", "any")
         if name not in props:
             if spec.get("required", False):
-                problems.append(f"{where} is missing the required field '{name}'.")
+                problems.append(Problem("field.problem.missing", where=where, field=name))
             continue
         value = props[name]
         if value is None:
             if spec.get("required", False) and not spec.get("nullable", False):
-                problems.append(f"{where} has a null '{name}' (a {kind} is required).")
+                problems.append(Problem("field.problem.null", where=where, field=name, kind=kind))
             continue
         if not _type_ok(value, kind):
             problems.append(
-                f"{where} has '{name}' = {_shown(value)} ({type(value).__name__}), "
-                f"expected a {kind}."
+                Problem(
+                    "field.problem.type",
+                    where=where,
+                    field=name,
+                    value=_shown(value),
+                    found=type(value).__name__,
+                    kind=kind,
+                )
             )
             continue
         if kind == "string" and spec.get("required", False) and not value.strip():
-            problems.append(f"{where} has an empty '{name}' (a non-blank text is required).")
+            problems.append(Problem("field.problem.blank", where=where, field=name))
             continue
         allowed = spec.get("enum")
         if allowed is None and "enum_ref" in spec:
             allowed = package.get(spec["enum_ref"], [])
         if allowed is not None and value not in allowed:
             problems.append(
-                f"{where} has '{name}' = {_shown(value)}, "
-                f"not one of {', '.join(map(str, allowed))}."
+                Problem(
+                    "field.problem.enum",
+                    where=where,
+                    field=name,
+                    value=_shown(value),
+                    allowed=", ".join(map(str, allowed)),
+                )
             )
         pattern = spec.get("pattern")
         if pattern and isinstance(value, str) and re.fullmatch(pattern, value) is None:
-            problems.append(f"{where} has '{name}' = {_shown(value)}, not matching {pattern}.")
+            problems.append(
+                Problem(
+                    "field.problem.pattern",
+                    where=where,
+                    field=name,
+                    value=_shown(value),
+                    pattern=pattern,
+                )
+            )
         if "minimum" in spec and value < spec["minimum"]:
             problems.append(
-                f"{where} has '{name}' = {_shown(value)}, below the minimum {spec['minimum']}."
+                Problem(
+                    "field.problem.minimum",
+                    where=where,
+                    field=name,
+                    value=_shown(value),
+                    limit=spec["minimum"],
+                )
             )
         if "maximum" in spec and value > spec["maximum"]:
             problems.append(
-                f"{where} has '{name}' = {_shown(value)}, above the maximum {spec['maximum']}."
+                Problem(
+                    "field.problem.maximum",
+                    where=where,
+                    field=name,
+                    value=_shown(value),
+                    limit=spec["maximum"],
+                )
             )
     return problems
 
@@ -363,8 +394,14 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
                 continue
             if value in values:
                 problems.append(
-                    f"{where} (#{i}) repeats '{fname}' = {_shown(value)}, "
-                    f"already used by {values[value]}."
+                    Problem(
+                        "field.problem.repeat",
+                        where=where,
+                        number=i,
+                        field=fname,
+                        value=_shown(value),
+                        owner=values[value],
+                    )
                 )
             else:
                 values[value] = (

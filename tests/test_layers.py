@@ -548,3 +548,17 @@ def test_folder_problems_never_show_the_absolute_path(tmp_path):
     (tmp_path / "file").write_text("x", encoding="utf-8")
     assert layers.validate_dir(tmp_path / "file") == ["file: the data folder is not a folder."]
     assert layers.validate_dir(tmp_path / "none") == ["none: the data folder does not exist."]
+
+
+def test_validation_problems_translate_for_the_chinese_page(write_toy):
+    def edit(c):
+        c["parks"]["features"][0]["properties"]["accuracy_m"] = "20"
+
+    (problem,) = layers.validate_dir(write_toy(edit))
+    assert (
+        problem
+        == "parks.geojson: feature 'park-a' has 'accuracy_m' = '20' (str), expected a number."
+    )
+    assert problem.text("zh") == (
+        "parks.geojson: feature 'park-a' 的 “accuracy_m” = '20'（str），应为 number。"
+    )
