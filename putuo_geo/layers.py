@@ -97,7 +97,11 @@ def load_schema(data_dir: str | os.PathLike[str] | None = None) -> dict[str, Any
     """
     folder = config.data_dir(data_dir)
     path = folder / SCHEMA_FILE
-    if not path.is_file():
+    if path.is_symlink() or path.exists():  # there, but maybe a folder, a FIFO, a loop
+        not_file = file_problem(path, file=SCHEMA_FILE, folder=folder)
+        if not_file is not None:
+            raise DataValidationError([not_file])
+    else:
         path = config.PACKAGE_DATA_DIR / SCHEMA_FILE
     try:
         package = json.loads(path.read_text(encoding="utf-8"))

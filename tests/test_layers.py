@@ -562,3 +562,12 @@ def test_validation_problems_translate_for_the_chinese_page(write_toy):
     assert problem.text("zh") == (
         "parks.geojson: feature 'park-a' 的 “accuracy_m” = '20'（str），应为 number。"
     )
+
+
+def test_a_descriptor_that_is_not_a_file_says_so(write_toy):
+    folder = write_toy(lambda c: None)
+    (folder / "datapackage.json").unlink()
+    os.mkfifo(folder / "datapackage.json")  # never opened: this returns
+    assert layers.validate_dir(folder) == [
+        "datapackage.json: is a named pipe (FIFO) in bad, not a file."
+    ]
