@@ -144,6 +144,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _same_place(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop is not the data folder
+        return False
+
+
 def _import_osm(args: argparse.Namespace) -> int:
 
     folder = config.data_dir(args.data)
@@ -152,19 +159,20 @@ def _import_osm(args: argparse.Namespace) -> int:
     else:
         out = Path(args.out) if args.out else folder.with_name(f"{folder.name}-osm")
         report_file = out / f"{osm_import.REPORT_NAME}.json"
-        if out.exists() and not out.is_dir():
+        if (out.is_symlink() or out.exists()) and not out.is_dir():
             msg = f"--out {out} exists and is not a folder; choose a new folder name."
             raise PutuoGeoError(msg)
-        if out.resolve() == folder.resolve():
+        if _same_place(out, folder):
             msg = f"{out} is the data folder itself; pass --in-place to overwrite it."
             raise PutuoGeoError(msg)
         if out.exists() and any(out.iterdir()) and not report_file.is_file():
             msg = f"{out} exists and is not an earlier import-osm output; choose a new --out."
             raise PutuoGeoError(msg)
     extract = Path(args.extract)
-    if extract.exists() and not extract.is_file():
-        msg = f"{extract}: the extract is not a file (a folder, a pipe or a device)."
-        raise PutuoGeoError(msg)
+    if extract.is_symlink() or extract.exists():  # a folder, a FIFO (would block), a loop
+        not_file = layers.file_problem(extract, file=str(extract), folder=extract.parent)
+        if not_file is not None:
+            raise PutuoGeoError(not_file)
     report = osm_import.import_osm(extract, data_dir=folder, out_dir=out)
     print(osm_import.report_markdown(report), end="")
     print(f"Wrote {out} (review {osm_import.REPORT_NAME}.md before committing).")

@@ -77,7 +77,7 @@ def shown_dir(folder: str | os.PathLike[str]) -> str:
     path = Path(folder)
     try:
         return path.resolve().relative_to(PACKAGE_DATA_DIR.parent).as_posix()
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link loop
         return path.name or "."
 
 
@@ -89,7 +89,7 @@ def hide_dir(text: str, folder: str | os.PathLike[str]) -> str:
     path = Path(folder)
     shown = shown_dir(path)
     spellings = {str(path), str(path.absolute())}
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, RuntimeError):  # RuntimeError: a symbolic link loop
         spellings.add(str(path.resolve()))
     for spelling in sorted(spellings, key=len, reverse=True):
         if spelling not in ("", "."):

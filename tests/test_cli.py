@@ -231,3 +231,11 @@ def test_pathological_json_exits_1_not_2(toy_dir, capsys, text, words):
     code, out, err = run(["validate", str(toy_dir)], capsys)
     assert (code, err) == (1, "")
     assert words in out
+
+
+def test_a_data_folder_that_is_a_symlink_loop_exits_1(tmp_path, capsys):
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    for argv in (["stats", "--data"], ["validate"], ["measure", "a", "b", "--data"]):
+        code, _, err = run([*argv, str(tmp_path / "loop")], capsys)
+        assert code == 1, (argv, err)
+        assert "unexpected" not in err

@@ -314,7 +314,7 @@ def test_cli_extract_that_is_a_folder_exits_1(atlas_dir, tmp_path, capsys):
     (tmp_path / "dir.osm").mkdir()
     code = cli.main(["import-osm", str(tmp_path / "dir.osm"), "--data", str(atlas_dir)])
     assert code == 1
-    assert "the extract is not a file" in capsys.readouterr().err
+    assert "dir.osm: is a folder in " in capsys.readouterr().err
 
 
 def test_a_creek_drawn_as_a_closed_ring_exits_1(atlas_dir, tmp_path, capsys):
@@ -327,3 +327,14 @@ def test_a_creek_drawn_as_a_closed_ring_exits_1(atlas_dir, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "ring.osm: the creek in the extract cannot be turned into the route" in err
     assert "unexpected" not in err
+
+
+def test_cli_extract_or_out_that_is_a_symlink_loop_exits_1(atlas_dir, extract, tmp_path, capsys):
+    loop = tmp_path / "loop.osm"
+    loop.symlink_to(loop)
+    assert cli.main(["import-osm", str(loop), "--data", str(atlas_dir)]) == 1
+    assert "loop.osm: is a symbolic link that loops" in capsys.readouterr().err
+    out = tmp_path / "out-loop"
+    out.symlink_to(out)
+    assert cli.main(["import-osm", str(extract), "--data", str(atlas_dir), "--out", str(out)]) == 1
+    assert "is not a folder" in capsys.readouterr().err
