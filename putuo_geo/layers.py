@@ -559,12 +559,6 @@ def decode_text(raw: bytes, *, file: str) -> tuple[str | None, Problem | None]:
         )
 
 
-def decode_json_bytes(raw: bytes) -> tuple[str | None, str]:
-    """:func:`decode_text` with the English problem without its file name (older callers)."""
-    text, problem = decode_text(raw, file="")
-    return text, "" if problem is None else str(problem).removeprefix(": ")
-
-
 def parse_json(text: str, *, file: str) -> tuple[Any, Problem | None]:
     """``json.loads(text)``, or the problem that stops it, never an exception.
 
