@@ -503,8 +503,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "是否以米而不是 WGS-84 度存储？",
     ),
     "geom.problem.outside_shanghai": (
-        "{where} lies outside Shanghai (first stray point lon {lon}, lat {lat}).",
-        "{where} 位于上海市范围外（第一个越界点 经度 {lon}，纬度 {lat}）。",
+        "{where} lies outside Shanghai (first stray point lon {lon}, lat {lat}); check the "
+        "numbers and the coordinate system.",
+        "{where} 位于上海市范围外（第一个越界点 经度 {lon}，纬度 {lat}）；请检查数字和坐标系。",
     ),
     "geom.problem.outside_shanghai_swapped": (
         "{where} lies outside Shanghai (first stray point lon {lon}, lat {lat}); are lat and "

@@ -281,8 +281,10 @@ def test_a_hostile_file_name_is_cleaned():
 
 @pytest.mark.parametrize("row", ["Far,0,0", "Sydney,151,-33.5", "Beijing,116.397,39.909"])
 def test_points_outside_shanghai_are_refused(row):
-    with pytest.raises(DataValidationError, match="outside Shanghai"):
+    with pytest.raises(DataValidationError, match="outside Shanghai") as info:
         uploads.read_upload(_csv([row]), file_name="far.csv")
+    # The sentence typed coordinates, links and the command use.
+    assert "check the numbers and the coordinate system." in info.value.problems[0]
 
 
 def test_problems_are_translatable_and_the_panel_is_capped():
