@@ -1,8 +1,9 @@
 """The ``putuo-geo`` command: ``stats``, ``measure``, ``validate``, ``import-osm``, ``events``
 and ``coverage``.
 
-Exit codes: 0 success; 1 a problem with the data or the input (every problem
-listed, no traceback); 2 an unexpected error (one message, no traceback).
+Exit codes: 0 success (``validate`` prints warnings and still exits 0); 1 a problem
+with the data or the input (every problem listed, no traceback); 2 an unexpected error
+(one message, no traceback): a bug, never bad input.
 Every figure is computed in EPSG:32651; km, ha and km² only appear in the human
 output.
 """
@@ -15,9 +16,9 @@ import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from putuo_geo import config, events, layers, measures, osm_import, places
+from putuo_geo import checks, config, events, latlon, layers, measures, osm_import, places
 from putuo_geo.errors import DataValidationError, PutuoGeoError
 from putuo_geo.network import Endpoint, RouteNetwork
 
@@ -263,10 +264,16 @@ def _add_coverage_parser(sub: Any, data_help: str) -> None:
 
 
 # ---------------------------------------------------------------- end of coverage
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, but a usage error exits 1 (bad input), not 2 (kept for bugs)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="putuo-geo",
         description="Figures and measurements for Putuo's Half Marathon Suzhou Creek belt.",
     )
@@ -336,6 +343,13 @@ def _events(args: argparse.Namespace) -> int:
     return 0
 
 
+def _same_place(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop is not the data folder
+        return False
+
+
 def _import_osm(args: argparse.Namespace) -> int:
 
     folder = config.data_dir(args.data)
@@ -344,13 +358,21 @@ def _import_osm(args: argparse.Namespace) -> int:
     else:
         out = Path(args.out) if args.out else folder.with_name(f"{folder.name}-osm")
         report_file = out / f"{osm_import.REPORT_NAME}.json"
-        if out.resolve() == folder.resolve():
+        if (out.is_symlink() or out.exists()) and not out.is_dir():
+            msg = f"--out {out} exists and is not a folder; choose a new folder name."
+            raise PutuoGeoError(msg)
+        if _same_place(out, folder):
             msg = f"{out} is the data folder itself; pass --in-place to overwrite it."
             raise PutuoGeoError(msg)
         if out.exists() and any(out.iterdir()) and not report_file.is_file():
             msg = f"{out} exists and is not an earlier import-osm output; choose a new --out."
             raise PutuoGeoError(msg)
-    report = osm_import.import_osm(args.extract, data_dir=folder, out_dir=out)
+    extract = Path(args.extract)
+    if extract.is_symlink() or extract.exists():  # a folder, a FIFO (would block), a loop
+        not_file = layers.file_problem(extract, file=str(extract), folder=extract.parent)
+        if not_file is not None:
+            raise PutuoGeoError(not_file)
+    report = osm_import.import_osm(extract, data_dir=folder, out_dir=out)
     print(osm_import.report_markdown(report), end="")
     print(f"Wrote {out} (review {osm_import.REPORT_NAME}.md before committing).")
     return 0
@@ -374,6 +396,11 @@ def _run(args: argparse.Namespace) -> int:
         atlas = layers.load_atlas(folder)
         counts = ", ".join(f"{len(atlas.layer(n))} {n}" for n in config.LAYER_NAMES)
         print(f"{folder}: valid ({counts}).")
+        warnings = checks.warnings(atlas)
+        if warnings:  # "should" rules (osmnx's tier): reported, not fatal
+            print(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}:")
+            for w in warnings:
+                print(f"  - {w}")
         return 0
     atlas = layers.load_atlas(args.data)
     if args.command == "stats":
@@ -391,9 +418,21 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _protect_negative_pairs(argv: Sequence[str]) -> list[str]:
+    """``-31.2,121.4`` as an argument, not an option.
+
+    argparse takes any word starting with ``-`` that is not a plain negative number as
+    an option, so ``measure -31.2,121.4 st-01`` failed with "the following arguments are
+    required: TO". A leading space makes it a positional argument; the place parser
+    strips it. Only words that read as two numbers are touched.
+    """
+    return [f" {a}" if a.startswith("-") and latlon.read_pair(a) is not None else a for a in argv]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 bad data or input, 2 unexpected)."""
-    args = _parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = _parser().parse_args(_protect_negative_pairs(words))
     try:
         return _run(args)
     except DataValidationError as exc:

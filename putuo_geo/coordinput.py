@@ -12,23 +12,19 @@ show them in either language.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
-from putuo_geo import measures
+from putuo_geo import latlon, measures
 from putuo_geo.datum import Datum, convert_lonlat
 
 Order = Literal["lnglat", "latlon"]
 ORDERS: tuple[Order, ...] = ("lnglat", "latlon")
 
-#: Shanghai's extent, WGS-84 degrees (lon_min, lat_min, lon_max, lat_max): the
-#: municipality spans 120°52'-122°12' E and 30°40'-31°53' N (the city's own overview,
-#: 上海概览 · 位置境域, widely repeated); widened by ~0.05° so that GCJ-02/BD-09 input
-#: near the edge still passes.
-SHANGHAI_BBOX_LONLAT: tuple[float, float, float, float] = (120.80, 30.60, 122.25, 31.95)
-
-_PAIR = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[,，\s]\s*([+-]?\d+(?:\.\d+)?)\s*$")
+#: The one Shanghai box (:data:`putuo_geo.config.SHANGHAI_BBOX_LONLAT`).
+SHANGHAI_BBOX_LONLAT = latlon.SHANGHAI_BBOX_LONLAT
+#: Longest text read (characters); longer is ``coords.problem.too_long``, unread.
+MAX_TEXT_CHARS = latlon.MAX_PAIR_CHARS
 
 
 @dataclass(frozen=True)
@@ -49,9 +45,8 @@ class TypedPoint:
 
 
 def in_shanghai(lonlat: tuple[float, float]) -> bool:
-    """Whether ``(lon, lat)`` lies in :data:`SHANGHAI_BBOX_LONLAT`."""
-    lon_min, lat_min, lon_max, lat_max = SHANGHAI_BBOX_LONLAT
-    return lon_min <= lonlat[0] <= lon_max and lat_min <= lonlat[1] <= lat_max
+    """Whether ``(lon, lat)`` lies in :data:`SHANGHAI_BBOX_LONLAT` (:func:`latlon.in_shanghai`)."""
+    return latlon.in_shanghai(lonlat)
 
 
 def read_point(text: str, *, order: Order, datum: Datum) -> TypedPoint:
@@ -60,7 +55,8 @@ def read_point(text: str, *, order: Order, datum: Datum) -> TypedPoint:
     Parameters
     ----------
     text
-        Two decimal numbers separated by a comma (ASCII or full-width) or spaces.
+        Two decimal numbers separated by a comma (ASCII or full-width) or spaces
+        (at most :data:`MAX_TEXT_CHARS` characters; read in linear time).
     order
         ``"lnglat"`` (longitude first, as Amap/Tencent/Baidu copy) or ``"latlon"``.
     datum
@@ -69,14 +65,16 @@ def read_point(text: str, *, order: Order, datum: Datum) -> TypedPoint:
     Returns
     -------
     TypedPoint
-        ``lonlat`` is ``None`` with a ``problem`` when the text is not two numbers, not
-        a position, or outside Shanghai; a point outside Shanghai that would fall inside
-        with the numbers swapped carries the ``coords.hint.swap`` hint.
+        ``lonlat`` is ``None`` with a ``problem`` when the text is too long, not two
+        numbers, not a position, or outside Shanghai; a point outside Shanghai that
+        would fall inside with the numbers swapped carries the ``coords.hint.swap`` hint.
     """
-    match = _PAIR.match(text)
-    if match is None:
+    if latlon.too_long(text):  # never parsed: a paste of 100 kB costs nothing
+        return TypedPoint(text[:MAX_TEXT_CHARS], None, None, problem="coords.problem.too_long")
+    pair = latlon.read_pair(text)
+    if pair is None:
         return TypedPoint(text, None, None, problem="coords.problem.not_two_numbers")
-    first, second = float(match.group(1)), float(match.group(2))
+    first, second = pair
     lon, lat = (first, second) if order == "lnglat" else (second, first)
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         swapped_ok = -90 <= lon <= 90 and -180 <= lat <= 180

@@ -58,21 +58,77 @@ SITE_CSV_COLUMNS: tuple[str, ...] = (
     "lat",
 )
 DECIMALS = 6
+#: Characters XML 1.0 forbids (C0 controls but tab, LF and CR; U+FFFE, U+FFFF; lone
+#: surrogates). gpxpy escapes ``<&>`` but writes these as they are, so a name holding
+#: U+0001 made a GPX no XML parser reads.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Control characters removed from CSV cells and GeoJSON properties (C0 but tab/LF/CR,
+#: DEL, C1): a NUL or an escape in a cell breaks spreadsheet import, and GDAL cuts a
+#: GeoJSON string at its first NUL. CR/LF stay (quoted in CSV, RFC 4180).
+CSV_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: ``status`` of an uploaded site in the merged exports (:func:`merge_sites`).
+UPLOADED_STATUS = "uploaded"
 
 
 # ---------------------------------------------------------------- GeoJSON and CSV
 
 
 def neutralise_formula(value: Any) -> Any:
-    """Prefix ``'`` to a text cell a spreadsheet would run as a formula; others as is."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """Prefix ``'`` to a text cell a spreadsheet would run as a formula; others as is.
+
+    Control characters (:data:`CSV_CONTROLS`) are removed from text cells first.
+    """
+    if isinstance(value, str):
+        value = CSV_CONTROLS.sub("", value)
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
     return value
 
 
+def merge_sites(sites: gpd.GeoDataFrame, uploaded: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """The atlas's sites shown, then the uploaded sites shown, as one frame for the exports.
+
+    Parameters
+    ----------
+    sites
+        The atlas's sites the page shows (after the category and search filters).
+    uploaded
+        The uploaded sites the page shows (``UserLayer.frame``, filtered), or ``None``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        WGS-84; the atlas's columns, uploaded rows with ``status`` ``"uploaded"``, a
+        blank ``accuracy_m`` (nothing guarantees one) and their ``source`` naming the
+        file; the HTML export, which draws both, and the CSV/GeoJSON then agree.
+    """
+    base = sites.to_crs(config.WEB_CRS) if sites.crs is not None else sites
+    if uploaded is None or uploaded.empty:
+        return base.reset_index(drop=True)
+    extra = uploaded.to_crs(config.WEB_CRS) if uploaded.crs is not None else uploaded
+    extra = extra.drop(columns=[c for c in extra.columns if c == "id_in_file"])
+    extra = extra.assign(status=UPLOADED_STATUS, accuracy_m=np.nan)
+    columns = list(dict.fromkeys([*base.columns, *extra.columns]))
+    frames = [f.reindex(columns=columns) for f in (base, extra) if not f.empty]
+    merged = pd.concat(frames, ignore_index=True)
+    return gpd.GeoDataFrame(merged, geometry=base.geometry.name, crs=config.WEB_CRS)
+
+
 def sites_geojson(sites: gpd.GeoDataFrame) -> bytes:
-    """The sites as RFC 7946 GeoJSON (WGS-84, 6 decimals), every attribute kept."""
+    """The sites as RFC 7946 GeoJSON (WGS-84, 6 decimals), every attribute kept.
+
+    Text loses only control characters (:data:`CSV_CONTROLS`; GDAL would cut at a NUL).
+    """
     frame = sites.to_crs(config.WEB_CRS) if sites.crs is not None else sites
+    text_columns = [
+        c for c in frame.columns if c != frame.geometry.name and frame[c].dtype == object
+    ]
+    frame = frame.assign(
+        **{
+            c: frame[c].map(lambda v: CSV_CONTROLS.sub("", v) if isinstance(v, str) else v)
+            for c in text_columns
+        }
+    )
     buffer = io.BytesIO()
     pyogrio.write_dataframe(
         frame.reset_index(drop=True),
@@ -207,7 +263,16 @@ def route_gpx(
                 source=str(row.get("source") or ""),
             )
         )
-    return gpx.to_xml(version="1.1")
+    return xml_safe(gpx.to_xml(version="1.1"))
+
+
+def xml_safe(xml: str) -> str:
+    """``xml`` without the characters XML 1.0 forbids (:data:`XML_ILLEGAL`).
+
+    Applied to the whole document: every name, description and source in it is then
+    well-formed, whatever the data or an upload held.
+    """
+    return XML_ILLEGAL.sub("", xml)
 
 
 def measurement_gpx(measurement: Measurement, *, name: str, from_name: str, to_name: str) -> str:
@@ -226,7 +291,7 @@ def measurement_gpx(measurement: Measurement, *, name: str, from_name: str, to_n
     gpx.tracks.append(track)
     gpx.waypoints.append(_waypoint(start.lonlat, name=from_name, ident=start.id or "", kind="from"))
     gpx.waypoints.append(_waypoint(end.lonlat, name=to_name, ident=end.id or "", kind="to"))
-    return gpx.to_xml(version="1.1")
+    return xml_safe(gpx.to_xml(version="1.1"))
 
 
 # ---------------------------------------------------------------- standalone HTML

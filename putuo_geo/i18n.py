@@ -473,6 +473,250 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{row} ({lat}, {lon}) is within {within} m of {other} along the route: a duplicate.",
         "{row}（{lat}, {lon}）与 {other} 在步道上相距不到 {within} 米：重复。",
     ),
+    # ---------------------------------------------------------------- harden (issue 12, 11.4)
+    # Library problems and warnings as catalogue keys (putuo_geo.errors.Problem).
+    "problem.more": ("… and {count} more problems.", "……另有 {count} 个问题。"),
+    "coords.problem.too_long": (
+        "That text is too long for two coordinates (at most 100 characters).",
+        "这段文字太长，不像两个坐标（最多 100 个字符）。",
+    ),
+    "link.notice": (
+        "This link asked for things this page cannot restore:",
+        "此链接中的以下内容无法恢复：",
+    ),
+    "link.problem.zoom": ("z={value} is not a zoom level.", "z={value} 不是缩放级别。"),
+    "link.problem.zoom_range": ("z={zoom} is outside {min}-{max}.", "z={zoom} 超出 {min}-{max}。"),
+    "link.problem.center": ("c={value} is not lat,lon.", "c={value} 不是“纬度,经度”。"),
+    "link.problem.ref": (
+        "{name}={value} is neither a place key nor lat,lon.",
+        "{name}={value} 既不是地点键，也不是“纬度,经度”。",
+    ),
+    "link.problem.outside_shanghai": (
+        "{name}={value}: this point lies outside Shanghai; check the numbers and the "
+        "coordinate system.",
+        "{name}={value}：该点不在上海市范围内；请检查数字和坐标系。",
+    ),
+    "link.problem.too_long": (
+        "{name}= is {count} characters long (at most {limit}); not read.",
+        "{name}= 长 {count} 个字符（最多 {limit} 个）；未读取。",
+    ),
+    "link.problem.query_cut": (
+        "q= is {count} characters long; only the first {limit} are used.",
+        "q= 长 {count} 个字符；只使用前 {limit} 个。",
+    ),
+    "link.problem.lang": ("lang={value} is not offered.", "不提供 lang={value}。"),
+    "link.problem.base": ("base={value} is not offered here.", "此处不提供 base={value}。"),
+    "link.problem.cat": ("cat={value} is not a category.", "cat={value} 不是类别。"),
+    "link.problem.place": ("{name}={value} is not a place.", "{name}={value} 不是地点。"),
+    # where a problem is: a file, a feature, a row
+    "where.feature": ("{file}: feature #{number}", "{file}：第 {number} 个要素"),
+    "where.row": ("{file}: row {row} (line {line})", "{file}：第 {row} 条记录（第 {line} 行）"),
+    # a feature's fields against datapackage.json
+    "field.problem.missing": (
+        "{where} is missing the required field '{field}'.",
+        "{where} 缺少必填字段 “{field}”。",
+    ),
+    "field.problem.null": (
+        "{where} has a null '{field}' (a {kind} is required).",
+        "{where} 的 “{field}” 为 null（必须是 {kind}）。",
+    ),
+    "field.problem.type": (
+        "{where} has '{field}' = {value} ({found}), expected a {kind}.",
+        "{where} 的 “{field}” = {value}（{found}），应为 {kind}。",
+    ),
+    "field.problem.blank": (
+        "{where} has an empty '{field}' (a non-blank text is required).",
+        "{where} 的 “{field}” 为空（必须是非空文本）。",
+    ),
+    "field.problem.enum": (
+        "{where} has '{field}' = {value}, not one of {allowed}.",
+        "{where} 的 “{field}” = {value}，不在 {allowed} 之中。",
+    ),
+    "field.problem.pattern": (
+        "{where} has '{field}' = {value}, not matching {pattern}.",
+        "{where} 的 “{field}” = {value}，不符合 {pattern}。",
+    ),
+    "field.problem.minimum": (
+        "{where} has '{field}' = {value}, below the minimum {limit}.",
+        "{where} 的 “{field}” = {value}，低于最小值 {limit}。",
+    ),
+    "field.problem.maximum": (
+        "{where} has '{field}' = {value}, above the maximum {limit}.",
+        "{where} 的 “{field}” = {value}，超过最大值 {limit}。",
+    ),
+    "field.problem.repeat": (
+        "{where} (#{number}) repeats '{field}' = {value}, already used by {owner}.",
+        "{where}（#{number}）重复了 “{field}” = {value}，已被 {owner} 使用。",
+    ),
+    # reading bytes into data (uploads and layer files)
+    "data.problem.utf_bom": (
+        "{file}: the file is {encoding}-encoded (byte-order mark {bom}); GeoJSON and CSV "
+        "files must be UTF-8 (RFC 8259): re-save it as UTF-8.",
+        "{file}：文件为 {encoding} 编码（字节顺序标记 {bom}）；GeoJSON 和 CSV 文件必须是 "
+        "UTF-8（RFC 8259）：请另存为 UTF-8。",
+    ),
+    "data.problem.nul": (
+        "{file}: the file contains a NUL byte (at offset {offset}), so it is UTF-16 or "
+        "binary; GeoJSON and CSV files must be UTF-8 text: re-save it as UTF-8.",
+        "{file}：文件含有 NUL 字节（偏移 {offset}），可能是 UTF-16 或二进制文件；GeoJSON 和 "
+        "CSV 文件必须是 UTF-8 文本：请另存为 UTF-8。",
+    ),
+    "data.problem.not_utf8": (
+        "{file}: the file is not UTF-8 (byte {byte} at offset {offset}).{guess} GeoJSON and "
+        "CSV files must be UTF-8 (RFC 8259): re-save it as UTF-8.",
+        "{file}：文件不是 UTF-8 编码（偏移 {offset} 处的字节 {byte}）。{guess}GeoJSON 和 CSV "
+        "文件必须是 UTF-8（RFC 8259）：请另存为 UTF-8。",
+    ),
+    "data.problem.gbk_guess": (
+        " It decodes as GBK/GB18030 (the usual Chinese Windows encoding).",
+        "它可按 GBK/GB18030（中文 Windows 常用编码）解码。",
+    ),
+    "data.problem.not_json": (
+        "{file}: not valid JSON ({detail}).",
+        "{file}：不是有效的 JSON（{detail}）。",
+    ),
+    "data.problem.json_too_deep": (
+        "{file}: the JSON is nested too deeply to read (GeoJSON needs only a few levels).",
+        "{file}：JSON 嵌套层级过深，无法读取（GeoJSON 只需几层）。",
+    ),
+    "data.problem.json_number": (
+        "{file}: the JSON holds a number too long to read ({detail}).",
+        "{file}：JSON 中有一个过长、无法读取的数字（{detail}）。",
+    ),
+    "data.problem.not_collection": (
+        "{file}: not a GeoJSON FeatureCollection.",
+        "{file}：不是 GeoJSON FeatureCollection。",
+    ),
+    "data.problem.no_features": (
+        "{file}: the FeatureCollection has no 'features' list.",
+        "{file}：FeatureCollection 没有 “features” 列表。",
+    ),
+    "data.problem.not_feature": (
+        "{where} is not a GeoJSON Feature.",
+        "{where} 不是 GeoJSON Feature。",
+    ),
+    "data.problem.properties": (
+        "{where} has properties that are not an object.",
+        "{where} 的 properties 不是对象。",
+    ),
+    "data.problem.missing": (
+        "{file}: the file is missing from {folder}.",
+        "{file}：{folder} 中缺少该文件。",
+    ),
+    "data.problem.not_a_file": (
+        "{file}: is {kind} in {folder}, not a file.",
+        "{file}：在 {folder} 中是{kind}，不是文件。",
+    ),
+    "data.kind.folder": ("a folder", "文件夹"),
+    "data.kind.fifo": ("a named pipe (FIFO)", "命名管道（FIFO）"),
+    "data.kind.symlink_loop": ("a symbolic link that loops", "循环的符号链接"),
+    "data.kind.broken_link": ("a symbolic link to nothing", "指向不存在目标的符号链接"),
+    "data.kind.special": ("a device or socket", "设备或套接字"),
+    "data.problem.unreadable": (
+        "{file}: cannot be read ({detail}).",
+        "{file}：无法读取（{detail}）。",
+    ),
+    # geometry (layers and uploads)
+    "geom.problem.null": ("{where} has no geometry (null).", "{where} 没有几何（null）。"),
+    "geom.problem.unreadable": (
+        "{where} has a geometry that cannot be read ({detail}).",
+        "{where} 的几何无法读取（{detail}）。",
+    ),
+    "geom.problem.empty": ("{where} has an empty {kind} geometry.", "{where} 的 {kind} 几何为空。"),
+    "geom.problem.type": (
+        "{where} is a {kind}, expected {allowed}.",
+        "{where} 是 {kind}，应为 {allowed}。",
+    ),
+    "geom.problem.non_finite": ("{where} has non-finite coordinates.", "{where} 含有非有限坐标。"),
+    "geom.problem.out_of_range": (
+        "{where} has coordinates out of the lon/lat range (lon {lon}, lat {lat}); {hint}",
+        "{where} 的坐标超出经纬度范围（经度 {lon}，纬度 {lat}）；{hint}",
+    ),
+    "geom.hint.swapped": ("are lat and lon swapped?", "纬度和经度是否颠倒？"),
+    "geom.hint.metres": (
+        "is it stored in metres rather than WGS-84 degrees?",
+        "是否以米而不是 WGS-84 度存储？",
+    ),
+    "geom.problem.outside_shanghai": (
+        "{where} lies outside Shanghai (first stray point lon {lon}, lat {lat}); check the "
+        "numbers and the coordinate system.",
+        "{where} 位于上海市范围外（第一个越界点 经度 {lon}，纬度 {lat}）；请检查数字和坐标系。",
+    ),
+    "geom.problem.outside_shanghai_swapped": (
+        "{where} lies outside Shanghai (first stray point lon {lon}, lat {lat}); are lat and "
+        "lon swapped?",
+        "{where} 位于上海市范围外（第一个越界点 经度 {lon}，纬度 {lat}）；纬度和经度是否颠倒？",
+    ),
+    "geom.problem.invalid": (
+        "{where} has an invalid geometry ({detail}).",
+        "{where} 的几何无效（{detail}）。",
+    ),
+    # uploads
+    "upload.problem.summary": (
+        "{count} problem(s) in the upload {file}",
+        "上传文件 {file} 中有 {count} 个问题",
+    ),
+    "upload.problem.datum": (
+        "{file}: unknown datum {datum}; expected one of {allowed}.",
+        "{file}：未知坐标系 {datum}；应为 {allowed} 之一。",
+    ),
+    "upload.problem.too_big": (
+        "{file}: the file is {size} MB, over the {limit} MB upload limit.",
+        "{file}：文件大小 {size} MB，超过 {limit} MB 的上传上限。",
+    ),
+    "upload.problem.too_many": (
+        "{file}: has {count} features, over the limit of {limit}.",
+        "{file}：有 {count} 个要素，超过上限 {limit}。",
+    ),
+    "upload.problem.too_many_rows": (
+        "{file}: has more than {limit} rows, over the limit.",
+        "{file}：超过 {limit} 行，超出上限。",
+    ),
+    "upload.problem.csv_empty": ("{file}: the CSV file is empty.", "{file}：CSV 文件为空。"),
+    "upload.problem.csv_unreadable": (
+        "{file}: not a readable CSV file ({detail}).",
+        "{file}：不是可读取的 CSV 文件（{detail}）。",
+    ),
+    "upload.problem.csv_columns": (
+        "{file}: needs a longitude column ({lon}) and a latitude column ({lat}); found {found}.",
+        "{file}：需要经度列（{lon}）和纬度列（{lat}）；实际为 {found}。",
+    ),
+    "upload.problem.csv_numbers": (
+        "{where} has lon/lat {lon}, {lat}, not two numbers.",
+        "{where} 的经度/纬度为 {lon}、{lat}，不是两个数字。",
+    ),
+    "upload.problem.not_text": (
+        "{where} has a '{field}' that is not text.",
+        "{where} 的 “{field}” 不是文本。",
+    ),
+    "upload.problem.text_too_long": (
+        "{where} has a '{field}' of {count} characters (at most {limit}).",
+        "{where} 的 “{field}” 长 {count} 个字符（最多 {limit} 个）。",
+    ),
+    "upload.problem.control": (
+        "{where} has a '{field}' holding control characters ({codes}); remove them.",
+        "{where} 的 “{field}” 含有控制字符（{codes}）；请删除。",
+    ),
+    "upload.problem.no_name": (
+        "{where} has no name (give a name, name_en or name_zh).",
+        "{where} 没有名称（请提供 name、name_en 或 name_zh）。",
+    ),
+    "upload.problem.empty": ("{file}: has no features.", "{file}：没有要素。"),
+    # warnings: problems that do not stop the page
+    "warning.unlinked_bridge": (
+        "bridges.geojson: bridge '{id}' does not reach the route on both banks; it is drawn "
+        "but no route crosses it.",
+        "bridges.geojson：桥梁 “{id}” 未在两岸都连上步道；地图上显示，但路线不经过它。",
+    ),
+    "value.status.uploaded": ("uploaded", "上传"),
+    "warning.route": (
+        "route.geojson: no route network can be built ({detail}); distances are not shown.",
+        "route.geojson：无法构建步道网络（{detail}）；不显示距离。",
+    ),
+    "warning.header": (
+        "{count} warning(s) (the page still works):",
+        "{count} 个警告（页面仍可使用）：",
+    ),
 }
 
 #: The catalogue: key -> {"en": ..., "zh": ...}. Read-only.

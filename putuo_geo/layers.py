@@ -18,10 +18,12 @@ keeps every value as written; shapely then builds and checks the geometries.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
 import re
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +35,7 @@ import pandas as pd
 import shapely
 
 from putuo_geo import config, rules
-from putuo_geo.errors import DataValidationError
+from putuo_geo.errors import DataValidationError, Problem
 
 #: Where every feature must lie (see ``config.SHANGHAI_BBOX_LONLAT``).
 SHANGHAI_BBOX_LONLAT = config.SHANGHAI_BBOX_LONLAT
@@ -99,15 +101,23 @@ def load_schema(data_dir: str | os.PathLike[str] | None = None) -> dict[str, Any
     """
     folder = config.data_dir(data_dir)
     path = folder / SCHEMA_FILE
-    if not path.is_file():
+    if path.is_symlink() or path.exists():  # there, but maybe a folder, a FIFO, a loop
+        not_file = file_problem(path, file=SCHEMA_FILE, folder=folder)
+        if not_file is not None:
+            raise DataValidationError([not_file])
+    else:
         path = config.PACKAGE_DATA_DIR / SCHEMA_FILE
     try:
         package = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        msg = f"{path}: the data package descriptor cannot be read ({exc})."
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # Named by the folder's short name: the page shows this (never the server's path).
+        shown = f"{config.shown_dir(path.parent)}/{path.name}"
+        detail = config.hide_dir(_cut(str(exc) or type(exc).__name__), path.parent)
+        msg = f"{shown}: the data package descriptor cannot be read ({detail})."
         raise DataValidationError([msg]) from exc
     if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
-        msg = f"{path}: the data package descriptor has no 'resources' list."
+        shown = f"{config.shown_dir(path.parent)}/{path.name}"
+        msg = f"{shown}: the data package descriptor has no 'resources' list."
         raise DataValidationError([msg])
     return package
 
@@ -128,10 +138,18 @@ MAX_QUOTED_CHARS = 80
 
 def _shown(value: Any) -> str:
     """``repr(value)`` for a message, cut to :data:`MAX_QUOTED_CHARS` (a value may be huge)."""
-    text = repr(value)
+    try:
+        text = repr(value)
+    except RecursionError:  # a list nested hundreds deep, within json's own limit
+        return f"<a {type(value).__name__} nested too deeply to show>"
     if len(text) <= MAX_QUOTED_CHARS:
         return text
-    return f"{text[: MAX_QUOTED_CHARS - 1]}… ({len(str(value)):,} characters)"
+    return f"{text[: MAX_QUOTED_CHARS - 1]}… ({len(text):,} characters)"
+
+
+def shown_value(value: Any) -> str:
+    """A value quoted in a problem: its ``repr``, cut to :data:`MAX_QUOTED_CHARS`."""
+    return _shown(value)
 
 
 def _type_ok(value: Any, kind: str) -> bool:
@@ -165,40 +183,71 @@ def _check_fields(
         kind = spec.get("type", "any")
         if name not in props:
             if spec.get("required", False):
-                problems.append(f"{where} is missing the required field '{name}'.")
+                problems.append(Problem("field.problem.missing", where=where, field=name))
             continue
         value = props[name]
         if value is None:
             if spec.get("required", False) and not spec.get("nullable", False):
-                problems.append(f"{where} has a null '{name}' (a {kind} is required).")
+                problems.append(Problem("field.problem.null", where=where, field=name, kind=kind))
             continue
         if not _type_ok(value, kind):
             problems.append(
-                f"{where} has '{name}' = {_shown(value)} ({type(value).__name__}), "
-                f"expected a {kind}."
+                Problem(
+                    "field.problem.type",
+                    where=where,
+                    field=name,
+                    value=_shown(value),
+                    found=type(value).__name__,
+                    kind=kind,
+                )
             )
             continue
         if kind == "string" and spec.get("required", False) and not value.strip():
-            problems.append(f"{where} has an empty '{name}' (a non-blank text is required).")
+            problems.append(Problem("field.problem.blank", where=where, field=name))
             continue
         allowed = spec.get("enum")
         if allowed is None and "enum_ref" in spec:
             allowed = package.get(spec["enum_ref"], [])
         if allowed is not None and value not in allowed:
             problems.append(
-                f"{where} has '{name}' = {_shown(value)}, "
-                f"not one of {', '.join(map(str, allowed))}."
+                Problem(
+                    "field.problem.enum",
+                    where=where,
+                    field=name,
+                    value=_shown(value),
+                    allowed=", ".join(map(str, allowed)),
+                )
             )
         pattern = spec.get("pattern")
         if pattern and isinstance(value, str) and re.fullmatch(pattern, value) is None:
-            problems.append(f"{where} has '{name}' = {_shown(value)}, not matching {pattern}.")
+            problems.append(
+                Problem(
+                    "field.problem.pattern",
+                    where=where,
+                    field=name,
+                    value=_shown(value),
+                    pattern=pattern,
+                )
+            )
         if "minimum" in spec and value < spec["minimum"]:
             problems.append(
-                f"{where} has '{name}' = {_shown(value)}, below the minimum {spec['minimum']}."
+                Problem(
+                    "field.problem.minimum",
+                    where=where,
+                    field=name,
+                    value=_shown(value),
+                    limit=spec["minimum"],
+                )
             )
         if "maximum" in spec and value > spec["maximum"]:
             problems.append(
-                f"{where} has '{name}' = {_shown(value)}, above the maximum {spec['maximum']}."
+                Problem(
+                    "field.problem.maximum",
+                    where=where,
+                    field=name,
+                    value=_shown(value),
+                    limit=spec["maximum"],
+                )
             )
     return problems
 
@@ -210,48 +259,54 @@ def read_geometry(raw: Any, *, where: str) -> tuple[shapely.Geometry | None, lis
     starting with ``where``. Shared by the layer files and user uploads.
     """
     if raw is None:
-        return None, [f"{where} has no geometry (null)."]
+        return None, [Problem("geom.problem.null", where=where)]
     try:
         return shapely.from_geojson(json.dumps(raw)), []
-    except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
-        return None, [f"{where} has a geometry that cannot be read ({exc})."]
+    except (shapely.errors.GEOSException, ValueError, TypeError, RecursionError) as exc:
+        detail = _cut(str(exc) or type(exc).__name__)
+        return None, [Problem("geom.problem.unreadable", where=where, detail=detail)]
 
 
 def _check_geometry(geom: shapely.Geometry, allowed: Sequence[str], *, where: str) -> list[str]:
     """Problems with one (readable, non-null) geometry."""
     if geom.is_empty:
-        return [f"{where} has an empty {geom.geom_type} geometry."]
+        return [Problem("geom.problem.empty", where=where, kind=geom.geom_type)]
     problems: list[str] = []
     if allowed and geom.geom_type not in allowed:
-        problems.append(f"{where} is a {geom.geom_type}, expected {' or '.join(allowed)}.")
+        problems.append(
+            Problem(
+                "geom.problem.type", where=where, kind=geom.geom_type, allowed=" or ".join(allowed)
+            )
+        )
     xy = shapely.get_coordinates(geom)
     lon, lat = xy[:, 0], xy[:, 1]
     if not np.all(np.isfinite(xy)):
-        problems.append(f"{where} has non-finite coordinates.")
+        problems.append(Problem("geom.problem.non_finite", where=where))
         return problems
     w, s, e, n = SHANGHAI_BBOX_LONLAT
     swapped = bool(np.all((lat >= w) & (lat <= e) & (lon >= s) & (lon <= n)))
     if np.any(np.abs(lon) > 180) or np.any(np.abs(lat) > 90):
-        hint = (
-            "are lat and lon swapped?"
-            if swapped
-            else "is it stored in metres rather than WGS-84 degrees?"
-        )
         problems.append(
-            f"{where} has coordinates out of the lon/lat range "
-            f"(lon {lon.min():.6f}..{lon.max():.6f}, lat {lat.min():.6f}..{lat.max():.6f}); "
-            f"{hint}"
+            Problem(
+                "geom.problem.out_of_range",
+                where=where,
+                lon=f"{lon.min():.6f}..{lon.max():.6f}",
+                lat=f"{lat.min():.6f}..{lat.max():.6f}",
+                hint=Problem("geom.hint.swapped" if swapped else "geom.hint.metres"),
+            )
         )
     else:
         inside = (lon >= w) & (lon <= e) & (lat >= s) & (lat <= n)
         if not np.all(inside):
             first = int(np.argmin(inside))
+            key = "geom.problem.outside_shanghai" + ("_swapped" if swapped else "")
             problems.append(
-                f"{where} lies outside Shanghai (first stray point lon {lon[first]:.6f}, "
-                f"lat {lat[first]:.6f}){'; are lat and lon swapped?' if swapped else '.'}"
+                Problem(key, where=where, lon=f"{lon[first]:.6f}", lat=f"{lat[first]:.6f}")
             )
     if not shapely.is_valid(geom):
-        problems.append(f"{where} has an invalid geometry ({shapely.is_valid_reason(geom)}).")
+        problems.append(
+            Problem("geom.problem.invalid", where=where, detail=shapely.is_valid_reason(geom))
+        )
     return problems
 
 
@@ -279,8 +334,9 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
     path = folder / file_name
     if resource is None:
         return _Read(None, [f"{SCHEMA_FILE}: no resource describes the layer '{name}'."])
-    if not path.is_file():
-        return _Read(None, [f"{file_name}: the file is missing from {folder}."])
+    not_file = file_problem(path, file=file_name, folder=folder)
+    if not_file is not None:
+        return _Read(None, [not_file])
     try:
         size = path.stat().st_size
         if size > MAX_LAYER_BYTES:
@@ -293,19 +349,15 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
             )
         raw = path.read_bytes()
     except OSError as exc:
-        return _Read(None, [f"{file_name}: cannot be read ({exc})."])
-    text, encoding_problem = decode_json_bytes(raw)
-    if text is None:
-        return _Read(None, [f"{file_name}: {encoding_problem}"])
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return _Read(None, [f"{file_name}: not valid JSON ({exc})."])
+        return _Read(None, [Problem("data.problem.unreadable", file=file_name, detail=str(exc))])
+    doc, bad_json = read_json(raw, file=file_name)
+    if bad_json is not None:
+        return _Read(None, [bad_json])
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        return _Read(None, [f"{file_name}: not a GeoJSON FeatureCollection."])
+        return _Read(None, [Problem("data.problem.not_collection", file=file_name)])
     features = doc.get("features")
     if not isinstance(features, list):
-        return _Read(None, [f"{file_name}: the FeatureCollection has no 'features' list."])
+        return _Read(None, [Problem("data.problem.no_features", file=file_name)])
 
     problems: list[str] = []
     crs_member = doc.get("crs")
@@ -326,14 +378,16 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
     geometry_ok: list[bool] = []
     for i, feature in enumerate(features):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            problems.append(f"{file_name}: feature #{i} is not a GeoJSON Feature.")
+            where_i = f"{file_name}: feature #{i}"
+            problems.append(Problem("data.problem.not_feature", where=where_i))
             records.append({})
             geoms.append(None)
             geometry_ok.append(False)
             continue
         props = feature.get("properties") or {}
         if not isinstance(props, dict):
-            problems.append(f"{file_name}: feature #{i} has properties that are not an object.")
+            where_i = f"{file_name}: feature #{i}"
+            problems.append(Problem("data.problem.properties", where=where_i))
             props = {}
         fid = props.get("id")
         where = (
@@ -348,8 +402,14 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
                 continue
             if value in values:
                 problems.append(
-                    f"{where} (#{i}) repeats '{fname}' = {_shown(value)}, "
-                    f"already used by {values[value]}."
+                    Problem(
+                        "field.problem.repeat",
+                        where=where,
+                        number=i,
+                        field=fname,
+                        value=_shown(value),
+                        owner=values[value],
+                    )
                 )
             else:
                 values[value] = (
@@ -400,17 +460,76 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
     return _Read(frame.reset_index(drop=True), problems, tuple(geometry_ok))
 
 
-def decode_json_bytes(raw: bytes) -> tuple[str | None, str]:
-    """Decode a JSON/GeoJSON file's bytes as UTF-8, or explain which encoding it is in.
+def _cut(text: str, limit: int = MAX_QUOTED_CHARS * 2) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def file_problem(path: Path, *, file: str, folder: Path | str) -> Problem | None:
+    """Why ``path`` is not a regular file to read, or ``None`` when it is one.
+
+    Tells a missing file from a folder, a named pipe (reading it would block the
+    server), a symbolic link that loops or points nowhere, and a device or socket,
+    instead of calling them all "missing". Uses ``stat``/``lstat`` only (never opens).
+    The folder is named by :func:`putuo_geo.config.shown_dir`, never the absolute path.
+    """
+    shown = config.shown_dir(folder)
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            loop = exc.errno == errno.ELOOP
+            kind = "data.kind.symlink_loop" if loop else "data.kind.broken_link"
+            return Problem("data.problem.not_a_file", file=file, folder=shown, kind=Problem(kind))
+        if exc.errno == errno.ENOENT:
+            return Problem("data.problem.missing", file=file, folder=shown)
+        return Problem("data.problem.unreadable", file=file, detail=str(exc))
+    if stat.S_ISREG(mode):
+        return None
+    kind = (
+        "data.kind.folder"
+        if stat.S_ISDIR(mode)
+        else "data.kind.fifo"
+        if stat.S_ISFIFO(mode)
+        else "data.kind.special"
+    )
+    return Problem("data.problem.not_a_file", file=file, folder=shown, kind=Problem(kind))
+
+
+def data_signature(data_dir: str | os.PathLike[str] | None = None) -> tuple[tuple[str, int], ...]:
+    """What changes when a data file is edited: ``(name, mtime_ns)`` per ``*.*json`` entry.
+
+    For the page's cache key. Never raises: an entry that cannot be stat'ed (a symbolic
+    link that loops, a file removed meanwhile) counts with mtime ``-1``, and loading
+    then names the problem; a missing folder gives ``()``.
+    """
+    folder = config.data_dir(data_dir)
+    try:
+        entries = sorted(folder.glob("*.*json"))
+    except OSError:
+        return ()
+    signature = []
+    for path in entries:
+        try:
+            mtime = path.stat().st_mtime_ns
+        except OSError:
+            mtime = -1
+        signature.append((path.name, mtime))
+    return tuple(signature)
+
+
+def decode_text(raw: bytes, *, file: str) -> tuple[str | None, Problem | None]:
+    """Decode a GeoJSON/CSV file's bytes as UTF-8, or explain which encoding it is in.
 
     RFC 8259 (and so RFC 7946) requires UTF-8. A UTF-8 byte-order mark is tolerated
-    (editors on Windows add one). UTF-16/32 (a byte-order mark or NUL bytes) and
-    GBK/GB18030 (the usual Chinese Windows encoding) are named in the message.
+    (editors on Windows add one). UTF-16/32 (a byte-order mark), a NUL byte anywhere in
+    the file (UTF-16 or binary; was checked in the first 4 kB only) and GBK/GB18030 (the
+    usual Chinese Windows encoding) are named in the problem.
 
     Returns
     -------
     tuple
-        ``(text, "")`` when the bytes are UTF-8, else ``(None, message)``.
+        ``(text, None)`` when the bytes are UTF-8, else ``(None, problem)``; the problem
+        starts with ``file``.
     """
     boms = {
         b"\xff\xfe\x00\x00": "UTF-32",
@@ -420,29 +539,54 @@ def decode_json_bytes(raw: bytes) -> tuple[str | None, str]:
     }
     for bom, name in boms.items():
         if raw.startswith(bom):
-            return None, (
-                f"the file is {name}-encoded (byte-order mark {bom.hex(' ').upper()}); "
-                "GeoJSON and CSV files must be UTF-8 (RFC 8259): re-save it as UTF-8."
+            return None, Problem(
+                "data.problem.utf_bom", file=file, encoding=name, bom=bom.hex(" ").upper()
             )
-    if b"\x00" in raw[:4096]:
-        return None, (
-            "the file contains NUL bytes, so it is probably UTF-16 or binary; "
-            "GeoJSON and CSV files must be UTF-8 text: re-save it as UTF-8."
-        )
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        return None, Problem("data.problem.nul", file=file, offset=f"{nul:,}")
     try:
-        return raw.decode("utf-8-sig"), ""
+        return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        where = f"byte 0x{raw[exc.start]:02X} at offset {exc.start}"
         try:
             raw.decode("gb18030")
         except UnicodeDecodeError:
-            guess = ""
+            guess: str | Problem = ""
         else:
-            guess = " It decodes as GBK/GB18030 (the usual Chinese Windows encoding)."
-        return None, (
-            f"the file is not UTF-8 ({where}).{guess} GeoJSON and CSV files must be UTF-8 "
-            "(RFC 8259): re-save it as UTF-8."
+            guess = Problem("data.problem.gbk_guess")
+        return None, Problem(
+            "data.problem.not_utf8",
+            file=file,
+            byte=f"0x{raw[exc.start]:02X}",
+            offset=f"{exc.start:,}",
+            guess=guess,
         )
+
+
+def parse_json(text: str, *, file: str) -> tuple[Any, Problem | None]:
+    """``json.loads(text)``, or the problem that stops it, never an exception.
+
+    The boundary where text becomes data: besides a syntax error, a hostile file can
+    nest arrays thousands deep (:class:`RecursionError` in the parser) or hold an
+    integer of thousands of digits (Python's int-conversion limit raises
+    :class:`ValueError`). Each becomes a problem naming the file.
+    """
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, Problem("data.problem.not_json", file=file, detail=_cut(str(exc)))
+    except RecursionError:
+        return None, Problem("data.problem.json_too_deep", file=file)
+    except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        return None, Problem("data.problem.json_number", file=file, detail=_cut(str(exc)))
+
+
+def read_json(raw: bytes, *, file: str) -> tuple[Any, Problem | None]:
+    """Bytes to JSON data (:func:`decode_text` then :func:`parse_json`), or the problem."""
+    text, problem = decode_text(raw, file=file)
+    if text is None:
+        return None, problem
+    return parse_json(text, file=file)
 
 
 def _missing(value: Any) -> bool:
@@ -481,7 +625,8 @@ def _cross_layer_ids(reads: Mapping[str, _Read], package: Mapping[str, Any]) -> 
 
 def _read_all(folder: Path) -> tuple[dict[str, _Read], list[str]]:
     if not folder.is_dir():
-        return {}, [f"{folder}: the data folder does not exist."]
+        what = "is not a folder" if folder.exists() else "does not exist"
+        return {}, [f"{config.shown_dir(folder)}: the data folder {what}."]
     package = load_schema(folder)
     reads = {name: _read_layer(name, folder, package) for name in config.LAYER_NAMES}
     problems = [p for read in reads.values() for p in read.problems]

@@ -1163,7 +1163,13 @@ def import_osm(
     foot = foot[foot.intersects(putuo_m.buffer(CLIP_MARGIN_M))]
     segs, seg_refs = _parallel_segments(list(foot.geometry), list(foot["osm_ref"]), creek_line)
     evidence = _BankEvidence(segs, seg_refs, centre.water)
-    pieces = route_pieces(sections, putuo_m, bank_line=bank_line_from(evidence))
+    try:
+        pieces = route_pieces(sections, putuo_m, bank_line=bank_line_from(evidence))
+    except ExtractError:
+        raise
+    except ValueError as exc:  # the extract's creek makes no route (e.g. a closed ring)
+        msg = f"{name}: the creek in the extract cannot be turned into the route ({exc})"
+        raise ExtractError(msg) from exc
 
     crossings = find_crossings(extract, creek_line)
     bridges = build_bridges(

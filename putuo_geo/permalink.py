@@ -22,24 +22,41 @@ Coordinates in the URL are always WGS-84, whatever the basemap: the page convert
 map's GCJ-02 centre back before encoding and forward again before restoring.
 
 Decoding never raises: a value that cannot be read is left out and named in
-:attr:`Link.problems` (a shared link may be truncated or edited by hand).
+:attr:`Link.problems`, and :func:`restore` adds what the page does not offer (a shared
+link may be truncated, edited by hand, or older than the data). Each is an
+:class:`~putuo_geo.errors.Problem` (catalogue key + parameters) so the page can show a
+short notice in its language. Every value is capped at :data:`MAX_VALUE_CHARS` and read
+in linear time; a point is written as ``lat,lon`` and must lie in Shanghai, like typed
+coordinates (:func:`putuo_geo.latlon.point_problem`).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from putuo_geo import latlon
+from putuo_geo.errors import Problem
+
 #: Query parameter names.
 KEYS: tuple[str, ...] = ("lang", "base", "cat", "q", "from", "to", "c", "z")
 NO_CATEGORIES = "-"
 MIN_ZOOM, MAX_ZOOM = 0, 22
-
-_PAIR = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*,\s*([+-]?\d+(?:\.\d+)?)\s*$")
+#: Longest value read from a query parameter (characters); a longer one is dropped and
+#: named. The search text ``q`` is cut to :data:`MAX_QUERY_CHARS` instead.
+MAX_VALUE_CHARS = 2000
+#: Longest search text kept (characters); the page's search box has the same cap.
+MAX_QUERY_CHARS = 100
+#: Place keys a link can carry: ones every session knows. Any other key (an upload's
+#: ``upload:...``, held by one session only) is written as its ``lat,lon``.
+SHAREABLE_PREFIXES: tuple[str, ...] = ("station:", "site:")
+#: Longest value quoted in a problem (characters).
+_QUOTED_CHARS = 60
+_PLACE_KEY = re.compile(r"[a-z]+:[^\s,]+")
+_ZOOM = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -58,7 +75,13 @@ class Link:
     to_ref: str | tuple[float, float] | None = None
     center_lonlat: tuple[float, float] | None = None
     zoom: int | None = None
-    problems: tuple[str, ...] = field(default=(), compare=False)
+    problems: tuple[Problem, ...] = field(default=(), compare=False)
+
+
+def _shown(value: str) -> str:
+    """``repr(value)`` cut for a message (a hand-edited link may hold anything)."""
+    text = repr(value)
+    return text if len(text) <= _QUOTED_CHARS else f"{text[: _QUOTED_CHARS - 1]}…"
 
 
 def _latlon_text(lonlat: tuple[float, float]) -> str:
@@ -66,14 +89,21 @@ def _latlon_text(lonlat: tuple[float, float]) -> str:
 
 
 def parse_latlon(text: str) -> tuple[float, float] | None:
-    """``"lat,lon"`` -> ``(lon, lat)`` when both are finite and in range, else ``None``."""
-    match = _PAIR.match(text)
-    if match is None:
-        return None
-    lat, lon = float(match.group(1)), float(match.group(2))
-    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-        return None
-    return lon, lat
+    """``"lat,lon"`` -> ``(lon, lat)`` when both are finite and in range, else ``None``.
+
+    :func:`putuo_geo.latlon.parse_latlon`, the package's one pair parser.
+    """
+    return latlon.parse_latlon(text)
+
+
+def ref_for(key: str, lonlat: tuple[float, float]) -> str | tuple[float, float]:
+    """What a link writes for the place ``key`` at WGS-84 ``lonlat``.
+
+    Stations and sites by key (they survive a data update that moves them); anything
+    else, such as an uploaded site (``upload:...``, known to one session only) or a map
+    click, as its coordinates, so a new session can restore it.
+    """
+    return key if key.startswith(SHAREABLE_PREFIXES) else lonlat
 
 
 def _ref_text(ref: str | tuple[float, float]) -> str:
@@ -113,14 +143,36 @@ def _one(value: Any) -> str:
     return str(value)
 
 
-def _ref(value: str, name: str, problems: list[str]) -> str | tuple[float, float] | None:
-    point = parse_latlon(value)
-    if point is not None:
-        return point
-    if re.fullmatch(r"[a-z]+:[^\s,]+", value):
+def _ref(value: str, name: str, problems: list[Problem]) -> str | tuple[float, float] | None:
+    pair = latlon.read_pair(value)
+    if pair is not None:
+        lonlat = (pair[1], pair[0])
+        problem = latlon.point_problem(lonlat)
+        if problem is None:
+            return lonlat
+        key = (
+            "link.problem.outside_shanghai"
+            if problem.key == "coords.problem.outside_shanghai"
+            else "link.problem.ref"
+        )
+        problems.append(Problem(key, name=name, value=_shown(value)))
+        return None
+    if _PLACE_KEY.fullmatch(value):
         return value
-    problems.append(f"{name}={value!r} is neither a place key nor lat,lon.")
+    problems.append(Problem("link.problem.ref", name=name, value=_shown(value)))
     return None
+
+
+def _zoom(text: str, problems: list[Problem]) -> int | None:
+    # Digits only (no "inf", "nan", "1e999"): int(float(...)) raised OverflowError on them.
+    if _ZOOM.fullmatch(text) is None:
+        problems.append(Problem("link.problem.zoom", value=_shown(text)))
+        return None
+    zoom = int(float(text))
+    if not MIN_ZOOM <= zoom <= MAX_ZOOM:
+        problems.append(Problem("link.problem.zoom_range", zoom=zoom, min=MIN_ZOOM, max=MAX_ZOOM))
+        return None
+    return zoom
 
 
 def decode(params: Mapping[str, Any]) -> Link:
@@ -128,9 +180,27 @@ def decode(params: Mapping[str, Any]) -> Link:
 
     Unknown keys are ignored; unreadable values are left out and listed in
     ``problems``. Nothing is checked against the data here: see :func:`restore`.
+    Never raises, and takes time linear in the parameters' length.
     """
-    problems: list[str] = []
-    raw = {k: _one(v).strip() for k, v in params.items() if k in KEYS}
+    problems: list[Problem] = []
+    raw: dict[str, str] = {}
+    for k, v in params.items():
+        if k not in KEYS:
+            continue
+        value = _one(v)
+        if k == "q" and len(value) > MAX_QUERY_CHARS:
+            problems.append(
+                Problem("link.problem.query_cut", count=f"{len(value):,}", limit=MAX_QUERY_CHARS)
+            )
+            value = value[:MAX_QUERY_CHARS]
+        elif len(value) > MAX_VALUE_CHARS:
+            problems.append(
+                Problem(
+                    "link.problem.too_long", name=k, count=f"{len(value):,}", limit=MAX_VALUE_CHARS
+                )
+            )
+            continue
+        raw[k] = value.strip()
     categories: tuple[str, ...] | None = None
     if "cat" in raw:
         cat = raw["cat"]
@@ -139,17 +209,8 @@ def decode(params: Mapping[str, Any]) -> Link:
     if raw.get("c"):
         center = parse_latlon(raw["c"])
         if center is None:
-            problems.append(f"c={raw['c']!r} is not lat,lon.")
-    zoom = None
-    if raw.get("z"):
-        try:
-            zoom = int(float(raw["z"]))
-        except ValueError:
-            problems.append(f"z={raw['z']!r} is not a zoom level.")
-        else:
-            if not MIN_ZOOM <= zoom <= MAX_ZOOM:
-                problems.append(f"z={zoom} is outside {MIN_ZOOM}-{MAX_ZOOM}.")
-                zoom = None
+            problems.append(Problem("link.problem.center", value=_shown(raw["c"])))
+    zoom = _zoom(raw["z"], problems) if raw.get("z") else None
     return Link(
         lang=raw.get("lang") or None,
         basemap=raw.get("base") or None,
@@ -180,7 +241,7 @@ class Restored:
     points: dict[str, tuple[float, float]]
     center_lonlat: tuple[float, float] | None
     zoom: int | None
-    problems: tuple[str, ...]
+    problems: tuple[Problem, ...]
 
 
 def restore(
@@ -193,6 +254,10 @@ def restore(
 ) -> Restored:
     """Keep what the page offers; name the rest in ``problems``.
 
+    ``problems`` lists everything the link asked for and the page cannot restore
+    (:func:`decode`'s problems first), each a :class:`~putuo_geo.errors.Problem`: the
+    page shows them as a short notice (``link.notice``).
+
     Parameters
     ----------
     link
@@ -202,31 +267,39 @@ def restore(
         offers now (a link may name a basemap whose key is not set on this server,
         or a feature since renamed).
     """
-    problems = list(link.problems)
+    problems: list[Problem] = list(link.problems)
     langs, bases, cats, keys = set(languages), set(basemaps), list(categories), set(places)
     lang = link.lang if link.lang in langs else None
     if link.lang and lang is None:
-        problems.append(f"lang={link.lang!r} is not offered.")
+        problems.append(Problem("link.problem.lang", value=_shown(link.lang)))
     base = link.basemap if link.basemap in bases else None
     if link.basemap and base is None:
-        problems.append(f"base={link.basemap!r} is not offered here.")
+        problems.append(Problem("link.problem.base", value=_shown(link.basemap)))
     chosen = None
     if link.categories is not None:
         chosen = [c for c in cats if c in link.categories]
-        problems.extend(f"cat={c!r} is not a category." for c in link.categories if c not in cats)
+        problems.extend(
+            Problem("link.problem.cat", value=_shown(c)) for c in link.categories if c not in cats
+        )
     points: dict[str, tuple[float, float]] = {}
     ends: dict[str, str | None] = {}
     for end, ref in (("from", link.from_ref), ("to", link.to_ref)):
         if ref is None:
             ends[end] = None
         elif isinstance(ref, tuple):
+            refused = latlon.point_problem(ref)  # a Link built by hand, not decoded
+            if refused is not None:
+                ends[end] = None
+                value = _shown(_latlon_text(ref)) if latlon.on_globe(ref) else "?"
+                problems.append(Problem("link.problem.outside_shanghai", name=end, value=value))
+                continue
             points[end] = ref
             ends[end] = f"point:{end}"
         elif ref in keys:
             ends[end] = ref
         else:
             ends[end] = None
-            problems.append(f"{end}={ref!r} is not a place.")
+            problems.append(Problem("link.problem.place", name=end, value=_shown(ref)))
     return Restored(
         lang=lang,
         basemap=base,

@@ -10,20 +10,18 @@ first, then a unique substring. Anything ambiguous or unknown raises
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
+from putuo_geo import latlon
 from putuo_geo.errors import PlaceNotFoundError
 from putuo_geo.layers import Atlas
 
 #: The layers a place can come from, in the order ties are listed.
 PLACE_LAYERS: tuple[str, ...] = ("stations", "sites", "bridges", "parks")
-
-_LATLON = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*,\s*([+-]?\d+(?:\.\d+)?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -75,18 +73,25 @@ def place_index(atlas: Atlas, *, layers: tuple[str, ...] = PLACE_LAYERS) -> pd.D
 def parse_latlon(text: str) -> tuple[float, float] | None:
     """``"lat,lon"`` (decimal degrees, WGS-84; spaces allowed) as ``(lon, lat)``, else None.
 
+    Read by :func:`putuo_geo.latlon.read_pair` (the package's one pair parser).
+
     Raises
     ------
     PlaceNotFoundError
-        When the text is two numbers but not a valid latitude and longitude.
+        When the text is two numbers but not a valid latitude and longitude, or a point
+        outside Shanghai (measured in UTM 51N, it would give nonsense).
     """
-    match = _LATLON.match(text)
-    if match is None:
+    pair = latlon.read_pair(text)
+    if pair is None:
         return None
-    lat, lon = float(match.group(1)), float(match.group(2))
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+    lat, lon = pair
+    problem = latlon.point_problem((lon, lat))
+    if problem is not None and problem.key == "coords.problem.out_of_range":
         hint = " (latitude comes first: lat,lon)" if -90 <= lon <= 90 else ""
         msg = f"{text!r} is not a valid lat,lon in degrees{hint}."
+        raise PlaceNotFoundError(msg)
+    if problem is not None:
+        msg = f"{text.strip()!r}: {problem}"
         raise PlaceNotFoundError(msg)
     return lon, lat
 

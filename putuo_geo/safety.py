@@ -21,6 +21,13 @@ import string
 from collections.abc import Iterable
 from typing import Any
 
+from putuo_geo import errors, i18n
+
+#: Most problems an error panel lists; one more line says how many are left out (an
+#: upload with 5,000 bad rows rendered 10,000 bullets, 800 kB, in 6.7 s). Above the
+#: largest real data case (one problem per station, 24, plus one).
+MAX_LISTED_PROBLEMS = 30
+
 #: Every ASCII punctuation character: CommonMark lets each be backslash-escaped, and
 #: escaping all of them also defuses Streamlit's extras (``:red[...]`` colour
 #: directives, ``:emoji:`` shortcodes, ``$LaTeX$``) and raw HTML (``<``, ``>``).
@@ -51,6 +58,13 @@ def escape_markdown(text: Any) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
 
 
-def problem_bullets(problems: Iterable[Any]) -> str:
-    """An error panel's list: one escaped Markdown bullet per problem."""
-    return "\n".join(f"- {escape_markdown(p)}" for p in problems)
+def problem_bullets(
+    problems: Iterable[Any], *, lang: i18n.Lang = "en", limit: int = MAX_LISTED_PROBLEMS
+) -> str:
+    """An error panel's list: one escaped Markdown bullet per problem, in ``lang``.
+
+    :class:`~putuo_geo.errors.Problem` items are translated; at most ``limit`` are
+    listed, then one bullet says how many more there are (:func:`errors.capped`).
+    """
+    shown = errors.capped(list(problems), limit=limit)
+    return "\n".join(f"- {escape_markdown(errors.localise(p, lang))}" for p in shown)

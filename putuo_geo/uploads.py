@@ -8,6 +8,11 @@ unique id and returns a :class:`UserLayer`, or raises one
 :class:`~putuo_geo.errors.DataValidationError` listing every problem. An upload is
 all or nothing: nothing valid is dropped silently, nothing invalid is shown.
 
+Every problem is an :class:`~putuo_geo.errors.Problem` (catalogue key + parameters), so
+the Chinese page shows it in Chinese. Text fields holding control characters are refused
+(a name with U+0001 made a GPX that was not well-formed XML); the file name keeps only
+printable characters.
+
 Limits: :data:`MAX_UPLOAD_BYTES` and :data:`MAX_UPLOAD_FEATURES`. The page keeps the
 result in the uploading user's ``st.session_state`` only; nothing here is cached or
 stored at module level.
@@ -17,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -28,7 +32,7 @@ import geopandas as gpd
 import shapely
 
 from putuo_geo import config, datum, layers
-from putuo_geo.errors import DataValidationError
+from putuo_geo.errors import DataValidationError, Problem
 
 #: Largest upload, bytes (the page's ``server.maxUploadSize`` is the same 5 MB).
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -36,6 +40,11 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UPLOAD_FEATURES = 5000
 #: Longest text kept in a name or category (characters); longer is a problem.
 MAX_TEXT_CHARS = 500
+#: Longest file name kept (characters; the rest is cut).
+MAX_FILE_NAME_CHARS = 120
+#: Characters refused in text fields: C0 and C1 controls, DEL, and the two
+#: non-characters XML 1.0 forbids (GPX, the HTML export and CSV readers all choke).
+CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
 #: Every uploaded id starts with this, so it can never clash with an atlas id.
 ID_PREFIX = "upload-"
 
@@ -84,50 +93,83 @@ def _slug(value: Any) -> str:
     return re.sub(r"[^a-z0-9_-]+", "-", str(value).strip().lower()).strip("-")[:40]
 
 
-def _text(value: Any, *, where: str, field: str, problems: list[str]) -> str:
+def _codes(text: str) -> str:
+    found = dict.fromkeys(f"U+{ord(c):04X}" for c in CONTROL_CHARS.findall(text))
+    shown = list(found)[:3]
+    return ", ".join(shown) + (" …" if len(found) > 3 else "")
+
+
+def _text(value: Any, *, where: Problem, field: str, problems: list[str]) -> str:
     if value is None:
         return ""
     if isinstance(value, dict | list):
-        problems.append(f"{where} has a '{field}' that is not text.")
+        problems.append(Problem("upload.problem.not_text", where=where, field=field))
         return ""
     text = str(value).strip()
     if len(text) > MAX_TEXT_CHARS:
         problems.append(
-            f"{where} has a '{field}' of {len(text):,} characters (at most {MAX_TEXT_CHARS})."
+            Problem(
+                "upload.problem.text_too_long",
+                where=where,
+                field=field,
+                count=f"{len(text):,}",
+                limit=MAX_TEXT_CHARS,
+            )
+        )
+    elif CONTROL_CHARS.search(text):
+        problems.append(
+            Problem("upload.problem.control", where=where, field=field, codes=_codes(text))
         )
     return text
 
 
+def clean_file_name(file_name: str) -> str:
+    """The last part of an uploaded file's name, printable, at most :data:`MAX_FILE_NAME_CHARS`.
+
+    A browser sends whatever name the file had (a path, control characters, 10 kB);
+    only its last path part is kept, control characters become ``_``.
+    """
+    name = PurePath(file_name.replace("\\", "/")).name
+    name = CONTROL_CHARS.sub("_", name).strip()
+    if len(name) > MAX_FILE_NAME_CHARS:  # cut the stem, keep the suffix (.csv decides the reader)
+        suffix = PurePath(name).suffix[:10]
+        name = name[: MAX_FILE_NAME_CHARS - len(suffix)] + suffix
+    return name or "upload"
+
+
 def _rows_from_geojson(text: str, file_name: str, problems: list[str]) -> list[dict[str, Any]]:
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        problems.append(f"{file_name}: not valid JSON ({exc}).")
+    doc, bad_json = layers.parse_json(text, file=file_name)
+    if bad_json is not None:
+        problems.append(bad_json)
         return []
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        problems.append(f"{file_name}: not a GeoJSON FeatureCollection.")
+        problems.append(Problem("data.problem.not_collection", file=file_name))
         return []
     features = doc.get("features")
     if not isinstance(features, list):
-        problems.append(f"{file_name}: the FeatureCollection has no 'features' list.")
+        problems.append(Problem("data.problem.no_features", file=file_name))
         return []
     if len(features) > MAX_UPLOAD_FEATURES:
         problems.append(
-            f"{file_name}: has {len(features):,} features, over the limit of "
-            f"{MAX_UPLOAD_FEATURES:,}."
+            Problem(
+                "upload.problem.too_many",
+                file=file_name,
+                count=f"{len(features):,}",
+                limit=f"{MAX_UPLOAD_FEATURES:,}",
+            )
         )
         return []
     rows = []
     for i, feature in enumerate(features):
-        where = f"{file_name}: feature #{i + 1}"
+        where = Problem("where.feature", file=file_name, number=i + 1)
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            problems.append(f"{where} is not a GeoJSON Feature.")
+            problems.append(Problem("data.problem.not_feature", where=where))
             continue
         props = feature.get("properties") or {}
         if not isinstance(props, dict):
-            problems.append(f"{where} has properties that are not an object.")
+            problems.append(Problem("data.problem.properties", where=where))
             props = {}
         geom, unreadable = layers.read_geometry(feature.get("geometry"), where=where)
         problems += unreadable
@@ -150,16 +192,22 @@ def _rows_from_csv(text: str, file_name: str, problems: list[str]) -> list[dict[
     try:
         header = next(reader)
     except StopIteration:
-        problems.append(f"{file_name}: the CSV file is empty.")
+        problems.append(Problem("upload.problem.csv_empty", file=file_name))
         return []
     except csv.Error as exc:
-        problems.append(f"{file_name}: not a readable CSV file ({exc}).")
+        problems.append(Problem("upload.problem.csv_unreadable", file=file_name, detail=str(exc)))
         return []
     lon_i, lat_i = _column(header, LON_COLUMNS), _column(header, LAT_COLUMNS)
     if lon_i is None or lat_i is None:
+        found = ", ".join(layers.shown_value(h) for h in header[:20]) or "none"
         problems.append(
-            f"{file_name}: needs a longitude column ({', '.join(LON_COLUMNS)}) and a latitude "
-            f"column ({', '.join(LAT_COLUMNS)}); found {', '.join(map(repr, header)) or 'none'}."
+            Problem(
+                "upload.problem.csv_columns",
+                file=file_name,
+                lon=", ".join(LON_COLUMNS),
+                lat=", ".join(LAT_COLUMNS),
+                found=found + (" …" if len(header) > 20 else ""),
+            )
         )
         return []
     keys = [h.strip().lower() for h in header]
@@ -170,25 +218,36 @@ def _rows_from_csv(text: str, file_name: str, problems: list[str]) -> list[dict[
                 continue
             if len(rows) >= MAX_UPLOAD_FEATURES:
                 problems.append(
-                    f"{file_name}: has more than {MAX_UPLOAD_FEATURES:,} rows, over the limit."
+                    Problem(
+                        "upload.problem.too_many_rows",
+                        file=file_name,
+                        limit=f"{MAX_UPLOAD_FEATURES:,}",
+                    )
                 )
                 return []
-            where = f"{file_name}: row {len(rows) + 1} (line {line_no})"
+            where = Problem("where.row", file=file_name, row=len(rows) + 1, line=line_no)
             props = dict(zip(keys, cells, strict=False))
             geom = None
             try:
                 lon, lat = float(cells[lon_i]), float(cells[lat_i])
             except (IndexError, ValueError):
                 given = [cells[i] if i < len(cells) else "" for i in (lon_i, lat_i)]
-                problems.append(f"{where} has lon/lat {given[0]!r}, {given[1]!r}, not two numbers.")
+                problems.append(
+                    Problem(
+                        "upload.problem.csv_numbers",
+                        where=where,
+                        lon=layers.shown_value(given[0]),
+                        lat=layers.shown_value(given[1]),
+                    )
+                )
             else:
                 if math.isfinite(lon) and math.isfinite(lat):
                     geom = shapely.Point(lon, lat)
                 else:
-                    problems.append(f"{where} has non-finite coordinates.")
+                    problems.append(Problem("geom.problem.non_finite", where=where))
             rows.append({"where": where, "props": props, "geometry": geom})
     except csv.Error as exc:
-        problems.append(f"{file_name}: not a readable CSV file ({exc}).")
+        problems.append(Problem("upload.problem.csv_unreadable", file=file_name, detail=str(exc)))
         return []
     return rows
 
@@ -214,26 +273,36 @@ def read_upload(data: bytes, *, file_name: str, datum_name: datum.Datum = "wgs84
     Raises
     ------
     DataValidationError
-        Listing every problem (size, encoding, count, each feature's geometry and name).
+        Listing every problem (size, encoding, count, each feature's geometry and name),
+        each a :class:`~putuo_geo.errors.Problem`; show them with
+        :func:`putuo_geo.safety.problem_bullets`, which lists the first few and says how
+        many more there are.
     """
-    name = PurePath(file_name.replace("\\", "/")).name or "upload"
+    name = clean_file_name(file_name)
     if datum_name not in datum.DATUMS:
-        msg = f"{name}: unknown datum {datum_name!r}; expected one of {', '.join(datum.DATUMS)}."
-        raise DataValidationError([msg])
-    if len(data) > MAX_UPLOAD_BYTES:
-        msg = (
-            f"{name}: the file is {len(data) / 2**20:,.1f} MB, over the "
-            f"{MAX_UPLOAD_BYTES / 2**20:g} MB upload limit."
+        problem = Problem(
+            "upload.problem.datum",
+            file=name,
+            datum=layers.shown_value(datum_name),
+            allowed=", ".join(datum.DATUMS),
         )
-        raise DataValidationError([msg])
-    text, encoding_problem = layers.decode_json_bytes(data)
+        raise DataValidationError([problem])
+    if len(data) > MAX_UPLOAD_BYTES:
+        problem = Problem(
+            "upload.problem.too_big",
+            file=name,
+            size=f"{len(data) / 2**20:,.1f}",
+            limit=f"{MAX_UPLOAD_BYTES / 2**20:g}",
+        )
+        raise DataValidationError([problem])
+    text, encoding_problem = layers.decode_text(data, file=name)
     if text is None:
-        raise DataValidationError([f"{name}: {encoding_problem}"])
+        raise DataValidationError([encoding_problem or Problem("upload.problem.empty", file=name)])
     problems: list[str] = []
     is_csv = name.lower().endswith(".csv")
     rows = (_rows_from_csv if is_csv else _rows_from_geojson)(text, name, problems)
     if not rows and not problems:
-        problems.append(f"{name}: has no features.")
+        problems.append(Problem("upload.problem.empty", file=name))
 
     records: list[dict[str, Any]] = []
     geoms: list[shapely.Geometry] = []
@@ -247,11 +316,13 @@ def read_upload(data: bytes, *, file_name: str, datum_name: datum.Datum = "wgs84
             _first(props, NAME_ZH_KEYS), where=where, field="name_zh", problems=problems
         )
         if not name_en and not name_zh:
-            problems.append(f"{where} has no name (give a name, name_en or name_zh).")
+            problems.append(Problem("upload.problem.no_name", where=where))
         category = _text(
             _first(props, CATEGORY_KEYS), where=where, field="category", problems=problems
         )
         given_id = props.get("id")
+        if isinstance(given_id, dict | list):  # not an id; its text could be megabytes
+            given_id = None
         slug = _slug(given_id) if given_id not in (None, "") else ""
         base = ID_PREFIX + (slug or str(n))
         fid, k = base, 2
@@ -265,15 +336,15 @@ def read_upload(data: bytes, *, file_name: str, datum_name: datum.Datum = "wgs84
                 "name_zh": name_zh,
                 "category": category,
                 "source": f"uploaded file {name} ({DATUM_LABELS[datum_name]})",
-                "id_in_file": "" if given_id is None else str(given_id)[:MAX_TEXT_CHARS],
+                "id_in_file": ""
+                if given_id is None
+                else CONTROL_CHARS.sub("", str(given_id))[:MAX_TEXT_CHARS],
             }
         )
         geoms.append(geom)
     if problems:
-        n = len(problems)
-        raise DataValidationError(
-            problems, summary=f"{n} problem{'s' if n != 1 else ''} in the upload {name}"
-        )
+        summary = Problem("upload.problem.summary", count=f"{len(problems):,}", file=name)
+        raise DataValidationError(problems, summary=summary)
     frame = gpd.GeoDataFrame(records, geometry=geoms, crs=config.WEB_CRS)
     frame = datum.convert_frame(frame, src=datum_name, dst="wgs84")
     return UserLayer(file_name=name, datum=datum_name, frame=frame.reset_index(drop=True))

@@ -10,6 +10,7 @@ file is a sparse file (its size is real, its disk use is not).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -126,6 +127,35 @@ def _huge(folder: Path) -> None:
 def _gbk(folder: Path) -> None:
     path = folder / "sites.geojson"
     path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
+
+
+def _deep_nesting(folder: Path) -> None:
+    # json's C parser raises RecursionError (was exit 2 / the generic error screen).
+    (folder / "bridges.geojson").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+
+
+def _huge_integer(folder: Path) -> None:
+    # Python refuses to convert a 5,000-digit integer (ValueError, was exit 2).
+    path = folder / "parks.geojson"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"features"', '"n": ' + "9" * 5000 + ', "features"', 1))
+
+
+def _late_nul(folder: Path) -> None:
+    # A NUL after the first 4 kB used to pass the encoding check.
+    path = folder / "sites.geojson"
+    path.write_bytes(path.read_bytes().rstrip() + b" " * 5000 + b"\x00")
+
+
+def _layer_is_folder(folder: Path) -> None:
+    (folder / "zones.geojson").unlink()
+    (folder / "zones.geojson").mkdir()
+
+
+def _layer_is_fifo(folder: Path) -> None:
+    # Reading it would block forever; it is named, never opened.
+    (folder / "zones.geojson").unlink()
+    os.mkfifo(folder / "zones.geojson")
 
 
 def _utf16(folder: Path) -> None:
@@ -263,6 +293,17 @@ def cases() -> list[Case]:
             "utf16_encoding",
             _utf16,
             (("stations.geojson", "UTF-16", "re-save it as UTF-8"),),
+        ),
+        Case("deep_nesting", _deep_nesting, (("bridges.geojson", "nested too deeply"),)),
+        Case("huge_integer", _huge_integer, (("parks.geojson", "number too long"),)),
+        Case("late_nul", _late_nul, (("sites.geojson", "NUL byte", "re-save it as UTF-8"),)),
+        Case(
+            "layer_is_folder", _layer_is_folder, (("zones.geojson", "is a folder", "not a file"),)
+        ),
+        Case(
+            "layer_is_fifo",
+            _layer_is_fifo,
+            (("zones.geojson", "named pipe (FIFO)", "not a file"),),
         ),
     ]
 

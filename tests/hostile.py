@@ -32,6 +32,16 @@ PAYLOADS: tuple[str, ...] = (
     "長" * 300 + "A" * 3000,
 )
 
+#: Control characters in names (issue 12.4): a name holding U+0001 made a GPX that no
+#: XML parser reads. Kept apart from PAYLOADS, which the browser test finds on the page.
+CONTROL_PAYLOADS: tuple[str, ...] = (
+    "ctl\x01\x02\x1b[31m red",
+    "nul\x00 inside",
+    "c1\x85\x9f and DEL\x7f",
+    "non-characters \ufffe\uffff",
+    "]]> <![CDATA[ x ]]>",
+)
+
 #: Per layer, the free-text fields the page shows (ids, enums and numbers stay valid).
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "boundary": ("name_en", "name_zh", "source"),
@@ -45,7 +55,7 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def write_hostile(folder: Path) -> Path:
+def write_hostile(folder: Path, payloads: tuple[str, ...] = PAYLOADS) -> Path:
     """Copy ``geo/`` to ``folder`` with every text field replaced by a payload (in turn).
 
     Names stay unique per feature: the payload is followed by `` #<feature id>`` so a
@@ -54,7 +64,7 @@ def write_hostile(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for path in config.PACKAGE_DATA_DIR.glob("*json"):
         shutil.copyfile(path, folder / path.name)
-    payloads = cycle(PAYLOADS)
+    texts = cycle(payloads)
     for layer, fields in TEXT_FIELDS.items():
         path = folder / f"{layer}.geojson"
         doc = json.loads(path.read_text(encoding="utf-8"))
@@ -62,6 +72,6 @@ def write_hostile(folder: Path) -> Path:
             props = feature["properties"]
             for field in fields:
                 if field in props:
-                    props[field] = f"{next(payloads)} #{props['id']}"
+                    props[field] = f"{next(texts)} #{props['id']}"
         path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     return folder

@@ -165,7 +165,7 @@ def test_subprocess_exit_codes(toy_dir, write_toy):
     assert "zones.geojson: the FeatureCollection has no 'features' list." in bad.stdout
     assert "Traceback" not in bad.stdout + bad.stderr
     usage = _subprocess("frobnicate")
-    assert usage.returncode == 2
+    assert usage.returncode == 1  # bad input; 2 is kept for bugs
     assert "Traceback" not in usage.stderr
 
 
@@ -173,3 +173,69 @@ def test_subprocess_measure_json_from_environment(toy_dir):
     done = _subprocess("measure", "station-01", "station-03", "--json", env_data=toy_dir)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["along_route_m"] == pytest.approx(500 + 50 + 300, abs=MM)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["measure", "0,0", "station-01"],
+        ["measure", "station-01", "-33.5,151"],
+        ["measure", "-31.2,121.4", "station-01"],  # argparse took it for an option
+        ["measure", "-31.2, 121.4", "station-01", "--json"],
+        ["measure", "39.909 116.397", "station-01"],
+    ],
+)
+def test_points_outside_shanghai_exit_1_like_typed_coordinates(toy_dir, capsys, argv):
+    code, out, err = run([*argv, "--data", str(toy_dir)], capsys)
+    assert (code, out) == (1, "")
+    assert "This point lies outside Shanghai; check the numbers and the coordinate system." in err
+    assert "required" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["measure", "station-01"], "the following arguments are required: TO"),
+        (["measure", "--bogus", "a", "b"], "unrecognized arguments: --bogus"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_usage_errors_exit_1(capsys, argv, words):
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    assert info.value.code == 1
+    assert words in capsys.readouterr().err
+
+
+def test_a_layer_that_is_a_symlink_loop_or_folder_exits_1(toy_dir, capsys):
+    (toy_dir / "parks.geojson").unlink()
+    (toy_dir / "parks.geojson").symlink_to(toy_dir / "parks.geojson")
+    (toy_dir / "zones.geojson").unlink()
+    (toy_dir / "zones.geojson").mkdir()
+    code, out, _ = run(["validate", str(toy_dir)], capsys)
+    assert code == 1
+    assert "parks.geojson: is a symbolic link that loops in toy, not a file." in out
+    assert "zones.geojson: is a folder in toy, not a file." in out
+    assert "missing" not in out
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("[" * 100_000, "nested too deeply"),
+        ('{"type": "FeatureCollection", "n": ' + "9" * 5000 + ', "features": []}', "too long"),
+    ],
+)
+def test_pathological_json_exits_1_not_2(toy_dir, capsys, text, words):
+    (toy_dir / "sites.geojson").write_text(text, encoding="utf-8")
+    code, out, err = run(["validate", str(toy_dir)], capsys)
+    assert (code, err) == (1, "")
+    assert words in out
+
+
+def test_a_data_folder_that_is_a_symlink_loop_exits_1(tmp_path, capsys):
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    for argv in (["stats", "--data"], ["validate"], ["measure", "a", "b", "--data"]):
+        code, _, err = run([*argv, str(tmp_path / "loop")], capsys)
+        assert code == 1, (argv, err)
+        assert "unexpected" not in err

@@ -57,3 +57,20 @@ def test_shanghai_bbox_edges():
     assert coordinput.in_shanghai((121.47, 31.23))  # People's Square
     assert not coordinput.in_shanghai((120.6, 31.3))  # Suzhou
     assert not coordinput.in_shanghai((31.23, 121.47))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["121.4" + " " * 100_000 + "31.2", "1" * 16_000, "121.4216,31.2381" + " " * 200],
+)
+def test_a_long_paste_is_refused_unread(text):
+    point = coordinput.read_point(text, order="lnglat", datum="wgs84")
+    assert point.problem == "coords.problem.too_long"
+    assert len(point.text) <= coordinput.MAX_TEXT_CHARS  # the page never echoes 100 kB
+
+
+@pytest.mark.parametrize("text", ["nan,nan", "inf,31.2", "1e999,31.2", "121.4,-inf"])
+def test_non_finite_numbers_are_not_two_numbers(text):
+    assert coordinput.read_point(text, order="lnglat", datum="wgs84").problem == (
+        "coords.problem.not_two_numbers"
+    )

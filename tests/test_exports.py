@@ -150,3 +150,73 @@ def test_standalone_html_names_missing_assets(tmp_path):
     m = mapview.build_map(toy_atlas.build_toy_atlas())
     with pytest.raises(FileNotFoundError, match=r"leaflet/leaflet\.js"):
         exports.standalone_html(m, vendor_dir=tmp_path)
+
+
+#: Names no export may choke on: every C0 control, DEL, C1, XML's non-characters,
+#: markup, a CDATA end and a formula.
+HOSTILE_NAMES = (
+    "".join(chr(c) for c in range(32)) + "tab\there",
+    "\x7f\x85\x9f DEL and C1",
+    "non-char \ufffe\uffff",
+    "]]> <x/> & \"'",
+    '=HYPERLINK("http://x")',
+)
+
+
+def _hostile(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = frame.copy()
+    for i, name in enumerate(HOSTILE_NAMES[: len(out)]):
+        out.loc[out.index[i], "name_en"] = name
+        out.loc[out.index[i], "source"] = name
+    return out
+
+
+def test_every_export_is_well_formed_whatever_the_names(atlas):
+    import csv
+    import json
+    import xml.etree.ElementTree as ET
+
+    stations = _hostile(atlas.stations)
+    gpx = exports.route_gpx(atlas.route, stations, name=HOSTILE_NAMES[0], label=lambda en, zh: en)
+    root = ET.fromstring(gpx)  # raises on any character XML 1.0 forbids
+    assert root.tag.endswith("gpx")
+    assert "tabhere" in gpx.replace("\t", "")
+    table = overview.station_table(atlas)
+    by_id = atlas.stations.set_index("id").geometry
+    a, b = by_id[table["id"].iloc[1]], by_id[table["id"].iloc[6]]
+    measured = network.RouteNetwork.from_atlas(atlas).measure((a.x, a.y), (b.x, b.y))
+    for name in HOSTILE_NAMES:
+        ET.fromstring(exports.measurement_gpx(measured, name=name, from_name=name, to_name=name))
+
+    sites = _hostile(atlas.sites)
+    doc = json.loads(exports.sites_geojson(sites))
+    assert doc["features"][3]["properties"]["name_en"] == HOSTILE_NAMES[3]
+    text = exports.sites_csv(sites).decode("utf-8-sig")
+    assert not exports.CSV_CONTROLS.search(text)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == len(sites) + 1
+    assert all(len(r) == len(exports.SITE_CSV_COLUMNS) for r in rows)
+
+
+def test_merge_sites_puts_uploaded_sites_in_every_export(atlas):
+    from putuo_geo import tables, uploads
+
+    layer = uploads.read_upload(
+        b"name,name_zh,lon,lat,category\nProposal A,\xe6\x96\xb9\xe6\xa1\x88,121.4216,31.2381,"
+        b"transport\n=cmd,,121.43,31.24,\n",
+        file_name="plan.csv",
+    )
+    shown = atlas.sites.head(3)
+    merged = exports.merge_sites(shown, layer.frame)
+    assert len(merged) == 5
+    assert merged["id"].tolist()[-2:] == ["upload-1", "upload-2"]
+    assert merged["status"].tolist()[-2:] == ["uploaded", "uploaded"]
+    assert merged["accuracy_m"].iloc[-2:].isna().all()
+    back = pyogrio.read_dataframe(io.BytesIO(exports.sites_geojson(merged)))
+    assert back["id"].tolist() == merged["id"].tolist()
+    csv_text = exports.sites_csv(merged).decode("utf-8-sig")
+    assert "Proposal A" in csv_text
+    assert "'=cmd" in csv_text  # formula neutralised
+    table = tables.sites(merged, "en")
+    assert "Proposal A" in table["Name"].tolist()
+    assert exports.merge_sites(shown, None)["id"].tolist() == shown["id"].tolist()

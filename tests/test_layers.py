@@ -7,6 +7,7 @@ problem; one test breaks many things at once and expects every one reported.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -346,7 +347,59 @@ def test_missing_file(write_toy, tmp_path):
     folder = write_toy(lambda c: None)
     (folder / "parks.geojson").unlink()
     problems = layers.validate_dir(folder)
-    assert problems == [f"parks.geojson: the file is missing from {folder}."]
+    # The folder by its short name: a public page must not show the server's paths.
+    assert problems == [f"parks.geojson: the file is missing from {folder.name}."]
+    assert str(folder.parent) not in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda p: p.mkdir(), "is a folder in bad, not a file"),
+        (lambda p: os.mkfifo(p), "is a named pipe (FIFO) in bad, not a file"),
+        (lambda p: p.symlink_to(p), "is a symbolic link that loops in bad, not a file"),
+        (
+            lambda p: p.symlink_to(p.with_name("nowhere")),
+            "is a symbolic link to nothing in bad, not a file",
+        ),
+    ],
+    ids=["folder", "fifo", "symlink_loop", "broken_link"],
+)
+def test_a_layer_that_is_not_a_file_says_what_it_is(write_toy, make, words):
+    folder = write_toy(lambda c: None)
+    path = folder / "parks.geojson"
+    path.unlink()
+    make(path)
+    problems = layers.validate_dir(folder)  # a FIFO is never opened: this returns
+    assert problems == [f"parks.geojson: {words}."]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"type": "FeatureCollection", "features": [' + "[" * 50_000, "nested too deeply"),
+        ('{"type": "FeatureCollection", "n": ' + "9" * 5000 + "}", "number too long"),
+        (
+            '{"type": "FeatureCollection", "features": []}' + " " * 10 + "\u0000",
+            "NUL byte (at offset 55)",
+        ),
+    ],
+    ids=["deep_array", "deep_unclosed", "huge_integer", "late_nul"],
+)
+def test_pathological_json_is_a_problem_not_a_crash(write_toy, text, words):
+    folder = write_toy(lambda c: None)
+    (folder / "parks.geojson").write_text(text, encoding="utf-8")
+    (problem,) = layers.validate_dir(folder)
+    assert problem.startswith("parks.geojson: ")
+    assert words in problem
+
+
+def test_a_nul_byte_anywhere_is_named_with_its_offset():
+    raw = b'{"type": "FeatureCollection", "features": []}' + b" " * 10_000 + b"\x00"
+    text, problem = layers.decode_text(raw, file="late.geojson")
+    assert text is None
+    assert str(problem).startswith("late.geojson: the file contains a NUL byte (at offset 10,045)")
 
 
 @pytest.mark.parametrize(
@@ -431,7 +484,7 @@ def test_every_problem_is_reported_together(write_toy):
 
 def test_missing_folder():
     problems = layers.validate_dir("/no/such/folder")
-    assert problems == ["/no/such/folder: the data folder does not exist."]
+    assert problems == ["folder: the data folder does not exist."]  # never the full path
     with pytest.raises(DataValidationError, match="does not exist"):
         layers.load_atlas("/no/such/folder")
 
@@ -474,3 +527,47 @@ def test_no_feature_is_dropped(write_toy):
     raw = json.loads(Path(folder / "sites.geojson").read_text(encoding="utf-8"))
     assert len(frame) == len(raw["features"])
     assert frame.geometry.iloc[0].equals_exact(to_lonlat(Point(300, 80)), 1e-12)
+
+
+def test_data_signature_never_raises(write_toy, tmp_path):
+    folder = write_toy(lambda c: None)
+    before = layers.data_signature(folder)
+    assert ("parks.geojson", (folder / "parks.geojson").stat().st_mtime_ns) in before
+    (folder / "parks.geojson").unlink()
+    (folder / "parks.geojson").symlink_to(folder / "parks.geojson")  # a loop
+    assert ("parks.geojson", -1) in layers.data_signature(folder)
+    assert layers.data_signature(tmp_path / "nowhere") == ()
+
+
+def test_folder_problems_never_show_the_absolute_path(tmp_path):
+    (tmp_path / "atlas").mkdir()
+    (tmp_path / "atlas" / "datapackage.json").write_text("[" * 100_000, encoding="utf-8")
+    (problem,) = layers.validate_dir(tmp_path / "atlas")
+    assert problem.startswith("atlas/datapackage.json: the data package descriptor cannot be read")
+    assert str(tmp_path) not in problem
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    assert layers.validate_dir(tmp_path / "file") == ["file: the data folder is not a folder."]
+    assert layers.validate_dir(tmp_path / "none") == ["none: the data folder does not exist."]
+
+
+def test_validation_problems_translate_for_the_chinese_page(write_toy):
+    def edit(c):
+        c["parks"]["features"][0]["properties"]["accuracy_m"] = "20"
+
+    (problem,) = layers.validate_dir(write_toy(edit))
+    assert (
+        problem
+        == "parks.geojson: feature 'park-a' has 'accuracy_m' = '20' (str), expected a number."
+    )
+    assert problem.text("zh") == (
+        "parks.geojson: feature 'park-a' 的 “accuracy_m” = '20'（str），应为 number。"
+    )
+
+
+def test_a_descriptor_that_is_not_a_file_says_so(write_toy):
+    folder = write_toy(lambda c: None)
+    (folder / "datapackage.json").unlink()
+    os.mkfifo(folder / "datapackage.json")  # never opened: this returns
+    assert layers.validate_dir(folder) == [
+        "datapackage.json: is a named pipe (FIFO) in bad, not a file."
+    ]

@@ -434,3 +434,42 @@ def test_a_footway_short_of_a_bridge_is_a_warning(atlas_dir, tmp_path):
 def lonlat_to_local(lon: float, lat: float) -> tuple[float, float]:
     point = gpd.GeoSeries([Point(lon, lat)], crs=config.WEB_CRS).to_crs(config.METRIC_CRS).iloc[0]
     return point.x - X0, point.y - Y0
+
+
+def test_cli_out_onto_an_existing_file_exits_1(atlas_dir, extract, tmp_path, capsys):
+    target = tmp_path / "a-file.txt"
+    target.write_text("keep me", encoding="utf-8")
+    code = cli.main(["import-osm", str(extract), "--data", str(atlas_dir), "--out", str(target)])
+    assert code == 1
+    assert "exists and is not a folder" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_cli_extract_that_is_a_folder_exits_1(atlas_dir, tmp_path, capsys):
+    (tmp_path / "dir.osm").mkdir()
+    code = cli.main(["import-osm", str(tmp_path / "dir.osm"), "--data", str(atlas_dir)])
+    assert code == 1
+    assert "dir.osm: is a folder in " in capsys.readouterr().err
+
+
+def test_a_creek_drawn_as_a_closed_ring_exits_1(atlas_dir, tmp_path, capsys):
+    # Was "unexpected error (ValueError)", exit 2.
+    ring = [(CREEK_TAGS, [(0, 0), (3000, 0), (3000, 10), (0, 10), (0, 0)])]
+    extract = write_extract(tmp_path / "ring.osm", ring + toy_ways(), toy_nodes())
+    with pytest.raises(ExtractError, match="cannot be turned into the route"):
+        import_osm(extract, data_dir=atlas_dir, out_dir=tmp_path / "out")
+    assert cli.main(["import-osm", str(extract), "--data", str(atlas_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "ring.osm: the creek in the extract cannot be turned into the route" in err
+    assert "unexpected" not in err
+
+
+def test_cli_extract_or_out_that_is_a_symlink_loop_exits_1(atlas_dir, extract, tmp_path, capsys):
+    loop = tmp_path / "loop.osm"
+    loop.symlink_to(loop)
+    assert cli.main(["import-osm", str(loop), "--data", str(atlas_dir)]) == 1
+    assert "loop.osm: is a symbolic link that loops" in capsys.readouterr().err
+    out = tmp_path / "out-loop"
+    out.symlink_to(out)
+    assert cli.main(["import-osm", str(extract), "--data", str(atlas_dir), "--out", str(out)]) == 1
+    assert "is not a folder" in capsys.readouterr().err

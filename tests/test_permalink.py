@@ -117,3 +117,90 @@ def test_url_replaces_any_old_query():
         "&q=%E7%8E%89%E4%BD%9B+%E5%AF%BA"
     )
     assert permalink.url("http://h/", {}) == "http://h/"
+
+
+@pytest.mark.parametrize(
+    ("params", "key"),
+    [
+        ({"z": "inf"}, "link.problem.zoom"),
+        ({"z": "nan"}, "link.problem.zoom"),
+        ({"z": "1e999"}, "link.problem.zoom"),
+        ({"z": "-Infinity"}, "link.problem.zoom"),
+        ({"z": "9" * 5000}, "link.problem.too_long"),
+        ({"z": "9" * 1000}, "link.problem.zoom"),
+        ({"z": "1e3"}, "link.problem.zoom"),
+        ({"z": "-1"}, "link.problem.zoom_range"),
+        ({"c": "nan,nan"}, "link.problem.center"),
+        ({"c": "inf,121.4"}, "link.problem.center"),
+        ({"c": "1e999,121.4"}, "link.problem.center"),
+        ({"c": "91,0"}, "link.problem.center"),  # centre off the globe
+        ({"from": "nan,121.4"}, "link.problem.ref"),
+        ({"from": "95,121.4"}, "link.problem.ref"),
+        ({"to": "0,0"}, "link.problem.outside_shanghai"),
+        ({"from": "-33.5,151"}, "link.problem.outside_shanghai"),
+        ({"from": "x" * 100_000}, "link.problem.too_long"),
+        ({"cat": "a," * 10_000}, "link.problem.too_long"),
+    ],
+)
+def test_non_finite_and_pathological_values_are_problems_never_exceptions(params, key):
+    link = permalink.decode(params)
+    assert [p.key for p in link.problems] == [key]
+    assert (link.zoom, link.center_lonlat, link.from_ref, link.to_ref) == (None,) * 4
+
+
+def test_points_anywhere_on_earth_are_refused_like_typed_coordinates():
+    # ?from=0,0&to=31.23,121.40 measured an 18,211 km line in UTM 51N (truly 12,963 km).
+    link = permalink.decode({"from": "0,0", "to": "31.23,121.40"})
+    assert link.from_ref is None
+    assert link.to_ref == (121.40, 31.23)
+    (problem,) = link.problems
+    assert "outside Shanghai" in problem
+    assert "上海市范围" in problem.text("zh")
+
+
+def test_a_long_search_text_is_cut_and_named():
+    link = permalink.decode({"q": "寺" * 5000})
+    assert link.query == "寺" * permalink.MAX_QUERY_CHARS
+    assert [p.key for p in link.problems] == ["link.problem.query_cut"]
+
+
+def test_problems_are_translatable_and_english_as_text():
+    restored = permalink.restore(
+        permalink.decode({"from": "station:gone", "z": "99", "base": "tianditu"}),
+        languages=("en", "zh"),
+        basemaps=("osm",),
+        categories=(),
+        places=("station:st-01",),
+    )
+    assert [p.key for p in restored.problems] == [
+        "link.problem.zoom_range",
+        "link.problem.base",
+        "link.problem.place",
+    ]
+    assert restored.problems[2] == "from='station:gone' is not a place."
+    assert restored.problems[2].text("zh") == "from='station:gone' 不是地点。"
+
+
+def test_an_uploaded_end_is_written_as_its_coordinates():
+    # upload:... keys live in one session; a new session could not restore them.
+    assert permalink.ref_for("station:st-03", (121.4, 31.2)) == "station:st-03"
+    assert permalink.ref_for("site:jade-buddha", (121.4, 31.2)) == "site:jade-buddha"
+    assert permalink.ref_for("upload:upload-1", (121.42163, 31.23806)) == (121.42163, 31.23806)
+    assert permalink.ref_for("point:from", (121.4, 31.2)) == (121.4, 31.2)
+    link = Link(from_ref=permalink.ref_for("upload:upload-1", (121.42163, 31.23806)))
+    params = permalink.encode(link)
+    assert params == {"from": "31.238060,121.421630"}
+    assert permalink.decode(params).from_ref == pytest.approx((121.42163, 31.23806))
+
+
+def test_restore_refuses_a_point_outside_shanghai_in_a_hand_built_link():
+    restored = permalink.restore(
+        Link(from_ref=(0.0, 0.0), to_ref=(121.4, 31.23)),
+        languages=("en",),
+        basemaps=(),
+        categories=(),
+        places=(),
+    )
+    assert restored.from_key is None
+    assert restored.points == {"to": (121.4, 31.23)}
+    assert [p.key for p in restored.problems] == ["link.problem.outside_shanghai"]

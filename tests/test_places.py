@@ -70,8 +70,20 @@ def test_latlon_out_of_range_hints_at_the_order():
         parse_latlon("121.4216, 31.2386")
     with pytest.raises(PlaceNotFoundError, match="not a valid lat,lon"):
         parse_latlon("95, 200")
-    assert parse_latlon("-33.5, 151") == (151.0, -33.5)
+    assert parse_latlon("31.2386 121.4216") == (121.4216, 31.2386)
     assert parse_latlon("Station 1") is None
+
+
+@pytest.mark.parametrize("text", ["0,0", "-33.5, 151", "39.909,116.397"])
+def test_latlon_outside_shanghai_is_refused_like_typed_coordinates(text):
+    # Measured in UTM 51N, 0,0 came out 18,211 km from Putuo (truly 12,963 km).
+    with pytest.raises(PlaceNotFoundError, match="outside Shanghai"):
+        parse_latlon(text)
+
+
+@pytest.mark.parametrize("text", ["nan,nan", "inf,121.4", "1e999,121.4", "9" * 400 + ",1"])
+def test_latlon_non_finite_is_not_a_point(text):
+    assert parse_latlon(text) is None
 
 
 def test_ambiguous_substring_lists_the_candidates(atlas):

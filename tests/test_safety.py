@@ -82,3 +82,25 @@ def test_the_map_never_runs_data_as_a_template(hostile_atlas):
     assert "<script>window.__pwned" not in page
     for tag in ("<img src=x", "\\u003cimg src=x", "<svg onload", "\\u003csvg onload"):
         assert tag not in page  # only as &lt;img ... (escaped before it was JSON-encoded)
+
+
+def test_control_characters_in_the_data_never_break_an_export(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from hostile import CONTROL_PAYLOADS
+
+    atlas = layers.load_atlas(write_hostile(tmp_path / "ctl", CONTROL_PAYLOADS))
+    gpx = exports.route_gpx(atlas.route, atlas.stations, name="route", label=lambda en, zh: en)
+    names = [w.findtext("{*}name") for w in ET.fromstring(gpx).findall(".//{*}wpt")]
+    assert len(names) == len(atlas.stations)
+    assert not any(exports.XML_ILLEGAL.search(n or "") for n in names)
+    doc = json.loads(exports.sites_geojson(atlas.sites))
+    expected = {exports.CSV_CONTROLS.sub("", n) for n in atlas.sites["name_en"]}
+    assert {f["properties"]["name_en"] for f in doc["features"]} == expected
+    assert any("nul inside" in n for n in expected)  # nothing after a NUL is lost
+    text = exports.sites_csv(atlas.sites).decode("utf-8-sig")
+    assert not exports.CSV_CONTROLS.search(text)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == len(atlas.sites) + 1
+    page = mapview.build_map(atlas).get_root().render()
+    assert "ctl" in page

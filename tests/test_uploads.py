@@ -222,3 +222,90 @@ def test_an_upload_is_one_sessions_only():
     assert '"kind":"upload"' in _map_feature_group(mine)
     assert '"kind":"upload"' not in _map_feature_group(other)
     assert not any(k.startswith("upload:") for k in other.selectbox(key="measure_from").options)
+
+
+@pytest.mark.parametrize(
+    ("data", "file_name", "words"),
+    [
+        (b'{"type": "FeatureCollection", "features": ' + b"[" * 100_000, "d.geojson", "too deeply"),
+        (b"[" * 900 + b"]" * 900, "d900.geojson", "not a GeoJSON FeatureCollection"),
+        (
+            _geojson([]).replace(b"[]", b"[" + b"9" * 5000 + b"]"),
+            "n.geojson",
+            "number too long",
+        ),
+        (_csv(["A,121.4,31.24"]) + b" " * 5000 + b"\x00", "late.csv", "NUL byte (at offset 5,027)"),
+        (b"name,lng,lat\n" + b"A," * 200_000 + b"\n", "wide.csv", "not two numbers"),
+        (b"name,lng,lat\nA," + b"x" * 200_000 + b"\n", "cell.csv", "not a readable CSV"),
+    ],
+    ids=[
+        "deep_json",
+        "deep_but_parseable",
+        "huge_integer",
+        "nul_after_4kb",
+        "wide_row",
+        "huge_cell",
+    ],
+)
+def test_pathological_files_are_problems_not_crashes(data, file_name, words):
+    with pytest.raises(DataValidationError) as info:
+        uploads.read_upload(data, file_name=file_name)
+    assert any(words in p for p in info.value.problems), info.value.problems
+
+
+def test_a_deeply_nested_geometry_or_id_is_a_problem():
+    nested: object = [121.4, 31.24]
+    for _ in range(800):
+        nested = [nested]
+    feature = _point(*A_LONLAT, name="a")
+    feature["geometry"]["coordinates"] = nested
+    feature["properties"]["id"] = nested
+    with pytest.raises(DataValidationError, match="feature #1"):
+        uploads.read_upload(_geojson([feature]), file_name="deep.geojson")
+
+
+@pytest.mark.parametrize("name", ["A\x01B", "tab\tinside", "nul\x00", "esc\x1b[31m", "c1\x85c"])
+def test_control_characters_in_names_are_refused(name):
+    data = _geojson([_point(*A_LONLAT, name=name)])
+    with pytest.raises(DataValidationError, match="control characters") as info:
+        uploads.read_upload(data, file_name="ctl.geojson")
+    assert "U+00" in info.value.problems[0]
+
+
+def test_a_hostile_file_name_is_cleaned():
+    name = "../../etc/" + "\x00\x1b" + "x" * 10_000 + ".csv"
+    layer = uploads.read_upload(_csv(["A,121.4,31.24"]), file_name=name)
+    assert len(layer.file_name) == uploads.MAX_FILE_NAME_CHARS
+    assert not uploads.CONTROL_CHARS.search(layer.file_name)
+
+
+@pytest.mark.parametrize("row", ["Far,0,0", "Sydney,151,-33.5", "Beijing,116.397,39.909"])
+def test_points_outside_shanghai_are_refused(row):
+    with pytest.raises(DataValidationError, match="outside Shanghai") as info:
+        uploads.read_upload(_csv([row]), file_name="far.csv")
+    # The sentence typed coordinates, links and the command use.
+    assert "check the numbers and the coordinate system." in info.value.problems[0]
+
+
+def test_problems_are_translatable_and_the_panel_is_capped():
+    from putuo_geo import errors, safety
+
+    rows = [f",east{i},31.2" for i in range(5000)]  # two problems each: 10,000
+    with pytest.raises(DataValidationError) as info:
+        uploads.read_upload(_csv(rows), file_name="bad.csv")
+    problems = info.value.problems
+    assert len(problems) == 10_000  # nothing dropped from the error itself
+    assert str(info.value).startswith("10,000 problem(s) in the upload bad.csv")
+    first = problems[0]
+    assert isinstance(first, errors.Problem)
+    assert first == "bad.csv: row 1 (line 2) has lon/lat 'east0', '31.2', not two numbers."
+    assert (
+        first.text("zh")
+        == "bad.csv：第 1 条记录（第 2 行） 的经度/纬度为 'east0'、'31.2'，不是两个数字。"
+    )
+    panel = safety.problem_bullets(problems, lang="zh")
+    lines = panel.splitlines()
+    assert len(lines) == safety.MAX_LISTED_PROBLEMS + 1
+    assert "9,970" in lines[-1].replace("\\", "")
+    assert "另有" in lines[-1]
+    assert len(panel) < 10_000
