@@ -1,10 +1,9 @@
 """The map page: `streamlit run app.py` (or `make run`).
 
-Thin on purpose: widgets, layout and caching wrappers. Everything it shows is computed
-by `putuo_geo` (overview, network, mapview, tables, display, exports), every word comes
-from the catalogue in `putuo_geo.i18n` (this file holds only its keys), and the page's
-state round-trips through the URL with `putuo_geo.permalink`. See the README's
-"The map page".
+Thin on purpose: widgets and layout. The page's state (places, clicks, upload, link) is
+kept by `putuo_geo.page`; everything it shows is computed by `putuo_geo` (overview,
+network, mapview, tables, display, exports); every word comes from the catalogue in
+`putuo_geo.i18n` (this file holds only its keys). See the README's "The map page".
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from putuo_geo import (
     basemaps,
     config,
     coordinput,
-    datum,
     display,
     errors,
     exports,
@@ -30,6 +28,7 @@ from putuo_geo import (
     mapview,
     network,
     overview,
+    page,
     permalink,
     safety,
     tables,
@@ -37,11 +36,8 @@ from putuo_geo import (
 )
 from putuo_geo.i18n import tr
 
-MAP_KEY = "map"
 MAP_HEIGHT_PX = 640
-CLICK_MODES = ("nearest", "from_to")
-INPUT_DATUMS: tuple[datum.Datum, ...] = ("gcj02", "bd09", "wgs84")
-ENDS = ("from", "to")
+Sig = tuple[tuple[str, int], ...]
 
 state = st.session_state
 if "link" not in state:  # the first run of a session: what the URL says
@@ -55,7 +51,7 @@ st.set_page_config(page_title=tr("page.tab_title", lang), page_icon="🏃", layo
 # ------------------------------------------------------------------ cached data
 
 
-def data_signature(folder: Path) -> tuple[tuple[str, int], ...]:
+def data_signature(folder: Path) -> Sig:
     """File names and modification times: edits to the data invalidate the caches."""
     if not folder.is_dir():
         return ()
@@ -63,27 +59,27 @@ def data_signature(folder: Path) -> tuple[tuple[str, int], ...]:
 
 
 @st.cache_resource(show_spinner=False)
-def load_atlas(folder: str, signature: tuple[tuple[str, int], ...]) -> layers.Atlas:
+def load_atlas(folder: str, signature: Sig) -> layers.Atlas:
     return layers.load_atlas(folder)
 
 
 @st.cache_resource(show_spinner=False)
-def route_network(
-    folder: str, signature: tuple[tuple[str, int], ...], _atlas: layers.Atlas
-) -> network.RouteNetwork:
+def route_network(folder: str, signature: Sig, _atlas: layers.Atlas) -> network.RouteNetwork:
     return network.RouteNetwork.from_atlas(_atlas)
 
 
 @st.cache_resource
-def page_figures(
-    folder: str, signature: tuple[tuple[str, int], ...], _atlas: layers.Atlas
-) -> overview.Figures:
+def page_figures(folder: str, signature: Sig, _atlas: layers.Atlas) -> overview.Figures:
     return overview.figures(_atlas)
 
 
-@st.cache_resource
-def km_posts(folder: str, signature: tuple[tuple[str, int], ...], _atlas: layers.Atlas):
-    return overview.km_posts(_atlas)
+@st.cache_resource(show_spinner=False, max_entries=16)
+def built_base_map(
+    folder: str, signature: Sig, lang: i18n.Lang, background: mapview.Basemap, _atlas: layers.Atlas
+) -> Any:
+    """The base map for one data folder, language and basemap, built once (shared, read only)."""
+    posts = overview.km_posts(_atlas)
+    return mapview.build_map(_atlas, basemap=background, km_posts=posts, lang=lang)
 
 
 # ------------------------------------------------------------------ load or explain
@@ -112,7 +108,6 @@ if missing:
     st.stop()
 
 figs = page_figures(str(folder), signature, atlas)
-station_rows = overview.station_table(atlas)
 sites_all = atlas.sites
 basemap_options = basemaps.basemaps(lang=lang)
 counts = overview.category_counts(sites_all)
@@ -120,136 +115,22 @@ categories = [c for c in mapview.CATEGORY_COLOURS if c in counts.index] + [
     c for c in counts.index if c not in mapview.CATEGORY_COLOURS
 ]
 
-# Places a measurement can start or end at: stations in route order, then sites, then
-# points (map clicks, typed coordinates, points from a link), all WGS-84 (lon, lat).
-places: dict[str, tuple[str, tuple[float, float]]] = {}
-station_points = atlas.stations.set_index("id").geometry
-site_points = sites_all.set_index("id").geometry
-for row in station_rows.itertuples():
-    geom = station_points[row.id]
-    places[f"station:{row.id}"] = (
-        tr(
-            "place.station",
-            lang,
-            number=row.number,
-            name=i18n.name(row.name_en, row.name_zh, lang, both=False),
-            chainage=display.format_chainage(row.chainage_m),
-        ),
-        (geom.x, geom.y),
-    )
-for row in overview.site_table(sites_all).itertuples():
-    geom = site_points[row.id]
-    places[f"site:{row.id}"] = (i18n.name(row.name_en, row.name_zh, lang), (geom.x, geom.y))
-
-# ------------------------------------------------------------------ restore a link (once)
-state.setdefault("points", {})  # "from"/"to" -> {"lonlat": (lon, lat), "origin": ...}
-if "restored" not in state:
-    restored = permalink.restore(
-        state["link"],
-        languages=i18n.LANGUAGES,
-        basemaps=[b.key for b in basemap_options],
-        categories=categories,
-        places=list(places),
-    )
-    state["restored"] = restored
-    if restored.basemap:
-        state["basemap_key"] = restored.basemap
-    if restored.categories is not None:
-        state["categories"] = restored.categories
-    if restored.query:
-        state["query"] = restored.query
-    for end, lonlat in restored.points.items():
-        state["points"][end] = {"lonlat": lonlat, "origin": "point"}
-    for end, key in (("from", restored.from_key), ("to", restored.to_key)):
-        if key:
-            state[f"measure_{end}"] = key
-    if restored.center_lonlat is not None and restored.zoom is not None:
-        state["view"] = (restored.center_lonlat, restored.zoom)
-        state["view_apply"] = state["view"]
-
-# ------------------------------------------------------------------ map clicks and view
-# st_folium stores its last value under MAP_KEY, in the datum the map was drawn in
-# (GCJ-02 on Amap): convert to WGS-84 first. Act on a new click before the widgets are
-# drawn, so a click can fill the FROM/TO selects.
-state.setdefault("next_click", "from")
-shown_datum: datum.Datum = state.get("shown_datum", "wgs84")
-returned = state.get(MAP_KEY) or {}
+# The page's state (putuo_geo.page): the link (first run only), the map's last click and
+# view (before the widgets, so a click can fill FROM/TO), the upload, the places.
+places = page.place_choices(atlas, lang=lang)
+page.restore_link(
+    state, basemaps=[b.key for b in basemap_options], categories=categories, place_keys=places
+)
+click_lonlat = page.take_map_return(state, state.get(page.MAP_KEY))
+user_layer, upload_problems = page.current_upload(state)
+places |= page.session_choices(
+    lang=lang, user_frame=None if user_layer is None else user_layer.frame, points=state["points"]
+)
 
 
-clicked = returned.get("last_clicked")
-click_lonlat: tuple[float, float] | None = None
-if clicked:
-    raw_click = (float(clicked["lng"]), float(clicked["lat"]))
-    click_lonlat = datum.convert_point(raw_click, src=shown_datum, dst="wgs84")
-    if raw_click != state.get("seen_click"):
-        state["seen_click"] = raw_click
-        if state.get("click_mode") == "from_to":
-            target = state["next_click"]
-            state["points"][target] = {"lonlat": click_lonlat, "origin": "click"}
-            state[f"measure_{target}"] = f"point:{target}"
-            state["next_click"] = "to" if target == "from" else "from"
-if returned.get("center") and returned.get("zoom") is not None:
-    centre = (float(returned["center"]["lng"]), float(returned["center"]["lat"]))
-    state["view"] = (
-        datum.convert_point(centre, src=shown_datum, dst="wgs84"),
-        int(returned["zoom"]),
-    )
+def label_of(key: str) -> str:
+    return places[key].label
 
-
-def use_point(end: str, lonlat: tuple[float, float]) -> None:
-    """Button callback: a typed point becomes FROM or TO."""
-    state["points"][end] = {"lonlat": lonlat, "origin": "typed"}
-    state[f"measure_{end}"] = f"point:{end}"
-
-
-# ------------------------------------------------------------------ the user's own layer
-# Lives in this session's state only (never a module global or a shared cache). The
-# uploader's callback copies the file into "upload_source"; tests set that directly.
-
-
-def take_upload() -> None:
-    file = state.get("upload_file")
-    state["upload_source"] = None if file is None else (file.name, file.getvalue())
-
-
-upload_source = state.get("upload_source")
-upload_datum: datum.Datum = state.get("upload_datum", "wgs84")
-user_layer: uploads.UserLayer | None = None
-upload_problems: list[str] = []
-if upload_source:
-    parsed_key = (upload_source[0], hash(upload_source[1]), upload_datum)
-    if state.get("upload_parsed_key") != parsed_key:
-        try:
-            state["upload_result"] = uploads.read_upload(
-                upload_source[1], file_name=upload_source[0], datum_name=upload_datum
-            )
-        except errors.DataValidationError as exc:
-            state["upload_result"] = exc
-        state["upload_parsed_key"] = parsed_key
-    result = state["upload_result"]
-    if isinstance(result, uploads.UserLayer):
-        user_layer = result
-    else:
-        upload_problems = list(result.problems)
-if user_layer is not None:
-    for row in user_layer.frame.itertuples():
-        places[f"upload:{row.id}"] = (
-            tr("place.upload", lang, name=i18n.name(row.name_en, row.name_zh or None, lang)),
-            (row.geometry.x, row.geometry.y),
-        )
-
-for end, point in state["points"].items():
-    lon, lat = point["lonlat"]
-    places[f"point:{end}"] = (
-        tr(
-            f"place.{point['origin']}",
-            lang,
-            letter="A" if end == "from" else "B",
-            lat=f"{lat:.5f}",
-            lon=f"{lon:.5f}",
-        ),
-        (lon, lat),
-    )
 
 # ------------------------------------------------------------------ sidebar
 with st.sidebar:
@@ -259,6 +140,8 @@ with st.sidebar:
         format_func=lambda code: i18n.LANGUAGE_NAMES[code],
         key="lang",
         horizontal=True,
+        on_change=page.relabel,
+        args=(state,),
     )
     st.header(tr("sidebar.sites", lang))
     state.setdefault("categories", categories)
@@ -271,18 +154,15 @@ with st.sidebar:
     query = st.text_input(tr("sidebar.search", lang), key="query")
 
     st.header(tr("upload.header", lang))
+    mb = uploads.MAX_UPLOAD_BYTES // 2**20
     st.file_uploader(
         tr("upload.label", lang),
         type=["geojson", "json", "csv"],
         key="upload_file",
-        on_change=take_upload,
-        max_upload_size=uploads.MAX_UPLOAD_BYTES // 2**20,
-        help=tr(
-            "upload.help",
-            lang,
-            mb=uploads.MAX_UPLOAD_BYTES // 2**20,
-            count=f"{uploads.MAX_UPLOAD_FEATURES:,}",
-        ),
+        on_change=page.take_upload,
+        args=(state,),
+        max_upload_size=mb,
+        help=tr("upload.help", lang, mb=mb, count=f"{uploads.MAX_UPLOAD_FEATURES:,}"),
     )
     st.selectbox(
         tr("upload.datum", lang),
@@ -305,21 +185,14 @@ with st.sidebar:
 
     st.header(tr("sidebar.measure", lang))
     keys = list(places)
-    station_keys = [k for k in keys if k.startswith("station:")]
-    state.setdefault("measure_from", station_keys[0] if station_keys else keys[0])
-    state.setdefault("measure_to", station_keys[-1] if station_keys else keys[-1])
-    for end in ENDS:  # a point may have gone (new session state)
-        if state[f"measure_{end}"] not in places:
-            state[f"measure_{end}"] = keys[0]
+    page.settle_ends(state, keys)
     from_key = st.selectbox(
-        tr("measure.from", lang), keys, format_func=lambda k: places[k][0], key="measure_from"
+        tr("measure.from", lang), keys, format_func=label_of, key="measure_from"
     )
-    to_key = st.selectbox(
-        tr("measure.to", lang), keys, format_func=lambda k: places[k][0], key="measure_to"
-    )
+    to_key = st.selectbox(tr("measure.to", lang), keys, format_func=label_of, key="measure_to")
     st.radio(
         tr("measure.click_mode", lang),
-        CLICK_MODES,
+        page.CLICK_MODES,
         format_func=lambda m: tr(f"click_mode.{m}", lang),
         key="click_mode",
         help=tr("measure.click_mode_help", lang),
@@ -339,7 +212,7 @@ with st.sidebar:
         )
         input_datum = st.selectbox(
             tr("coords.datum", lang),
-            INPUT_DATUMS,
+            page.INPUT_DATUMS,
             format_func=lambda d: tr(f"datum.{d}", lang),
             key="coord_datum",
         )
@@ -350,22 +223,17 @@ with st.sidebar:
             if typed.hint:
                 st.info(tr(typed.hint, lang))
             if typed.lonlat is not None:
+                lon_t, lat_t = typed.lonlat
+                shift = display.format_length(typed.shift_m)
                 st.caption(
-                    tr(
-                        "coords.result",
-                        lang,
-                        lat=f"{typed.lonlat[1]:.6f}",
-                        lon=f"{typed.lonlat[0]:.6f}",
-                        shift=display.format_length(typed.shift_m),
-                    )
+                    tr("coords.result", lang, lat=f"{lat_t:.6f}", lon=f"{lon_t:.6f}", shift=shift)
                 )
-                bcols = st.columns(2)
-                for col, end in zip(bcols, ENDS, strict=True):
+                for col, end in zip(st.columns(2), page.ENDS, strict=True):
                     col.button(
                         tr(f"coords.use_{end}", lang),
                         key=f"coord_use_{end}",
-                        on_click=use_point,
-                        args=(end, typed.lonlat),
+                        on_click=page.use_point,
+                        args=(state, end, typed.lonlat),
                     )
 
     st.header(tr("sidebar.basemap", lang))
@@ -383,31 +251,39 @@ with st.sidebar:
 
 # ------------------------------------------------------------------ compute
 sites = overview.filter_sites(sites_all, categories=chosen, query=query)
-user_sites = (
-    overview.filter_sites(user_layer.frame, query=query)
-    if user_layer is not None and state.get("upload_show", True)
-    else None
-)
+show_upload = user_layer is not None and state.get("upload_show", True)
+user_sites = overview.filter_sites(user_layer.frame, query=query) if show_upload else None
+routes = route_network(str(folder), signature, atlas)
 measurement: network.Measurement | None = None
 measure_error = ""
 if from_key == to_key:
     measure_error = tr("measure.same_place", lang)
 else:
     try:
-        measurement = route_network(str(folder), signature, atlas).measure(
-            places[from_key][1], places[to_key][1]
-        )
+        measurement = routes.measure(places[from_key].lonlat, places[to_key].lonlat)
     except errors.PutuoGeoError as exc:
         measure_error = tr("measure.failed", lang, detail=exc)
 nearest = overview.nearest(atlas, click_lonlat) if click_lonlat else None
-draw_datum: datum.Datum = basemap.datum if basemap.url else "wgs84"
+draw_datum = basemap.datum if basemap.url else "wgs84"
+page.carry_view(state, lang=lang, basemap_key=basemap.key, draw_datum=draw_datum)
 
-# The map remounts when its language or basemap changes: carry the current view over.
-identity = (lang, basemap.key)
-if state.get("map_identity") not in (None, identity) and state.get("view"):
-    state["view_apply"] = state["view"]
-state["map_identity"] = identity
-state["shown_datum"] = draw_datum
+
+def composed(view: Any) -> mapview.Composed:
+    """The map on screen, and the HTML export (st_folium adds to the map: give a copy)."""
+    base = copy.deepcopy(built_base_map(str(folder), signature, lang, basemap, atlas))
+    return mapview.compose(
+        base,
+        sites=sites,
+        total_sites=len(sites_all),
+        lang=lang,
+        datum=draw_datum,
+        measurement=measurement,
+        end_labels=(label_of(from_key), label_of(to_key)),
+        upload=None if user_sites is None or user_layer is None else (user_sites, user_layer.title),
+        nearest=nearest,
+        view_lonlat=view,
+    )
+
 
 # ------------------------------------------------------------------ page
 st.title(tr("page.title", lang))
@@ -422,75 +298,27 @@ cols[4].metric(
     tr("metric.sites_shown", lang),
     tr("metric.of_total", lang, shown=len(sites), total=figs.sites),
 )
+if routes.unlinked_bridges:  # measurements go round them: say so
+    unlinked = ", ".join(routes.unlinked_bridges)
+    ids = safety.escape_markdown(unlinked)
+    st.warning(tr("measure.unlinked_bridges", lang, count=len(routes.unlinked_bridges), ids=ids))
 
 if basemap.shifted:
     shift_m = mapview.display_shift_m(atlas, datum=draw_datum)
     st.caption(tr("basemap.shifted", lang, shift=display.format_length(shift_m)))
 
-
-def dynamic_layers() -> list[Any]:
-    """The layers that change with the widgets (drawn in the basemap's datum)."""
-    layers_now: list[Any] = [
-        mapview.sites_layer(sites, total=len(sites_all), lang=lang, datum=draw_datum)
-    ]
-    if measurement is not None:
-        layers_now.append(
-            mapview.measurement_layer(
-                measurement,
-                from_label=places[from_key][0],
-                to_label=places[to_key][0],
-                lang=lang,
-                datum=draw_datum,
-            )
-        )
-    if user_layer is not None and user_sites is not None:
-        layers_now.append(
-            mapview.upload_layer(user_sites, title=user_layer.title, lang=lang, datum=draw_datum)
-        )
-    if nearest is not None:
-        layers_now.append(mapview.click_layer(nearest, lang=lang, datum=draw_datum))
-    return layers_now
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def built_base_map(
-    folder: str,
-    signature: tuple[tuple[str, int], ...],
-    lang: i18n.Lang,
-    background: mapview.Basemap,
-    _atlas: layers.Atlas,
-) -> Any:
-    """The base map for one data folder, language and basemap, built once (shared, read only)."""
-    return mapview.build_map(
-        _atlas,
-        basemap=background,
-        km_posts=km_posts(folder, signature, _atlas),
-        lang=lang,
-    )
-
-
-def base_map() -> Any:
-    # st_folium adds the dynamic layers to the map it is given: hand it a copy.
-    return copy.deepcopy(built_base_map(str(folder), signature, lang, basemap, atlas))
-
-
-view_apply = state.get("view_apply")
-view_center = None
-view_zoom = None
-if view_apply:
-    lon_c, lat_c = datum.convert_point(view_apply[0], src="wgs84", dst=draw_datum)
-    view_center, view_zoom = (lat_c, lon_c), int(view_apply[1])
+on_screen = composed(state.get("view_apply"))
 st.caption(tr("page.map_label", lang))
 st_folium(
-    base_map(),
-    key=MAP_KEY,
+    on_screen.base,
+    key=page.MAP_KEY,
     height=MAP_HEIGHT_PX,
     use_container_width=True,
-    feature_group_to_add=dynamic_layers(),
-    layer_control=mapview.layer_control(),
+    feature_group_to_add=on_screen.dynamic,
+    layer_control=on_screen.control,
     returned_objects=["last_clicked", "center", "zoom"],
-    center=view_center,
-    zoom=view_zoom,
+    center=on_screen.center_latlon,
+    zoom=on_screen.zoom,
     render=False,  # st_folium renders the map itself as well; once is enough
 )
 
@@ -501,8 +329,8 @@ with left:
         st.info(measure_error or tr("measure.choose", lang))
     else:
         st.markdown(
-            f"**{safety.escape_markdown(places[from_key][0])}** → "
-            f"**{safety.escape_markdown(places[to_key][0])}**"
+            f"**{safety.escape_markdown(label_of(from_key))}** → "
+            f"**{safety.escape_markdown(label_of(to_key))}**"
         )
         mcols = st.columns(2)
         mcols[0].metric(
@@ -510,26 +338,16 @@ with left:
         )
         mcols[1].metric(tr("metric.straight", lang), display.format_length(measurement.straight_m))
         times = display.travel_times(measurement.total_m)
-        tcols = st.columns(3)
-        for col, (mode, seconds) in zip(tcols, times.items(), strict=True):
+        for col, (mode, seconds) in zip(st.columns(3), times.items(), strict=True):
+            kmh = f"{display.SPEEDS_KMH[mode]:g}"
             col.metric(
-                tr(
-                    "metric.mode",
-                    lang,
-                    mode=tr(f"mode.{mode}", lang),
-                    kmh=f"{display.SPEEDS_KMH[mode]:g}",
-                ),
+                tr("metric.mode", lang, mode=tr(f"mode.{mode}", lang), kmh=kmh),
                 display.format_duration(seconds),
             )
         offsets_m = measurement.start.offset_m + measurement.end.offset_m
-        st.caption(
-            tr(
-                "measure.times_note",
-                lang,
-                total=display.format_length(measurement.total_m),
-                offsets=display.format_length(offsets_m),
-            )
-        )
+        total = display.format_length(measurement.total_m)
+        offsets = display.format_length(offsets_m)
+        st.caption(tr("measure.times_note", lang, total=total, offsets=offsets))
         st.markdown(f"**{tr('measure.bridges_crossed', lang)}**")
         if measurement.bridges:
             st.dataframe(tables.crossed_bridges(measurement, atlas, lang), hide_index=True)
@@ -540,15 +358,14 @@ with right:
     if nearest is None:
         st.info(tr("click.prompt", lang))
     else:
+        station = i18n.name(nearest.station_name_en, nearest.station_name_zh, lang)
         st.markdown(
             tr(
                 "click.result",
                 lang,
                 chainage=display.format_chainage(nearest.chainage_m),
                 route_distance=display.format_length(nearest.route_distance_m),
-                station=safety.escape_markdown(
-                    i18n.name(nearest.station_name_en, nearest.station_name_zh, lang)
-                ),
+                station=safety.escape_markdown(station),
                 station_distance=display.format_length(nearest.station_distance_m),
             )
         )
@@ -559,7 +376,7 @@ with right:
 # and the counts: remember the tab's position instead.
 tab_labels = [
     tr("tab.sites", lang, count=len(sites)),
-    tr("tab.stations", lang, count=len(station_rows)),
+    tr("tab.stations", lang, count=len(atlas.stations)),
     tr("tab.bridges", lang, count=len(atlas.bridges)),
     tr("tab.areas", lang),
 ]
@@ -612,26 +429,17 @@ if tab_areas.open:
         )
         st.caption(tr("tables.note", lang, speeds=speeds, folder=folder))
 
-# ------------------------------------------------------------------ permalink
-point_refs = {end: tuple(p["lonlat"]) for end, p in state["points"].items()}
-
-
-def end_ref(key: str) -> str | tuple[float, float]:
-    return point_refs[key.split(":", 1)[1]] if key.startswith("point:") else key
-
-
-view = state.get("view")
-link = permalink.Link(
+# ------------------------------------------------------------------ permalink and exports
+params = page.link_params(
+    state,
     lang=lang,
-    basemap=basemap.key,
-    categories=None if list(chosen) == categories else tuple(chosen),
-    query=query.strip() or None,
-    from_ref=end_ref(from_key),
-    to_ref=end_ref(to_key),
-    center_lonlat=view[0] if view else None,
-    zoom=view[1] if view else None,
+    basemap_key=basemap.key,
+    chosen=chosen,
+    categories=categories,
+    query=query,
+    from_key=from_key,
+    to_key=to_key,
 )
-params = permalink.encode(link)
 if params != st.query_params.to_dict():
     st.query_params.from_dict(params)
 
@@ -649,60 +457,40 @@ with download:
     def label(name_en: Any, name_zh: Any) -> str:
         return i18n.name(name_en, name_zh, lang)
 
-    def map_html() -> str:
-        m = base_map()
-        for group in dynamic_layers():
-            group.add_to(m)
-        mapview.layer_control().add_to(m)
-        if view:
-            lon_v, lat_v = datum.convert_point(view[0], src="wgs84", dst=draw_datum)
-            exports.set_view(m, center_latlon=(lat_v, lon_v), zoom=view[1])
-        return exports.standalone_html(m)
+    def download(col: Any, key: str, data: Any, file_name: str, mime: str) -> None:
+        col.download_button(
+            tr(key, lang), data=data, file_name=file_name, mime=mime, on_click="ignore"
+        )
 
     dcols = st.columns(2)
-    dcols[0].download_button(
-        tr("export.sites_geojson", lang),
-        data=lambda: exports.sites_geojson(sites),
-        file_name="putuo_sites.geojson",
-        mime="application/geo+json",
-        on_click="ignore",
+    geo, gpx, csv = "application/geo+json", "application/gpx+xml", "text/csv"
+    download(
+        dcols[0],
+        "export.sites_geojson",
+        lambda: exports.sites_geojson(sites),
+        "putuo_sites.geojson",
+        geo,
     )
-    dcols[1].download_button(
-        tr("export.sites_csv", lang),
-        data=lambda: exports.sites_csv(sites),
-        file_name="putuo_sites.csv",
-        mime="text/csv",
-        on_click="ignore",
-    )
-    dcols[0].download_button(
-        tr("export.route_gpx", lang),
-        data=lambda: exports.route_gpx(
-            atlas.route, atlas.stations, name=tr("gpx.route_name", lang), label=label
-        ),
-        file_name="putuo_route.gpx",
-        mime="application/gpx+xml",
-        on_click="ignore",
+    download(dcols[1], "export.sites_csv", lambda: exports.sites_csv(sites), "putuo_sites.csv", csv)
+    route_name = tr("gpx.route_name", lang)
+    download(
+        dcols[0],
+        "export.route_gpx",
+        lambda: exports.route_gpx(atlas.route, atlas.stations, name=route_name, label=label),
+        "putuo_route.gpx",
+        gpx,
     )
     if measurement is not None:
-        path_name = tr("gpx.path_name", lang, start=places[from_key][0], end=places[to_key][0])
-        dcols[1].download_button(
-            tr("export.path_gpx", lang),
-            data=lambda: exports.measurement_gpx(
-                measurement,
-                name=path_name,
-                from_name=places[from_key][0],
-                to_name=places[to_key][0],
-            ),
-            file_name="putuo_measured_path.gpx",
-            mime="application/gpx+xml",
-            on_click="ignore",
+        ends = {"from_name": label_of(from_key), "to_name": label_of(to_key)}
+        path_name = tr("gpx.path_name", lang, start=ends["from_name"], end=ends["to_name"])
+        download(
+            dcols[1],
+            "export.path_gpx",
+            lambda: exports.measurement_gpx(measurement, name=path_name, **ends),
+            "putuo_measured_path.gpx",
+            gpx,
         )
     else:
         dcols[1].caption(tr("export.no_path", lang))
-    st.download_button(
-        tr("export.map_html", lang),
-        data=map_html,
-        file_name="putuo_map.html",
-        mime="text/html",
-        on_click="ignore",
-    )
+    map_html = lambda: exports.standalone_html(composed(state.get("view")).whole())  # noqa: E731
+    download(st, "export.map_html", map_html, "putuo_map.html", "text/html")

@@ -53,7 +53,7 @@ from branca.element import Element, Figure, MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
 
-from putuo_geo import assets, config, display, i18n, maplayer
+from putuo_geo import assets, config, display, exports, i18n, maplayer
 from putuo_geo.basemaps import (
     NO_TILES,
     OSM,
@@ -1075,5 +1075,87 @@ def upload_layer(
 
 
 def layer_control() -> folium.LayerControl:
-    """Layer toggles (collapsed on small screens is Leaflet's choice; here expanded)."""
+    """Layer toggles, collapsed to an icon (the legend already names every layer)."""
     return folium.LayerControl(position="topright", collapsed=True)
+
+
+# ---------------------------------------------------------------- assembly
+
+
+@dataclasses.dataclass
+class Composed:
+    """A map in parts: the (cached) base map, the layers that change with the widgets,
+    the layer control and the view to open at.
+
+    The live page hands the parts to ``st_folium`` (which sends the dynamic layers apart
+    from the base map); the HTML export joins them with :meth:`whole`. Both come from
+    one :func:`compose`, so the export is the map on screen.
+    """
+
+    base: folium.Map
+    dynamic: list[folium.FeatureGroup]
+    control: folium.LayerControl
+    center_latlon: tuple[float, float] | None  # folium's order, in the drawn datum
+    zoom: int | None
+
+    def whole(self) -> folium.Map:
+        """One map holding every part (modifies :attr:`base`: give a copy)."""
+        m = self.base
+        for group in self.dynamic:
+            group.add_to(m)
+        self.control.add_to(m)
+        if self.center_latlon is not None and self.zoom is not None:
+            exports.set_view(m, center_latlon=self.center_latlon, zoom=self.zoom)
+        return m
+
+
+def compose(
+    base: folium.Map,
+    *,
+    sites: gpd.GeoDataFrame,
+    total_sites: int,
+    lang: Lang = "en",
+    datum: Datum = "wgs84",
+    measurement: Measurement | None = None,
+    end_labels: tuple[str, str] = ("", ""),
+    upload: tuple[gpd.GeoDataFrame, str] | None = None,
+    nearest: Nearest | None = None,
+    view_lonlat: tuple[tuple[float, float], int] | None = None,
+) -> Composed:
+    """The map the page shows: ``base`` (from :func:`build_map`) and the dynamic layers.
+
+    Parameters
+    ----------
+    base
+        The base map for this language and basemap (not modified here).
+    sites, total_sites
+        The filtered sites (WGS-84) and how many there are in all.
+    datum
+        The datum the basemap is drawn in; every dynamic layer is converted to it.
+    measurement, end_labels
+        The measured path and its FROM/TO labels (plain text).
+    upload
+        The user's uploaded sites (WGS-84) and the file's title.
+    nearest
+        The clicked point's nearest route point.
+    view_lonlat
+        ``((lon, lat), zoom)`` in WGS-84 to open at; ``None`` keeps the base map's view.
+    """
+    dynamic = [sites_layer(sites, total=total_sites, lang=lang, datum=datum)]
+    if measurement is not None:
+        from_label, to_label = end_labels
+        dynamic.append(
+            measurement_layer(
+                measurement, from_label=from_label, to_label=to_label, lang=lang, datum=datum
+            )
+        )
+    if upload is not None:
+        dynamic.append(upload_layer(upload[0], title=upload[1], lang=lang, datum=datum))
+    if nearest is not None:
+        dynamic.append(click_layer(nearest, lang=lang, datum=datum))
+    center = None
+    zoom = None
+    if view_lonlat is not None:
+        lon, lat = _shift(view_lonlat[0], datum)
+        center, zoom = (lat, lon), int(view_lonlat[1])
+    return Composed(base, dynamic, layer_control(), center, zoom)

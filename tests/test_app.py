@@ -26,6 +26,7 @@ from putuo_geo import (
     layers,
     network,
     overview,
+    page,
     permalink,
     safety,
 )
@@ -486,3 +487,43 @@ def test_a_broken_link_still_opens_the_page():
     _run(at)
     assert at.radio(key="lang").value == "en"
     assert not at.error
+
+
+def _widget_values(at: AppTest) -> dict[str, object]:
+    """Every keyed widget's value (what the language switch must keep)."""
+    kinds = ("radio", "selectbox", "multiselect", "text_input", "checkbox")
+    return {
+        w.key: w.value for kind in kinds for w in getattr(at, kind) if w.key not in (None, "lang")
+    }
+
+
+def test_language_switch_keeps_every_widget_and_the_url(atlas):
+    at = AppTest.from_file(APP, default_timeout=120)
+    params = {
+        "base": "amap",
+        "cat": "culture_heritage",
+        "from": "station:st-03",
+        "to": "station:st-07",
+    }
+    for k, v in params.items():
+        at.query_params[k] = v
+    _run(at)
+    at.radio(key="click_mode").set_value("from_to")
+    _run(at)
+    before = _widget_values(at)
+    assert before["basemap_key"] == "amap"
+    assert before["categories"] == ["culture_heritage"]
+    assert (before["measure_from"], before["measure_to"]) == ("station:st-03", "station:st-07")
+    url_before = {k: at.query_params[k] for k in at.query_params if k != "lang"}
+    for lang in ("zh", "en"):
+        at.radio(key="lang").set_value(lang)
+        _run(at)
+        assert _widget_values(at) == before, lang
+        # The browser holds a select widget's value as its label, which just changed:
+        # the page must send every such value again under its new label.
+        for kind in ("radio", "selectbox", "multiselect"):
+            for w in getattr(at, kind):
+                if w.key in page.LABELLED_KEYS:
+                    assert w.proto.set_value, (lang, w.key)
+        assert at.query_params["lang"] == lang
+        assert {k: at.query_params[k] for k in at.query_params if k != "lang"} == url_before
