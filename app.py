@@ -9,7 +9,6 @@ network, mapview, tables, display, exports); every word comes from the catalogue
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -51,26 +50,15 @@ st.set_page_config(page_title=tr("page.tab_title", lang), page_icon="🏃", layo
 # ------------------------------------------------------------------ cached data
 
 
-def data_signature(folder: Path) -> Sig:
-    """File names and modification times: edits to the data invalidate the caches."""
-    if not folder.is_dir():
-        return ()
-    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.*json")))
-
-
 @st.cache_resource(show_spinner=False)
-def load_atlas(folder: str, signature: Sig) -> layers.Atlas:
-    return layers.load_atlas(folder)
+def load_atlas(folder: str, signature: Sig) -> tuple[layers.Atlas, overview.Figures]:
+    atlas = layers.load_atlas(folder)
+    return atlas, overview.figures(atlas)
 
 
 @st.cache_resource(show_spinner=False)
 def route_network(folder: str, signature: Sig, _atlas: layers.Atlas) -> network.RouteNetwork:
     return network.RouteNetwork.from_atlas(_atlas)
-
-
-@st.cache_resource
-def page_figures(folder: str, signature: Sig, _atlas: layers.Atlas) -> overview.Figures:
-    return overview.figures(_atlas)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -85,17 +73,14 @@ def built_base_map(
 # ------------------------------------------------------------------ load or explain
 
 folder = config.data_dir()
-signature = data_signature(folder)
+signature = page.data_signature(folder)
 try:
     with st.spinner(tr("page.loading_layers", lang)):
-        atlas = load_atlas(str(folder), signature)
+        atlas, figs = load_atlas(str(folder), signature)
 except errors.DataValidationError as exc:
     # The error panel: every problem as text (problems quote values from the data).
-    st.error(
-        tr("error.data_invalid", lang, folder=folder, count=len(exc.problems))
-        + "\n\n"
-        + safety.problem_bullets(exc.problems)
-    )
+    header = tr("error.data_invalid", lang, folder=folder, count=len(exc.problems))
+    st.error(page.problems_markdown(header, exc.problems))
     st.stop()
 except (errors.PutuoGeoError, OSError) as exc:
     detail = safety.escape_markdown(exc)
@@ -107,13 +92,10 @@ if missing:
     st.error(tr("error.assets_missing", lang, files=", ".join(missing)))
     st.stop()
 
-figs = page_figures(str(folder), signature, atlas)
 sites_all = atlas.sites
 basemap_options = basemaps.basemaps(lang=lang)
 counts = overview.category_counts(sites_all)
-categories = [c for c in mapview.CATEGORY_COLOURS if c in counts.index] + [
-    c for c in counts.index if c not in mapview.CATEGORY_COLOURS
-]
+categories = page.category_order(counts.to_dict(), palette=mapview.CATEGORY_COLOURS)
 
 # The page's state (putuo_geo.page): the link (first run only), the map's last click and
 # view (before the widgets, so a click can fill FROM/TO), the upload, the places.
@@ -128,8 +110,11 @@ places |= page.session_choices(
 )
 
 
-def label_of(key: str) -> str:
-    return places[key].label
+def translated(widget: Any, label_key: str, options: Any, key: str, prefix: str, **kw: Any) -> Any:
+    """A select/radio whose values are stable keys and whose labels are ``prefix.<value>``."""
+    return widget(
+        tr(label_key, lang), options, format_func=lambda v: tr(f"{prefix}.{v}", lang), key=key, **kw
+    )
 
 
 # ------------------------------------------------------------------ sidebar
@@ -164,18 +149,10 @@ with st.sidebar:
         max_upload_size=mb,
         help=tr("upload.help", lang, mb=mb, count=f"{uploads.MAX_UPLOAD_FEATURES:,}"),
     )
-    st.selectbox(
-        tr("upload.datum", lang),
-        list(uploads.DATUM_LABELS),
-        format_func=lambda d: tr(f"datum.{d}", lang),
-        key="upload_datum",
-    )
+    translated(st.selectbox, "upload.datum", list(uploads.DATUM_LABELS), "upload_datum", "datum")
     if upload_problems:
-        st.error(
-            tr("upload.problems", lang, count=len(upload_problems))
-            + "\n\n"
-            + safety.problem_bullets(upload_problems)
-        )
+        header = tr("upload.problems", lang, count=len(upload_problems))
+        st.error(page.problems_markdown(header, upload_problems))
     elif user_layer is not None:
         st.checkbox(
             tr("upload.show", lang, title=safety.escape_markdown(user_layer.title)),
@@ -187,15 +164,14 @@ with st.sidebar:
     keys = list(places)
     page.settle_ends(state, keys)
     from_key = st.selectbox(
-        tr("measure.from", lang), keys, format_func=label_of, key="measure_from"
+        tr("measure.from", lang), keys, format_func=lambda k: places[k].label, key="measure_from"
     )
-    to_key = st.selectbox(tr("measure.to", lang), keys, format_func=label_of, key="measure_to")
-    st.radio(
-        tr("measure.click_mode", lang),
-        page.CLICK_MODES,
-        format_func=lambda m: tr(f"click_mode.{m}", lang),
-        key="click_mode",
-        help=tr("measure.click_mode_help", lang),
+    to_key = st.selectbox(
+        tr("measure.to", lang), keys, format_func=lambda k: places[k].label, key="measure_to"
+    )
+    help_text = tr("measure.click_mode_help", lang)
+    translated(
+        st.radio, "measure.click_mode", page.CLICK_MODES, "click_mode", "click_mode", help=help_text
     )
     with st.expander(tr("coords.header", lang)):
         coord_text = st.text_input(
@@ -204,30 +180,15 @@ with st.sidebar:
             help=tr("coords.text_help", lang),
             placeholder="121.4216, 31.2381",
         )
-        order = st.radio(
-            tr("coords.order", lang),
-            coordinput.ORDERS,
-            format_func=lambda o: tr(f"order.{o}", lang),
-            key="coord_order",
-        )
-        input_datum = st.selectbox(
-            tr("coords.datum", lang),
-            page.INPUT_DATUMS,
-            format_func=lambda d: tr(f"datum.{d}", lang),
-            key="coord_datum",
+        order = translated(st.radio, "coords.order", coordinput.ORDERS, "coord_order", "order")
+        in_datum = translated(
+            st.selectbox, "coords.datum", page.INPUT_DATUMS, "coord_datum", "datum"
         )
         if coord_text.strip():
-            typed = coordinput.read_point(coord_text, order=order, datum=input_datum)
-            if typed.problem:
-                st.warning(tr(typed.problem, lang))
-            if typed.hint:
-                st.info(tr(typed.hint, lang))
+            typed = coordinput.read_point(coord_text, order=order, datum=in_datum)
+            for kind, note in page.typed_notes(typed, lang=lang):
+                getattr(st, kind)(note)
             if typed.lonlat is not None:
-                lon_t, lat_t = typed.lonlat
-                shift = display.format_length(typed.shift_m)
-                st.caption(
-                    tr("coords.result", lang, lat=f"{lat_t:.6f}", lon=f"{lon_t:.6f}", shift=shift)
-                )
                 for col, end in zip(st.columns(2), page.ENDS, strict=True):
                     col.button(
                         tr(f"coords.use_{end}", lang),
@@ -254,15 +215,8 @@ sites = overview.filter_sites(sites_all, categories=chosen, query=query)
 show_upload = user_layer is not None and state.get("upload_show", True)
 user_sites = overview.filter_sites(user_layer.frame, query=query) if show_upload else None
 routes = route_network(str(folder), signature, atlas)
-measurement: network.Measurement | None = None
-measure_error = ""
-if from_key == to_key:
-    measure_error = tr("measure.same_place", lang)
-else:
-    try:
-        measurement = routes.measure(places[from_key].lonlat, places[to_key].lonlat)
-    except errors.PutuoGeoError as exc:
-        measure_error = tr("measure.failed", lang, detail=exc)
+ends = (places[from_key].label, places[to_key].label)
+measurement, measure_error = page.measure(routes, places, (from_key, to_key), lang=lang)
 nearest = overview.nearest(atlas, click_lonlat) if click_lonlat else None
 draw_datum = basemap.datum if basemap.url else "wgs84"
 page.carry_view(state, lang=lang, basemap_key=basemap.key, draw_datum=draw_datum)
@@ -278,31 +232,29 @@ def composed(view: Any) -> mapview.Composed:
         lang=lang,
         datum=draw_datum,
         measurement=measurement,
-        end_labels=(label_of(from_key), label_of(to_key)),
+        end_labels=ends,
         upload=None if user_sites is None or user_layer is None else (user_sites, user_layer.title),
         nearest=nearest,
         view_lonlat=view,
     )
 
 
+def download_button(where: Any, item: page.Download, **kw: Any) -> None:
+    """A download made only when clicked (no rerun)."""
+    label = tr(item.label_key, lang)
+    where.download_button(label, item.data, item.file_name, item.mime, on_click="ignore", **kw)
+
+
 # ------------------------------------------------------------------ page
 st.title(tr("page.title", lang))
 st.caption(tr("page.intro", lang))
-
-cols = st.columns(5)
-cols[0].metric(tr("metric.route_length", lang), display.format_km(figs.route_length_m))
-cols[1].metric(tr("metric.creek_length", lang), display.format_km(figs.creek_length_m))
-cols[2].metric(tr("metric.stations_confirmed", lang), figs.stations_confirmed)
-cols[3].metric(tr("metric.stations_indicative", lang), figs.stations_indicative)
-cols[4].metric(
-    tr("metric.sites_shown", lang),
-    tr("metric.of_total", lang, shown=len(sites), total=figs.sites),
-)
-if routes.unlinked_bridges:  # measurements go round them: say so
-    unlinked = ", ".join(routes.unlinked_bridges)
-    ids = safety.escape_markdown(unlinked)
-    st.warning(tr("measure.unlinked_bridges", lang, count=len(routes.unlinked_bridges), ids=ids))
-
+for col, (name, value) in zip(
+    st.columns(5), page.headline(figs, shown=len(sites), lang=lang), strict=True
+):
+    col.metric(name, value)
+unlinked = page.unlinked_warning(routes, lang=lang)
+if unlinked:  # measurements go round these bridges: say so
+    st.warning(unlinked)
 if basemap.shifted:
     shift_m = mapview.display_shift_m(atlas, datum=draw_datum)
     st.caption(tr("basemap.shifted", lang, shift=display.format_length(shift_m)))
@@ -328,26 +280,13 @@ with left:
     if measurement is None:
         st.info(measure_error or tr("measure.choose", lang))
     else:
-        st.markdown(
-            f"**{safety.escape_markdown(label_of(from_key))}** → "
-            f"**{safety.escape_markdown(label_of(to_key))}**"
-        )
-        mcols = st.columns(2)
-        mcols[0].metric(
-            tr("metric.along_route", lang), display.format_length(measurement.along_route_m)
-        )
-        mcols[1].metric(tr("metric.straight", lang), display.format_length(measurement.straight_m))
-        times = display.travel_times(measurement.total_m)
-        for col, (mode, seconds) in zip(st.columns(3), times.items(), strict=True):
-            kmh = f"{display.SPEEDS_KMH[mode]:g}"
-            col.metric(
-                tr("metric.mode", lang, mode=tr(f"mode.{mode}", lang), kmh=kmh),
-                display.format_duration(seconds),
-            )
-        offsets_m = measurement.start.offset_m + measurement.end.offset_m
-        total = display.format_length(measurement.total_m)
-        offsets = display.format_length(offsets_m)
-        st.caption(tr("measure.times_note", lang, total=total, offsets=offsets))
+        ends_md = [safety.escape_markdown(label) for label in ends]
+        st.markdown(f"**{ends_md[0]}** → **{ends_md[1]}**")
+        figures = page.measurement_figures(measurement, lang=lang)
+        for cols, rows in ((st.columns(2), figures[:2]), (st.columns(3), figures[2:])):
+            for col, (name, value) in zip(cols, rows, strict=True):
+                col.metric(name, value)
+        st.caption(page.measurement_note(measurement, lang=lang))
         st.markdown(f"**{tr('measure.bridges_crossed', lang)}**")
         if measurement.bridges:
             st.dataframe(tables.crossed_bridges(measurement, atlas, lang), hide_index=True)
@@ -358,88 +297,32 @@ with right:
     if nearest is None:
         st.info(tr("click.prompt", lang))
     else:
-        station = i18n.name(nearest.station_name_en, nearest.station_name_zh, lang)
-        st.markdown(
-            tr(
-                "click.result",
-                lang,
-                chainage=display.format_chainage(nearest.chainage_m),
-                route_distance=display.format_length(nearest.route_distance_m),
-                station=safety.escape_markdown(station),
-                station_distance=display.format_length(nearest.station_distance_m),
-            )
-        )
+        st.markdown(page.click_text(nearest, lang=lang))
 
 # Lazy tabs: only the open tab's table is built and sent (every widget change reruns
 # the page; four tables per rerun cost each browser more than the rest of the page).
 # Streamlit keeps the open tab by its label, and these labels change with the language
 # and the counts: remember the tab's position instead.
-tab_labels = [
-    tr("tab.sites", lang, count=len(sites)),
-    tr("tab.stations", lang, count=len(atlas.stations)),
-    tr("tab.bridges", lang, count=len(atlas.bridges)),
-    tr("tab.areas", lang),
-]
-
-
-def remember_tab(labels: list[str]) -> None:
-    """Tabs callback: store the open tab's position."""
-    state["table_tab_index"] = labels.index(state["table_tab"])
-
-
+tab_labels = page.tab_labels(atlas, sites_shown=len(sites), lang=lang)
 state["table_tab"] = tab_labels[state.get("table_tab_index", 0)]
-tab_sites, tab_stations, tab_bridges, tab_areas = st.tabs(
-    tab_labels, key="table_tab", on_change=remember_tab, args=(tab_labels,)
-)
-
-
-def table(frame: Any, *, file_name: str) -> None:
-    """A table and its formula-safe CSV (Streamlit's own table download is off)."""
-    st.dataframe(frame, hide_index=True)
-    st.download_button(
-        tr("export.table_csv", lang),
-        data=lambda: exports.table_csv(frame),
-        file_name=file_name,
-        mime="text/csv",
-        on_click="ignore",
-        key=f"csv_{file_name}",
-    )
-
-
-if tab_sites.open:
-    with tab_sites:
-        table(tables.sites(sites, lang), file_name="putuo_sites_table.csv")
-if tab_stations.open:
-    with tab_stations:
-        table(tables.stations(atlas, lang), file_name="putuo_stations.csv")
-if tab_bridges.open:
-    with tab_bridges:
-        table(tables.bridges(atlas, lang), file_name="putuo_bridges.csv")
-if tab_areas.open:
-    with tab_areas:
-        acols = st.columns(2)
-        with acols[0]:
-            st.markdown(tr("tables.parks", lang))
-            table(tables.parks(atlas, figs, lang), file_name="putuo_parks.csv")
-        with acols[1]:
-            st.markdown(tr("tables.zones", lang))
-            table(tables.zones(atlas, figs, lang), file_name="putuo_zones.csv")
-        speeds = ", ".join(
-            f"{tr(f'mode.{m}', lang)} {kmh:g} km/h" for m, kmh in display.SPEEDS_KMH.items()
-        )
-        st.caption(tr("tables.note", lang, speeds=speeds, folder=folder))
+tabs = st.tabs(tab_labels, key="table_tab", on_change=page.remember_tab, args=(state, tab_labels))
+for index, tab in enumerate(tabs):
+    if not tab.open:
+        continue
+    with tab:
+        shown = page.tab_tables(index, atlas, sites=sites, figs=figs, lang=lang)
+        for table, col in zip(
+            shown, st.columns(len(shown)) if len(shown) > 1 else [st], strict=True
+        ):
+            if table.heading:
+                col.markdown(table.heading)
+            col.dataframe(table.frame, hide_index=True)
+            download_button(col, table.csv, key=f"csv_{table.file_name}")
+        if index == len(tab_labels) - 1:  # the areas tab
+            st.caption(tr("tables.note", lang, speeds=page.speeds_text(lang=lang), folder=folder))
 
 # ------------------------------------------------------------------ permalink and exports
-params = page.link_params(
-    state,
-    lang=lang,
-    basemap_key=basemap.key,
-    chosen=chosen,
-    categories=categories,
-    query=query,
-    from_key=from_key,
-    to_key=to_key,
-)
+params = page.link_params(state, categories=categories)
 if params != st.query_params.to_dict():
     st.query_params.from_dict(params)
 
@@ -453,44 +336,13 @@ with share:
     share_box.caption(tr("share.caption", lang))
 with download:
     st.subheader(tr("export.header", lang))
-
-    def label(name_en: Any, name_zh: Any) -> str:
-        return i18n.name(name_en, name_zh, lang)
-
-    def download(col: Any, key: str, data: Any, file_name: str, mime: str) -> None:
-        col.download_button(
-            tr(key, lang), data=data, file_name=file_name, mime=mime, on_click="ignore"
-        )
-
+    offered = page.downloads(
+        atlas, sites=sites, measurement=measurement, end_labels=ends, lang=lang
+    )
     dcols = st.columns(2)
-    geo, gpx, csv = "application/geo+json", "application/gpx+xml", "text/csv"
-    download(
-        dcols[0],
-        "export.sites_geojson",
-        lambda: exports.sites_geojson(sites),
-        "putuo_sites.geojson",
-        geo,
-    )
-    download(dcols[1], "export.sites_csv", lambda: exports.sites_csv(sites), "putuo_sites.csv", csv)
-    route_name = tr("gpx.route_name", lang)
-    download(
-        dcols[0],
-        "export.route_gpx",
-        lambda: exports.route_gpx(atlas.route, atlas.stations, name=route_name, label=label),
-        "putuo_route.gpx",
-        gpx,
-    )
-    if measurement is not None:
-        ends = {"from_name": label_of(from_key), "to_name": label_of(to_key)}
-        path_name = tr("gpx.path_name", lang, start=ends["from_name"], end=ends["to_name"])
-        download(
-            dcols[1],
-            "export.path_gpx",
-            lambda: exports.measurement_gpx(measurement, name=path_name, **ends),
-            "putuo_measured_path.gpx",
-            gpx,
-        )
-    else:
+    for i, item in enumerate(offered):
+        download_button(dcols[i % 2], item)
+    if measurement is None:
         dcols[1].caption(tr("export.no_path", lang))
-    map_html = lambda: exports.standalone_html(composed(state.get("view")).whole())  # noqa: E731
-    download(st, "export.map_html", map_html, "putuo_map.html", "text/html")
+    html = lambda: exports.standalone_html(composed(state.get("view")).whole())  # noqa: E731
+    download_button(st, page.Download("export.map_html", html, "putuo_map.html", "text/html"))

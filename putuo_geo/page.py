@@ -19,13 +19,28 @@ the labels shown for them (``format_func``) change with the language.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Hashable, Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 
-from putuo_geo import datum, display, errors, i18n, overview, permalink, places, uploads
+from putuo_geo import (
+    coordinput,
+    datum,
+    display,
+    errors,
+    exports,
+    i18n,
+    network,
+    overview,
+    permalink,
+    places,
+    safety,
+    tables,
+    uploads,
+)
 from putuo_geo.i18n import Lang, tr
 from putuo_geo.layers import Atlas
 
@@ -288,27 +303,250 @@ def end_ref(state: State, key: str) -> str | LonLat:
     return key
 
 
-def link_params(
-    state: State,
-    *,
-    lang: str,
-    basemap_key: str,
-    chosen: list[str],
-    categories: list[str],
-    query: str,
-    from_key: str,
-    to_key: str,
-) -> dict[str, str]:
-    """The query parameters that describe the page now (see :mod:`putuo_geo.permalink`)."""
+def link_params(state: State, *, categories: list[str]) -> dict[str, str]:
+    """The query parameters that describe the page now (see :mod:`putuo_geo.permalink`).
+
+    Read from the widgets' values in ``state``; ``categories`` are all the categories
+    offered (choosing all of them is left out of the URL).
+    """
     view = state.get("view")
+    chosen = list(state.get("categories", categories))
     link = permalink.Link(
-        lang=lang,
-        basemap=basemap_key,
-        categories=None if list(chosen) == list(categories) else tuple(chosen),
-        query=query.strip() or None,
-        from_ref=end_ref(state, from_key),
-        to_ref=end_ref(state, to_key),
+        lang=state["lang"],
+        basemap=state["basemap_key"],
+        categories=None if chosen == list(categories) else tuple(chosen),
+        query=str(state.get("query", "")).strip() or None,
+        from_ref=end_ref(state, state["measure_from"]),
+        to_ref=end_ref(state, state["measure_to"]),
         center_lonlat=view[0] if view else None,
         zoom=view[1] if view else None,
     )
     return permalink.encode(link)
+
+
+def measure(
+    routes: network.RouteNetwork,
+    choices: Mapping[str, Choice],
+    ends: tuple[str, str],
+    *,
+    lang: Lang,
+) -> tuple[network.Measurement | None, str]:
+    """The measurement between the place keys ``ends``, or why there is none."""
+    from_key, to_key = ends
+    if from_key == to_key:
+        return None, tr("measure.same_place", lang)
+    try:
+        return routes.measure(choices[from_key].lonlat, choices[to_key].lonlat), ""
+    except errors.PutuoGeoError as exc:
+        return None, tr("measure.failed", lang, detail=exc)
+
+
+# ------------------------------------------------------------------ what the page shows
+# Label/value pairs in the page's language, so the layout in app.py is a loop.
+
+
+def headline(figs: overview.Figures, *, shown: int, lang: Lang) -> list[tuple[str, str]]:
+    """The figures above the map: route and creek length, stations, sites shown."""
+    return [
+        (tr("metric.route_length", lang), display.format_km(figs.route_length_m)),
+        (tr("metric.creek_length", lang), display.format_km(figs.creek_length_m)),
+        (tr("metric.stations_confirmed", lang), str(figs.stations_confirmed)),
+        (tr("metric.stations_indicative", lang), str(figs.stations_indicative)),
+        (
+            tr("metric.sites_shown", lang),
+            tr("metric.of_total", lang, shown=shown, total=figs.sites),
+        ),
+    ]
+
+
+def measurement_figures(m: network.Measurement, *, lang: Lang) -> list[tuple[str, str]]:
+    """Along the route, straight line, then the time at each speed."""
+    rows = [
+        (tr("metric.along_route", lang), display.format_length(m.along_route_m)),
+        (tr("metric.straight", lang), display.format_length(m.straight_m)),
+    ]
+    for mode, seconds in display.travel_times(m.total_m).items():
+        kmh = f"{display.SPEEDS_KMH[mode]:g}"
+        label = tr("metric.mode", lang, mode=tr(f"mode.{mode}", lang), kmh=kmh)
+        rows.append((label, display.format_duration(seconds)))
+    return rows
+
+
+def measurement_note(m: network.Measurement, *, lang: Lang) -> str:
+    """What the times include (the walk to and from the route)."""
+    offsets_m = m.start.offset_m + m.end.offset_m
+    return tr(
+        "measure.times_note",
+        lang,
+        total=display.format_length(m.total_m),
+        offsets=display.format_length(offsets_m),
+    )
+
+
+def click_text(found: overview.Nearest, *, lang: Lang) -> str:
+    """The clicked point's chainage and nearest station (Markdown, names escaped)."""
+    station = i18n.name(found.station_name_en, found.station_name_zh, lang)
+    return tr(
+        "click.result",
+        lang,
+        chainage=display.format_chainage(found.chainage_m),
+        route_distance=display.format_length(found.route_distance_m),
+        station=safety.escape_markdown(station),
+        station_distance=display.format_length(found.station_distance_m),
+    )
+
+
+def unlinked_warning(routes: network.RouteNetwork, *, lang: Lang) -> str | None:
+    """A warning naming the walkable bridges the network could not join, if any."""
+    if not routes.unlinked_bridges:
+        return None
+    ids = safety.escape_markdown(", ".join(routes.unlinked_bridges))
+    return tr("measure.unlinked_bridges", lang, count=len(routes.unlinked_bridges), ids=ids)
+
+
+def tab_labels(atlas: Atlas, *, sites_shown: int, lang: Lang) -> list[str]:
+    """The table tabs' labels: sites, stations, bridges, areas."""
+    return [
+        tr("tab.sites", lang, count=sites_shown),
+        tr("tab.stations", lang, count=len(atlas.stations)),
+        tr("tab.bridges", lang, count=len(atlas.bridges)),
+        tr("tab.areas", lang),
+    ]
+
+
+@dataclass(frozen=True)
+class Download:
+    """A download button: catalogue key, data (made on click), file name, MIME type."""
+
+    label_key: str
+    data: Callable[[], str | bytes]
+    file_name: str
+    mime: str
+
+
+GEOJSON_MIME, GPX_MIME, CSV_MIME = "application/geo+json", "application/gpx+xml", "text/csv"
+
+
+def remember_tab(state: State, labels: list[str]) -> None:
+    """Tabs callback: store the open tab's position (its label changes with the language)."""
+    state["table_tab_index"] = labels.index(state["table_tab"])
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table on a tab: an optional heading, the frame and its CSV's file name."""
+
+    heading: str | None
+    frame: Any
+    file_name: str
+
+    @property
+    def csv(self) -> Download:
+        """The table as formula-safe CSV (Streamlit's own table download is off)."""
+        frame = self.frame
+        return Download(
+            "export.table_csv", lambda: exports.table_csv(frame), self.file_name, CSV_MIME
+        )
+
+
+def tab_tables(
+    index: int, atlas: Atlas, *, sites: gpd.GeoDataFrame, figs: overview.Figures, lang: Lang
+) -> list[Table]:
+    """The tables of the tab at ``index`` (built only for the open tab)."""
+    if index == 0:
+        return [Table(None, tables.sites(sites, lang), "putuo_sites_table.csv")]
+    if index == 1:
+        return [Table(None, tables.stations(atlas, lang), "putuo_stations.csv")]
+    if index == 2:
+        return [Table(None, tables.bridges(atlas, lang), "putuo_bridges.csv")]
+    return [
+        Table(tr("tables.parks", lang), tables.parks(atlas, figs, lang), "putuo_parks.csv"),
+        Table(tr("tables.zones", lang), tables.zones(atlas, figs, lang), "putuo_zones.csv"),
+    ]
+
+
+def speeds_text(*, lang: Lang) -> str:
+    """The speeds the times assume, e.g. ``walk 5 km/h, run 10 km/h, cycle 15 km/h``."""
+    return ", ".join(
+        f"{tr(f'mode.{m}', lang)} {kmh:g} km/h" for m, kmh in display.SPEEDS_KMH.items()
+    )
+
+
+def downloads(
+    atlas: Atlas,
+    *,
+    sites: gpd.GeoDataFrame,
+    measurement: network.Measurement | None,
+    end_labels: tuple[str, str],
+    lang: Lang,
+) -> list[Download]:
+    """The exports offered: sites GeoJSON/CSV, the route GPX, the measured path GPX."""
+
+    def label(name_en: Any, name_zh: Any) -> str:
+        return i18n.name(name_en, name_zh, lang)
+
+    route_name = tr("gpx.route_name", lang)
+    offered = [
+        Download(
+            "export.sites_geojson",
+            lambda: exports.sites_geojson(sites),
+            "putuo_sites.geojson",
+            GEOJSON_MIME,
+        ),
+        Download("export.sites_csv", lambda: exports.sites_csv(sites), "putuo_sites.csv", CSV_MIME),
+        Download(
+            "export.route_gpx",
+            lambda: exports.route_gpx(atlas.route, atlas.stations, name=route_name, label=label),
+            "putuo_route.gpx",
+            GPX_MIME,
+        ),
+    ]
+    if measurement is not None:
+        from_name, to_name = end_labels
+        path_name = tr("gpx.path_name", lang, start=from_name, end=to_name)
+        offered.append(
+            Download(
+                "export.path_gpx",
+                lambda: exports.measurement_gpx(
+                    measurement, name=path_name, from_name=from_name, to_name=to_name
+                ),
+                "putuo_measured_path.gpx",
+                GPX_MIME,
+            )
+        )
+    return offered
+
+
+def data_signature(folder: Path) -> tuple[tuple[str, int], ...]:
+    """File names and modification times: edits to the data invalidate the page's caches."""
+    if not folder.is_dir():
+        return ()
+    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.*json")))
+
+
+def category_order(counts: Mapping[str, int], *, palette: Iterable[str]) -> list[str]:
+    """Categories present, in the palette's order first, then any others as counted."""
+    known = [c for c in palette if c in counts]
+    return known + [c for c in counts if c not in known]
+
+
+def problems_markdown(header: str, problems: Iterable[str]) -> str:
+    """A header and every problem as an escaped Markdown bullet (the page's error panel)."""
+    return header + "\n\n" + safety.problem_bullets(list(problems))
+
+
+def typed_notes(typed: coordinput.TypedPoint, *, lang: Lang) -> list[tuple[str, str]]:
+    """What to say about typed coordinates: ``(kind, text)`` with kind ``warning``,
+    ``info`` or ``caption`` (the converted point)."""
+    notes = []
+    if typed.problem:
+        notes.append(("warning", tr(typed.problem, lang)))
+    if typed.hint:
+        notes.append(("info", tr(typed.hint, lang)))
+    if typed.lonlat is not None:
+        lon, lat = typed.lonlat
+        shift = display.format_length(typed.shift_m)
+        notes.append(
+            ("caption", tr("coords.result", lang, lat=f"{lat:.6f}", lon=f"{lon:.6f}", shift=shift))
+        )
+    return notes

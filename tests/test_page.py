@@ -7,13 +7,25 @@ points (``station-01`` at local (100, 50) m, ``station-03`` at (900, 0) m).
 from __future__ import annotations
 
 import hashlib
+import os
 
 import geopandas as gpd
 import pytest
 from paper_toy import lonlat
 from shapely.geometry import Point
 
-from putuo_geo import datum, errors, layers, page, permalink, uploads
+from putuo_geo import (
+    datum,
+    display,
+    errors,
+    i18n,
+    layers,
+    network,
+    overview,
+    page,
+    permalink,
+    uploads,
+)
 
 
 @pytest.fixture
@@ -186,17 +198,8 @@ def test_a_link_is_restored_once_and_written_back_the_same(atlas):
     page.restore_link(state, basemaps=["osm", "none"], categories=["park"], place_keys=places)
     assert state["basemap_key"] == "osm"
     state["basemap_key"] = "none"
-    written = page.link_params(
-        state,
-        lang="zh",
-        basemap_key="none",
-        chosen=[],
-        categories=["park"],
-        query="",
-        from_key="station:station-03",
-        to_key="point:to",
-    )
-    assert written == params
+    state["lang"] = "zh"
+    assert page.link_params(state, categories=["park"]) == params
 
 
 def test_a_link_names_what_it_could_not_restore(atlas):
@@ -210,17 +213,16 @@ def test_a_link_names_what_it_could_not_restore(atlas):
 
 
 def test_all_categories_are_left_out_of_the_url():
-    state: dict = {"points": {}}
-    params = page.link_params(
-        state,
-        lang="en",
-        basemap_key="osm",
-        chosen=["a", "b"],
-        categories=["a", "b"],
-        query="  ",
-        from_key="station:x",
-        to_key="site:y",
-    )
+    state: dict = {
+        "points": {},
+        "lang": "en",
+        "basemap_key": "osm",
+        "categories": ["a", "b"],
+        "query": "  ",
+        "measure_from": "station:x",
+        "measure_to": "site:y",
+    }
+    params = page.link_params(state, categories=["a", "b"])
     assert params == {"lang": "en", "base": "osm", "from": "station:x", "to": "site:y"}
 
 
@@ -240,3 +242,75 @@ def test_relabel_rewrites_every_labelled_value_it_holds():
     page.relabel(state)
     assert state.written == ["categories", "basemap_key"]  # set by the script, not the browser
     assert state == {"basemap_key": "amap", "categories": ["culture_heritage"], "query": "x"}
+
+
+# ---------------------------------------------------------------- what the page shows
+
+
+def test_the_measurement_figures_are_the_library_numbers(atlas):
+    routes = network.RouteNetwork.from_atlas(atlas)
+    choices = page.place_choices(atlas, lang="en")
+    ends = ("station:station-01", "station:station-03")
+    m, error = page.measure(routes, choices, ends, lang="en")
+    assert error == ""
+    assert m is not None
+    rows = dict(page.measurement_figures(m, lang="en"))
+    assert rows["Along the route"] == display.format_length(m.along_route_m)
+    assert len(rows) == 2 + len(display.SPEEDS_KMH)
+    same, why = page.measure(routes, choices, (ends[0], ends[0]), lang="zh")
+    assert same is None
+    assert why == i18n.tr("measure.same_place", "zh")
+
+
+def test_unlinked_bridges_become_a_warning():
+    class Net:
+        unlinked_bridges = ("b-1", "b_2*")
+
+    text = page.unlinked_warning(Net(), lang="en")  # type: ignore[arg-type]
+    assert text is not None
+    assert "2" in text
+    assert r"b\_2\*" in text  # ids from data are escaped Markdown
+    Net.unlinked_bridges = ()
+    assert page.unlinked_warning(Net(), lang="en") is None  # type: ignore[arg-type]
+
+
+def test_each_tab_has_its_tables_and_csv(atlas):
+    figs = overview.figures(atlas)
+    names = [
+        [t.file_name for t in page.tab_tables(i, atlas, sites=atlas.sites, figs=figs, lang="en")]
+        for i in range(4)
+    ]
+    assert names == [
+        ["putuo_sites_table.csv"],
+        ["putuo_stations.csv"],
+        ["putuo_bridges.csv"],
+        ["putuo_parks.csv", "putuo_zones.csv"],
+    ]
+    (stations,) = page.tab_tables(1, atlas, sites=atlas.sites, figs=figs, lang="en")
+    assert len(stations.frame) == len(atlas.stations)
+    assert stations.csv.data()  # made on demand
+
+
+def test_downloads_offer_the_path_only_with_a_measurement(atlas):
+    offered = page.downloads(
+        atlas, sites=atlas.sites, measurement=None, end_labels=("", ""), lang="en"
+    )
+    assert [d.file_name for d in offered] == [
+        "putuo_sites.geojson",
+        "putuo_sites.csv",
+        "putuo_route.gpx",
+    ]
+
+
+def test_categories_follow_the_palette_then_the_rest():
+    assert page.category_order({"z": 1, "b": 2, "a": 3}, palette=["a", "b", "c"]) == ["a", "b", "z"]
+
+
+def test_data_signature_changes_when_a_layer_is_edited(tmp_path):
+    assert page.data_signature(tmp_path / "absent") == ()
+    (tmp_path / "sites.geojson").write_text("{}")
+    first = page.data_signature(tmp_path)
+    assert [name for name, _ in first] == ["sites.geojson"]
+    (tmp_path / "sites.geojson").write_text('{"a": 1}')
+    os.utime(tmp_path / "sites.geojson", ns=(0, first[0][1] + 1))
+    assert page.data_signature(tmp_path) != first
