@@ -258,21 +258,15 @@ def display_geometry(
     return gpd.GeoSeries(rounded, index=geoms.index, crs=wgs.crs)
 
 
-def _collection(
-    frame: gpd.GeoDataFrame,
-    *,
-    kind: str,
-    details: Callable[[Mapping[str, Any]], list[tuple[str, str]]],
-    lang: Lang,
-    extra: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None,
-) -> dict[str, Any]:
+def _collection(frame: gpd.GeoDataFrame, *, fields: LayerFields, lang: Lang) -> dict[str, Any]:
     """A GeoJSON FeatureCollection (EPSG:4326) carrying only what the map needs.
 
     Properties: ``kind`` (which layer), ``id``, ``n`` (the escaped title), ``c`` (the
     card's rows as indices into the collection's ``cards`` table, see
-    :class:`putuo_geo.maplayer.CardTable`) and what ``extra`` adds (used by styles).
-    ``details`` gives each feature's ``(label, escaped value)`` rows, labels in a fixed
-    order; the browser builds tooltip and popup from them (:func:`maplayer.card_html`).
+    :class:`putuo_geo.maplayer.CardTable`) and the ``extra`` fields styles read, all
+    from ``fields`` (:class:`LayerFields`). The card's ``(label, escaped value)`` rows
+    have their labels in a fixed order; the browser builds tooltip and popup from them
+    (:func:`maplayer.card_html`).
     """
     frame = frame.to_crs("EPSG:4326") if frame.crs is not None else frame
     cards = maplayer.CardTable()
@@ -285,15 +279,14 @@ def _collection(
         if geom is None or geom.is_empty:
             continue
         properties: dict[str, Any] = {
-            "kind": kind,
+            "kind": fields.kind,
             "id": str(props.get("id", "")),
             "n": _title(props, lang),
         }
-        refs = cards.refs(_escaped_rows(details(props)))
+        refs = cards.refs(_escaped_rows(fields.card(props, lang)))
         if refs:
             properties["c"] = refs
-        if extra is not None:
-            properties.update(extra(props))
+        properties.update((name, cast(props.get(name, ""))) for name, cast in fields.extra)
         features.append(
             {
                 "type": "Feature",
@@ -302,22 +295,6 @@ def _collection(
             }
         )
     return {"type": "FeatureCollection", "features": features, "cards": cards.as_dict()}
-
-
-def _geojson(
-    data: dict[str, Any],
-    *,
-    name: str,
-    style: Callable[[dict[str, Any]], dict[str, Any]],
-    radius: float = 6,
-    tip_rows: int | None = 2,
-    popup: bool = True,
-) -> maplayer.DataLayer:
-    """A layer of ``data`` (from :func:`_collection`): points as circle markers of
-    ``radius`` pixels, a tooltip with the title and ``tip_rows`` rows, a popup card."""
-    return maplayer.DataLayer(
-        data, name=name, style=style, radius=radius, tip_rows=tip_rows, popup=popup
-    )
 
 
 def _group(
@@ -331,13 +308,6 @@ def _group(
     return group
 
 
-def _chainage_row(props: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
-    return (
-        tr("card.chainage", lang),
-        _e(display.format_chainage(_num(props.get("chainage_m")))),
-    )
-
-
 def _span(props: Mapping[str, Any]) -> str:
     return (
         f"{display.format_chainage(_num(props.get('from_chainage_m')))} – "
@@ -345,178 +315,221 @@ def _span(props: Mapping[str, Any]) -> str:
     )
 
 
-# ---------------------------------------------------------------- static layers
+# ---------------------------------------------------------------- the layers' fields
+# One serialiser (:func:`_collection`) for every layer, driven by a table: what each
+# feature's card shows (rows), which properties its style reads (extra), and how the
+# layer is drawn. A card row is ``(properties, lang) -> (label, escaped value)``.
+
+Row = Callable[[Mapping[str, Any], Lang], tuple[str, str]]
 
 
-def _boundary(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
-    group = _group("boundary", lang)
-    data = _collection(
-        atlas.boundary, kind="boundary", details=lambda p: _common_rows(p, lang), lang=lang
-    )
-    style = {
-        "color": "#333333",
+def _text(label_key: str, field: str) -> Row:
+    """The field's text as it is in the data."""
+    return lambda p, lang: (tr(label_key, lang), _e(p.get(field)))
+
+
+def _enum(label_key: str, field: str, *, cast: Callable[[Any], Any] | None = None) -> Row:
+    """An enumerated field's value in ``lang`` (:func:`putuo_geo.i18n.value`)."""
+
+    def row(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+        value = p.get(field) if cast is None else cast(p.get(field))
+        return tr(label_key, lang), _e(i18n.value(field, value, lang))
+
+    return row
+
+
+def _category(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+    return tr("card.category", lang), _e(i18n.category(p.get("category"), lang))
+
+
+def _chainage_row(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+    return tr("card.chainage", lang), _e(display.format_chainage(_num(p.get("chainage_m"))))
+
+
+def _span_row(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+    return tr("card.chainage", lang), _e(_span(p))
+
+
+def _published_area(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+    published = _num(p.get("area_published_m2"))
+    area = _e(display.format_ha(published)) if published is not None else ""
+    return tr("card.published_area", lang), area
+
+
+def _opened(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+    opened = _num(p.get("opened"))
+    return tr("card.opened", lang), f"{opened:.0f}" if opened is not None else ""
+
+
+def _station_number(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+    return tr("card.station", lang), _e(tr("card.station_number", lang, number=p.get("number")))
+
+
+Style = Mapping[str, Any] | Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@dataclasses.dataclass(frozen=True)
+class LayerFields:
+    """How one layer's features become map data and how the layer is drawn.
+
+    ``rows`` are the card's rows, followed by status, accuracy and source when
+    ``common``; ``extra`` the properties a style reads, each as ``(field, cast)``.
+    """
+
+    key: str  # the atlas layer; ``layer.<key>`` names its group
+    kind: str  # the features' ``kind``
+    rows: tuple[Row, ...] = ()
+    common: bool = True
+    extra: tuple[tuple[str, Callable[[Any], Any]], ...] = ()
+    style: Style = dataclasses.field(default_factory=dict)
+    radius: float = 6
+    tip_rows: int | None = 2
+    popup: bool = True
+    label_class: str | None = None
+
+    def card(self, p: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
+        rows = [row(p, lang) for row in self.rows]
+        return rows + _common_rows(p, lang) if self.common else rows
+
+    def draw(self, data: dict[str, Any]) -> maplayer.DataLayer:
+        style = self.style
+        return maplayer.DataLayer(
+            data,
+            name=self.key,
+            style=style if callable(style) else (lambda _f: dict(style)),
+            radius=self.radius,
+            tip_rows=self.tip_rows,
+            popup=self.popup,
+            label_class=self.label_class,
+        )
+
+
+def _zone_style(feature: dict[str, Any]) -> dict[str, Any]:
+    colour = ZONE_COLOURS.get(feature["properties"]["zone"], "#888888")
+    return {
+        "color": colour,
         "weight": 2,
-        "dashArray": "6 4",
-        "fill": True,
-        "fillColor": "#333333",
-        "fillOpacity": 0.03,
+        "fillColor": colour,
+        "fillOpacity": 0.08,
+        "dashArray": "2 4",
     }
-    _geojson(data, name="boundary", style=lambda _f: style, popup=False).add_to(group)
-    return group
 
 
-def _zones(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
-    group = _group("zones", lang)
+def _bridge_style(feature: dict[str, Any]) -> dict[str, Any]:
+    walkable = feature["properties"]["walkable"]
+    return {
+        "color": BRIDGE_COLOUR,
+        "weight": 6 if walkable else 4,
+        "opacity": BRIDGE_OPACITY,
+        "fillColor": "#ffffff",
+        "fillOpacity": 1,
+        "dashArray": None if walkable else "4 4",
+    }
 
-    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        return [(tr("card.method", lang), _e(p.get("method"))), *_common_rows(p, lang)]
 
-    data = _collection(
-        atlas.zones,
-        kind="zone",
-        details=details,
-        lang=lang,
-        extra=lambda p: {"zone": str(p.get("zone", ""))},
-    )
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        colour = ZONE_COLOURS.get(feature["properties"]["zone"], "#888888")
-        return {
-            "color": colour,
+#: The base map's layers, bottom to top (``km_posts`` from :func:`overview.km_posts`).
+STATIC_LAYERS: tuple[LayerFields, ...] = (
+    LayerFields(
+        "boundary",
+        "boundary",
+        style={
+            "color": "#333333",
             "weight": 2,
-            "fillColor": colour,
-            "fillOpacity": 0.08,
-            "dashArray": "2 4",
-        }
-
-    _geojson(data, name="zones", style=style).add_to(group)
-    return group
-
-
-def _parks(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
-    group = _group("parks", lang)
-
-    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        published = _num(p.get("area_published_m2"))
-        area = _e(display.format_ha(published)) if published is not None else ""
-        return [
-            (tr("card.published_area", lang), area),
-            (tr("card.outline", lang), _e(i18n.value("outline", p.get("outline"), lang))),
-            *_common_rows(p, lang),
-        ]
-
-    data = _collection(atlas.parks, kind="park", details=details, lang=lang)
-    style = {"color": PARK_STROKE, "weight": 1, "fillColor": PARK_COLOUR, "fillOpacity": 0.35}
-    _geojson(data, name="parks", style=lambda _f: style).add_to(group)
-    return group
-
-
-def _creek(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
-    group = _group("creek", lang)
-
-    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        return [
-            (tr("card.chainage", lang), _e(_span(p))),
-            (tr("card.section", lang), _e(i18n.value("section", p.get("section"), lang))),
-            *_common_rows(p, lang),
-        ]
-
-    data = _collection(atlas.creek, kind="creek", details=details, lang=lang)
-    style = {"color": CREEK_COLOUR, "weight": 7, "opacity": CREEK_OPACITY, "lineCap": "round"}
-    _geojson(data, name="creek", style=lambda _f: style).add_to(group)
-    return group
-
-
-def _route(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
-    group = _group("route", lang)
-
-    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        return [
-            (tr("card.bank", lang), _e(i18n.value("bank", p.get("bank"), lang))),
-            (tr("card.chainage", lang), _e(_span(p))),
-            *_common_rows(p, lang),
-        ]
-
-    data = _collection(atlas.route, kind="route", details=details, lang=lang)
-    style = {"color": ROUTE_COLOUR, "weight": 3, "opacity": ROUTE_OPACITY}
-    _geojson(data, name="route", style=lambda _f: style).add_to(group)
-    return group
-
-
-def _km_posts(posts: gpd.GeoDataFrame, lang: Lang) -> folium.FeatureGroup:
-    group = _group("km_posts", lang)
-    frame = posts.assign(name_en=posts["label"], name_zh="", id=posts["label"])
-    data = _collection(frame, kind="km_post", details=lambda _p: [], lang=lang)
-    style = {"color": KM_POST_COLOUR, "weight": 1.5, "fillColor": "#ffffff", "fillOpacity": 1}
-    maplayer.DataLayer(  # a permanent label ("3 km") instead of a tooltip; no popup
-        data,
-        name="km_posts",
-        style=lambda _f: style,
+            "dashArray": "6 4",
+            "fill": True,
+            "fillColor": "#333333",
+            "fillOpacity": 0.03,
+        },
+        popup=False,
+    ),
+    LayerFields(
+        "zones",
+        "zone",
+        rows=(_text("card.method", "method"),),
+        extra=(("zone", str),),
+        style=_zone_style,
+    ),
+    LayerFields(
+        "parks",
+        "park",
+        rows=(_published_area, _enum("card.outline", "outline")),
+        style={"color": PARK_STROKE, "weight": 1, "fillColor": PARK_COLOUR, "fillOpacity": 0.35},
+    ),
+    LayerFields(
+        "creek",
+        "creek",
+        rows=(_span_row, _enum("card.section", "section")),
+        style={"color": CREEK_COLOUR, "weight": 7, "opacity": CREEK_OPACITY, "lineCap": "round"},
+    ),
+    LayerFields(
+        "route",
+        "route",
+        rows=(_enum("card.bank", "bank"), _span_row),
+        style={"color": ROUTE_COLOUR, "weight": 3, "opacity": ROUTE_OPACITY},
+    ),
+    LayerFields(  # a permanent label ("3 km") instead of a tooltip; no popup
+        "km_posts",
+        "km_post",
+        common=False,
+        style={"color": KM_POST_COLOUR, "weight": 1.5, "fillColor": "#ffffff", "fillOpacity": 1},
         radius=4,
         tip_rows=None,
         popup=False,
         label_class="pg-km",
-    ).add_to(group)
-    return group
+    ),
+    LayerFields(
+        "bridges",
+        "bridge",
+        rows=(
+            _enum("card.carries", "crossing"),
+            _chainage_row,
+            _enum("card.walkable", "walkable", cast=bool),
+            _text("card.joins", "joins"),
+            _opened,
+        ),
+        extra=(("walkable", bool),),
+        style=_bridge_style,
+        radius=5,
+    ),
+    LayerFields(
+        "stations",
+        "station",
+        rows=(
+            _station_number,
+            _chainage_row,
+            _enum("card.bank", "bank"),
+            _text("card.offers", "offers"),
+        ),
+        extra=(("status", str),),
+        style=station_style,
+        radius=7,
+    ),
+)
+#: The sites with their full cards (up to :data:`SITES_POPUP_MAX`).
+SITE_FIELDS = LayerFields(
+    "sites",
+    "site",
+    rows=(_category, _text("card.address", "address_zh")),
+    extra=(("category", str),),
+)
+#: A user's uploaded sites: what their file says, no status or accuracy of ours.
+UPLOAD_FIELDS = LayerFields(
+    "upload",
+    "upload",
+    rows=(
+        _text("card.category", "category"),
+        _text("card.id_in_file", "id_in_file"),
+        _text("card.source", "source"),
+    ),
+    common=False,
+    style={"color": UPLOAD_COLOUR, "weight": 3, "fillColor": "#ffd600", "fillOpacity": 1},
+    radius=8,
+)
 
 
-def _bridges(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
-    group = _group("bridges", lang)
-
-    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        opened = _num(p.get("opened"))
-        return [
-            (tr("card.carries", lang), _e(i18n.value("crossing", p.get("crossing"), lang))),
-            _chainage_row(p, lang),
-            (tr("card.walkable", lang), _e(i18n.value("walkable", bool(p.get("walkable")), lang))),
-            (tr("card.joins", lang), _e(p.get("joins"))),
-            (tr("card.opened", lang), f"{opened:.0f}" if opened is not None else ""),
-            *_common_rows(p, lang),
-        ]
-
-    data = _collection(
-        atlas.bridges,
-        kind="bridge",
-        details=details,
-        lang=lang,
-        extra=lambda p: {"walkable": bool(p.get("walkable"))},
-    )
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        walkable = feature["properties"]["walkable"]
-        return {
-            "color": BRIDGE_COLOUR,
-            "weight": 6 if walkable else 4,
-            "opacity": BRIDGE_OPACITY,
-            "fillColor": "#ffffff",
-            "fillOpacity": 1,
-            "dashArray": None if walkable else "4 4",
-        }
-
-    _geojson(data, name="bridges", style=style, radius=5).add_to(group)
-    return group
-
-
-def _stations(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
-    group = _group("stations", lang)
-
-    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        return [
-            (tr("card.station", lang), _e(tr("card.station_number", lang, number=p.get("number")))),
-            _chainage_row(p, lang),
-            (tr("card.bank", lang), _e(i18n.value("bank", p.get("bank"), lang))),
-            (tr("card.offers", lang), _e(p.get("offers"))),
-            *_common_rows(p, lang),
-        ]
-
-    data = _collection(
-        atlas.stations,
-        kind="station",
-        details=details,
-        lang=lang,
-        extra=lambda p: {"status": str(p.get("status", ""))},
-    )
-    _geojson(data, name="stations", style=station_style, radius=7).add_to(group)
+def _static_layer(fields: LayerFields, frame: gpd.GeoDataFrame, lang: Lang) -> folium.FeatureGroup:
+    group = _group(fields.key, lang)
+    fields.draw(_collection(frame, fields=fields, lang=lang)).add_to(group)
     return group
 
 
@@ -579,13 +592,12 @@ def build_map(
                 control=url == basemap.url,
             ).add_to(m)
     maplayer.Helpers().add_to(m)  # pgCard / pgLayer, used by every layer below
-    layers = (_boundary, _zones, _parks, _creek, _route)
-    for make in layers:
-        make(atlas, lang).add_to(m)
-    if km_posts is not None and not km_posts.empty:
-        _km_posts(km_posts, lang).add_to(m)
-    _bridges(atlas, lang).add_to(m)
-    _stations(atlas, lang).add_to(m)
+    for fields in STATIC_LAYERS:
+        if fields.key != "km_posts":
+            _static_layer(fields, atlas.layer(fields.key), lang).add_to(m)
+        elif km_posts is not None and not km_posts.empty:
+            posts = km_posts.assign(name_en=km_posts["label"], name_zh="", id=km_posts["label"])
+            _static_layer(fields, posts, lang).add_to(m)
     folium.plugins.MeasureControl(
         position="topleft",
         primary_length_unit="meters",
@@ -623,7 +635,12 @@ _SITE_MARKER_JS = """function (feature, latlng) {
 
 
 def _site_collection(sites: gpd.GeoDataFrame, lang: Lang) -> dict[str, Any]:
-    """Sites as GeoJSON points, built column-wise: kind, id, category, title, category row."""
+    """Sites as GeoJSON points, built column-wise: kind, id, category, title, category row.
+
+    The fast path of :func:`_collection` for more than :data:`SITES_POPUP_MAX` point
+    sites (a one-row card, no simplification): at 100k sites the per-feature path with
+    full cards is what made the page slow (README "Performance").
+    """
     frame = sites.to_crs("EPSG:4326") if sites.crs is not None else sites
     frame = frame[~(frame.geometry.is_empty | frame.geometry.isna())]
     xy = np.round(shapely.get_coordinates(frame.geometry.to_numpy()), 6).tolist()
@@ -674,21 +691,7 @@ def sites_layer(
     if cards_only:
         data = _site_collection(sites, lang)
     else:
-
-        def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-            return [
-                (tr("card.category", lang), _e(i18n.category(p.get("category"), lang))),
-                (tr("card.address", lang), _e(p.get("address_zh"))),
-                *_common_rows(p, lang),
-            ]
-
-        data = _collection(
-            sites,
-            kind="site",
-            details=details,
-            lang=lang,
-            extra=lambda p: {"category": str(p.get("category", ""))},
-        )
+        data = _collection(sites, fields=SITE_FIELDS, lang=lang)
     if data["features"]:
         colours = json.dumps(CATEGORY_COLOURS)
         maplayer.DataLayer(
@@ -836,22 +839,9 @@ def upload_layer(
     if datum != "wgs84" and not frame.empty:
         frame = convert_frame(frame, src="wgs84", dst=datum)
 
-    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        return [
-            (tr("card.category", lang), _e(p.get("category"))),
-            (tr("card.id_in_file", lang), _e(p.get("id_in_file"))),
-            (tr("card.source", lang), _e(p.get("source"))),
-        ]
-
-    data = _collection(frame, kind="upload", details=details, lang=lang)
-    style = {"color": UPLOAD_COLOUR, "weight": 3, "fillColor": "#ffd600", "fillOpacity": 1}
+    data = _collection(frame, fields=UPLOAD_FIELDS, lang=lang)
     if data["features"]:
-        _geojson(
-            data,
-            name="upload",
-            style=lambda _f: style,
-            radius=8,
-        ).add_to(group)
+        UPLOAD_FIELDS.draw(data).add_to(group)
     return group
 
 
