@@ -35,7 +35,6 @@ from putuo_geo import (
 )
 from putuo_geo.i18n import tr
 
-MAP_HEIGHT_PX = 640
 Sig = tuple[tuple[str, int], ...]
 
 state = st.session_state
@@ -116,6 +115,10 @@ def translated(widget: Any, label_key: str, options: Any, key: str, prefix: str,
         tr(label_key, lang), options, format_func=lambda v: tr(f"{prefix}.{v}", lang), key=key, **kw
     )
 
+
+base_keys = [b.key for b in basemap_options]
+options = page.labelled_options(categories=categories, place_keys=places, basemap_keys=base_keys)
+page.keep_choices(state, options)  # a rerun may bring a label from the other language
 
 # ------------------------------------------------------------------ sidebar
 with st.sidebar:
@@ -198,7 +201,6 @@ with st.sidebar:
                     )
 
     st.header(tr("sidebar.basemap", lang))
-    base_keys = [b.key for b in basemap_options]
     if state.get("basemap_key") not in base_keys:
         state["basemap_key"] = base_keys[0]
     basemap_key = st.selectbox(
@@ -239,8 +241,7 @@ def composed(view: Any) -> mapview.Composed:
     )
 
 
-def download_button(where: Any, item: page.Download, **kw: Any) -> None:
-    """A download made only when clicked (no rerun)."""
+def download_button(where: Any, item: page.Download, **kw: Any) -> None:  # made when clicked
     label = tr(item.label_key, lang)
     where.download_button(label, item.data, item.file_name, item.mime, on_click="ignore", **kw)
 
@@ -264,7 +265,7 @@ st.caption(tr("page.map_label", lang))
 st_folium(
     on_screen.base,
     key=page.MAP_KEY,
-    height=MAP_HEIGHT_PX,
+    height=640,
     use_container_width=True,
     feature_group_to_add=on_screen.dynamic,
     layer_control=on_screen.control,

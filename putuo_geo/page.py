@@ -81,6 +81,51 @@ def relabel(state: State) -> None:
             state[key] = state[key]
 
 
+def labelled_options(
+    *, categories: Iterable[str], place_keys: Iterable[str], basemap_keys: Iterable[str]
+) -> dict[str, list[Any]]:
+    """What each widget of :data:`LABELLED_KEYS` offers now (for :func:`keep_choices`)."""
+    places = list(place_keys)
+    return {
+        "categories": list(categories),
+        "upload_datum": list(uploads.DATUM_LABELS),
+        "measure_from": places,
+        "measure_to": places,
+        "click_mode": list(CLICK_MODES),
+        "coord_order": list(coordinput.ORDERS),
+        "coord_datum": list(INPUT_DATUMS),
+        "basemap_key": list(basemap_keys),
+    }
+
+
+def keep_choices(state: State, options: Mapping[str, Iterable[Any]]) -> None:
+    """Before the widgets: put back a labelled widget's last good value if it holds a label.
+
+    :func:`relabel` covers an ordinary switch. But a rerun can start while the browser
+    still shows the old labels (the map remounting in the new language asks for one
+    at once); the browser then sends an old label, which the new labels do not decode
+    and which Streamlit hands on as it is. ``options`` maps each labelled widget's key
+    to the values it offers now; a value (or, for a multiselect, every item) among them
+    is remembered, anything else is replaced by the last remembered value if that is
+    still offered.
+    """
+    kept: dict[str, Any] = state.setdefault("kept_choices", {})
+    for key, offered in options.items():
+        allowed = list(offered)
+
+        def good(value: Any, allowed: list[Any] = allowed) -> bool:
+            if isinstance(value, list):
+                return all(v in allowed for v in value)
+            return value in allowed
+
+        if key not in state:
+            continue
+        if good(state[key]):
+            kept[key] = state[key]
+        elif key in kept and good(kept[key]):
+            state[key] = kept[key]
+
+
 # ------------------------------------------------------------------ places
 
 

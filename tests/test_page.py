@@ -314,3 +314,35 @@ def test_data_signature_changes_when_a_layer_is_edited(tmp_path):
     (tmp_path / "sites.geojson").write_text('{"a": 1}')
     os.utime(tmp_path / "sites.geojson", ns=(0, first[0][1] + 1))
     assert page.data_signature(tmp_path) != first
+
+
+def test_a_label_from_the_other_language_is_put_back_to_the_last_key():
+    options = {"basemap_key": ["osm", "amap"], "categories": ["park", "temple"]}
+    state: dict = {"basemap_key": "amap", "categories": ["temple"]}
+    page.keep_choices(state, options)
+    # a rerun that started while the browser still showed the Chinese labels
+    state.update(basemap_key="高德地图（GCJ-02）", categories=["寺庙 (3)"])
+    page.keep_choices(state, options)
+    assert state == {
+        "basemap_key": "amap",
+        "categories": ["temple"],
+        "kept_choices": {"basemap_key": "amap", "categories": ["temple"]},
+    }
+    state["categories"] = []  # choosing none is a choice
+    page.keep_choices(state, options)
+    assert state["categories"] == []
+
+
+def test_a_kept_value_no_longer_offered_is_not_put_back():
+    state: dict = {"measure_from": "upload:a"}
+    page.keep_choices(state, {"measure_from": ["upload:a", "station:x"]})
+    state["measure_from"] = "Uploaded: A"
+    page.keep_choices(state, {"measure_from": ["station:x"]})  # the upload is gone
+    assert state["measure_from"] == "Uploaded: A"  # settle_ends then picks a station
+
+
+def test_every_labelled_widget_has_its_options():
+    options = page.labelled_options(
+        categories=["a"], place_keys=["station:x"], basemap_keys=["osm"]
+    )
+    assert set(options) == set(page.LABELLED_KEYS)
