@@ -186,6 +186,22 @@ def test_two_clicks_set_from_and_to(atlas):
     assert _metric(at, "Along the route") == display.format_length(expected.along_route_m)
 
 
+def test_a_bridge_the_network_cannot_join_is_a_warning(tmp_path, monkeypatch):
+    folder = toy_atlas.write_toy_atlas(tmp_path / "geo")
+    doc = json.loads((folder / "bridges.geojson").read_text(encoding="utf-8"))
+    line = doc["features"][4]["geometry"]["coordinates"]  # walkable, bank to bank
+    line[1] = [round((a + b) / 2, 6) for a, b in zip(line[0], line[1], strict=True)]  # to mid-creek
+    (folder / "bridges.geojson").write_text(json.dumps(doc), encoding="utf-8")
+    monkeypatch.setenv("PUTUO_GEO_DATA", str(folder))
+    bridge_id = doc["features"][4]["properties"]["id"]
+    at = _run()
+    (warning,) = [w.value for w in at.warning]
+    assert warning == i18n.tr(
+        "measure.unlinked_bridges", "en", count=1, ids=safety.escape_markdown(bridge_id)
+    )
+    assert not at.error
+
+
 def test_bad_data_shows_every_problem_without_a_traceback(tmp_path, monkeypatch):
     folder = toy_atlas.write_toy_atlas(tmp_path / "geo")
     doc = json.loads((folder / "sites.geojson").read_text(encoding="utf-8"))
