@@ -93,15 +93,14 @@ if missing:
 
 sites_all = atlas.sites
 basemap_options = basemaps.basemaps(lang=lang)
+base_keys = [b.key for b in basemap_options]
 counts = overview.category_counts(sites_all)
 categories = page.category_order(counts.to_dict(), palette=mapview.CATEGORY_COLOURS)
 
 # The page's state (putuo_geo.page): the link (first run only), the map's last click and
 # view (before the widgets, so a click can fill FROM/TO), the upload, the places.
 places = page.place_choices(atlas, lang=lang)
-page.restore_link(
-    state, basemaps=[b.key for b in basemap_options], categories=categories, place_keys=places
-)
+page.restore_link(state, basemaps=base_keys, categories=categories, place_keys=places)
 click_lonlat = page.take_map_return(state, state.get(page.MAP_KEY))
 user_layer, upload_problems = page.current_upload(state)
 places |= page.session_choices(
@@ -116,7 +115,6 @@ def translated(widget: Any, label_key: str, options: Any, key: str, prefix: str,
     )
 
 
-base_keys = [b.key for b in basemap_options]
 options = page.labelled_options(categories=categories, place_keys=places, basemap_keys=base_keys)
 page.keep_choices(state, options)  # a rerun may bring a label from the other language
 
