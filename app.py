@@ -1,16 +1,14 @@
 """The map page: `streamlit run app.py` (or `make run`).
 
-Thin on purpose: widgets, layout and caching wrappers. Everything it shows is computed
-by `putuo_geo` (overview, network, mapview, tables, display, exports), every word comes
-from the catalogue in `putuo_geo.i18n` (this file holds only its keys), and the page's
-state round-trips through the URL with `putuo_geo.permalink`. See the README's
-"The map page".
+Thin on purpose: widgets and layout. The page's state (places, clicks, upload, link) is
+kept by `putuo_geo.page`; everything it shows is computed by `putuo_geo` (overview,
+network, mapview, tables, display, exports); every word comes from the catalogue in
+`putuo_geo.i18n` (this file holds only its keys). See the README's "The map page".
 """
 
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -21,7 +19,6 @@ from putuo_geo import (
     basemaps,
     config,
     coordinput,
-    datum,
     display,
     errors,
     exports,
@@ -30,6 +27,7 @@ from putuo_geo import (
     mapview,
     network,
     overview,
+    page,
     permalink,
     safety,
     tables,
@@ -37,11 +35,7 @@ from putuo_geo import (
 )
 from putuo_geo.i18n import tr
 
-MAP_KEY = "map"
-MAP_HEIGHT_PX = 640
-CLICK_MODES = ("nearest", "from_to")
-INPUT_DATUMS: tuple[datum.Datum, ...] = ("gcj02", "bd09", "wgs84")
-ENDS = ("from", "to")
+Sig = tuple[tuple[str, int], ...]
 
 state = st.session_state
 if "link" not in state:  # the first run of a session: what the URL says
@@ -55,51 +49,37 @@ st.set_page_config(page_title=tr("page.tab_title", lang), page_icon="🏃", layo
 # ------------------------------------------------------------------ cached data
 
 
-def data_signature(folder: Path) -> tuple[tuple[str, int], ...]:
-    """File names and modification times: edits to the data invalidate the caches."""
-    if not folder.is_dir():
-        return ()
-    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.*json")))
+@st.cache_resource(show_spinner=False)
+def load_atlas(folder: str, signature: Sig) -> tuple[layers.Atlas, overview.Figures]:
+    atlas = layers.load_atlas(folder)
+    return atlas, overview.figures(atlas)
 
 
 @st.cache_resource(show_spinner=False)
-def load_atlas(folder: str, signature: tuple[tuple[str, int], ...]) -> layers.Atlas:
-    return layers.load_atlas(folder)
-
-
-@st.cache_resource(show_spinner=False)
-def route_network(
-    folder: str, signature: tuple[tuple[str, int], ...], _atlas: layers.Atlas
-) -> network.RouteNetwork:
+def route_network(folder: str, signature: Sig, _atlas: layers.Atlas) -> network.RouteNetwork:
     return network.RouteNetwork.from_atlas(_atlas)
 
 
-@st.cache_resource
-def page_figures(
-    folder: str, signature: tuple[tuple[str, int], ...], _atlas: layers.Atlas
-) -> overview.Figures:
-    return overview.figures(_atlas)
-
-
-@st.cache_resource
-def km_posts(folder: str, signature: tuple[tuple[str, int], ...], _atlas: layers.Atlas):
-    return overview.km_posts(_atlas)
+@st.cache_resource(show_spinner=False, max_entries=16)
+def built_base_map(
+    folder: str, signature: Sig, lang: i18n.Lang, background: mapview.Basemap, _atlas: layers.Atlas
+) -> Any:
+    """The base map for one data folder, language and basemap, built once (shared, read only)."""
+    posts = overview.km_posts(_atlas)
+    return mapview.build_map(_atlas, basemap=background, km_posts=posts, lang=lang)
 
 
 # ------------------------------------------------------------------ load or explain
 
 folder = config.data_dir()
-signature = data_signature(folder)
+signature = page.data_signature(folder)
 try:
     with st.spinner(tr("page.loading_layers", lang)):
-        atlas = load_atlas(str(folder), signature)
+        atlas, figs = load_atlas(str(folder), signature)
 except errors.DataValidationError as exc:
     # The error panel: every problem as text (problems quote values from the data).
-    st.error(
-        tr("error.data_invalid", lang, folder=folder, count=len(exc.problems))
-        + "\n\n"
-        + safety.problem_bullets(exc.problems)
-    )
+    header = tr("error.data_invalid", lang, folder=folder, count=len(exc.problems))
+    st.error(page.problems_markdown(header, exc.problems))
     st.stop()
 except (errors.PutuoGeoError, OSError) as exc:
     detail = safety.escape_markdown(exc)
@@ -111,145 +91,32 @@ if missing:
     st.error(tr("error.assets_missing", lang, files=", ".join(missing)))
     st.stop()
 
-figs = page_figures(str(folder), signature, atlas)
-station_rows = overview.station_table(atlas)
 sites_all = atlas.sites
 basemap_options = basemaps.basemaps(lang=lang)
+base_keys = [b.key for b in basemap_options]
 counts = overview.category_counts(sites_all)
-categories = [c for c in mapview.CATEGORY_COLOURS if c in counts.index] + [
-    c for c in counts.index if c not in mapview.CATEGORY_COLOURS
-]
+categories = page.category_order(counts.to_dict(), palette=mapview.CATEGORY_COLOURS)
 
-# Places a measurement can start or end at: stations in route order, then sites, then
-# points (map clicks, typed coordinates, points from a link), all WGS-84 (lon, lat).
-places: dict[str, tuple[str, tuple[float, float]]] = {}
-station_points = atlas.stations.set_index("id").geometry
-site_points = sites_all.set_index("id").geometry
-for row in station_rows.itertuples():
-    geom = station_points[row.id]
-    places[f"station:{row.id}"] = (
-        tr(
-            "place.station",
-            lang,
-            number=row.number,
-            name=i18n.name(row.name_en, row.name_zh, lang, both=False),
-            chainage=display.format_chainage(row.chainage_m),
-        ),
-        (geom.x, geom.y),
-    )
-for row in overview.site_table(sites_all).itertuples():
-    geom = site_points[row.id]
-    places[f"site:{row.id}"] = (i18n.name(row.name_en, row.name_zh, lang), (geom.x, geom.y))
-
-# ------------------------------------------------------------------ restore a link (once)
-state.setdefault("points", {})  # "from"/"to" -> {"lonlat": (lon, lat), "origin": ...}
-if "restored" not in state:
-    restored = permalink.restore(
-        state["link"],
-        languages=i18n.LANGUAGES,
-        basemaps=[b.key for b in basemap_options],
-        categories=categories,
-        places=list(places),
-    )
-    state["restored"] = restored
-    if restored.basemap:
-        state["basemap_key"] = restored.basemap
-    if restored.categories is not None:
-        state["categories"] = restored.categories
-    if restored.query:
-        state["query"] = restored.query
-    for end, lonlat in restored.points.items():
-        state["points"][end] = {"lonlat": lonlat, "origin": "point"}
-    for end, key in (("from", restored.from_key), ("to", restored.to_key)):
-        if key:
-            state[f"measure_{end}"] = key
-    if restored.center_lonlat is not None and restored.zoom is not None:
-        state["view"] = (restored.center_lonlat, restored.zoom)
-        state["view_apply"] = state["view"]
-
-# ------------------------------------------------------------------ map clicks and view
-# st_folium stores its last value under MAP_KEY, in the datum the map was drawn in
-# (GCJ-02 on Amap): convert to WGS-84 first. Act on a new click before the widgets are
-# drawn, so a click can fill the FROM/TO selects.
-state.setdefault("next_click", "from")
-shown_datum: datum.Datum = state.get("shown_datum", "wgs84")
-returned = state.get(MAP_KEY) or {}
+# The page's state (putuo_geo.page): the link (first run only), the map's last click and
+# view (before the widgets, so a click can fill FROM/TO), the upload, the places.
+places = page.place_choices(atlas, lang=lang)
+page.restore_link(state, basemaps=base_keys, categories=categories, place_keys=places)
+click_lonlat = page.take_map_return(state, state.get(page.MAP_KEY))
+user_layer, upload_problems = page.current_upload(state)
+places |= page.session_choices(
+    lang=lang, user_frame=None if user_layer is None else user_layer.frame, points=state["points"]
+)
 
 
-clicked = returned.get("last_clicked")
-click_lonlat: tuple[float, float] | None = None
-if clicked:
-    raw_click = (float(clicked["lng"]), float(clicked["lat"]))
-    click_lonlat = datum.convert_point(raw_click, src=shown_datum, dst="wgs84")
-    if raw_click != state.get("seen_click"):
-        state["seen_click"] = raw_click
-        if state.get("click_mode") == "from_to":
-            target = state["next_click"]
-            state["points"][target] = {"lonlat": click_lonlat, "origin": "click"}
-            state[f"measure_{target}"] = f"point:{target}"
-            state["next_click"] = "to" if target == "from" else "from"
-if returned.get("center") and returned.get("zoom") is not None:
-    centre = (float(returned["center"]["lng"]), float(returned["center"]["lat"]))
-    state["view"] = (
-        datum.convert_point(centre, src=shown_datum, dst="wgs84"),
-        int(returned["zoom"]),
+def translated(widget: Any, label_key: str, options: Any, key: str, prefix: str, **kw: Any) -> Any:
+    """A select/radio whose values are stable keys and whose labels are ``prefix.<value>``."""
+    return widget(
+        tr(label_key, lang), options, format_func=lambda v: tr(f"{prefix}.{v}", lang), key=key, **kw
     )
 
 
-def use_point(end: str, lonlat: tuple[float, float]) -> None:
-    """Button callback: a typed point becomes FROM or TO."""
-    state["points"][end] = {"lonlat": lonlat, "origin": "typed"}
-    state[f"measure_{end}"] = f"point:{end}"
-
-
-# ------------------------------------------------------------------ the user's own layer
-# Lives in this session's state only (never a module global or a shared cache). The
-# uploader's callback copies the file into "upload_source"; tests set that directly.
-
-
-def take_upload() -> None:
-    file = state.get("upload_file")
-    state["upload_source"] = None if file is None else (file.name, file.getvalue())
-
-
-upload_source = state.get("upload_source")
-upload_datum: datum.Datum = state.get("upload_datum", "wgs84")
-user_layer: uploads.UserLayer | None = None
-upload_problems: list[str] = []
-if upload_source:
-    parsed_key = (upload_source[0], hash(upload_source[1]), upload_datum)
-    if state.get("upload_parsed_key") != parsed_key:
-        try:
-            state["upload_result"] = uploads.read_upload(
-                upload_source[1], file_name=upload_source[0], datum_name=upload_datum
-            )
-        except errors.DataValidationError as exc:
-            state["upload_result"] = exc
-        state["upload_parsed_key"] = parsed_key
-    result = state["upload_result"]
-    if isinstance(result, uploads.UserLayer):
-        user_layer = result
-    else:
-        upload_problems = list(result.problems)
-if user_layer is not None:
-    for row in user_layer.frame.itertuples():
-        places[f"upload:{row.id}"] = (
-            tr("place.upload", lang, name=i18n.name(row.name_en, row.name_zh or None, lang)),
-            (row.geometry.x, row.geometry.y),
-        )
-
-for end, point in state["points"].items():
-    lon, lat = point["lonlat"]
-    places[f"point:{end}"] = (
-        tr(
-            f"place.{point['origin']}",
-            lang,
-            letter="A" if end == "from" else "B",
-            lat=f"{lat:.5f}",
-            lon=f"{lon:.5f}",
-        ),
-        (lon, lat),
-    )
+options = page.labelled_options(categories=categories, place_keys=places, basemap_keys=base_keys)
+page.keep_choices(state, options)  # a rerun may bring a label from the other language
 
 # ------------------------------------------------------------------ sidebar
 with st.sidebar:
@@ -259,6 +126,8 @@ with st.sidebar:
         format_func=lambda code: i18n.LANGUAGE_NAMES[code],
         key="lang",
         horizontal=True,
+        on_change=page.relabel,
+        args=(state,),
     )
     st.header(tr("sidebar.sites", lang))
     state.setdefault("categories", categories)
@@ -271,31 +140,20 @@ with st.sidebar:
     query = st.text_input(tr("sidebar.search", lang), key="query")
 
     st.header(tr("upload.header", lang))
+    mb = uploads.MAX_UPLOAD_BYTES // 2**20
     st.file_uploader(
         tr("upload.label", lang),
         type=["geojson", "json", "csv"],
         key="upload_file",
-        on_change=take_upload,
-        max_upload_size=uploads.MAX_UPLOAD_BYTES // 2**20,
-        help=tr(
-            "upload.help",
-            lang,
-            mb=uploads.MAX_UPLOAD_BYTES // 2**20,
-            count=f"{uploads.MAX_UPLOAD_FEATURES:,}",
-        ),
+        on_change=page.take_upload,
+        args=(state,),
+        max_upload_size=mb,
+        help=tr("upload.help", lang, mb=mb, count=f"{uploads.MAX_UPLOAD_FEATURES:,}"),
     )
-    st.selectbox(
-        tr("upload.datum", lang),
-        list(uploads.DATUM_LABELS),
-        format_func=lambda d: tr(f"datum.{d}", lang),
-        key="upload_datum",
-    )
+    translated(st.selectbox, "upload.datum", list(uploads.DATUM_LABELS), "upload_datum", "datum")
     if upload_problems:
-        st.error(
-            tr("upload.problems", lang, count=len(upload_problems))
-            + "\n\n"
-            + safety.problem_bullets(upload_problems)
-        )
+        header = tr("upload.problems", lang, count=len(upload_problems))
+        st.error(page.problems_markdown(header, upload_problems))
     elif user_layer is not None:
         st.checkbox(
             tr("upload.show", lang, title=safety.escape_markdown(user_layer.title)),
@@ -305,24 +163,16 @@ with st.sidebar:
 
     st.header(tr("sidebar.measure", lang))
     keys = list(places)
-    station_keys = [k for k in keys if k.startswith("station:")]
-    state.setdefault("measure_from", station_keys[0] if station_keys else keys[0])
-    state.setdefault("measure_to", station_keys[-1] if station_keys else keys[-1])
-    for end in ENDS:  # a point may have gone (new session state)
-        if state[f"measure_{end}"] not in places:
-            state[f"measure_{end}"] = keys[0]
+    page.settle_ends(state, keys)
     from_key = st.selectbox(
-        tr("measure.from", lang), keys, format_func=lambda k: places[k][0], key="measure_from"
+        tr("measure.from", lang), keys, format_func=lambda k: places[k].label, key="measure_from"
     )
     to_key = st.selectbox(
-        tr("measure.to", lang), keys, format_func=lambda k: places[k][0], key="measure_to"
+        tr("measure.to", lang), keys, format_func=lambda k: places[k].label, key="measure_to"
     )
-    st.radio(
-        tr("measure.click_mode", lang),
-        CLICK_MODES,
-        format_func=lambda m: tr(f"click_mode.{m}", lang),
-        key="click_mode",
-        help=tr("measure.click_mode_help", lang),
+    help_text = tr("measure.click_mode_help", lang)
+    translated(
+        st.radio, "measure.click_mode", page.CLICK_MODES, "click_mode", "click_mode", help=help_text
     )
     with st.expander(tr("coords.header", lang)):
         coord_text = st.text_input(
@@ -331,45 +181,24 @@ with st.sidebar:
             help=tr("coords.text_help", lang),
             placeholder="121.4216, 31.2381",
         )
-        order = st.radio(
-            tr("coords.order", lang),
-            coordinput.ORDERS,
-            format_func=lambda o: tr(f"order.{o}", lang),
-            key="coord_order",
-        )
-        input_datum = st.selectbox(
-            tr("coords.datum", lang),
-            INPUT_DATUMS,
-            format_func=lambda d: tr(f"datum.{d}", lang),
-            key="coord_datum",
+        order = translated(st.radio, "coords.order", coordinput.ORDERS, "coord_order", "order")
+        in_datum = translated(
+            st.selectbox, "coords.datum", page.INPUT_DATUMS, "coord_datum", "datum"
         )
         if coord_text.strip():
-            typed = coordinput.read_point(coord_text, order=order, datum=input_datum)
-            if typed.problem:
-                st.warning(tr(typed.problem, lang))
-            if typed.hint:
-                st.info(tr(typed.hint, lang))
+            typed = coordinput.read_point(coord_text, order=order, datum=in_datum)
+            for kind, note in page.typed_notes(typed, lang=lang):
+                getattr(st, kind)(note)
             if typed.lonlat is not None:
-                st.caption(
-                    tr(
-                        "coords.result",
-                        lang,
-                        lat=f"{typed.lonlat[1]:.6f}",
-                        lon=f"{typed.lonlat[0]:.6f}",
-                        shift=display.format_length(typed.shift_m),
-                    )
-                )
-                bcols = st.columns(2)
-                for col, end in zip(bcols, ENDS, strict=True):
+                for col, end in zip(st.columns(2), page.ENDS, strict=True):
                     col.button(
                         tr(f"coords.use_{end}", lang),
                         key=f"coord_use_{end}",
-                        on_click=use_point,
-                        args=(end, typed.lonlat),
+                        on_click=page.use_point,
+                        args=(state, end, typed.lonlat),
                     )
 
     st.header(tr("sidebar.basemap", lang))
-    base_keys = [b.key for b in basemap_options]
     if state.get("basemap_key") not in base_keys:
         state["basemap_key"] = base_keys[0]
     basemap_key = st.selectbox(
@@ -383,114 +212,64 @@ with st.sidebar:
 
 # ------------------------------------------------------------------ compute
 sites = overview.filter_sites(sites_all, categories=chosen, query=query)
-user_sites = (
-    overview.filter_sites(user_layer.frame, query=query)
-    if user_layer is not None and state.get("upload_show", True)
-    else None
-)
-measurement: network.Measurement | None = None
-measure_error = ""
-if from_key == to_key:
-    measure_error = tr("measure.same_place", lang)
-else:
-    try:
-        measurement = route_network(str(folder), signature, atlas).measure(
-            places[from_key][1], places[to_key][1]
-        )
-    except errors.PutuoGeoError as exc:
-        measure_error = tr("measure.failed", lang, detail=exc)
+show_upload = user_layer is not None and state.get("upload_show", True)
+user_sites = overview.filter_sites(user_layer.frame, query=query) if show_upload else None
+routes = route_network(str(folder), signature, atlas)
+ends = (places[from_key].label, places[to_key].label)
+measurement, measure_error = page.measure(routes, places, (from_key, to_key), lang=lang)
 nearest = overview.nearest(atlas, click_lonlat) if click_lonlat else None
-draw_datum: datum.Datum = basemap.datum if basemap.url else "wgs84"
+draw_datum = basemap.datum if basemap.url else "wgs84"
+page.carry_view(state, lang=lang, basemap_key=basemap.key, draw_datum=draw_datum)
 
-# The map remounts when its language or basemap changes: carry the current view over.
-identity = (lang, basemap.key)
-if state.get("map_identity") not in (None, identity) and state.get("view"):
-    state["view_apply"] = state["view"]
-state["map_identity"] = identity
-state["shown_datum"] = draw_datum
+
+def composed(view: Any) -> mapview.Composed:
+    """The map on screen, and the HTML export (st_folium adds to the map: give a copy)."""
+    base = copy.deepcopy(built_base_map(str(folder), signature, lang, basemap, atlas))
+    return mapview.compose(
+        base,
+        sites=sites,
+        total_sites=len(sites_all),
+        lang=lang,
+        datum=draw_datum,
+        measurement=measurement,
+        end_labels=ends,
+        upload=None if user_sites is None or user_layer is None else (user_sites, user_layer.title),
+        nearest=nearest,
+        view_lonlat=view,
+    )
+
+
+def download_button(where: Any, item: page.Download, **kw: Any) -> None:  # made when clicked
+    label = tr(item.label_key, lang)
+    where.download_button(label, item.data, item.file_name, item.mime, on_click="ignore", **kw)
+
 
 # ------------------------------------------------------------------ page
 st.title(tr("page.title", lang))
 st.caption(tr("page.intro", lang))
-
-cols = st.columns(5)
-cols[0].metric(tr("metric.route_length", lang), display.format_km(figs.route_length_m))
-cols[1].metric(tr("metric.creek_length", lang), display.format_km(figs.creek_length_m))
-cols[2].metric(tr("metric.stations_confirmed", lang), figs.stations_confirmed)
-cols[3].metric(tr("metric.stations_indicative", lang), figs.stations_indicative)
-cols[4].metric(
-    tr("metric.sites_shown", lang),
-    tr("metric.of_total", lang, shown=len(sites), total=figs.sites),
-)
-
+for col, (name, value) in zip(
+    st.columns(5), page.headline(figs, shown=len(sites), lang=lang), strict=True
+):
+    col.metric(name, value)
+unlinked = page.unlinked_warning(routes, lang=lang)
+if unlinked:  # measurements go round these bridges: say so
+    st.warning(unlinked)
 if basemap.shifted:
     shift_m = mapview.display_shift_m(atlas, datum=draw_datum)
     st.caption(tr("basemap.shifted", lang, shift=display.format_length(shift_m)))
 
-
-def dynamic_layers() -> list[Any]:
-    """The layers that change with the widgets (drawn in the basemap's datum)."""
-    layers_now: list[Any] = [
-        mapview.sites_layer(sites, total=len(sites_all), lang=lang, datum=draw_datum)
-    ]
-    if measurement is not None:
-        layers_now.append(
-            mapview.measurement_layer(
-                measurement,
-                from_label=places[from_key][0],
-                to_label=places[to_key][0],
-                lang=lang,
-                datum=draw_datum,
-            )
-        )
-    if user_layer is not None and user_sites is not None:
-        layers_now.append(
-            mapview.upload_layer(user_sites, title=user_layer.title, lang=lang, datum=draw_datum)
-        )
-    if nearest is not None:
-        layers_now.append(mapview.click_layer(nearest, lang=lang, datum=draw_datum))
-    return layers_now
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def built_base_map(
-    folder: str,
-    signature: tuple[tuple[str, int], ...],
-    lang: i18n.Lang,
-    background: mapview.Basemap,
-    _atlas: layers.Atlas,
-) -> Any:
-    """The base map for one data folder, language and basemap, built once (shared, read only)."""
-    return mapview.build_map(
-        _atlas,
-        basemap=background,
-        km_posts=km_posts(folder, signature, _atlas),
-        lang=lang,
-    )
-
-
-def base_map() -> Any:
-    # st_folium adds the dynamic layers to the map it is given: hand it a copy.
-    return copy.deepcopy(built_base_map(str(folder), signature, lang, basemap, atlas))
-
-
-view_apply = state.get("view_apply")
-view_center = None
-view_zoom = None
-if view_apply:
-    lon_c, lat_c = datum.convert_point(view_apply[0], src="wgs84", dst=draw_datum)
-    view_center, view_zoom = (lat_c, lon_c), int(view_apply[1])
+on_screen = composed(state.get("view_apply"))
 st.caption(tr("page.map_label", lang))
 st_folium(
-    base_map(),
-    key=MAP_KEY,
-    height=MAP_HEIGHT_PX,
+    on_screen.base,
+    key=page.MAP_KEY,
+    height=640,
     use_container_width=True,
-    feature_group_to_add=dynamic_layers(),
-    layer_control=mapview.layer_control(),
+    feature_group_to_add=on_screen.dynamic,
+    layer_control=on_screen.control,
     returned_objects=["last_clicked", "center", "zoom"],
-    center=view_center,
-    zoom=view_zoom,
+    center=on_screen.center_latlon,
+    zoom=on_screen.zoom,
     render=False,  # st_folium renders the map itself as well; once is enough
 )
 
@@ -500,36 +279,13 @@ with left:
     if measurement is None:
         st.info(measure_error or tr("measure.choose", lang))
     else:
-        st.markdown(
-            f"**{safety.escape_markdown(places[from_key][0])}** → "
-            f"**{safety.escape_markdown(places[to_key][0])}**"
-        )
-        mcols = st.columns(2)
-        mcols[0].metric(
-            tr("metric.along_route", lang), display.format_length(measurement.along_route_m)
-        )
-        mcols[1].metric(tr("metric.straight", lang), display.format_length(measurement.straight_m))
-        times = display.travel_times(measurement.total_m)
-        tcols = st.columns(3)
-        for col, (mode, seconds) in zip(tcols, times.items(), strict=True):
-            col.metric(
-                tr(
-                    "metric.mode",
-                    lang,
-                    mode=tr(f"mode.{mode}", lang),
-                    kmh=f"{display.SPEEDS_KMH[mode]:g}",
-                ),
-                display.format_duration(seconds),
-            )
-        offsets_m = measurement.start.offset_m + measurement.end.offset_m
-        st.caption(
-            tr(
-                "measure.times_note",
-                lang,
-                total=display.format_length(measurement.total_m),
-                offsets=display.format_length(offsets_m),
-            )
-        )
+        ends_md = [safety.escape_markdown(label) for label in ends]
+        st.markdown(f"**{ends_md[0]}** → **{ends_md[1]}**")
+        figures = page.measurement_figures(measurement, lang=lang)
+        for cols, rows in ((st.columns(2), figures[:2]), (st.columns(3), figures[2:])):
+            for col, (name, value) in zip(cols, rows, strict=True):
+                col.metric(name, value)
+        st.caption(page.measurement_note(measurement, lang=lang))
         st.markdown(f"**{tr('measure.bridges_crossed', lang)}**")
         if measurement.bridges:
             st.dataframe(tables.crossed_bridges(measurement, atlas, lang), hide_index=True)
@@ -540,98 +296,32 @@ with right:
     if nearest is None:
         st.info(tr("click.prompt", lang))
     else:
-        st.markdown(
-            tr(
-                "click.result",
-                lang,
-                chainage=display.format_chainage(nearest.chainage_m),
-                route_distance=display.format_length(nearest.route_distance_m),
-                station=safety.escape_markdown(
-                    i18n.name(nearest.station_name_en, nearest.station_name_zh, lang)
-                ),
-                station_distance=display.format_length(nearest.station_distance_m),
-            )
-        )
+        st.markdown(page.click_text(nearest, lang=lang))
 
 # Lazy tabs: only the open tab's table is built and sent (every widget change reruns
 # the page; four tables per rerun cost each browser more than the rest of the page).
 # Streamlit keeps the open tab by its label, and these labels change with the language
 # and the counts: remember the tab's position instead.
-tab_labels = [
-    tr("tab.sites", lang, count=len(sites)),
-    tr("tab.stations", lang, count=len(station_rows)),
-    tr("tab.bridges", lang, count=len(atlas.bridges)),
-    tr("tab.areas", lang),
-]
-
-
-def remember_tab(labels: list[str]) -> None:
-    """Tabs callback: store the open tab's position."""
-    state["table_tab_index"] = labels.index(state["table_tab"])
-
-
+tab_labels = page.tab_labels(atlas, sites_shown=len(sites), lang=lang)
 state["table_tab"] = tab_labels[state.get("table_tab_index", 0)]
-tab_sites, tab_stations, tab_bridges, tab_areas = st.tabs(
-    tab_labels, key="table_tab", on_change=remember_tab, args=(tab_labels,)
-)
+tabs = st.tabs(tab_labels, key="table_tab", on_change=page.remember_tab, args=(state, tab_labels))
+for index, tab in enumerate(tabs):
+    if not tab.open:
+        continue
+    with tab:
+        shown = page.tab_tables(index, atlas, sites=sites, figs=figs, lang=lang)
+        for table, col in zip(
+            shown, st.columns(len(shown)) if len(shown) > 1 else [st], strict=True
+        ):
+            if table.heading:
+                col.markdown(table.heading)
+            col.dataframe(table.frame, hide_index=True)
+            download_button(col, table.csv, key=f"csv_{table.file_name}")
+        if index == len(tab_labels) - 1:  # the areas tab
+            st.caption(tr("tables.note", lang, speeds=page.speeds_text(lang=lang), folder=folder))
 
-
-def table(frame: Any, *, file_name: str) -> None:
-    """A table and its formula-safe CSV (Streamlit's own table download is off)."""
-    st.dataframe(frame, hide_index=True)
-    st.download_button(
-        tr("export.table_csv", lang),
-        data=lambda: exports.table_csv(frame),
-        file_name=file_name,
-        mime="text/csv",
-        on_click="ignore",
-        key=f"csv_{file_name}",
-    )
-
-
-if tab_sites.open:
-    with tab_sites:
-        table(tables.sites(sites, lang), file_name="putuo_sites_table.csv")
-if tab_stations.open:
-    with tab_stations:
-        table(tables.stations(atlas, lang), file_name="putuo_stations.csv")
-if tab_bridges.open:
-    with tab_bridges:
-        table(tables.bridges(atlas, lang), file_name="putuo_bridges.csv")
-if tab_areas.open:
-    with tab_areas:
-        acols = st.columns(2)
-        with acols[0]:
-            st.markdown(tr("tables.parks", lang))
-            table(tables.parks(atlas, figs, lang), file_name="putuo_parks.csv")
-        with acols[1]:
-            st.markdown(tr("tables.zones", lang))
-            table(tables.zones(atlas, figs, lang), file_name="putuo_zones.csv")
-        speeds = ", ".join(
-            f"{tr(f'mode.{m}', lang)} {kmh:g} km/h" for m, kmh in display.SPEEDS_KMH.items()
-        )
-        st.caption(tr("tables.note", lang, speeds=speeds, folder=folder))
-
-# ------------------------------------------------------------------ permalink
-point_refs = {end: tuple(p["lonlat"]) for end, p in state["points"].items()}
-
-
-def end_ref(key: str) -> str | tuple[float, float]:
-    return point_refs[key.split(":", 1)[1]] if key.startswith("point:") else key
-
-
-view = state.get("view")
-link = permalink.Link(
-    lang=lang,
-    basemap=basemap.key,
-    categories=None if list(chosen) == categories else tuple(chosen),
-    query=query.strip() or None,
-    from_ref=end_ref(from_key),
-    to_ref=end_ref(to_key),
-    center_lonlat=view[0] if view else None,
-    zoom=view[1] if view else None,
-)
-params = permalink.encode(link)
+# ------------------------------------------------------------------ permalink and exports
+params = page.link_params(state, categories=categories)
 if params != st.query_params.to_dict():
     st.query_params.from_dict(params)
 
@@ -645,64 +335,13 @@ with share:
     share_box.caption(tr("share.caption", lang))
 with download:
     st.subheader(tr("export.header", lang))
-
-    def label(name_en: Any, name_zh: Any) -> str:
-        return i18n.name(name_en, name_zh, lang)
-
-    def map_html() -> str:
-        m = base_map()
-        for group in dynamic_layers():
-            group.add_to(m)
-        mapview.layer_control().add_to(m)
-        if view:
-            lon_v, lat_v = datum.convert_point(view[0], src="wgs84", dst=draw_datum)
-            exports.set_view(m, center_latlon=(lat_v, lon_v), zoom=view[1])
-        return exports.standalone_html(m)
-
+    offered = page.downloads(
+        atlas, sites=sites, measurement=measurement, end_labels=ends, lang=lang
+    )
     dcols = st.columns(2)
-    dcols[0].download_button(
-        tr("export.sites_geojson", lang),
-        data=lambda: exports.sites_geojson(sites),
-        file_name="putuo_sites.geojson",
-        mime="application/geo+json",
-        on_click="ignore",
-    )
-    dcols[1].download_button(
-        tr("export.sites_csv", lang),
-        data=lambda: exports.sites_csv(sites),
-        file_name="putuo_sites.csv",
-        mime="text/csv",
-        on_click="ignore",
-    )
-    dcols[0].download_button(
-        tr("export.route_gpx", lang),
-        data=lambda: exports.route_gpx(
-            atlas.route, atlas.stations, name=tr("gpx.route_name", lang), label=label
-        ),
-        file_name="putuo_route.gpx",
-        mime="application/gpx+xml",
-        on_click="ignore",
-    )
-    if measurement is not None:
-        path_name = tr("gpx.path_name", lang, start=places[from_key][0], end=places[to_key][0])
-        dcols[1].download_button(
-            tr("export.path_gpx", lang),
-            data=lambda: exports.measurement_gpx(
-                measurement,
-                name=path_name,
-                from_name=places[from_key][0],
-                to_name=places[to_key][0],
-            ),
-            file_name="putuo_measured_path.gpx",
-            mime="application/gpx+xml",
-            on_click="ignore",
-        )
-    else:
+    for i, item in enumerate(offered):
+        download_button(dcols[i % 2], item)
+    if measurement is None:
         dcols[1].caption(tr("export.no_path", lang))
-    st.download_button(
-        tr("export.map_html", lang),
-        data=map_html,
-        file_name="putuo_map.html",
-        mime="text/html",
-        on_click="ignore",
-    )
+    html = lambda: exports.standalone_html(composed(state.get("view")).whole())  # noqa: E731
+    download_button(st, page.Download("export.map_html", html, "putuo_map.html", "text/html"))

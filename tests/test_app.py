@@ -26,6 +26,7 @@ from putuo_geo import (
     layers,
     network,
     overview,
+    page,
     permalink,
     safety,
 )
@@ -183,6 +184,22 @@ def test_two_clicks_set_from_and_to(atlas):
     assert at.selectbox(key="measure_to").value == "point:to"
     expected = network.RouteNetwork.from_atlas(atlas).measure((a.x, a.y), (b.x, b.y))
     assert _metric(at, "Along the route") == display.format_length(expected.along_route_m)
+
+
+def test_a_bridge_the_network_cannot_join_is_a_warning(tmp_path, monkeypatch):
+    folder = toy_atlas.write_toy_atlas(tmp_path / "geo")
+    doc = json.loads((folder / "bridges.geojson").read_text(encoding="utf-8"))
+    line = doc["features"][4]["geometry"]["coordinates"]  # walkable, bank to bank
+    line[1] = [round((a + b) / 2, 6) for a, b in zip(line[0], line[1], strict=True)]  # to mid-creek
+    (folder / "bridges.geojson").write_text(json.dumps(doc), encoding="utf-8")
+    monkeypatch.setenv("PUTUO_GEO_DATA", str(folder))
+    bridge_id = doc["features"][4]["properties"]["id"]
+    at = _run()
+    (warning,) = [w.value for w in at.warning]
+    assert warning == i18n.tr(
+        "measure.unlinked_bridges", "en", count=1, ids=safety.escape_markdown(bridge_id)
+    )
+    assert not at.error
 
 
 def test_bad_data_shows_every_problem_without_a_traceback(tmp_path, monkeypatch):
@@ -486,3 +503,43 @@ def test_a_broken_link_still_opens_the_page():
     _run(at)
     assert at.radio(key="lang").value == "en"
     assert not at.error
+
+
+def _widget_values(at: AppTest) -> dict[str, object]:
+    """Every keyed widget's value (what the language switch must keep)."""
+    kinds = ("radio", "selectbox", "multiselect", "text_input", "checkbox")
+    return {
+        w.key: w.value for kind in kinds for w in getattr(at, kind) if w.key not in (None, "lang")
+    }
+
+
+def test_language_switch_keeps_every_widget_and_the_url(atlas):
+    at = AppTest.from_file(APP, default_timeout=120)
+    params = {
+        "base": "amap",
+        "cat": "culture_heritage",
+        "from": "station:st-03",
+        "to": "station:st-07",
+    }
+    for k, v in params.items():
+        at.query_params[k] = v
+    _run(at)
+    at.radio(key="click_mode").set_value("from_to")
+    _run(at)
+    before = _widget_values(at)
+    assert before["basemap_key"] == "amap"
+    assert before["categories"] == ["culture_heritage"]
+    assert (before["measure_from"], before["measure_to"]) == ("station:st-03", "station:st-07")
+    url_before = {k: at.query_params[k] for k in at.query_params if k != "lang"}
+    for lang in ("zh", "en"):
+        at.radio(key="lang").set_value(lang)
+        _run(at)
+        assert _widget_values(at) == before, lang
+        # The browser holds a select widget's value as its label, which just changed:
+        # the page must send every such value again under its new label.
+        for kind in ("radio", "selectbox", "multiselect"):
+            for w in getattr(at, kind):
+                if w.key in page.LABELLED_KEYS:
+                    assert w.proto.set_value, (lang, w.key)
+        assert at.query_params["lang"] == lang
+        assert {k: at.query_params[k] for k in at.query_params if k != "lang"} == url_before

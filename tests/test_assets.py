@@ -63,12 +63,10 @@ def test_install_names_every_missing_source(tmp_path):
 def test_localize_rewrites_map_and_plugin_urls_and_drops_unused():
     m = folium.Map(tiles=None)
     folium.plugins.MeasureControl().add_to(m)
-    folium.plugins.MarkerCluster().add_to(m)
     assets.localize(m, base_url="/app/static/vendor")
     urls = assets.asset_urls(m)
     assert "/app/static/vendor/leaflet/leaflet.js" in urls
     assert "/app/static/vendor/leaflet-measure/leaflet-measure.min.js" in urls
-    assert "/app/static/vendor/leaflet.markercluster/MarkerCluster.Default.css" in urls
     assert not any("bootstrap" in u or "awesome" in u for u in urls)
     assert assets.non_local_urls(m) == []
     # folium's class defaults are untouched: other maps still get the CDN lists

@@ -2,14 +2,15 @@
 
 Text (legend, cards, km labels) needs 4.5:1 against its background (WCAG 1.4.3, AA);
 markers and lines need 3:1 against white (WCAG 1.4.11, non-text contrast), white
-being the lightest tile background they sit on.
+being the lightest tile background they sit on, in the colour a reader sees: blended
+over white at the opacity it is drawn at (``mapstyle.DRAWN_COLOURS``).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from putuo_geo import mapview
+from putuo_geo import mapstyle
 
 
 def _channel(value: int) -> float:
@@ -38,8 +39,8 @@ def test_the_formula_on_paper():
 @pytest.mark.parametrize(
     ("text", "background"),
     [
-        (mapview.LEGEND_TEXT, mapview.LEGEND_BACKGROUND),
-        (mapview.CARD_LABEL, mapview.LEGEND_BACKGROUND),
+        (mapstyle.LEGEND_TEXT, mapstyle.LEGEND_BACKGROUND),
+        (mapstyle.CARD_LABEL, mapstyle.LEGEND_BACKGROUND),
     ],
 )
 def test_text_is_readable(text, background):
@@ -47,25 +48,26 @@ def test_text_is_readable(text, background):
 
 
 def test_the_css_uses_those_colours():
-    css = mapview._PAGE_CSS
-    assert f"background: {mapview.LEGEND_BACKGROUND}; color: {mapview.LEGEND_TEXT}" in css
-    assert f"color: {mapview.CARD_LABEL}" in css
+    css = mapstyle.PAGE_CSS
+    assert f"background: {mapstyle.LEGEND_BACKGROUND}; color: {mapstyle.LEGEND_TEXT}" in css
+    assert f"color: {mapstyle.CARD_LABEL}" in css
 
 
-@pytest.mark.parametrize(
-    "colour",
-    [
-        *mapview.CATEGORY_COLOURS.values(),
-        mapview.OTHER_CATEGORY_COLOUR,
-        *mapview.ZONE_COLOURS.values(),
-        mapview.CREEK_COLOUR,
-        mapview.ROUTE_COLOUR,
-        mapview.STATION_COLOUR,
-        mapview.BRIDGE_COLOUR,
-        mapview.PATH_COLOUR,
-        mapview.PARK_STROKE,
-        mapview.KM_POST_COLOUR,
-    ],
-)
-def test_markers_and_lines_stand_out_from_white(colour):
-    assert contrast(colour, "#ffffff") >= 3.0
+def drawn(colour: str, opacity: float, *, over: str = "#ffffff") -> str:
+    """``colour`` at ``opacity`` over ``over``, as the browser blends it (sRGB channels)."""
+    fg, bg = (bytes.fromhex(c.lstrip("#")) for c in (colour, over))
+    mixed = (round(opacity * f + (1 - opacity) * b) for f, b in zip(fg, bg, strict=True))
+    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+def test_blending_on_paper():
+    assert drawn("#000000", 0.5) == "#808080"  # 127.5 rounds to 128
+    assert drawn("#3d8bd9", 1.0) == "#3d8bd9"
+    assert drawn("#3d8bd9", 0.0) == "#ffffff"
+    # the creek's old colour: 3.56:1 opaque, 1.9:1 as drawn at 0.55
+    assert contrast(drawn("#3d8bd9", 0.55), "#ffffff") == pytest.approx(1.93, abs=0.01)
+
+
+@pytest.mark.parametrize(("colour", "opacity"), mapstyle.DRAWN_COLOURS)
+def test_markers_and_lines_stand_out_from_white_as_drawn(colour, opacity):
+    assert contrast(drawn(colour, opacity), "#ffffff") >= 3.0

@@ -57,7 +57,8 @@ def test_layer_matches_its_schema(name):
         problems.append(f"{len(features)} features, expected {resource['feature_count']}")
     if len(features) < resource.get("feature_count_min", 0):
         problems.append(f"{len(features)} features, expected >= {resource['feature_count_min']}")
-    for field in resource["schema"]["fields"]:
+    for spec in resource["schema"]["fields"]:
+        field = {**spec.get("constraints", {}), **spec}  # Table Schema constraints read in
         key = field["name"]
         values = []
         for f in features:
@@ -95,6 +96,18 @@ def test_layer_matches_its_schema(name):
         if f["geometry"]["type"] not in resource["geometry_types"]:
             problems.append(f"{f['properties'].get('id')}: geometry {f['geometry']['type']}")
     assert not problems, f"{name}: " + "; ".join(problems)
+
+
+def test_the_descriptor_is_a_valid_frictionless_data_package():
+    """``frictionless validate geo/datapackage.json``, as the ecosystem's tools read it."""
+    import frictionless  # a dev dependency: imported here, the other tests run without it
+
+    report = frictionless.validate(str(GEO / "datapackage.json"))
+    errors = [e.message for task in report.tasks for e in task.errors] + [
+        e.message for e in report.errors
+    ]
+    assert report.valid, errors
+    assert [t.name for t in report.tasks] == [r["name"] for r in PACKAGE["resources"]]
 
 
 def test_ids_are_unique_across_the_atlas():

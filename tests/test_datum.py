@@ -125,8 +125,9 @@ def test_convert_frame_refuses_metres():
         datum.convert_frame(frame, src="gcj02", dst="wgs84")
 
 
-def test_convert_point_is_convert_lonlat_for_one_point():
+def test_convert_point_matches_coord_convert_and_gives_plain_floats():
     lonlat = (121.4216, 31.2381)
-    x, y = datum.convert_lonlat([lonlat[0]], [lonlat[1]], src="wgs84", dst="bd09")
-    assert datum.convert_point(lonlat, src="wgs84", dst="bd09") == (float(x[0]), float(y[0]))
+    got = datum.convert_point(lonlat, src="wgs84", dst="bd09")
+    assert got == pytest.approx(cc.gcj2bd(*cc.wgs2gcj(*lonlat)), rel=0, abs=1e-12)
+    assert all(type(v) is float for v in got)  # folium and JSON take them as they are
     assert datum.convert_point(lonlat, src="gcj02", dst="gcj02") == lonlat

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 
 import folium
 import pytest
@@ -73,19 +75,45 @@ def test_card_table_refuses_other_labels_in_one_layer():
         table.refs([("Source", "a")])
 
 
-def test_card_html_is_title_then_non_empty_rows():
+NODE = shutil.which("node")
+
+
+def _pg_card(props: dict, cards: dict, rows: float | None = None) -> str:
+    """Run the browser's own ``pgCard`` (:data:`maplayer.HELPERS_JS`) in Node."""
+    script = (
+        "var window = globalThis;\n"
+        + maplayer.HELPERS_JS
+        + "\nvar a = JSON.parse(process.argv[1]);"
+        + "\nprocess.stdout.write(pgCard(a[0], a[1], a[2] === null ? Infinity : a[2]));"
+    )
+    args = json.dumps([props, cards, rows])
+    done = subprocess.run(
+        [NODE or "node", "-e", script, args], capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+@pytest.mark.skipif(NODE is None, reason="Node.js (installed with npm) runs the browser code")
+def test_the_browser_card_is_title_then_non_empty_rows_and_its_python_twin_agrees():
     cards = {"labels": ["Status", "Source", "Note"], "texts": ["", "ok", "S &amp; T"]}
     props = {"n": "A &lt;b&gt;", "c": [1, 0, 2]}
-    assert maplayer.card_html(props, cards) == (
+    full = (
         '<div class="pg-card"><b>A &lt;b&gt;</b><table>'
         "<tr><th>Status</th><td>ok</td></tr><tr><th>Note</th><td>S &amp; T</td></tr>"
         "</table></div>"
     )
-    assert maplayer.card_html(props, cards, rows=1) == (
+    one_row = (
         '<div class="pg-card"><b>A &lt;b&gt;</b><table>'
         "<tr><th>Status</th><td>ok</td></tr></table></div>"
     )
-    assert maplayer.card_html({"n": "B"}, cards) == '<div class="pg-card"><b>B</b></div>'
+    title_only = '<div class="pg-card"><b>B</b></div>'
+    assert _pg_card(props, cards) == full
+    assert _pg_card(props, cards, 1) == one_row
+    assert _pg_card({"n": "B"}, cards) == title_only
+    # the tests' reading aid (maplayer.card_html) builds the same HTML
+    assert maplayer.card_html(props, cards) == full
+    assert maplayer.card_html(props, cards, rows=1) == one_row
+    assert maplayer.card_html({"n": "B"}, cards) == title_only
 
 
 def test_data_layer_ships_each_style_once():

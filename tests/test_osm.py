@@ -241,7 +241,7 @@ def test_output_carries_the_odbl_attribution(imported):
     package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     assert "Open Database License" in package["description"]
     for res in package["resources"]:
-        from_osm = any("import-osm" in s for s in res["sources"])
+        from_osm = any("import-osm" in s["title"] for s in res["sources"])
         assert from_osm == (res["name"] not in {"boundary", "zones", "events"}), res["name"]
         if from_osm:  # stations too: they are snapped onto the OSM-derived route
             assert any(lic["name"] == "ODbL-1.0" for lic in res["licenses"])

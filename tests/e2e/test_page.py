@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 import shapely
 from page_support import ARTIFACTS, FRAME, drawn_kinds, page_data_dir, skip_reason
+from playwright.sync_api import expect
 
 from putuo_geo import (
     config,
@@ -28,6 +29,7 @@ from putuo_geo import (
     mapview,
     network,
     overview,
+    page,
     permalink,
 )
 
@@ -59,7 +61,14 @@ def expected_kinds(atlas) -> dict[str, int]:
 
 
 def _tile_hosts() -> set[str]:
-    return {urlsplit(b.url).hostname or "" for b in mapview.basemaps() if b.url}
+    """Every tile host, subdomains filled in (Amap's are webrd01-04)."""
+    return {
+        urlsplit(url.replace("{s}", sub)).hostname or ""
+        for b in mapview.basemaps()
+        for url in (b.url, b.overlay_url)
+        if url
+        for sub in b.subdomains
+    }
 
 
 class Visit:
@@ -387,6 +396,49 @@ def test_switching_to_chinese_relabels_the_page_and_the_map(visit, atlas):
     legend.wait_for(timeout=60_000)
     assert "驿站" in legend.inner_text()
     assert visit.errors == []
+
+
+def test_switching_language_keeps_every_choice_and_the_url(browser, server_url, atlas):
+    """Issue 12.2: the basemap, categories, FROM/TO and click mode survive both switches."""
+    table = overview.station_table(atlas)
+    a_id, b_id = table["id"].iloc[2], table["id"].iloc[6]
+    category = str(overview.category_counts(atlas.sites).index[0])
+    query = f"?base=amap&cat={category}&from=station:{a_id}&to=station:{b_id}"
+    shown = int((atlas.sites["category"] == category).sum())
+    visit = Visit(browser, server_url, query=query)
+    try:
+        visit.map_frame()
+        visit.page.get_by_text(i18n.tr("click_mode.from_to", "en"), exact=True).click()
+        visit.page.wait_for_function("() => location.search.includes('lang=en')")
+
+        def check(lang: str) -> None:
+            sites = i18n.tr("metric.of_total", lang, shown=shown, total=len(atlas.sites))
+            visit.page.get_by_test_id("stMetric").filter(has_text=sites).wait_for()
+            base = visit.page.get_by_role("combobox", name=i18n.tr("basemap.label", lang))
+            expect(base).to_have_value(i18n.tr("basemap.amap", lang))
+            labels = page.place_choices(atlas, lang=lang)
+            for end, key in (("from", f"station:{a_id}"), ("to", f"station:{b_id}")):
+                box = visit.page.get_by_role("combobox", name=i18n.tr(f"measure.{end}", lang))
+                expect(box, f"{lang} {end}").to_have_value(labels[key].label)
+            mode = visit.page.get_by_role("radio", name=i18n.tr("click_mode.from_to", lang))
+            assert mode.is_checked(), lang
+            visit.page.wait_for_function(
+                f"() => new URLSearchParams(location.search).get('lang') === '{lang}'"
+            )
+            url = {k: v[-1] for k, v in parse_qs(urlsplit(visit.page.url).query).items()}
+            assert url["base"] == "amap", lang
+            assert url["cat"] == category, lang
+            assert (url["from"], url["to"]) == (f"station:{a_id}", f"station:{b_id}"), lang
+
+        check("en")
+        visit.page.get_by_text("中文", exact=True).click()
+        check("zh")
+        visit.page.get_by_text("English", exact=True).click()
+        check("en")
+        assert visit.errors == []
+        assert visit.foreign == []
+    finally:
+        visit.close()
 
 
 def test_the_exported_map_draws_from_disk_with_no_network(browser, atlas, tmp_path):

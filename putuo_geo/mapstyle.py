@@ -1,0 +1,225 @@
+"""How the map looks: palette, opacities, the legend and the page's CSS.
+
+Colours are chosen for WCAG 2.x contrast: text 4.5:1 on its background, every line and
+marker 3:1 against white *as drawn*, i.e. blended over white at the opacity it is drawn
+at (:data:`DRAWN_COLOURS`; ``tests/test_contrast.py``). :mod:`putuo_geo.mapview` draws
+with these; this module never imports streamlit.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+from putuo_geo import i18n
+from putuo_geo.i18n import Lang, tr
+from putuo_geo.layers import Atlas
+from putuo_geo.safety import escape_html
+
+#: Site category -> colour (ColorBrewer "Dark2", three darkened so that every marker
+#: reaches WCAG's 3:1 non-text contrast against white as drawn; tests/test_contrast.py).
+#: Labels are ``category.<name>`` in the catalogue.
+CATEGORY_COLOURS: dict[str, str] = {
+    "innovation": "#7570b3",
+    "commerce": "#9a7300",
+    "culture_heritage": "#a6761d",
+    "education": "#1b9e77",
+    "health": "#e7298a",
+    "landmark": "#d95f02",
+    "sport_leisure": "#5a8f1a",
+    "transport": "#666666",
+    "government": "#377eb8",
+}
+OTHER_CATEGORY_COLOUR = "#767676"
+
+ZONE_COLOURS: dict[str, str] = {
+    "one_belt": "#2b8cbe",
+    "one_center": "#8856a7",
+    "one_city": "#de2d26",
+}
+
+# The creek is drawn wide and translucent under the route: at CREEK_OPACITY over white
+# its blue must still reach 3:1 (the lighter #3d8bd9 it had gave 1.9:1 as drawn).
+CREEK_COLOUR = "#143d66"
+ROUTE_COLOUR = "#e4572e"
+STATION_COLOUR = "#0b6e4f"
+BRIDGE_COLOUR = "#5b4636"
+PATH_COLOUR = "#c2185b"
+PARK_COLOUR = "#4caf50"
+PARK_STROKE = "#2e7d32"
+KM_POST_COLOUR = "#222222"
+#: Opacities lines and markers are drawn at (1 where not listed).
+CREEK_OPACITY = 0.55
+ROUTE_OPACITY = 0.9
+BRIDGE_OPACITY = 0.9
+PATH_OPACITY = 0.7
+SITE_FILL_OPACITY = 0.95
+#: Every line and marker colour with the opacity it is drawn at: what a reader sees is
+#: the colour blended over the tiles, white at worst (tests/test_contrast.py asks 3:1).
+DRAWN_COLOURS: tuple[tuple[str, float], ...] = (
+    *((c, SITE_FILL_OPACITY) for c in (*CATEGORY_COLOURS.values(), OTHER_CATEGORY_COLOUR)),
+    *((c, 1.0) for c in ZONE_COLOURS.values()),
+    (CREEK_COLOUR, CREEK_OPACITY),
+    (ROUTE_COLOUR, ROUTE_OPACITY),
+    (STATION_COLOUR, 1.0),
+    (BRIDGE_COLOUR, BRIDGE_OPACITY),
+    (PATH_COLOUR, PATH_OPACITY),
+    (PARK_STROKE, 1.0),
+    (KM_POST_COLOUR, 1.0),
+)
+#: Text and background of the legend, the cards and the km labels (WCAG >= 4.5:1).
+LEGEND_TEXT = "#1a1a1a"
+LEGEND_BACKGROUND = "#ffffff"
+CARD_LABEL = "#555555"
+
+
+def site_colour(category: str) -> str:
+    """The fill colour of a site's category."""
+    return CATEGORY_COLOURS.get(category, OTHER_CATEGORY_COLOUR)
+
+
+UPLOAD_COLOUR = "#111111"
+
+
+def station_style(feature: dict[str, Any]) -> dict[str, Any]:
+    """Confirmed stations: solid green discs; indicative: hollow, dashed rings."""
+    if feature["properties"].get("status") == "confirmed":
+        return {"color": "#ffffff", "weight": 2, "fillColor": STATION_COLOUR, "fillOpacity": 1}
+    return {
+        "color": STATION_COLOUR,
+        "weight": 2,
+        "dashArray": "3 3",
+        "fillColor": "#ffffff",
+        "fillOpacity": 0.85,
+    }
+
+
+class Legend(MacroElement):
+    """A Leaflet control holding the legend's (escaped) HTML, bottom right."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "pg-legend");
+                div.innerHTML = {{ this.html_json }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, legend_html: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        # JSON is a valid JS string literal; "</" is escaped so a page can inline it.
+        self.html_json = json.dumps(legend_html).replace("</", "<\\/")
+
+
+def _swatch_line(colour: str, *, weight: int = 4, dash: str = "", opacity: float = 1.0) -> str:
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    opacity_attr = f' stroke-opacity="{opacity:g}"' if opacity < 1 else ""
+    return (
+        f'<svg width="22" height="10"><line x1="1" y1="5" x2="21" y2="5" '
+        f'stroke="{colour}" stroke-width="{weight}"{dash_attr}{opacity_attr}/></svg>'
+    )
+
+
+def _swatch_dot(fill: str, stroke: str, *, dash: str = "") -> str:
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    return (
+        f'<svg width="22" height="16"><circle cx="11" cy="8" r="6" fill="{fill}" '
+        f'stroke="{stroke}" stroke-width="2"{dash_attr}/></svg>'
+    )
+
+
+def _swatch_box(fill: str, stroke: str) -> str:
+    return (
+        f'<svg width="22" height="14"><rect x="2" y="2" width="18" height="10" '
+        f'fill="{fill}" fill-opacity="0.5" stroke="{stroke}"/></svg>'
+    )
+
+
+def legend_html(atlas: Atlas, *, lang: Lang = "en") -> str:
+    """The legend's HTML in ``lang``; every label from the data is escaped."""
+    items = [
+        (_swatch_line(CREEK_COLOUR, weight=7, opacity=CREEK_OPACITY), tr("legend.creek", lang)),
+        (_swatch_line(ROUTE_COLOUR, weight=3), tr("legend.route", lang)),
+        (_swatch_line(BRIDGE_COLOUR, weight=5), tr("legend.bridge", lang)),
+        (_swatch_dot(STATION_COLOUR, "#ffffff"), tr("legend.station_confirmed", lang)),
+        (
+            _swatch_dot("#ffffff", STATION_COLOUR, dash="3 3"),
+            tr("legend.station_indicative", lang),
+        ),
+        (_swatch_dot("#ffffff", KM_POST_COLOUR), tr("legend.km_post", lang)),
+        (_swatch_box(PARK_COLOUR, PARK_STROKE), tr("legend.park", lang)),
+    ]
+    items = [(swatch, escape_html(label)) for swatch, label in items]
+    zone_names = {
+        str(zone): i18n.name(en, zh, lang, both=False)
+        for zone, en, zh in zip(
+            atlas.zones.get("zone", []),
+            atlas.zones.get("name_en", []),
+            atlas.zones.get("name_zh", []),
+            strict=False,
+        )
+    }
+    items += [
+        (_swatch_box(colour, colour), escape_html(zone_names.get(zone, zone)))
+        for zone, colour in ZONE_COLOURS.items()
+    ]
+    rows = "".join(f"<div>{swatch}<span>{label}</span></div>" for swatch, label in items)
+    present = [str(c) for c in dict.fromkeys(atlas.sites.get("category", []))]
+    cats = "".join(
+        f"<div>{_swatch_dot(site_colour(c), '#ffffff')}"
+        f"<span>{escape_html(i18n.category(c, lang))}</span></div>"
+        for c in CATEGORY_COLOURS
+        if c in present
+    )
+    return (
+        f"<details open><summary>{escape_html(tr('legend.title', lang))}</summary>"
+        f'<div class="pg-legend-cols">{rows}'
+        f'<div class="pg-legend-head">{escape_html(tr("legend.sites", lang))}</div>'
+        f"{cats}</div></details>"
+    )
+
+
+PAGE_CSS = (
+    """
+<style>
+.leaflet-container { background: #eef0eb; font: 13px/1.35 system-ui, sans-serif; }
+.pg-legend { background: LEGEND_BACKGROUND; color: LEGEND_TEXT; padding: 4px 8px;
+             border-radius: 6px;
+             box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 55%; overflow-y: auto;
+             font-size: 11.5px; line-height: 1.15; }
+.pg-legend svg { flex: none; }
+.pg-legend summary { font-weight: 600; cursor: pointer; }
+.pg-legend-cols { column-count: 2; column-gap: 12px; }
+.pg-legend-cols > div { display: flex; break-inside: avoid; align-items: center; gap: 6px;
+                        white-space: nowrap; }
+.pg-legend-head { font-weight: 600; margin-top: 4px; }
+.pg-card table { margin-top: 3px; border-collapse: collapse; }
+.pg-card th { text-align: left; padding-right: 8px; color: CARD_LABEL; font-weight: 500;
+              vertical-align: top; }
+.pg-card td { max-width: 260px; white-space: normal; }
+.pg-card, .pg-legend span { overflow-wrap: anywhere; max-width: 360px; }
+.leaflet-tooltip .pg-card { white-space: normal; width: max-content; max-width: 360px;
+                            max-height: 240px; overflow: hidden; }
+.leaflet-tooltip.pg-km { background: LEGEND_BACKGROUND; color: LEGEND_TEXT; border: 0;
+                         box-shadow: none; padding: 0 3px; font-size: 11px; font-weight: 600; }
+.leaflet-tooltip.pg-km::before { display: none; }
+.leaflet-tooltip, .leaflet-popup-content-wrapper { color: LEGEND_TEXT; }
+</style>
+""".replace("LEGEND_BACKGROUND", LEGEND_BACKGROUND)
+    .replace("LEGEND_TEXT", LEGEND_TEXT)
+    .replace("CARD_LABEL", CARD_LABEL)
+)
