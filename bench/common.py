@@ -109,17 +109,24 @@ def _offline(route: Any) -> None:
         route.abort()  # offline: nothing leaves the machine (basemap tiles included)
 
 
-def offline_context(browser: Any) -> Any:
-    """A fresh browser context (empty cache) whose pages may only reach loopback."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+#: The desktop viewport every page benchmark uses unless told otherwise.
+DESKTOP = {"width": 1400, "height": 1000}
+
+
+def offline_context(browser: Any, **options: Any) -> Any:
+    """A fresh browser context (empty cache) whose pages may only reach loopback.
+
+    ``options`` go to ``browser.new_context`` (default: the :data:`DESKTOP` viewport).
+    """
+    context = browser.new_context(**{"viewport": DESKTOP, **options})
     context.route("**/*", _offline)
     return context
 
 
 @contextlib.contextmanager
-def offline_page(browser: Any) -> Iterator[Any]:
+def offline_page(browser: Any, **options: Any) -> Iterator[Any]:
     """A page in a fresh :func:`offline_context`, closed when the block ends."""
-    context = offline_context(browser)
+    context = offline_context(browser, **options)
     try:
         yield context.new_page()
     finally:

@@ -1,11 +1,12 @@
-"""``make bench``: every measurement of issue 6 in one run, one table.
+"""``make bench``: every measurement of issue 6 in one run, one table, and the side-by-side
+with the floor and naive peer pages of issue 13 (:mod:`bench.side_by_side`).
 
 Prints the table and writes it to ``bench/results/latest.md`` (and the raw numbers to
 ``latest.json``). Times are medians over ``--runs`` runs; every ratio compares two
 things measured in this same run (the machine is shared and noisy). The data is
 ``$PUTUO_GEO_DATA`` or ``geo/``.
 
-    python -m bench.run [--runs 5] [--sessions 5] [--quick]
+    python -m bench.run [--runs 5] [--sessions 5] [--quick] [--phone-runs 3] [--no-peers]
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import common, limit, page, queries, scale
+from bench import common, limit, page, queries, scale, side_by_side
 from bench import coverage as coverage_bench
 from putuo_geo import config
 
@@ -250,6 +251,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sessions", type=int, default=5, help="sessions added for memory")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for latest.md/.json")
+    parser.add_argument("--phone-runs", type=int, default=3, help="throttled phone loads")
+    parser.add_argument(
+        "--no-peers", action="store_true", help="skip the side-by-side (floor, naive, ours)"
+    )
     args = parser.parse_args(argv)
     sizes = (1_000, 2_000) if args.quick else (1_000, 10_000, 100_000)
     n_queries = 5_000 if args.quick else 100_000
@@ -277,6 +282,13 @@ def main(argv: list[str] | None = None) -> None:
             lambda: page.run(browser, runs=args.runs, sessions=args.sessions, log_dir=args.out),
         )
         attempt("scale", lambda: scale.run(browser, sizes=sizes, runs=args.runs))
+        if not args.no_peers:
+            attempt(
+                "side_by_side",
+                lambda: side_by_side.run(
+                    browser, runs=args.runs, phone_runs=args.phone_runs, log_dir=args.out
+                ),
+            )
     meta = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "data_dir": str(config.data_dir()),
@@ -289,6 +301,10 @@ def main(argv: list[str] | None = None) -> None:
     rows = rows_from(results)
     table = markdown(rows, meta)
     args.out.mkdir(parents=True, exist_ok=True)
+    if results.get("side_by_side"):
+        peers = side_by_side.table(results["side_by_side"], {**meta, "phone_runs": args.phone_runs})
+        table += "\n## Beside the peers (issue 13)\n\n" + peers
+        (args.out / "side_by_side.md").write_text(peers, encoding="utf-8")
     (args.out / "latest.md").write_text(table, encoding="utf-8")
     (args.out / "latest.json").write_text(
         json.dumps({"meta": meta, "rows": [asdict(r) for r in rows], "raw": results}, indent=2),

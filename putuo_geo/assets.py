@@ -6,7 +6,8 @@ loads the script URLs in order and stops at the first that fails, so one unreach
 URL means a blank map. This module
 
 1. finds the files in installed packages (PyPI's ``xstatic-leaflet`` and ``xstatic-jquery``;
-   npm's ``leaflet-measure`` in ``node_modules``) and
+   npm's ``leaflet-measure``, ``leaflet.locatecontrol`` and ``leaflet.fullscreen`` in
+   ``node_modules``) and
    copies them into ``static/vendor/`` (:func:`install`; ``make assets`` runs it),
 2. rewrites the URLs of every element of a built map to ``/app/static/vendor/...``,
    which Streamlit serves when ``server.enableStaticServing = true`` (:func:`localize`),
@@ -61,6 +62,18 @@ BUNDLES: tuple[Bundle, ...] = (
         "npm:leaflet-measure/dist",
         ("leaflet-measure.min.js", "leaflet-measure.css", "images/"),
     ),
+    # The phone-first controls (issue 13): "where am I" and a fullscreen button. Their
+    # icons are inline SVG in the CSS, so no image folder is needed.
+    Bundle(
+        "leaflet.locatecontrol",
+        "npm:leaflet.locatecontrol/dist",
+        ("L.Control.Locate.min.js", "L.Control.Locate.min.css"),
+    ),
+    Bundle(
+        "leaflet.fullscreen",
+        "npm:leaflet.fullscreen/dist",
+        ("Control.FullScreen.umd.js", "Control.FullScreen.css"),
+    ),
 )
 
 #: folium's asset names -> file under ``vendor/``. Keys are the first item of the
@@ -71,6 +84,12 @@ LOCAL_FILES: dict[str, str] = {
     "jquery": "jquery/jquery.min.js",
     "leaflet_measure_js": "leaflet-measure/leaflet-measure.min.js",
     "leaflet_measure_css": "leaflet-measure/leaflet-measure.css",
+    # putuo_geo.mapcontrols names its assets with these keys (folium's own
+    # LocateControl / Fullscreen pin older CDN versions under other names).
+    "leaflet_locatecontrol_js": "leaflet.locatecontrol/L.Control.Locate.min.js",
+    "leaflet_locatecontrol_css": "leaflet.locatecontrol/L.Control.Locate.min.css",
+    "leaflet_fullscreen_js": "leaflet.fullscreen/Control.FullScreen.umd.js",
+    "leaflet_fullscreen_css": "leaflet.fullscreen/Control.FullScreen.css",
 }
 
 #: Assets folium's default page asks for that this page does not use, dropped rather

@@ -318,6 +318,50 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "map.to": ("TO: {label}", "终点：{label}"),
     "map.clicked_point": ("Clicked point", "点击的位置"),
     "map.click_tip": ("{chainage} · {distance} from the route", "{chainage} · 距步道 {distance}"),
+    # ---------------------------------------------------------------- map controls and "where am I"
+    "locate.title": ("Show where I am", "显示我的位置"),
+    "locate.popup": (
+        "You are within {distance} {unit} of here",
+        "您在此处 {distance} {unit} 范围内",
+    ),
+    "locate.not_secure": (
+        "This page cannot ask for your position: browsers share it only with secure pages "
+        "(HTTPS or localhost). Open the page over HTTPS to use it.",
+        "本页无法获取您的位置：浏览器只向安全页面（HTTPS 或 localhost）提供位置。"
+        "请通过 HTTPS 打开本页后再使用。",
+    ),
+    "locate.denied": (
+        "Your position is not shared with this page. Allow location access for this site in "
+        "your browser's settings, then tap the button again.",
+        "您的位置未共享给本页。请在浏览器设置中允许本网站访问位置，然后再次点击按钮。",
+    ),
+    "locate.unavailable": (
+        "Your position could not be found (no signal or it took too long). Try again outdoors.",
+        "无法获取您的位置（无信号或超时）。请到室外再试一次。",
+    ),
+    "locate.close": ("Close", "关闭"),
+    "fullscreen.enter": ("Full screen", "全屏"),
+    "fullscreen.exit": ("Exit full screen", "退出全屏"),
+    "legend.toggle": ("Legend", "图例"),
+    "whereami.heading": ("Where am I", "我在哪里"),
+    "whereami.nearest": (
+        "Nearest route point: {distance} away, at {chainage} on the {bank}.",
+        "最近的步道点：距离 {distance}，位于{bank}河道里程 {chainage} 处。",
+    ),
+    "whereami.upstream": ("Upstream", "上游方向"),
+    "whereami.downstream": ("Downstream", "下游方向"),
+    "whereami.next_station": (
+        "Next station: {name}, {distance} along the route",
+        "下一个驿站：{name}，沿步道 {distance}",
+    ),
+    "whereami.next_bridge": (
+        "Next bridge: {name}, {distance} along the route",
+        "下一座桥：{name}，沿步道 {distance}",
+    ),
+    "whereami.no_station": ("No further station on this bank", "本岸此方向没有驿站"),
+    "whereami.no_bridge": ("No further walkable bridge on this bank", "本岸此方向没有可步行的桥"),
+    "whereami.measure_from_here": ("Measure from here", "从这里测距"),
+    "whereami.my_position": ("My position", "我的位置"),
     # ---------------------------------------------------------------- enumerated data values
     "category.innovation": ("Innovation", "创新"),
     "category.commerce": ("Commerce", "商业"),

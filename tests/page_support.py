@@ -90,9 +90,9 @@ def healthy(url: str) -> bool:
 
 @contextlib.contextmanager
 def streamlit_server(
-    log_path: Path, *, data_dir: Path | None = None
+    log_path: Path, *, data_dir: Path | None = None, script: Path | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Run ``streamlit run app.py`` on a free loopback port until the block ends.
+    """Run ``streamlit run app.py`` (or ``script``) on a free loopback port until the block ends.
 
     Ready when ``/_stcore/health`` answers (polled, no fixed sleep). Yields the URL and
     the process; raises ``RuntimeError`` (naming ``log_path``) when it never gets ready.
@@ -107,7 +107,7 @@ def streamlit_server(
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(script or ROOT / "app.py"),
         "--server.port",
         str(port),
         "--server.address",

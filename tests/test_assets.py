@@ -94,3 +94,31 @@ def test_non_local_urls_lists_an_asset_it_does_not_know():
 )
 def test_is_local(url, local):
     assert assets.is_local(url) is local
+
+
+@pytest.mark.parametrize(
+    ("package", "bundle"),
+    [
+        ("leaflet.locatecontrol", "leaflet.locatecontrol"),
+        ("leaflet.fullscreen", "leaflet.fullscreen"),
+    ],
+)
+def test_phone_controls_are_pinned_npm_bundles(package, bundle):
+    manifest = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    pinned = manifest["dependencies"][package]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", pinned)  # --save-exact: no ranges
+    assert lock["packages"][f"node_modules/{package}"]["version"] == pinned
+    (found,) = [b for b in assets.BUNDLES if b.name == bundle]
+    assert found.origin == f"npm:{package}/dist"
+    # every file the bundle copies is one the map references
+    referenced = {rel for rel in assets.LOCAL_FILES.values() if rel.startswith(f"{bundle}/")}
+    assert referenced == {f"{bundle}/{f}" for f in found.files}
+
+
+def test_install_copies_the_phone_controls(tmp_path):
+    if assets.missing_sources():
+        pytest.skip("npm packages not installed (run `make assets`)")
+    assets.install(tmp_path)
+    assert (tmp_path / "vendor/leaflet.locatecontrol/L.Control.Locate.min.js").is_file()
+    assert (tmp_path / "vendor/leaflet.fullscreen/Control.FullScreen.umd.js").is_file()

@@ -61,3 +61,79 @@ def test_coverage_agrees_with_per_sample_measurement_and_fills_the_table():
     rows = run.coverage_rows(result)
     assert rows[0].measure.startswith("14. Coverage, 24 stations + 3 candidates")
     assert run.rows_from({"coverage": result})[0] == rows[0]
+
+
+def _folium_args(at) -> dict:
+    import json
+
+    (component,) = [
+        c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")
+    ]
+    return json.loads(component.proto.json_args)
+
+
+@pytest.mark.parametrize("name", ["floor", "naive"])
+def test_peer_pages_render_an_offline_map(name):
+    from streamlit.testing.v1 import AppTest
+
+    from bench import side_by_side
+
+    at = AppTest.from_file(str(side_by_side.PAGES[name]), default_timeout=120)
+    at.run()
+    assert not at.exception
+    args = _folium_args(at)
+    links = [*args["js_links"], *args["css_links"]]
+    assert links
+    assert all(link.startswith("/app/static/vendor/") for link in links), links
+
+
+def test_naive_peer_draws_every_layer_and_filters_sites():
+    from streamlit.testing.v1 import AppTest
+
+    from bench import side_by_side
+
+    atlas = layers.load_atlas()
+    at = AppTest.from_file(str(side_by_side.PAGES["naive"]), default_timeout=120)
+    at.run()
+    script = _folium_args(at)["script"]
+    assert script.count("L.geoJson(") + script.count("L.geoJSON(") == len(side_by_side.NAIVE_LAYERS)
+    assert script.count('"category"') == len(atlas.sites)
+    first = sorted(atlas.sites["category"].unique())[0]
+    at.multiselect[0].unselect(first).run()
+    left = int((atlas.sites["category"] != first).sum())
+    assert _folium_args(at)["script"].count('"category"') == left
+    assert side_by_side.naive_feature_count(atlas) == sum(
+        len(getattr(atlas, n)) for n in side_by_side.NAIVE_LAYERS
+    )
+
+
+def test_side_by_side_table_gives_ratios_and_targets():
+    from bench import side_by_side
+
+    def loads(drawn, size):
+        return [{"drawn_s": drawn, "settled_s": drawn + 1, "bytes": size, "busy_s": 1.0, "runs": 1}]
+
+    results = {
+        "floor": {"loads": loads(1.0, 2e6), "pans": [{"pan_s": 0.2, "reran": 1.0}]},
+        "naive": {
+            "loads": loads(2.0, 3e6),
+            "filter_s": [0.6],
+            "pans": [{"pan_s": 0.5, "reran": 1}],
+        },
+        "ours": {
+            "loads": loads(2.0, 3e6),
+            "filter_s": [0.2],
+            "measure_s": [0.1],
+            "pans": [{"pan_s": 0.1, "reran": 0.0}],
+            "errors": {"phone_loads": "TimeoutError: x"},
+        },
+    }
+    meta = {"date": "d", "data_dir": "x", "commit": "c", "cpus": 2, "runs": 1, "phone_runs": 1}
+    text = side_by_side.table(results, meta)
+    drawn = next(line for line in text.splitlines() if "every feature drawn" in line)
+    # 2.0 s = 1.0x naive (<= 1.1 ok) but 2.0x floor (> 1.3): target not met
+    assert "| 1.00x | 2.00x |" in drawn
+    assert drawn.endswith("| **no** |")
+    assert "| filter -> map updated | – | 600 ms | 200 ms | 0.33x |" in text
+    assert "| pan: script reran | yes | yes | no |" in text
+    assert "ours phone_loads failed: TimeoutError: x" in text

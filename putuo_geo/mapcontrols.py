@@ -1,0 +1,359 @@
+"""Phone-first map controls: locate ("where am I"), fullscreen, a collapsible legend.
+
+Each is a folium ``MacroElement`` to add to a map (``control.add_to(m)``). Their
+browser files are npm packages copied into ``static/vendor`` by
+:mod:`putuo_geo.assets` (``leaflet.locatecontrol``, ``leaflet.fullscreen``) and their
+``default_js`` / ``default_css`` point there from the start; the names are keys of
+:data:`putuo_geo.assets.LOCAL_FILES`, so :func:`putuo_geo.assets.localize` handles
+them like folium's own. folium ships ``LocateControl`` and ``Fullscreen`` plugins too,
+but they pin older releases (locatecontrol 0.66, which draws its icon with Font
+Awesome, dropped by :data:`putuo_geo.assets.UNUSED`) and have no error hook.
+
+Like :mod:`putuo_geo.mapview`, this module never imports streamlit: the texts come
+in as arguments (:func:`locate_control` and :func:`fullscreen_control` take them
+from :mod:`putuo_geo.i18n`).
+
+The position a browser finds stays in the browser, except as the map's own return
+value: on ``locationfound`` the locate control "clicks" a hidden, empty layer tagged
+:data:`HERE_TAG`, so ``st_folium`` reports the position as ``last_object_clicked``
+with ``last_object_clicked_tooltip == HERE_TAG`` (:func:`position_from` reads it).
+Nothing else sends it anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+from putuo_geo import assets
+from putuo_geo.i18n import Lang, tr
+
+#: The tooltip of the hidden layer the locate control "clicks" with the found position.
+HERE_TAG = "putuo-geo:here"
+#: Smallest tap target for the map's buttons (px; WCAG 2.5.5 and Apple's HIG say 44).
+TAP_PX = 44
+
+
+def _local(name: str) -> tuple[str, str]:
+    # Local from the start (no CDN URL to forget): npm packages copied by
+    # putuo_geo.assets; localize() rewrites the same names if given another base URL.
+    return (name, f"{assets.STATIC_URL}/{assets.VENDOR_DIR}/{assets.LOCAL_FILES[name]}")
+
+
+def _js(value: Any) -> str:
+    """``value`` as a JS literal that may be inlined in a ``<script>`` ("</" escaped)."""
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+
+
+class LocateControl(JSCSSMixin, MacroElement):
+    """``leaflet.locatecontrol``'s button, with an explanation when it cannot locate.
+
+    Parameters
+    ----------
+    title
+        The button's tooltip ("Show where I am").
+    popup
+        The position marker's popup; ``{distance}`` and ``{unit}`` are filled by the
+        plugin with the accuracy radius.
+    not_secure
+        Shown when the page is not a secure context (plain HTTP other than
+        localhost), where browsers refuse geolocation.
+    denied
+        Shown when the user or the browser denied the permission.
+    unavailable
+        Shown when no position came (no fix, timeout, no geolocation API).
+    position
+        The Leaflet corner of the button.
+
+    Notes
+    -----
+    The messages are plain text (set with ``textContent``), shown in a dismissable
+    box in the map's top-right corner with ``role="alert"`` and class
+    ``pg-locate-message``. On ``locationfound`` a hidden layer tagged
+    :data:`HERE_TAG` is "clicked" with the position (see the module docstring).
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+            .pg-locate-message {background: #fff; color: #1a1a1a; max-width: 260px;
+                padding: 8px 36px 8px 10px; border-radius: 4px; font: 14px/1.4 sans-serif;
+                box-shadow: 0 1px 5px rgba(0,0,0,0.4); position: relative;}
+            .pg-locate-message button {position: absolute; top: 0; right: 0;
+                width: {{ this.tap_px }}px; height: {{ this.tap_px }}px; border: 0;
+                background: transparent; font-size: 20px; cursor: pointer;}
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var texts = {{ this.texts_json }};
+            var here = L.circleMarker([0, 0], {radius: 0, opacity: 0, fillOpacity: 0,
+                interactive: false}).bindTooltip({{ this.tag_json }}).addTo(map);
+            var box = null;
+            function say(text) {
+                if (box === null) {
+                    box = L.control({position: "topright"});
+                    box.onAdd = function () {
+                        var div = L.DomUtil.create("div", "pg-locate-message");
+                        div.setAttribute("role", "alert");
+                        var p = L.DomUtil.create("p", "", div);
+                        p.style.margin = "0";
+                        var close = L.DomUtil.create("button", "", div);
+                        close.type = "button";
+                        close.textContent = "\u00d7";
+                        close.setAttribute("aria-label", texts.close);
+                        L.DomEvent.on(close, "click", function (e) {
+                            L.DomEvent.stop(e); box.remove(); });
+                        L.DomEvent.disableClickPropagation(div);
+                        return div;
+                    };
+                }
+                box.addTo(map);
+                box.getContainer().querySelector("p").textContent = text;
+            }
+            function explain(err) {
+                if (!window.isSecureContext) return texts.not_secure;
+                if (err && err.code === 1) return texts.denied;
+                return texts.unavailable;
+            }
+            var control = L.control.locate({
+                position: {{ this.position_json }},
+                setView: "untilPanOrZoom",
+                flyTo: false,
+                showPopup: true,
+                strings: {title: texts.title, popup: texts.popup},
+                // The plugin's default is alert(); the map says it in its own box instead.
+                onLocationError: function (err, ctl) { ctl.stop(); say(explain(err)); },
+                locateOptions: {enableHighAccuracy: true, maximumAge: 10000}
+            }).addTo(map);
+            map.on("locationfound", function (e) {
+                if (box !== null) box.remove();
+                here.setLatLng(e.latlng);
+                here.fire("click", {latlng: e.latlng});
+            });
+            if (!("geolocation" in navigator) || !window.isSecureContext) {
+                // Say why at the first tap instead of waiting for a failure.
+                L.DomEvent.on(control.getContainer(), "click", function (e) {
+                    L.DomEvent.stop(e); control.stop(); say(explain(null)); });
+            }
+            window.pgLocateControl = control;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    default_js = [_local("leaflet_locatecontrol_js")]  # noqa: RUF012 (folium API)
+    default_css = [_local("leaflet_locatecontrol_css")]  # noqa: RUF012 (folium API)
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        popup: str,
+        not_secure: str,
+        denied: str,
+        unavailable: str,
+        close: str = "Close",
+        position: str = "topleft",
+    ) -> None:
+        super().__init__()
+        self._name = "LocateControl"
+        texts = {
+            "title": title,
+            "popup": popup,
+            "not_secure": not_secure,
+            "denied": denied,
+            "unavailable": unavailable,
+            "close": close,
+        }
+        self.texts = texts
+        self.texts_json = _js(texts)
+        self.tag_json = _js(HERE_TAG)
+        self.position_json = _js(position)
+        self.tap_px = TAP_PX
+
+
+class FullscreenControl(JSCSSMixin, MacroElement):
+    """``leaflet.fullscreen``'s button (``L.Control.FullScreen``), texts from the caller."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        new L.Control.FullScreen({
+            position: {{ this.position_json }},
+            title: {{ this.title_json }},
+            titleCancel: {{ this.title_cancel_json }},
+            forceSeparateButton: true
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    default_js = [_local("leaflet_fullscreen_js")]  # noqa: RUF012 (folium API)
+    default_css = [_local("leaflet_fullscreen_css")]  # noqa: RUF012 (folium API)
+
+    def __init__(self, *, title: str, title_cancel: str, position: str = "topleft") -> None:
+        super().__init__()
+        self._name = "FullscreenControl"
+        self.position_json = _js(position)
+        self.title_json = _js(title)
+        self.title_cancel_json = _js(title_cancel)
+
+
+class TapTargets(MacroElement):
+    """CSS that makes every Leaflet bar button (zoom, locate, fullscreen) ``TAP_PX`` square."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+            .leaflet-bar a, .leaflet-touch .leaflet-bar a {
+                width: {{ this.tap_px }}px; height: {{ this.tap_px }}px;
+                line-height: {{ this.tap_px }}px;}
+            .leaflet-control-locate a .leaflet-control-locate-location-arrow,
+            .leaflet-control-locate a .leaflet-control-locate-spinner {
+                margin: {{ (this.tap_px - 16) // 2 }}px;}
+            .leaflet-control-zoom-in, .leaflet-control-zoom-out {font-size: 22px !important;}
+        </style>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "TapTargets"
+        self.tap_px = TAP_PX
+
+
+class CollapsibleLegend(MacroElement):
+    """The legend as a control that opens and closes, never more than a quarter of the map.
+
+    Parameters
+    ----------
+    legend_html
+        The legend's body, already escaped (e.g. :func:`putuo_geo.mapview.legend_html`).
+    title
+        The toggle button's text ("Legend").
+    narrow_px
+        On a map narrower than this (px) the legend starts closed; wider, open.
+    position
+        The Leaflet corner.
+
+    Notes
+    -----
+    The open box is limited to half the map's width and half its height (re-applied
+    when the map resizes) and scrolls inside, so it covers at most 25 % of the map.
+    The toggle is a ``<button>`` with ``aria-expanded``; class ``pg-legend-toggle``,
+    the box ``pg-legend``.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+            .pg-legend {background: #fff; color: #1a1a1a; border-radius: 4px;
+                box-shadow: 0 1px 5px rgba(0,0,0,0.4); font: 13px/1.35 sans-serif;
+                box-sizing: border-box; display: flex; flex-direction: column;}
+            .pg-legend-toggle {min-height: {{ this.tap_px }}px; min-width: {{ this.tap_px }}px;
+                border: 0; background: #fff; color: #1a1a1a; font: bold 14px sans-serif;
+                padding: 0 12px; cursor: pointer; border-radius: 4px; text-align: left;}
+            .pg-legend-body {overflow: auto; padding: 0 10px 8px 10px;}
+            .pg-legend[data-open="false"] .pg-legend-body {display: none;}
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var legend = L.control({position: {{ this.position_json }}});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "pg-legend");
+                var toggle = L.DomUtil.create("button", "pg-legend-toggle", div);
+                toggle.type = "button";
+                toggle.textContent = {{ this.title_json }};
+                var body = L.DomUtil.create("div", "pg-legend-body", div);
+                body.innerHTML = {{ this.html_json }};
+                function fit() {
+                    // Half the width x half the height: at most a quarter of the map.
+                    var size = map.getSize();
+                    div.style.maxWidth = Math.floor(size.x / 2) + "px";
+                    div.style.maxHeight = Math.floor(size.y / 2) + "px";
+                }
+                function setOpen(open) {
+                    div.setAttribute("data-open", open ? "true" : "false");
+                    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+                }
+                setOpen(map.getSize().x >= {{ this.narrow_px }});
+                fit();
+                map.on("resize", fit);
+                L.DomEvent.on(toggle, "click", function (e) {
+                    L.DomEvent.stop(e);
+                    setOpen(div.getAttribute("data-open") !== "true");
+                });
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            legend.addTo(map);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        legend_html: str,
+        *,
+        title: str,
+        narrow_px: int = 600,
+        position: str = "bottomright",
+    ) -> None:
+        super().__init__()
+        self._name = "CollapsibleLegend"
+        self.html_json = _js(legend_html)
+        self.title_json = _js(title)
+        self.position_json = _js(position)
+        self.narrow_px = int(narrow_px)
+        self.tap_px = TAP_PX
+
+
+def locate_control(*, lang: Lang, position: str = "topleft") -> LocateControl:
+    """The locate control with its texts in ``lang`` (catalogue keys ``locate.*``)."""
+    return LocateControl(
+        title=tr("locate.title", lang),
+        popup=tr("locate.popup", lang),
+        not_secure=tr("locate.not_secure", lang),
+        denied=tr("locate.denied", lang),
+        unavailable=tr("locate.unavailable", lang),
+        close=tr("locate.close", lang),
+        position=position,
+    )
+
+
+def fullscreen_control(*, lang: Lang, position: str = "topleft") -> FullscreenControl:
+    """The fullscreen button with its texts in ``lang`` (catalogue keys ``fullscreen.*``)."""
+    return FullscreenControl(
+        title=tr("fullscreen.enter", lang),
+        title_cancel=tr("fullscreen.exit", lang),
+        position=position,
+    )
+
+
+def position_from(returned: dict[str, Any] | None) -> tuple[float, float] | None:
+    """The located position in ``st_folium``'s return value, as ``(lon, lat)`` WGS-84.
+
+    ``None`` unless the last object "clicked" is the locate control's hidden layer
+    (``last_object_clicked_tooltip == HERE_TAG``). The page must ask ``st_folium``
+    for ``last_object_clicked`` and ``last_object_clicked_tooltip``.
+    """
+    if not returned or returned.get("last_object_clicked_tooltip") != HERE_TAG:
+        return None
+    latlng = returned.get("last_object_clicked")
+    if not isinstance(latlng, dict) or "lat" not in latlng or "lng" not in latlng:
+        return None
+    return (float(latlng["lng"]), float(latlng["lat"]))

@@ -1,0 +1,104 @@
+"""putuo_geo.mapcontrols on a bare folium map: local assets, no CDN, the control code."""
+
+from __future__ import annotations
+
+import re
+
+import folium
+import pytest
+
+from putuo_geo import assets, mapcontrols
+
+
+def _bare() -> folium.Map:
+    return folium.Map(location=(31.24, 121.40), zoom_start=13, tiles=None)
+
+
+def _html(m: folium.Map) -> str:
+    assets.localize(m)
+    return m.get_root().render()
+
+
+def test_locate_control_uses_local_assets_and_hooks_location_errors():
+    m = _bare()
+    mapcontrols.locate_control(lang="en").add_to(m)
+    html = _html(m)
+    assert "/app/static/vendor/leaflet.locatecontrol/L.Control.Locate.min.js" in html
+    assert "/app/static/vendor/leaflet.locatecontrol/L.Control.Locate.min.css" in html
+    assert assets.non_local_urls(m) == []
+    assert not re.search(r"""(src|href)=["']https?://""", html)
+    assert "L.control.locate(" in html
+    assert "onLocationError" in html
+    assert "isSecureContext" in html
+    assert '"locationfound"' in html
+    assert mapcontrols.HERE_TAG in html
+    assert "secure pages (HTTPS or localhost)" in html
+
+
+def test_locate_texts_come_in_the_callers_language_and_are_script_safe():
+    m = _bare()
+    mapcontrols.locate_control(lang="zh").add_to(m)
+    mapcontrols.LocateControl(
+        title="</script><b>x</b>", popup="p", not_secure="n", denied="d", unavailable="u"
+    ).add_to(m)
+    html = _html(m)
+    assert "浏览器只向安全页面" in html
+    assert "</script><b>" not in html
+    assert "<\\/script><b>x<\\/b>" in html
+
+
+def test_fullscreen_control_uses_local_assets():
+    m = _bare()
+    mapcontrols.fullscreen_control(lang="zh").add_to(m)
+    html = _html(m)
+    assert "/app/static/vendor/leaflet.fullscreen/Control.FullScreen.umd.js" in html
+    assert "/app/static/vendor/leaflet.fullscreen/Control.FullScreen.css" in html
+    assert "new L.Control.FullScreen(" in html
+    assert '"退出全屏"' in html
+    assert assets.non_local_urls(m) == []
+
+
+def test_localize_follows_another_base_url():
+    m = _bare()
+    mapcontrols.fullscreen_control(lang="en").add_to(m)
+    assets.localize(m, base_url="/x/vendor")
+    assert "/x/vendor/leaflet.fullscreen/Control.FullScreen.umd.js" in assets.asset_urls(m)
+
+
+def test_collapsible_legend_is_capped_at_a_quarter_and_closed_when_narrow():
+    m = _bare()
+    mapcontrols.CollapsibleLegend("<b>route</b>", title="Legend", narrow_px=640).add_to(m)
+    mapcontrols.TapTargets().add_to(m)
+    html = _html(m)
+    assert "size.x / 2" in html
+    assert "size.y / 2" in html
+    assert "setOpen(map.getSize().x >= 640)" in html
+    assert "aria-expanded" in html
+    assert "pg-legend-toggle" in html
+    assert "<\\/b>" in html  # the legend HTML is inlined as a safe JS string
+    assert f"width: {mapcontrols.TAP_PX}px" in html
+
+
+@pytest.mark.parametrize(
+    ("returned", "expected"),
+    [
+        (
+            {
+                "last_object_clicked": {"lat": 31.24, "lng": 121.40},
+                "last_object_clicked_tooltip": mapcontrols.HERE_TAG,
+            },
+            (121.40, 31.24),
+        ),
+        (
+            {
+                "last_object_clicked": {"lat": 31.24, "lng": 121.40},
+                "last_object_clicked_tooltip": "Station 1",
+            },
+            None,
+        ),
+        ({"last_object_clicked": None, "last_object_clicked_tooltip": None}, None),
+        (None, None),
+    ],
+)
+def test_position_from_reads_only_the_located_position(returned, expected):
+    assert mapcontrols.position_from(returned) == expected
