@@ -875,7 +875,8 @@ def event_layer(
     """
     name = i18n.name(props.get("name_en"), props.get("name_zh"), lang)
     title = escape_html(name)
-    group = _group("event", lang, title=tr("events.layer", lang, name=title), dynamic=True)
+    short = escape_html(i18n.name(props.get("name_en"), props.get("name_zh"), lang, both=False))
+    group = _group("event", lang, title=tr("events.layer", lang, name=short), dynamic=True)
     cards = maplayer.CardTable()
     card = cards.refs(_escaped_rows(event_card(props, lang)))
     features: list[dict[str, Any]] = []
