@@ -756,11 +756,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "场地（一个点；活动可能分布在其周围）",
     ),
     "events.shorter": (
-        "{diff} km shorter than the race: the race also runs on streets away from the bank "
-        "paths and its exact line is not published, so only the places it passes are drawn, "
-        "joined by the shortest way along the route.",
-        "比比赛全程短 {diff} 公里：比赛还经过远离河岸步道的街道，且官方未公布具体线路，"
-        "因此只绘制其经过的地点，并沿步道以最短路径连接。",
+        "{diff} km short of it: the race's exact line is not published, so only the places it "
+        "passes are drawn, joined by the shortest way along the route.",
+        "相差 {diff} 公里：比赛的具体线路未公布，因此只绘制其经过的地点，并沿步道以最短路径连接。",
     ),
     "events.water_every": (
         "Every {km} km along the drawn course, as the source says of the race; positions "
@@ -770,6 +768,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "events.start": ("Start", "起点"),
     "events.finish": ("Finish", "终点"),
     "events.source": ("Source: {source}", "来源：{source}"),
+    "events.water_line": ("Water stations: {water}", "饮水站：{water}"),
 }
 
 #: The catalogue: key -> {"en": ..., "zh": ...}. Read-only.

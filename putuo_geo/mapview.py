@@ -886,30 +886,43 @@ def event_layer(
         features.append(_line_feature(path, kind="course", n=title, c=card))
         for distance_m, lonlat in course.km_markers:
             n = escape_html(tr("events.km_marker", lang, km=f"{distance_m / 1000:g}"))
-            features.append(_point_feature(_shift(lonlat, datum), kind="km", n=n))
+            features.append(_point_feature(_shift(lonlat, datum), kind="course_km", n=n))
         for distance_m, lonlat in course.water_stations:
             n = escape_html(tr("events.water_station", lang, km=f"{distance_m / 1000:g}"))
-            features.append(_point_feature(_shift(lonlat, datum), kind="water", n=n))
+            features.append(_point_feature(_shift(lonlat, datum), kind="course_water", n=n))
         for key, at in (("events.start", path[0]), ("events.finish", path[-1])):
             n = escape_html(f"{tr(key, lang)}: {name}")
-            features.append(_point_feature(at, kind="end", n=n, c=card))
+            features.append(_point_feature(at, kind="course_end", n=n, c=card))
     else:
         point = _shift((float(geometry.x), float(geometry.y)), datum)
         features.append(_point_feature(point, kind="venue", n=title, c=card))
     styles = {
         "course": {"color": EVENT_COLOUR, "weight": 7, "opacity": EVENT_OPACITY},
-        "km": {"color": EVENT_COLOUR, "weight": 2, "fillColor": "#ffffff", "fillOpacity": 1},
-        "water": {
+        # Course km markers filled (the route's own km posts are hollow and labelled).
+        "course_km": {
+            "color": "#ffffff",
+            "weight": 1.5,
+            "fillColor": EVENT_COLOUR,
+            "fillOpacity": 1,
+        },
+        "course_water": {
             "color": "#ffffff",
             "weight": 2,
             "fillColor": EVENT_WATER_COLOUR,
             "fillOpacity": 1,
         },
-        "end": {"color": "#ffffff", "weight": 3, "fillColor": EVENT_COLOUR, "fillOpacity": 1},
+        "course_end": {
+            "color": EVENT_COLOUR,
+            "weight": 4,
+            "fillColor": "#ffffff",
+            "fillOpacity": 1,
+        },
         "venue": {"color": "#ffffff", "weight": 3, "fillColor": EVENT_COLOUR, "fillOpacity": 1},
     }
     # Radius per kind: pgLayer draws every point at one radius, so a marker function here.
-    radius = json.dumps({"course": 6, "km": 5, "water": 6, "end": 8, "venue": 12})
+    radius = json.dumps(
+        {"course": 6, "course_km": 4, "course_water": 7, "course_end": 8, "venue": 12}
+    )
     maplayer.DataLayer(
         {"type": "FeatureCollection", "features": features, "cards": cards.as_dict()},
         name="event",

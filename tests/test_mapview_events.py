@@ -34,7 +34,15 @@ def _kinds(data: dict) -> list[str]:
 def test_a_course_is_a_line_with_start_finish_km_markers_and_water_stations():
     props, geometry = event_toy.row("race-a")
     data = _data(mapview.event_layer(props, geometry))
-    assert _kinds(data) == ["course", "km", "km", "water", "water", "end", "end"]
+    assert _kinds(data) == [
+        "course",
+        "course_km",
+        "course_km",
+        "course_water",
+        "course_water",
+        "course_end",
+        "course_end",
+    ]
     line = data["features"][0]
     assert line["geometry"]["coordinates"][0] == pytest.approx(list(geometry.coords[0]), abs=1e-6)
     names = [f["properties"]["n"] for f in data["features"][1:5]]
@@ -45,11 +53,11 @@ def test_the_course_card_has_kind_dates_length_against_the_race_and_source():
     props, geometry = event_toy.row("race-a")
     data = _data(mapview.event_layer(props, geometry, lang="en"))
     card = maplayer.card_html(data["features"][0]["properties"], data["cards"])
-    for text in ("race", "22 Apr 2023", "2.50 km", "21.0975 km", "18.60 km shorter", "Paper A"):
+    for text in ("race", "22 Apr 2023", "2.50 km", "21.0975 km", "18.60 km short of it", "Paper A"):
         assert text in card, text
     zh = _data(mapview.event_layer(props, geometry, lang="zh"))
     card = maplayer.card_html(zh["features"][0]["properties"], zh["cards"])
-    for text in ("赛跑", "2023年4月22日", "2.50 公里", "短 18.60 公里", "来源"):
+    for text in ("赛跑", "2023年4月22日", "2.50 公里", "相差 18.60 公里", "来源"):
         assert text in card, text
 
 

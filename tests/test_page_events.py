@@ -102,13 +102,15 @@ def test_labels_and_lines_in_both_languages():
 def test_details_of_a_course_set_its_length_against_the_race():
     props, _ = event_toy.row("race-a")
     lines = page.event_details(props, lang="en")
+    assert lines[0] == "**Race A 2023 \\(A赛2023\\)**"
     assert "2\\.50 km" in lines[1]
     assert "21\\.0975 km" in lines[1]
-    assert lines[2].startswith("18\\.60 km shorter than the race")  # 21.0975 - 2.5, on paper
-    assert "Every 1 km" in lines[3]
+    assert lines[2].startswith("18\\.60 km short of it")  # 21.0975 - 2.5, on paper
+    assert lines[3].startswith("Water stations\\: Every 1 km")
     assert lines[-1] == "Source\\: Paper A"
     zh = page.event_details(props, lang="zh")
-    assert "比比赛全程短 18\\.60 公里" in zh[2]
+    assert zh[2].startswith("相差 18\\.60 公里")
+    assert zh[3].startswith("饮水站：")
 
 
 def test_details_escape_the_data():
