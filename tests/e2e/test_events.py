@@ -42,7 +42,7 @@ COUNT_KINDS_JS = """() => {
     return counts;
 }"""
 
-#: Click the course line through Leaflet; the popup's HTML.
+#: Click the course line through Leaflet; the popup's HTML (the view is put back).
 COURSE_POPUP_JS = """() => {
     let line = null;
     window.map.eachLayer((l) => {
@@ -51,9 +51,11 @@ COURSE_POPUP_JS = """() => {
     const group = Object.values(window.map._layers).find(
         (g) => g.hasLayer && !g.feature && g.hasLayer(line) && g.getPopup());
     const at = line.getLatLngs()[0];
+    const centre = window.map.getCenter(), zoom = window.map.getZoom();
     line.fire("click", {latlng: at}, true);
     const pop = group.getPopup().getElement().querySelector(".leaflet-popup-content").innerHTML;
     group.closePopup();
+    window.map.setView(centre, zoom, {animate: false});  // the popup's autoPan moved it
     return pop;
 }"""
 
