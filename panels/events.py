@@ -11,7 +11,8 @@ permalink is restored: a link's ``event=`` is checked against the editions),
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
@@ -25,22 +26,28 @@ Sig = tuple[tuple[str, int], ...]
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
+Loaded: TypeAlias = gpd.GeoDataFrame | errors.PutuoGeoError | None
+
+
 @st.cache_resource(show_spinner=False)
-def load(folder: str, signature: Sig) -> gpd.GeoDataFrame | errors.PutuoGeoError:
+def load(folder: str, signature: Sig) -> Loaded:
     """The events layer of ``folder`` (cached per data folder), or why it cannot be read.
 
-    A folder without ``events.geojson`` still shows the map: the panel then says why
-    it is empty (``signature`` changes when a file in the folder does).
+    ``None`` when the folder has no ``events.geojson`` (an optional layer: the panel
+    says so and the map works as before); the error when the file is bad (the panel
+    lists its problems). ``signature`` changes when a file in the folder does.
     """
+    if not (Path(folder) / f"{events.LAYER}.geojson").is_file():
+        return None
     try:
         return events.load_events(folder)
     except errors.PutuoGeoError as exc:
         return exc
 
 
-def ids(loaded: gpd.GeoDataFrame | errors.PutuoGeoError) -> list[str]:
+def ids(loaded: Loaded) -> list[str]:
     """The editions a link's ``event=`` may name."""
-    return [] if isinstance(loaded, errors.PutuoGeoError) else page.event_ids(loaded)
+    return page.event_ids(loaded) if isinstance(loaded, gpd.GeoDataFrame) else []
 
 
 def today() -> dt.date:
@@ -48,9 +55,7 @@ def today() -> dt.date:
     return dt.datetime.now(ZoneInfo(page.EVENT_TIMEZONE)).date()
 
 
-def prepare(
-    state: Any, loaded: gpd.GeoDataFrame | errors.PutuoGeoError, *, lang: Lang
-) -> page.EventView:
+def prepare(state: Any, loaded: Loaded, *, lang: Lang) -> page.EventView:
     """The panel's listing and selection for this run (``view.selected`` goes to the map)."""
     if isinstance(loaded, errors.PutuoGeoError):
         problems = getattr(loaded, "problems", None) or [str(loaded)]
@@ -61,8 +66,11 @@ def prepare(
 def show(view: page.EventView, *, lang: Lang, folder: Any) -> None:
     """The panel: filters, upcoming and past editions, the select, the selection's facts."""
     st.subheader(tr("events.title", lang))
+    if not view.available:
+        st.caption(tr("events.no_layer", lang, folder=folder))
+        return
     if view.problems:
-        header = tr("error.data_invalid", lang, folder=folder, count=len(view.problems))
+        header = tr("events.data_invalid", lang, folder=folder, count=len(view.problems))
         st.error(page.problems_markdown(header, view.problems))
         return
     kinds, start, end = st.columns([2, 1, 1])

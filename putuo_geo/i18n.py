@@ -769,6 +769,15 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "events.finish": ("Finish", "终点"),
     "events.source": ("Source: {source}", "来源：{source}"),
     "events.water_line": ("Water stations: {water}", "饮水站：{water}"),
+    "events.no_layer": (
+        "This data folder ({folder}) has no events layer (events.geojson).",
+        "此数据文件夹（{folder}）没有活动图层（events.geojson）。",
+    ),
+    "events.data_invalid": (
+        "**The events layer in `{folder}` cannot be shown: {count} problem(s).** The rest of "
+        "the page works.",
+        "**`{folder}` 中的活动图层无法显示：{count} 个问题。** 页面其余部分不受影响。",
+    ),
 }
 
 #: The catalogue: key -> {"en": ..., "zh": ...}. Read-only.

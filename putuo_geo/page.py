@@ -634,7 +634,8 @@ class EventView:
     ``range_note`` says why the dates were not filtered (the range ends before it
     starts), in the page language; ``selected`` is the edition drawn on the map, its
     properties and WGS-84 geometry (``mapview.compose(event=...)``); ``problems`` the
-    events layer's, when it could not be loaded (the panel then lists nothing).
+    events layer's, when it could not be loaded (the panel then lists nothing);
+    ``available`` is false when the data folder has no events layer at all.
     """
 
     today: dt.date
@@ -643,6 +644,7 @@ class EventView:
     range_note: str | None
     selected: tuple[dict[str, Any], Any] | None
     problems: tuple[str, ...] = ()
+    available: bool = True
 
     @property
     def ids(self) -> list[str]:
@@ -696,7 +698,9 @@ def event_view(
             date_from=date_from,
             date_to=date_to,
         )
-    view = EventView(today, upcoming, past, note, None, tuple(problems))
+    problems = tuple(problems)
+    available = frame is not None or bool(problems)
+    view = EventView(today, upcoming, past, note, None, problems, available)
     chosen = state.get(EVENT_KEY) or NO_EVENT
     if chosen not in view.ids:
         chosen = NO_EVENT

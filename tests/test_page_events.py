@@ -164,3 +164,15 @@ def test_the_link_carries_the_selection_and_restores_it():
     restored = page.restore_link(state, basemaps=[], categories=[], place_keys=[], event_ids=[])
     assert [p.key for p in restored.problems] == ["link.problem.event"]
     assert "event" not in state
+
+
+def test_without_an_events_layer_nothing_is_listed_or_selected():
+    state: dict = {"event": "race-a"}
+    view = page.event_view(state, None, today=TODAY, lang="en")
+    assert not view.available
+    assert view.ids == []
+    assert view.selected is None
+    assert state["event"] == page.NO_EVENT
+    broken = page.event_view({}, None, today=TODAY, lang="en", problems=["events.geojson: bad"])
+    assert broken.available
+    assert broken.problems == ("events.geojson: bad",)

@@ -99,8 +99,8 @@ def test_selecting_a_course_draws_it_and_puts_it_in_the_url(frame):
     row = frame.set_index("id").loc[COURSE]
     course = events.course_map({"id": COURSE, **row.drop(labels="geometry")}, row["geometry"])
     assert _count(layers, "course") == 1
-    assert _count(layers, "km") == len(course.km_markers)
-    assert _count(layers, "water") == len(course.water_stations)
+    assert _count(layers, "course_km") == len(course.km_markers)
+    assert _count(layers, "course_water") == len(course.water_stations)
     assert "22 Apr 2023" in layers
     (gpx,) = [b for b in at.get("download_button") if b.proto.label == "Download the course (GPX)"]
     assert gpx.proto.label
@@ -133,3 +133,28 @@ def test_a_link_to_an_unknown_event_is_named_and_the_page_opens():
     assert [p.key for p in restored.problems] == ["link.problem.event"]
     assert "event" not in at.query_params
     assert not at.error
+
+
+def test_a_folder_without_events_shows_the_map_and_says_so(tmp_path, monkeypatch):
+    import toy_atlas
+
+    folder = toy_atlas.write_toy_atlas(tmp_path / "geo")
+    monkeypatch.setenv("PUTUO_GEO_DATA", str(folder))
+    at = _run(event=COURSE)
+    assert not at.error
+    assert any("has no events layer" in c.value for c in at.caption)
+    restored: permalink.Restored = at.session_state["restored"]
+    assert [p.key for p in restored.problems] == ["link.problem.event"]
+
+
+def test_a_broken_events_file_is_listed_and_the_page_still_works(tmp_path, monkeypatch):
+    import toy_atlas
+
+    folder = toy_atlas.write_toy_atlas(tmp_path / "geo")
+    (folder / "events.geojson").write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("PUTUO_GEO_DATA", str(folder))
+    at = _run()
+    (error,) = [e.value for e in at.error]
+    assert error.startswith("**The events layer in")
+    assert "events\\.geojson\\: not valid JSON" in error
+    assert at.selectbox(key="measure_from").value  # the rest of the page is there
