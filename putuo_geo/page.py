@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -354,6 +355,8 @@ def restore_link(
         state["view_apply"] = state["view"]
     if restored.event:
         state[EVENT_KEY] = restored.event
+        if restored.center_lonlat is not None and restored.zoom is not None:
+            state["event_fitted"] = restored.event  # the link's own view wins
     return restored
 
 
@@ -706,11 +709,39 @@ def event_view(
         chosen = NO_EVENT
     if state.get(EVENT_KEY) != chosen:  # written only when it changes (a write resends it)
         state[EVENT_KEY] = chosen
+    fitted, state["event_fitted"] = state.get("event_fitted"), chosen
     if not chosen:
         return view
     row = pd.concat([upcoming, past]).set_index("id").loc[chosen]
     props = {"id": chosen, **row.drop(labels="geometry").to_dict()}
+    if fitted != chosen:  # newly selected: bring it into view (the map keeps it otherwise)
+        state["view_apply"] = event_fit(row["geometry"])
     return dataclasses.replace(view, selected=(props, row["geometry"]))
+
+
+#: The map area an event is fitted into (pixels): a phone's map above its legend.
+EVENT_FIT_PX = (340, 360)
+EVENT_FIT_ZOOMS = (13, 16)
+
+
+def event_fit(geometry: Any) -> tuple[LonLat, int]:
+    """The view that shows ``geometry`` (WGS-84): its bounds' centre and the deepest zoom
+    at which the bounds fit :data:`EVENT_FIT_PX` on Web Mercator tiles (256 px at zoom 0),
+    within :data:`EVENT_FIT_ZOOMS` (a venue, a point, gets the deepest).
+    """
+    minx, miny, maxx, maxy = (float(v) for v in geometry.bounds)
+
+    def merc_y(lat: float) -> float:  # Web Mercator y of a latitude, in radians
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    width = (maxx - minx) / 360
+    height = (merc_y(maxy) - merc_y(miny)) / (2 * math.pi)
+    low, high = EVENT_FIT_ZOOMS
+    zoom = high
+    for span, px in ((width, EVENT_FIT_PX[0]), (height, EVENT_FIT_PX[1])):
+        if span > 0:
+            zoom = min(zoom, math.floor(math.log2(px / (256 * span))))
+    return ((minx + maxx) / 2, (miny + maxy) / 2), max(low, zoom)
 
 
 def event_label(props: Mapping[str, Any], *, lang: Lang) -> str:

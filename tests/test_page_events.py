@@ -176,3 +176,34 @@ def test_without_an_events_layer_nothing_is_listed_or_selected():
     broken = page.event_view({}, None, today=TODAY, lang="en", problems=["events.geojson: bad"])
     assert broken.available
     assert broken.problems == ("events.geojson: bad",)
+
+
+def test_event_fit_on_paper():
+    from shapely.geometry import LineString, Point
+
+    # 0.01 degrees of longitude at zoom 15: 256 * 2**15 * 0.01 / 360 = 233 px (fits 340);
+    # at zoom 16 it would be 466 px.
+    assert page.event_fit(LineString([(0, 0), (0.01, 0)])) == ((0.005, 0.0), 15)
+    assert page.event_fit(Point(121.4, 31.2)) == ((121.4, 31.2), 16)  # a venue: deepest
+    assert page.event_fit(LineString([(0, 0), (1, 0)]))[1] == 13  # never wider than the belt
+
+
+def test_a_new_selection_brings_it_into_view_once():
+    state: dict = {"event": "race-a"}
+    _view(state)
+    (lon, lat), zoom = state["view_apply"]
+    _, geometry = event_toy.row("race-a")
+    assert (lon, lat) == pytest.approx(geometry.centroid.coords[0], abs=1e-9)  # a straight line
+    # At latitude 31.25 a pixel is 156543 m * cos(31.25 deg) / 2**z: 8.17 m at zoom 14,
+    # so 2,500 m take 306 px (fits 360); at zoom 15, 612 px.
+    assert zoom == 14
+    state["view_apply"] = "kept"  # e.g. the visitor's own view carried over
+    _view(state)
+    assert state["view_apply"] == "kept"  # not fitted again on the next run
+
+
+def test_a_link_with_its_own_view_keeps_it():
+    state: dict = {"link": permalink.decode({"event": "boat-b", "c": "31.2,121.4", "z": "14"})}
+    page.restore_link(state, basemaps=[], categories=[], place_keys=[], event_ids=["boat-b"])
+    _view(state)
+    assert state["view_apply"] == ((121.4, 31.2), 14)

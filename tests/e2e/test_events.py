@@ -17,8 +17,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from page_support import ARTIFACTS, FRAME, SCRIPT_IDLE_JS, page_data_dir, skip_reason
+from shapely.geometry import LineString
 
 from putuo_geo import events
+from putuo_geo import page as page_module
 
 pytestmark = [
     pytest.mark.e2e,
@@ -106,6 +108,17 @@ def _wait_for_course(frame, course: events.CourseMap) -> dict[str, int]:
     return kinds
 
 
+def _wait_for_view(frame, course: events.CourseMap) -> None:
+    """The map moved to the course (``page.event_fit``: its bounds' centre and zoom)."""
+    (lon, lat), zoom = page_module.event_fit(LineString(course.path_lonlat))
+    frame.wait_for_function(
+        f"""() => {{ const c = window.map.getCenter();
+            return window.map.getZoom() === {zoom}
+                && Math.abs(c.lat - {lat}) < 1e-4 && Math.abs(c.lng - {lon}) < 1e-4; }}""",
+        timeout=30_000,
+    )
+
+
 def _screenshots(page, size: str) -> None:
     """The map with the course, then the panel's selection (each scrolled into view)."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -135,6 +148,7 @@ def test_select_the_2023_half_marathon_and_download_its_course(browser, server_u
         _wait_for_course(_map(page), course)
         page.wait_for_function(SCRIPT_IDLE_JS, timeout=60_000)
         assert parse_qs(urlsplit(page.url).query)["event"] == [COURSE]
+        _wait_for_view(_map(page), course)
 
         popup = html.unescape(re.sub(r"<[^>]+>", " ", _map(page).evaluate(COURSE_POPUP_JS)))
         for text in ("22 Apr 2023", "21.0975 km", f"{course.along_route_m / 1000:.2f} km", "SHINE"):
@@ -165,6 +179,7 @@ def test_a_link_with_the_course_opens_it_on_a_phone(browser, server_url, course)
     )
     try:
         _wait_for_course(_map(page), course)
+        _wait_for_view(_map(page), course)  # a link without c= and z=: fitted to the course
         page.get_by_text("2023年4月22日").first.wait_for(timeout=30_000)
         _screenshots(page, "390x844")
         assert json.dumps(parse_qs(urlsplit(page.url).query)["event"]) == json.dumps([COURSE])
