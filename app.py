@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
+from panels import events as events_panel
 from putuo_geo import (
     assets,
     basemaps,
@@ -100,7 +101,9 @@ categories = page.category_order(counts.to_dict(), palette=mapview.CATEGORY_COLO
 # The page's state (putuo_geo.page): the link (first run only), the map's last click and
 # view (before the widgets, so a click can fill FROM/TO), the upload, the places.
 places = page.place_choices(atlas, lang=lang)
-page.restore_link(state, basemaps=base_keys, categories=categories, place_keys=places)
+event_data = events_panel.load(str(folder), signature)  # a link's event= is checked against it
+linkable = {"place_keys": places, "event_ids": events_panel.ids(event_data)}
+page.restore_link(state, basemaps=base_keys, categories=categories, **linkable)
 click_lonlat = page.take_map_return(state, state.get(page.MAP_KEY))
 user_layer, upload_problems = page.current_upload(state)
 places |= page.session_choices(
@@ -220,6 +223,7 @@ measurement, measure_error = page.measure(routes, places, (from_key, to_key), la
 nearest = overview.nearest(atlas, click_lonlat) if click_lonlat else None
 draw_datum = basemap.datum if basemap.url else "wgs84"
 page.carry_view(state, lang=lang, basemap_key=basemap.key, draw_datum=draw_datum)
+event_view = events_panel.prepare(state, event_data, lang=lang)  # the map needs the selection
 
 
 def composed(view: Any) -> mapview.Composed:
@@ -236,6 +240,7 @@ def composed(view: Any) -> mapview.Composed:
         upload=None if user_sites is None or user_layer is None else (user_sites, user_layer.title),
         nearest=nearest,
         view_lonlat=view,
+        event=event_view.selected,
     )
 
 
@@ -297,6 +302,8 @@ with right:
         st.info(tr("click.prompt", lang))
     else:
         st.markdown(page.click_text(nearest, lang=lang))
+
+events_panel.show(event_view, lang=lang, folder=folder)
 
 # Lazy tabs: only the open tab's table is built and sent (every widget change reruns
 # the page; four tables per rerun cost each browser more than the rest of the page).

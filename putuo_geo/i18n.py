@@ -766,6 +766,62 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{count} warning(s) (the page still works):",
         "{count} 个警告（页面仍可使用）：",
     ),
+    # ---------------------------------------------------------------- events panel (issue 15.3)
+    "link.problem.event": (
+        "event={value} is not an event edition on this page.",
+        "event={value} 不是本页的活动届次。",
+    ),
+    "events.select": ("Show on the map", "在地图上显示"),
+    "events.select_none": ("(none)", "（不显示）"),
+    "events.select_help": (
+        "Only the chosen edition is drawn: past editions share venues and bank paths, "
+        "so drawing them all at once would hide one another.",
+        "地图上只绘制所选的一届：往届活动的场地和沿岸步道大多重合，全部绘制会相互遮挡。",
+    ),
+    "events.date_from": ("From", "起始日期"),
+    "events.date_to": ("To", "截止日期"),
+    "events.bad_range": (
+        "The date range ends ({end}) before it starts ({start}); dates are not filtered.",
+        "日期范围的截止日期（{end}）早于起始日期（{start}）；未按日期筛选。",
+    ),
+    "events.no_upcoming": (
+        "No upcoming edition known (as of {today}).",
+        "截至{today}，尚无已知的下一届活动。",
+    ),
+    "events.latest_past": ("Latest past editions first:", "往届活动（由近及远）："),
+    "events.layer": ("Event: {name}", "活动：{name}"),
+    "events.card_kind": ("Kind", "类型"),
+    "events.card_dates": ("Dates", "日期"),
+    "events.card_length": ("Length", "长度"),
+    "events.card_water": ("Water stations", "饮水站"),
+    "events.card_where": ("Where", "地点"),
+    "events.venue": (
+        "Venue (one point; the event may spread around it)",
+        "场地（一个点；活动可能分布在其周围）",
+    ),
+    "events.shorter": (
+        "{diff} km short of it: the race's exact line is not published, so only the places it "
+        "passes are drawn, joined by the shortest way along the route.",
+        "相差 {diff} 公里：比赛的具体线路未公布，因此只绘制其经过的地点，并沿步道以最短路径连接。",
+    ),
+    "events.water_every": (
+        "Every {km} km along the drawn course, as the source says of the race; positions "
+        "indicative (the race's own line is not published).",
+        "按来源所述，沿所绘赛道每 {km} 公里一处；位置为示意（比赛实际线路未公布）。",
+    ),
+    "events.start": ("Start", "起点"),
+    "events.finish": ("Finish", "终点"),
+    "events.source": ("Source: {source}", "来源：{source}"),
+    "events.water_line": ("Water stations: {water}", "饮水站：{water}"),
+    "events.no_layer": (
+        "This data folder ({folder}) has no events layer (events.geojson).",
+        "此数据文件夹（{folder}）没有活动图层（events.geojson）。",
+    ),
+    "events.data_invalid": (
+        "**The events layer in `{folder}` cannot be shown: {count} problem(s).** The rest of "
+        "the page works.",
+        "**`{folder}` 中的活动图层无法显示：{count} 个问题。** 页面其余部分不受影响。",
+    ),
 }
 
 #: The catalogue: key -> {"en": ..., "zh": ...}. Read-only.

@@ -51,6 +51,11 @@ PATH_COLOUR = "#c2185b"
 PARK_COLOUR = "#4caf50"
 PARK_STROKE = "#2e7d32"
 KM_POST_COLOUR = "#222222"
+#: The selected event (course line, venue marker): a violet none of the layers use.
+EVENT_COLOUR = "#6a1b9a"
+EVENT_OPACITY = 0.9
+#: Water stations along a course.
+EVENT_WATER_COLOUR = "#0277bd"
 #: Opacities lines and markers are drawn at (1 where not listed).
 CREEK_OPACITY = 0.55
 ROUTE_OPACITY = 0.9
@@ -69,6 +74,8 @@ DRAWN_COLOURS: tuple[tuple[str, float], ...] = (
     (PATH_COLOUR, PATH_OPACITY),
     (PARK_STROKE, 1.0),
     (KM_POST_COLOUR, 1.0),
+    (EVENT_COLOUR, EVENT_OPACITY),
+    (EVENT_WATER_COLOUR, 1.0),
 )
 #: Text and background of the legend, the cards and the km labels (WCAG >= 4.5:1).
 LEGEND_TEXT = "#1a1a1a"

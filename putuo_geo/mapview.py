@@ -5,7 +5,8 @@ Pure map building: this module never imports streamlit. The page asks for
 - :func:`build_map`: the base map (basemap, every static layer, km posts, ruler,
   legend). It depends only on the atlas and the basemap, so it is the same on every
   rerun and ``st_folium`` keeps the live map (and the user's pan and zoom);
-- :func:`sites_layer`, :func:`measurement_layer`, :func:`click_layer`: the layers that
+- :func:`sites_layer`, :func:`measurement_layer`, :func:`click_layer`,
+  :func:`event_layer`: the layers that
   change with the page's widgets, handed to ``st_folium(feature_group_to_add=...)``,
   which swaps them on the live map instead of rebuilding it;
 - :func:`layer_control`: the layer toggles, rebuilt by ``st_folium`` after those layers;
@@ -53,7 +54,7 @@ import shapely
 from branca.element import Element, Figure
 from folium.utilities import JsCode
 
-from putuo_geo import assets, config, display, exports, i18n, maplayer
+from putuo_geo import assets, config, display, events, exports, i18n, maplayer
 from putuo_geo.basemaps import (
     NO_TILES,
     OSM,
@@ -81,6 +82,9 @@ from putuo_geo.mapstyle import (
     CREEK_COLOUR,
     CREEK_OPACITY,
     DRAWN_COLOURS,
+    EVENT_COLOUR,
+    EVENT_OPACITY,
+    EVENT_WATER_COLOUR,
     KM_POST_COLOUR,
     LEGEND_BACKGROUND,
     LEGEND_TEXT,
@@ -824,6 +828,115 @@ def click_layer(
     return group
 
 
+def event_card(props: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
+    """An event edition's card: kind, dates in ``lang``, where/length, water stations,
+    status, accuracy and source (``(label, escaped text)``, labels not yet escaped).
+
+    For a course the length along the route is set against the race's 21.0975 km, with
+    why they differ (the race also uses streets).
+    """
+    kind = _e(i18n.value("kind", props.get("kind"), lang))
+    dates = _e(events.format_date_range(str(props["start_date"]), str(props["end_date"]), lang))
+    if props.get("geometry_kind") == "course":
+        along_m = float(props["along_route_m"])
+        km = f"{along_m / 1000:.2f}"
+        diff = f"{(events.HALF_MARATHON_M - along_m) / 1000:.2f}"
+        where = tr("events.along_route", lang, km=km) + " " + tr("events.shorter", lang, diff=diff)
+        every = _num(props.get("water_stations_every_m"))
+        water = (
+            tr("events.no_water_stations", lang)
+            if every is None
+            else tr("events.water_every", lang, km=f"{every / 1000:g}")
+        )
+    else:
+        where, water = tr("events.venue", lang), ""
+    return [
+        (tr("events.card_kind", lang), kind),
+        (tr("events.card_dates", lang), dates),
+        (tr("events.card_where", lang), _e(where)),
+        (tr("events.card_water", lang), _e(water)),
+        *_common_rows(props, lang),
+    ]
+
+
+def event_layer(
+    props: Mapping[str, Any],
+    geometry: shapely.Geometry,
+    *,
+    lang: Lang = "en",
+    datum: Datum = "wgs84",
+) -> folium.FeatureGroup:
+    """The selected event edition: a course's line, start, finish, km markers and water
+    stations, or a venue's marker; their popups carry the card (:func:`event_card`).
+
+    ``props`` is a row of :func:`putuo_geo.events.load_events` and ``geometry`` its
+    WGS-84 shape; both are drawn converted to ``datum``. Markers along a course come
+    from :func:`putuo_geo.events.course_map` (measured in EPSG:32651 on the WGS-84 line).
+    """
+    name = i18n.name(props.get("name_en"), props.get("name_zh"), lang)
+    title = escape_html(name)
+    short = escape_html(i18n.name(props.get("name_en"), props.get("name_zh"), lang, both=False))
+    group = _group("event", lang, title=tr("events.layer", lang, name=short), dynamic=True)
+    cards = maplayer.CardTable()
+    card = cards.refs(_escaped_rows(event_card(props, lang)))
+    features: list[dict[str, Any]] = []
+    if props.get("geometry_kind") == "course":
+        course = events.course_map(props, geometry)
+        path = [_shift(p, datum) for p in course.path_lonlat]
+        features.append(_line_feature(path, kind="course", n=title, c=card))
+        for distance_m, lonlat in course.km_markers:
+            n = escape_html(tr("events.km_marker", lang, km=f"{distance_m / 1000:g}"))
+            features.append(_point_feature(_shift(lonlat, datum), kind="course_km", n=n))
+        for distance_m, lonlat in course.water_stations:
+            n = escape_html(tr("events.water_station", lang, km=f"{distance_m / 1000:g}"))
+            features.append(_point_feature(_shift(lonlat, datum), kind="course_water", n=n))
+        for key, at in (("events.start", path[0]), ("events.finish", path[-1])):
+            n = escape_html(f"{tr(key, lang)}: {name}")
+            features.append(_point_feature(at, kind="course_end", n=n, c=card))
+    else:
+        point = _shift((float(geometry.x), float(geometry.y)), datum)
+        features.append(_point_feature(point, kind="venue", n=title, c=card))
+    styles = {
+        "course": {"color": EVENT_COLOUR, "weight": 7, "opacity": EVENT_OPACITY},
+        # Course km markers filled (the route's own km posts are hollow and labelled).
+        "course_km": {
+            "color": "#ffffff",
+            "weight": 1.5,
+            "fillColor": EVENT_COLOUR,
+            "fillOpacity": 1,
+        },
+        "course_water": {
+            "color": "#ffffff",
+            "weight": 2,
+            "fillColor": EVENT_WATER_COLOUR,
+            "fillOpacity": 1,
+        },
+        "course_end": {
+            "color": EVENT_COLOUR,
+            "weight": 4,
+            "fillColor": "#ffffff",
+            "fillOpacity": 1,
+        },
+        "venue": {"color": "#ffffff", "weight": 3, "fillColor": EVENT_COLOUR, "fillOpacity": 1},
+    }
+    # Radius per kind: pgLayer draws every point at one radius, so a marker function here.
+    radius = json.dumps(
+        {"course": 6, "course_km": 4, "course_water": 7, "course_end": 8, "venue": 12}
+    )
+    maplayer.DataLayer(
+        {"type": "FeatureCollection", "features": features, "cards": cards.as_dict()},
+        name="event",
+        style=lambda f: styles[f["properties"]["kind"]],
+        tip_rows=0,
+        popup=True,
+        point_to_layer=JsCode(
+            f"function (f, at) {{ return L.circleMarker(at, "
+            f"{{radius: {radius}[f.properties.kind]}}); }}"
+        ),
+    ).add_to(group)
+    return group
+
+
 def upload_layer(
     frame: gpd.GeoDataFrame, *, title: str, lang: Lang = "en", datum: Datum = "wgs84"
 ) -> folium.FeatureGroup:
@@ -892,6 +1005,7 @@ def compose(
     upload: tuple[gpd.GeoDataFrame, str] | None = None,
     nearest: Nearest | None = None,
     view_lonlat: tuple[tuple[float, float], int] | None = None,
+    event: tuple[Mapping[str, Any], shapely.Geometry] | None = None,
 ) -> Composed:
     """The map the page shows: ``base`` (from :func:`build_map`) and the dynamic layers.
 
@@ -911,6 +1025,9 @@ def compose(
         The clicked point's nearest route point.
     view_lonlat
         ``((lon, lat), zoom)`` in WGS-84 to open at; ``None`` keeps the base map's view.
+    event
+        The selected event edition: its properties and WGS-84 geometry (a row of
+        :func:`putuo_geo.events.load_events`); drawn by :func:`event_layer`.
     """
     dynamic = [sites_layer(sites, total=total_sites, lang=lang, datum=datum)]
     if measurement is not None:
@@ -924,6 +1041,8 @@ def compose(
         dynamic.append(upload_layer(upload[0], title=upload[1], lang=lang, datum=datum))
     if nearest is not None:
         dynamic.append(click_layer(nearest, lang=lang, datum=datum))
+    if event is not None:
+        dynamic.append(event_layer(event[0], event[1], lang=lang, datum=datum))
     center = None
     zoom = None
     if view_lonlat is not None:

@@ -10,7 +10,8 @@ the session state as a plain mutable mapping (``st.session_state`` on the page, 
 - the map-click state machine (nearest point, or FROM then TO);
 - the uploaded layer, parsed once per file content and datum;
 - the permalink: restored once per session, written back on every run;
-- the language switch, which must not reset the widgets (:func:`relabel`).
+- the language switch, which must not reset the widgets (:func:`relabel`);
+- the events panel: its filters, the editions it lists and the one it shows on the map.
 
 Widget values are stable keys (basemap key, category code, place key, mode key); only
 the labels shown for them (``format_func``) change with the language.
@@ -18,19 +19,25 @@ the labels shown for them (``format_func``) change with the language.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
+import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 
 from putuo_geo import (
+    config,
     coordinput,
     datum,
     display,
     errors,
+    events,
     exports,
     i18n,
     network,
@@ -64,6 +71,9 @@ LABELLED_KEYS: tuple[str, ...] = (
     "coord_datum",
     "basemap_key",
 )
+#: The events panel's labelled widgets: relabelled with the others; their options are
+#: kept by :func:`event_view` (the editions come from the events layer).
+EVENT_LABELLED_KEYS: tuple[str, ...] = ("event_kinds", "event")
 
 
 def relabel(state: State) -> None:
@@ -76,7 +86,7 @@ def relabel(state: State) -> None:
     again, still decodes it with the old labels; writing it back makes Streamlit send it
     to the browser under its new label.
     """
-    for key in LABELLED_KEYS:
+    for key in (*LABELLED_KEYS, *EVENT_LABELLED_KEYS):
         if key in state:
             state[key] = state[key]
 
@@ -309,8 +319,13 @@ def restore_link(
     basemaps: Iterable[str],
     categories: Iterable[str],
     place_keys: Iterable[str],
+    event_ids: Iterable[str] = (),
 ) -> permalink.Restored:
-    """Apply the session's link (``state["link"]``) to the widgets, once per session."""
+    """Apply the session's link (``state["link"]``) to the widgets, once per session.
+
+    ``event_ids`` are the event editions the page offers (an unknown ``event=`` is one
+    of ``problems``, like an unknown place).
+    """
     if "restored" in state:
         restored: permalink.Restored = state["restored"]
         return restored
@@ -321,6 +336,7 @@ def restore_link(
         basemaps=basemaps,
         categories=categories,
         places=place_keys,
+        events=event_ids,
     )
     state["restored"] = restored
     if restored.basemap:
@@ -337,6 +353,10 @@ def restore_link(
     if restored.center_lonlat is not None and restored.zoom is not None:
         state["view"] = (restored.center_lonlat, restored.zoom)
         state["view_apply"] = state["view"]
+    if restored.event:
+        state[EVENT_KEY] = restored.event
+        if restored.center_lonlat is not None and restored.zoom is not None:
+            state["event_fitted"] = restored.event  # the link's own view wins
     return restored
 
 
@@ -365,6 +385,7 @@ def link_params(state: State, *, categories: list[str]) -> dict[str, str]:
         to_ref=end_ref(state, state["measure_to"]),
         center_lonlat=view[0] if view else None,
         zoom=view[1] if view else None,
+        event=state.get(EVENT_KEY) or None,
     )
     return permalink.encode(link)
 
@@ -595,3 +616,193 @@ def typed_notes(typed: coordinput.TypedPoint, *, lang: Lang) -> list[tuple[str, 
             ("caption", tr("coords.result", lang, lat=f"{lat:.6f}", lon=f"{lon:.6f}", shift=shift))
         )
     return notes
+
+
+# ------------------------------------------------------------------ events (issue 15)
+# The panel's widgets: kinds (multiselect), date range (two date inputs, either empty)
+# and the edition shown on the map (a select whose value is the edition's id).
+
+EVENT_KEY = "event"
+NO_EVENT = ""
+EVENT_FILTER_KEYS: tuple[str, ...] = ("event_kinds", "event_from", "event_to")
+#: Where the page's "today" is read: the creek's own calendar day, whatever the server's.
+EVENT_TIMEZONE = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class EventView:
+    """What the events panel shows for one run of the page.
+
+    ``upcoming`` soonest first, ``past`` latest first (both after the filters);
+    ``range_note`` says why the dates were not filtered (the range ends before it
+    starts), in the page language; ``selected`` is the edition drawn on the map, its
+    properties and WGS-84 geometry (``mapview.compose(event=...)``); ``problems`` the
+    events layer's, when it could not be loaded (the panel then lists nothing);
+    ``available`` is false when the data folder has no events layer at all.
+    """
+
+    today: dt.date
+    upcoming: gpd.GeoDataFrame
+    past: gpd.GeoDataFrame
+    range_note: str | None
+    selected: tuple[dict[str, Any], Any] | None
+    problems: tuple[str, ...] = ()
+    available: bool = True
+
+    @property
+    def ids(self) -> list[str]:
+        """The listed editions' ids, upcoming then past (the select's options)."""
+        return [str(i) for i in (*self.upcoming["id"], *self.past["id"])]
+
+
+def event_ids(frame: gpd.GeoDataFrame | None) -> list[str]:
+    """Every edition's id (what a link's ``event=`` may name)."""
+    return [] if frame is None else [str(i) for i in frame["id"]]
+
+
+def event_view(
+    state: State,
+    frame: gpd.GeoDataFrame | None,
+    *,
+    today: dt.date,
+    lang: Lang,
+    problems: Iterable[str] = (),
+) -> EventView:
+    """Read the panel's filters from ``state``, list the editions, settle the selection.
+
+    Called before the panel's widgets are drawn (the map needs the selection first):
+    the filters' first values are set here, and a selected edition the filters now
+    hide is dropped (the map shows what the panel lists). ``frame`` is
+    :func:`putuo_geo.events.load_events`'s, or ``None`` when it could not be loaded.
+    """
+    state.setdefault("event_kinds", list(events.KINDS))
+    state.setdefault("event_from", None)
+    state.setdefault("event_to", None)
+    # A rerun may bring a label from the other language (see keep_choices).
+    keep_choices(state, {"event_kinds": events.KINDS, EVENT_KEY: [NO_EVENT, *event_ids(frame)]})
+    date_from, date_to = state["event_from"], state["event_to"]
+    note = None
+    if date_from is not None and date_to is not None and date_to < date_from:
+        note = tr(
+            "events.bad_range",
+            lang,
+            start=events.format_date(date_from, lang),
+            end=events.format_date(date_to, lang),
+        )
+        date_from = date_to = None
+    if frame is None:
+        empty = gpd.GeoDataFrame({"id": []}, geometry=[], crs=config.WEB_CRS)
+        upcoming, past = empty, empty
+    else:
+        upcoming, past = events.upcoming_and_past(
+            frame,
+            today=today,
+            kinds=list(state["event_kinds"]),
+            date_from=date_from,
+            date_to=date_to,
+        )
+    problems = tuple(problems)
+    available = frame is not None or bool(problems)
+    view = EventView(today, upcoming, past, note, None, problems, available)
+    chosen = state.get(EVENT_KEY) or NO_EVENT
+    if chosen not in view.ids:
+        chosen = NO_EVENT
+    if state.get(EVENT_KEY) != chosen:  # written only when it changes (a write resends it)
+        state[EVENT_KEY] = chosen
+    fitted, state["event_fitted"] = state.get("event_fitted"), chosen
+    if not chosen:
+        return view
+    row = pd.concat([upcoming, past]).set_index("id").loc[chosen]
+    props = {"id": chosen, **row.drop(labels="geometry").to_dict()}
+    if fitted != chosen:  # newly selected: bring it into view (the map keeps it otherwise)
+        state["view_apply"] = event_fit(row["geometry"])
+    return dataclasses.replace(view, selected=(props, row["geometry"]))
+
+
+#: The map area an event is fitted into (pixels): a phone's map above its legend.
+EVENT_FIT_PX = (340, 360)
+EVENT_FIT_ZOOMS = (13, 16)
+
+
+def event_fit(geometry: Any) -> tuple[LonLat, int]:
+    """The view that shows ``geometry`` (WGS-84): its bounds' centre and the deepest zoom
+    at which the bounds fit :data:`EVENT_FIT_PX` on Web Mercator tiles (256 px at zoom 0),
+    within :data:`EVENT_FIT_ZOOMS` (a venue, a point, gets the deepest).
+    """
+    minx, miny, maxx, maxy = (float(v) for v in geometry.bounds)
+
+    def merc_y(lat: float) -> float:  # Web Mercator y of a latitude, in radians
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    width = (maxx - minx) / 360
+    height = (merc_y(maxy) - merc_y(miny)) / (2 * math.pi)
+    low, high = EVENT_FIT_ZOOMS
+    zoom = high
+    for span, px in ((width, EVENT_FIT_PX[0]), (height, EVENT_FIT_PX[1])):
+        if span > 0:
+            zoom = min(zoom, math.floor(math.log2(px / (256 * span))))
+    return ((minx + maxx) / 2, (miny + maxy) / 2), max(low, zoom)
+
+
+def event_label(props: Mapping[str, Any], *, lang: Lang) -> str:
+    """An edition in a list: ``24 Mar 2024 · name · kind`` (plain text)."""
+    dates = events.format_date_range(str(props["start_date"]), str(props["end_date"]), lang)
+    name = i18n.name(props.get("name_en"), props.get("name_zh"), lang, both=False)
+    kind = i18n.value("kind", props.get("kind"), lang)
+    return f"{dates} · {name} · {kind}"
+
+
+def event_lines(frame: gpd.GeoDataFrame, *, lang: Lang) -> str:
+    """The editions as a Markdown list (names escaped; dates bold)."""
+    lines = []
+    for props in frame.drop(columns="geometry").to_dict("records"):
+        dates, rest = event_label(props, lang=lang).split(" · ", 1)
+        lines.append(f"- **{dates}** · {safety.escape_markdown(rest)}")
+    return "\n".join(lines)
+
+
+def event_details(props: Mapping[str, Any], *, lang: Lang) -> list[str]:
+    """The selected edition under the list: Markdown lines, data text escaped.
+
+    Kind and dates; for a course its length along the route against the race's
+    21.0975 km and why they differ, and its water stations; the source.
+    """
+    md = safety.escape_markdown
+    name = i18n.name(props.get("name_en"), props.get("name_zh"), lang)
+    lines = [f"**{md(name)}**"]
+    if props.get("geometry_kind") == "course":
+        along_m = float(props["along_route_m"])
+        diff = f"{(events.HALF_MARATHON_M - along_m) / 1000:.2f}"
+        length = tr("events.along_route", lang, km=f"{along_m / 1000:.2f}")
+        lines.append(md(length))
+        lines.append(md(tr("events.shorter", lang, diff=diff)))
+        every = props.get("water_stations_every_m")
+        if every is None or every != every:  # NaN: none sourced
+            water = tr("events.no_water_stations", lang)
+        else:
+            water = tr("events.water_every", lang, km=f"{float(every) / 1000:g}")
+        lines.append(md(tr("events.water_line", lang, water=water)))
+    else:
+        lines.append(md(tr("events.venue", lang)))
+    lines.append(md(tr("events.source", lang, source=props.get("source", ""))))
+    return lines
+
+
+def event_download(props: Mapping[str, Any], geometry: Any, *, lang: Lang) -> Download | None:
+    """The selected course as GPX (``<id>.gpx``); ``None`` for a venue."""
+    if props.get("geometry_kind") != "course":
+        return None
+    course = events.course_map(props, geometry)
+    name = i18n.name(props.get("name_en"), props.get("name_zh"), lang)
+    source = str(props.get("source", ""))
+
+    def gpx() -> str:
+        return exports.course_gpx(
+            course.path_lonlat,
+            name=name,
+            km_markers=course.km_markers,
+            water_stations=course.water_stations,
+            source=source,
+        )
+
+    return Download("events.gpx_download", gpx, f"{course.id}.gpx", GPX_MIME)

@@ -18,6 +18,9 @@ key       value                                                      example
 ``z``     map zoom level (integer)                                   ``15``
 ========  =========================================================  ==================
 
+and ``event``, the selected event edition's id (:mod:`putuo_geo.events`), e.g.
+``event-half-marathon-2023``.
+
 Coordinates in the URL are always WGS-84, whatever the basemap: the page converts the
 map's GCJ-02 centre back before encoding and forward again before restoring.
 
@@ -42,7 +45,7 @@ from putuo_geo import latlon
 from putuo_geo.errors import Problem
 
 #: Query parameter names.
-KEYS: tuple[str, ...] = ("lang", "base", "cat", "q", "from", "to", "c", "z")
+KEYS: tuple[str, ...] = ("lang", "base", "cat", "q", "from", "to", "c", "z", "event")
 NO_CATEGORIES = "-"
 MIN_ZOOM, MAX_ZOOM = 0, 22
 #: Longest value read from a query parameter (characters); a longer one is dropped and
@@ -57,6 +60,8 @@ SHAREABLE_PREFIXES: tuple[str, ...] = ("station:", "site:")
 _QUOTED_CHARS = 60
 _PLACE_KEY = re.compile(r"[a-z]+:[^\s,]+")
 _ZOOM = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]+)?")
+#: An event id, as the events layer's schema allows it (``geo/datapackage.json``).
+_EVENT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class Link:
     to_ref: str | tuple[float, float] | None = None
     center_lonlat: tuple[float, float] | None = None
     zoom: int | None = None
+    event: str | None = None
     problems: tuple[Problem, ...] = field(default=(), compare=False)
 
 
@@ -133,6 +139,8 @@ def encode(link: Link) -> dict[str, str]:
         params["c"] = _latlon_text(link.center_lonlat)
     if link.zoom is not None:
         params["z"] = str(int(link.zoom))
+    if link.event:
+        params["event"] = link.event
     return params
 
 
@@ -211,6 +219,10 @@ def decode(params: Mapping[str, Any]) -> Link:
         if center is None:
             problems.append(Problem("link.problem.center", value=_shown(raw["c"])))
     zoom = _zoom(raw["z"], problems) if raw.get("z") else None
+    event = raw.get("event") or None
+    if event is not None and _EVENT_ID.fullmatch(event) is None:
+        problems.append(Problem("link.problem.event", value=_shown(event)))
+        event = None
     return Link(
         lang=raw.get("lang") or None,
         basemap=raw.get("base") or None,
@@ -220,6 +232,7 @@ def decode(params: Mapping[str, Any]) -> Link:
         to_ref=_ref(raw["to"], "to", problems) if raw.get("to") else None,
         center_lonlat=center,
         zoom=zoom,
+        event=event,
         problems=tuple(problems),
     )
 
@@ -242,6 +255,7 @@ class Restored:
     center_lonlat: tuple[float, float] | None
     zoom: int | None
     problems: tuple[Problem, ...]
+    event: str | None = None
 
 
 def restore(
@@ -251,6 +265,7 @@ def restore(
     basemaps: Iterable[str],
     categories: Iterable[str],
     places: Iterable[str],
+    events: Iterable[str] = (),
 ) -> Restored:
     """Keep what the page offers; name the rest in ``problems``.
 
@@ -266,6 +281,8 @@ def restore(
         The language codes, basemap keys, site categories and place keys the page
         offers now (a link may name a basemap whose key is not set on this server,
         or a feature since renamed).
+    events
+        The event edition ids the page offers (none when the events layer is missing).
     """
     problems: list[Problem] = list(link.problems)
     langs, bases, cats, keys = set(languages), set(basemaps), list(categories), set(places)
@@ -300,6 +317,9 @@ def restore(
         else:
             ends[end] = None
             problems.append(Problem("link.problem.place", name=end, value=_shown(ref)))
+    event = link.event if link.event in set(events) else None
+    if link.event and event is None:
+        problems.append(Problem("link.problem.event", value=_shown(link.event)))
     return Restored(
         lang=lang,
         basemap=base,
@@ -311,6 +331,7 @@ def restore(
         center_lonlat=link.center_lonlat,
         zoom=link.zoom,
         problems=tuple(problems),
+        event=event,
     )
 
 

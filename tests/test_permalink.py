@@ -16,6 +16,7 @@ FULL = Link(
     to_ref=(121.4216301, 31.2380599),
     center_lonlat=(121.41, 31.236),
     zoom=16,
+    event="event-half-marathon-2023",
 )
 
 
@@ -29,6 +30,7 @@ def test_encode_writes_every_field_in_a_fixed_order():
         "to": "31.238060,121.421630",  # lat,lon, 6 decimals
         "c": "31.236000,121.410000",
         "z": "16",
+        "event": "event-half-marathon-2023",
     }
     assert list(permalink.encode(FULL)) == list(permalink.KEYS)
 
@@ -44,6 +46,7 @@ def test_round_trip():
         to_ref=(121.42163, 31.23806),
         center_lonlat=(121.41, 31.236),
         zoom=16,
+        event="event-half-marathon-2023",
     )
     assert back.problems == ()
 
@@ -204,3 +207,32 @@ def test_restore_refuses_a_point_outside_shanghai_in_a_hand_built_link():
     assert restored.from_key is None
     assert restored.points == {"to": (121.4, 31.23)}
     assert [p.key for p in restored.problems] == ["link.problem.outside_shanghai"]
+
+
+def test_the_selected_event_is_restored_when_offered_and_named_when_not():
+    offered = ("event-half-marathon-2023", "event-dragon-boat-2024")
+
+    def restored(params: dict[str, str]) -> permalink.Restored:
+        return permalink.restore(
+            permalink.decode(params),
+            languages=("en", "zh"),
+            basemaps=(),
+            categories=(),
+            places=(),
+            events=offered,
+        )
+
+    assert restored({"event": "event-dragon-boat-2024"}).event == "event-dragon-boat-2024"
+    assert restored({}).event is None
+    gone = restored({"event": "event-half-marathon-2031"})
+    assert gone.event is None
+    assert [p.key for p in gone.problems] == ["link.problem.event"]
+    assert (
+        gone.problems[0] == "event='event-half-marathon-2031' is not an event edition on this page."
+    )
+    assert gone.problems[0].text("zh") == "event='event-half-marathon-2031' 不是本页的活动届次。"
+    # Not an id at all (the layer's id pattern): named by decode, never looked up.
+    odd = restored({"event": "<script>"})
+    assert odd.event is None
+    assert [p.key for p in odd.problems] == ["link.problem.event"]
+    assert permalink.decode({"event": "Event 1"}).event is None
