@@ -188,11 +188,6 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "measure.failed": ("Cannot measure: {detail}", "无法测距：{detail}"),
     "measure.bridges_crossed": ("Bridges crossed", "经过的桥梁"),
     "measure.no_bridges": ("No bridge is crossed.", "不经过桥梁。"),
-    "measure.unlinked_bridges": (
-        "{count} walkable bridge(s) could not be joined to both banks and are left out of "
-        "measurements: {ids}.",
-        "{count} 座可步行桥梁未能连接两岸，测距时不计入：{ids}。",
-    ),
     "measure.times_note": (
         "Times use {total}: the along-route distance plus {offsets} to reach the route "
         "at both ends.",
@@ -721,6 +716,16 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "warning.header": (
         "{count} warning(s) (the page still works):",
         "{count} 个警告（页面仍可使用）：",
+    ),
+    # ---------------------------------------------------------------- wire (route errors, 11.4)
+    "route.problem.not_connected": (
+        "{start} and {end} are not connected along the route: no walkable path joins route "
+        "segment '{a}' to '{b}'.",
+        "{start} 与 {end} 沿步道不相连：没有可步行的路径把步道段 “{a}” 与 “{b}” 连起来。",
+    ),
+    "route.problem.no_line": (
+        "The route layer has no LineString to build a walking network from.",
+        "步道图层没有可用来构建步行网络的线（LineString）。",
     ),
 }
 

@@ -196,10 +196,18 @@ def test_a_bridge_the_network_cannot_join_is_a_warning(tmp_path, monkeypatch):
     bridge_id = doc["features"][4]["properties"]["id"]
     at = _run()
     (warning,) = [w.value for w in at.warning]
-    assert warning == i18n.tr(
-        "measure.unlinked_bridges", "en", count=1, ids=safety.escape_markdown(bridge_id)
+    assert warning == page.problems_markdown(
+        i18n.tr("warning.header", "en", count=1),
+        [errors.Problem("warning.unlinked_bridge", id=bridge_id)],
     )
     assert not at.error
+    at.radio(key="lang").set_value("zh")
+    _run(at)
+    (warning,) = [w.value for w in at.warning]
+    assert warning.startswith(i18n.tr("warning.header", "zh", count=1))
+    assert unescape_markdown(warning).endswith(
+        i18n.tr("warning.unlinked_bridge", "zh", id=bridge_id)
+    )
 
 
 def test_bad_data_shows_every_problem_without_a_traceback(tmp_path, monkeypatch):
