@@ -671,13 +671,28 @@ def validate_dir(data_dir: str | os.PathLike[str] | None = None) -> list[str]:
     Returns
     -------
     list of str
-        Problems in file order, each naming the file, the feature and what is wrong.
+        Problems in file order, each naming the file, the feature and what is wrong;
+        then those of the standalone layers (:data:`STANDALONE_LAYER_NAMES`, e.g.
+        ``events``) the folder holds: optional, but checked like the others when there.
     """
+    folder = config.data_dir(data_dir)
     try:
-        _, problems = _read_all(config.data_dir(data_dir))
+        _, problems = _read_all(folder)
+        for name in STANDALONE_LAYER_NAMES:
+            if _standalone_present(name, folder):
+                problems += _read_layer(name, folder, load_schema(folder)).problems
     except DataValidationError as exc:  # unreadable datapackage.json
         return exc.problems
     return problems
+
+
+def _standalone_present(name: str, folder: Path) -> bool:
+    """Whether a standalone layer's file entry exists (a broken link counts: say so)."""
+    if not folder.is_dir():
+        return False
+    resource = _resource(load_schema(folder), name)
+    file_name = resource.get("path", f"{name}.geojson") if resource else f"{name}.geojson"
+    return os.path.lexists(folder / file_name)
 
 
 def load_layer(name: str, *, data_dir: str | os.PathLike[str] | None = None) -> gpd.GeoDataFrame:
