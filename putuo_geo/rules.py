@@ -31,7 +31,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from putuo_geo import config, datum
+from putuo_geo import config, crs, datum
 
 #: A station is on the route: its distance to the nearest route line, metres.
 STATION_TO_ROUTE_MAX_M = 50.0
@@ -55,10 +55,6 @@ GCJ_HINT = (
     "the coordinates look like GCJ-02 (Amap/Tencent maps); convert them to WGS-84 with "
     "putuo_geo.datum.convert_frame(frame, src='gcj02', dst='wgs84')"
 )
-
-
-def _metric(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
-    return geoms.to_crs(config.METRIC_CRS)
 
 
 def _max_vertex_distance_m(geoms: gpd.GeoSeries, reference: shapely.Geometry) -> np.ndarray:
@@ -101,7 +97,12 @@ def _layer(frame: gpd.GeoDataFrame | None, file_name: str) -> _Layer | None:
     ]
     usable = frame[np.asarray(keep, dtype=bool)]
     fixed = datum.convert_frame(usable, src="gcj02", dst="wgs84")
-    return _Layer(file_name, usable, _metric(usable.geometry), _metric(fixed.geometry))
+    return _Layer(
+        file_name,
+        usable,
+        crs.to_metric(usable.geometry, name=file_name),
+        crs.to_metric(fixed.geometry, name=file_name),
+    )
 
 
 @dataclass
