@@ -11,8 +11,8 @@ import json
 import re
 from pathlib import Path
 
+import paper_toy
 import pytest
-import toy_atlas
 from page_support import page_data_dir, skip_reason
 from streamlit.testing.v1 import AppTest
 
@@ -187,7 +187,7 @@ def test_two_clicks_set_from_and_to(atlas):
 
 
 def test_a_bridge_the_network_cannot_join_is_a_warning(tmp_path, monkeypatch):
-    folder = toy_atlas.write_toy_atlas(tmp_path / "geo")
+    folder = paper_toy.write_toy_atlas(tmp_path / "geo")
     doc = json.loads((folder / "bridges.geojson").read_text(encoding="utf-8"))
     line = doc["features"][4]["geometry"]["coordinates"]  # walkable, bank to bank
     line[1] = [round((a + b) / 2, 6) for a, b in zip(line[0], line[1], strict=True)]  # to mid-creek
@@ -211,7 +211,7 @@ def test_a_bridge_the_network_cannot_join_is_a_warning(tmp_path, monkeypatch):
 
 
 def test_bad_data_shows_every_problem_without_a_traceback(tmp_path, monkeypatch):
-    folder = toy_atlas.write_toy_atlas(tmp_path / "geo")
+    folder = paper_toy.write_toy_atlas(tmp_path / "geo")
     doc = json.loads((folder / "sites.geojson").read_text(encoding="utf-8"))
     del doc["features"][0]["properties"]["source"]
     doc["features"][1]["properties"]["category"] = "nonsense"
