@@ -380,8 +380,7 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
         and "4326" not in json.dumps(crs_member)
     ):
         problems.append(
-            f"{file_name}: declares the CRS {json.dumps(crs_member)}; layers must be WGS-84 "
-            "(RFC 7946)."
+            Problem("data.problem.crs", file=file_name, crs=_cut(json.dumps(crs_member)))
         )
     fields = [field_rules(f) for f in resource.get("schema", {}).get("fields", [])]
     allowed_types: list[str] = list(resource.get("geometry_types", []))
@@ -441,13 +440,21 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
     n = len(features)
     if "feature_count" in resource and n != resource["feature_count"]:
         problems.append(
-            f"{file_name}: has {n} feature{'s' if n != 1 else ''}, "
-            f"expected exactly {resource['feature_count']}."
+            Problem(
+                "data.problem.count_exact" if n != 1 else "data.problem.count_exact_one",
+                file=file_name,
+                count=n,
+                expected=resource["feature_count"],
+            )
         )
     if "feature_count_min" in resource and n < resource["feature_count_min"]:
         problems.append(
-            f"{file_name}: has {n} feature{'s' if n != 1 else ''}, "
-            f"expected at least {resource['feature_count_min']}."
+            Problem(
+                "data.problem.count_min" if n != 1 else "data.problem.count_min_one",
+                file=file_name,
+                count=n,
+                expected=resource["feature_count_min"],
+            )
         )
     table = pd.DataFrame.from_records(
         records, columns=_all_columns([f["name"] for f in fields], records)
@@ -630,7 +637,7 @@ def _cross_layer_ids(reads: Mapping[str, _Read], package: Mapping[str, Any]) -> 
         for fid in dict.fromkeys(v for v in read.frame["id"] if isinstance(v, str) and v):
             if fid in owners and owners[fid] != file_name:
                 problems.append(
-                    f"{file_name}: feature '{fid}' reuses an id already used in {owners[fid]}."
+                    Problem("data.problem.id_reused", file=file_name, id=fid, owner=owners[fid])
                 )
             owners.setdefault(fid, file_name)
     return problems
