@@ -247,8 +247,8 @@ for col, (name, value) in zip(
     st.columns(5), page.headline(figs, shown=len(sites), lang=lang), strict=True
 ):
     col.metric(name, value)
-for kind, note in page.notices(state, atlas, routes=routes, lang=lang):  # link, click, data
-    getattr(st, kind)(note)
+for note in page.notices(state, atlas, routes=routes, lang=lang):  # link, click, data
+    getattr(st.expander(note.folded) if note.folded else st, note.kind)(note.text)
 if basemap.shifted:
     shift_m = mapview.display_shift_m(atlas, datum=draw_datum)
     st.caption(tr("basemap.shifted", lang, shift=display.format_length(shift_m)))

@@ -460,33 +460,44 @@ def click_text(found: overview.Nearest, *, lang: Lang) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One message above the map: ``kind`` (``info``/``warning``), Markdown ``text``,
+    and, for a long list, the label of the (closed) expander that holds it."""
+
+    kind: str
+    text: str
+    folded: str | None = None
+
+
 def notices(
     state: State, atlas: Atlas, *, routes: network.RouteNetwork, lang: Lang
-) -> list[tuple[str, str]]:
-    """What the page says above the map, as ``(kind, Markdown)``, kind ``info``/``warning``.
+) -> list[Notice]:
+    """What the page says above the map, in the page's language.
 
     - the link notice: what the session's link asked for and the page could not restore
       (:attr:`putuo_geo.permalink.Restored.problems`), shown for the whole session, so
       that it is still there, in the new language, after a language switch;
     - a map click refused (outside Shanghai, see :func:`take_map_return`);
     - the data's warnings (:func:`putuo_geo.checks.warnings`: e.g. a walkable bridge the
-      route network could not join; measurements go round it).
+      route network could not join; measurements go round it), folded under their count
+      (the real data has seven: listed open, they pushed the map off a phone's screen).
 
     Every problem is translated, escaped and the list capped
     (:func:`putuo_geo.safety.problem_bullets`).
     """
-    shown: list[tuple[str, str]] = []
+    shown: list[Notice] = []
     restored: permalink.Restored | None = state.get("restored")
     if restored is not None and restored.problems:
-        shown.append(
-            ("info", problems_markdown(tr("link.notice", lang), restored.problems, lang=lang))
-        )
+        text = problems_markdown(tr("link.notice", lang), restored.problems, lang=lang)
+        shown.append(Notice("info", text))
     if state.get("click_problem") is not None:
-        shown.append(("warning", errors.localise(state["click_problem"], lang)))
+        shown.append(Notice("warning", errors.localise(state["click_problem"], lang)))
     warnings = checks.warnings(atlas, network=routes)
     if warnings:
-        header = tr("warning.header", lang, count=len(warnings))
-        shown.append(("warning", problems_markdown(header, warnings, lang=lang)))
+        header = tr("warning.header", lang, count=len(warnings)).rstrip(":：")
+        bullets = safety.problem_bullets(warnings, lang=lang)
+        shown.append(Notice("warning", bullets, folded=f":material/warning: {header}"))
     return shown
 
 

@@ -121,7 +121,7 @@ def test_a_click_outside_shanghai_is_refused_like_typed_coordinates(mode):
     assert "measure_from" not in state
     assert state["click_problem"].key == "coords.problem.outside_shanghai"
     notes = page.notices(state, None, routes=_NoWarnings(), lang="zh")  # type: ignore[arg-type]
-    assert notes == [("warning", i18n.tr("coords.problem.outside_shanghai", "zh"))]
+    assert notes == [page.Notice("warning", i18n.tr("coords.problem.outside_shanghai", "zh"))]
     page.take_map_return(state, _click(121.40, 31.24))  # the next click inside: accepted
     assert state["click_problem"] is None
 
@@ -284,12 +284,15 @@ def test_a_link_notice_lists_what_was_dropped_in_the_pages_language(atlas):
     places = page.place_choices(atlas, lang="en")
     page.restore_link(state, basemaps=["osm"], categories=[], place_keys=places)
     routes = network.RouteNetwork.from_atlas(atlas)
-    ((kind, text),) = page.notices(state, atlas, routes=routes, lang="en")
+    (note,) = page.notices(state, atlas, routes=routes, lang="en")
+    kind, text = note.kind, note.text
     assert kind == "info"
+    assert note.folded is None  # shown open: it explains what the visitor sees
     assert text.startswith(i18n.tr("link.notice", "en"))
     assert text.count("\n- ") == 3  # zoom, a point outside Shanghai, the basemap
     assert all(f"{name}=" in _unescaped(text) for name in ("z", "from", "base"))
-    ((_, zh),) = page.notices(state, atlas, routes=routes, lang="zh")
+    (note,) = page.notices(state, atlas, routes=routes, lang="zh")
+    zh = note.text
     assert zh.startswith(i18n.tr("link.notice", "zh"))
     assert zh.count("\n- ") == 3
     assert i18n.tr("link.notice", "en") not in zh
@@ -335,13 +338,16 @@ def test_unlinked_bridges_become_a_warning(atlas):
     class Net:
         unlinked_bridges = ("b-1", "b_2*")
 
-    ((kind, text),) = page.notices({}, atlas, routes=Net(), lang="en")  # type: ignore[arg-type]
-    assert kind == "warning"
-    assert text.startswith(i18n.tr("warning.header", "en", count=2))
-    assert text.count("\n- ") == 2
-    assert r"b\_2\*" in text  # ids from data are escaped Markdown
-    ((_, zh),) = page.notices({}, atlas, routes=Net(), lang="zh")  # type: ignore[arg-type]
-    assert zh.startswith(i18n.tr("warning.header", "zh", count=2))
+    (note,) = page.notices({}, atlas, routes=Net(), lang="en")  # type: ignore[arg-type]
+    assert note.kind == "warning"
+    assert note.folded is not None
+    assert note.folded.endswith(i18n.tr("warning.header", "en", count=2).rstrip(":"))
+    assert note.text.count("- ") == 2
+    assert r"b\_2\*" in note.text  # ids from data are escaped Markdown
+    (zh,) = page.notices({}, atlas, routes=Net(), lang="zh")  # type: ignore[arg-type]
+    assert zh.folded is not None
+    assert zh.folded.endswith(i18n.tr("warning.header", "zh", count=2).rstrip("："))
+    assert _unescaped(zh.text).startswith("- " + i18n.tr("warning.unlinked_bridge", "zh", id="b-1"))
     Net.unlinked_bridges = ()
     assert page.notices({}, atlas, routes=Net(), lang="en") == []  # type: ignore[arg-type]
 
