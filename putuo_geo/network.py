@@ -396,12 +396,11 @@ class RouteNetwork:
             for u, v, d in self.graph.edges(data=True)
         ]
         geoms = [d["geometry"] for _, _, d in self.graph.edges(data=True)]
-        frame = gpd.GeoDataFrame(
+        return gpd.GeoDataFrame(
             pd.DataFrame(rows, columns=["u", "v", "kind", "id", "length_m"]),
-            geometry=gpd.GeoSeries(geoms, crs=config.METRIC_CRS),
-            crs=config.METRIC_CRS,
+            geometry=list(crs.geometry_to_lonlat(np.asarray(geoms, dtype=object))),
+            crs=config.WEB_CRS,
         )
-        return frame.to_crs(config.WEB_CRS)
 
     # ------------------------------------------------------------------ batch
 
