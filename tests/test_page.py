@@ -19,6 +19,7 @@ from putuo_geo import (
     datum,
     display,
     errors,
+    exports,
     i18n,
     layers,
     network,
@@ -462,3 +463,26 @@ def test_every_labelled_widget_has_its_options():
         categories=["a"], place_keys=["station:x"], basemap_keys=["osm"]
     )
     assert set(options) == set(page.LABELLED_KEYS)
+
+
+def _text(data: str | bytes) -> str:
+    return data.decode("utf-8-sig") if isinstance(data, bytes) else data
+
+
+def test_the_sites_exports_and_table_carry_uploaded_sites(atlas):
+    frame = uploads.read_upload(CSV, file_name="mine.csv", datum_name="wgs84").frame
+    listed = exports.merge_sites(atlas.sites, frame)
+    offered = {
+        d.file_name: _text(d.data())
+        for d in page.downloads(
+            atlas, sites=listed, measurement=None, end_labels=("", ""), lang="en"
+        )
+    }
+    assert "Cafe" in offered["putuo_sites.csv"]
+    assert "uploaded" in offered["putuo_sites.csv"]
+    assert '"Cafe"' in offered["putuo_sites.geojson"]
+    figs = overview.figures(atlas)
+    (table,) = page.tab_tables(0, atlas, sites=listed, figs=figs, lang="zh")
+    assert len(table.frame) == len(atlas.sites) + 1
+    assert "Cafe" in _text(table.csv.data())
+    assert i18n.tr("value.status.uploaded", "zh") in table.frame.to_string()
