@@ -77,14 +77,8 @@ signature = page.data_signature(folder)
 try:
     with st.spinner(tr("page.loading_layers", lang)):
         atlas, figs = load_atlas(str(folder), signature)
-except errors.DataValidationError as exc:
-    # The error panel: every problem as text (problems quote values from the data).
-    header = tr("error.data_invalid", lang, folder=folder, count=len(exc.problems))
-    st.error(page.problems_markdown(header, exc.problems))
-    st.stop()
-except (errors.PutuoGeoError, OSError) as exc:
-    detail = safety.escape_markdown(exc)
-    st.error(f"{tr('error.data_unloadable', lang, folder=folder)}\n\n{detail}")
+except (errors.PutuoGeoError, OSError) as exc:  # every problem as text, no server path
+    st.error(page.error_panel(exc, folder, lang=lang))
     st.stop()
 
 missing = assets.missing_files()
@@ -140,7 +134,7 @@ with st.sidebar:
         format_func=lambda c: f"{i18n.category(c, lang)} ({counts[c]})",
         key="categories",
     )
-    query = st.text_input(tr("sidebar.search", lang), key="query")
+    query = st.text_input(tr("sidebar.search", lang), key="query", max_chars=page.QUERY_CHARS)
 
     st.header(tr("upload.header", lang))
     mb = uploads.MAX_UPLOAD_BYTES // 2**20
@@ -156,7 +150,7 @@ with st.sidebar:
     translated(st.selectbox, "upload.datum", list(uploads.DATUM_LABELS), "upload_datum", "datum")
     if upload_problems:
         header = tr("upload.problems", lang, count=len(upload_problems))
-        st.error(page.problems_markdown(header, upload_problems))
+        st.error(page.problems_markdown(header, upload_problems, lang=lang))
     elif user_layer is not None:
         st.checkbox(
             tr("upload.show", lang, title=safety.escape_markdown(user_layer.title)),
@@ -181,6 +175,7 @@ with st.sidebar:
         coord_text = st.text_input(
             tr("coords.text", lang),
             key="coord_text",
+            max_chars=coordinput.MAX_TEXT_CHARS,
             help=tr("coords.text_help", lang),
             placeholder="121.4216, 31.2381",
         )
@@ -217,6 +212,7 @@ with st.sidebar:
 sites = overview.filter_sites(sites_all, categories=chosen, query=query)
 show_upload = user_layer is not None and state.get("upload_show", True)
 user_sites = overview.filter_sites(user_layer.frame, query=query) if show_upload else None
+listed = exports.merge_sites(sites, user_sites)  # the table and exports: uploads too
 routes = route_network(str(folder), signature, atlas)
 ends = (places[from_key].label, places[to_key].label)
 measurement, measure_error = page.measure(routes, places, (from_key, to_key), lang=lang)
@@ -256,9 +252,8 @@ for col, (name, value) in zip(
     st.columns(5), page.headline(figs, shown=len(sites), lang=lang), strict=True
 ):
     col.metric(name, value)
-unlinked = page.unlinked_warning(routes, lang=lang)
-if unlinked:  # measurements go round these bridges: say so
-    st.warning(unlinked)
+for note in page.notices(state, atlas, routes=routes, lang=lang):  # link, click, data
+    getattr(st.expander(note.folded) if note.folded else st, note.kind)(note.text)
 if basemap.shifted:
     shift_m = mapview.display_shift_m(atlas, datum=draw_datum)
     st.caption(tr("basemap.shifted", lang, shift=display.format_length(shift_m)))
@@ -309,14 +304,14 @@ events_panel.show(event_view, lang=lang, folder=folder)
 # the page; four tables per rerun cost each browser more than the rest of the page).
 # Streamlit keeps the open tab by its label, and these labels change with the language
 # and the counts: remember the tab's position instead.
-tab_labels = page.tab_labels(atlas, sites_shown=len(sites), lang=lang)
+tab_labels = page.tab_labels(atlas, sites_shown=len(listed), lang=lang)
 state["table_tab"] = tab_labels[state.get("table_tab_index", 0)]
 tabs = st.tabs(tab_labels, key="table_tab", on_change=page.remember_tab, args=(state, tab_labels))
 for index, tab in enumerate(tabs):
     if not tab.open:
         continue
     with tab:
-        shown = page.tab_tables(index, atlas, sites=sites, figs=figs, lang=lang)
+        shown = page.tab_tables(index, atlas, sites=listed, figs=figs, lang=lang)
         for table, col in zip(
             shown, st.columns(len(shown)) if len(shown) > 1 else [st], strict=True
         ):
@@ -325,10 +320,10 @@ for index, tab in enumerate(tabs):
             col.dataframe(table.frame, hide_index=True)
             download_button(col, table.csv, key=f"csv_{table.file_name}")
         if index == len(tab_labels) - 1:  # the areas tab
-            st.caption(tr("tables.note", lang, speeds=page.speeds_text(lang=lang), folder=folder))
+            st.caption(page.table_note(folder, lang=lang))
 
 # ------------------------------------------------------------------ permalink and exports
-params = page.link_params(state, categories=categories)
+params = page.link_params(state, categories=categories, places=places)
 if params != st.query_params.to_dict():
     st.query_params.from_dict(params)
 
@@ -343,7 +338,7 @@ with share:
 with download:
     st.subheader(tr("export.header", lang))
     offered = page.downloads(
-        atlas, sites=sites, measurement=measurement, end_labels=ends, lang=lang
+        atlas, sites=listed, measurement=measurement, end_labels=ends, lang=lang
     )
     dcols = st.columns(2)
     for i, item in enumerate(offered):

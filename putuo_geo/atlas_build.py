@@ -28,11 +28,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 from shapely.geometry import LineString
 from shapely.ops import substring
 
-from putuo_geo import config, derive
+from putuo_geo import config, crs, derive
 
 #: Centreline to bank path, metres, where no better bank line is known: the creek
 #: is ~40-70 m wide in Putuo (FACTS).
@@ -45,30 +44,21 @@ BANK_ZH = {"left": "左岸", "right": "右岸"}
 # ----------------------------------------------------------------------------- io
 
 
-def _transform(src: str, dst: str) -> Callable[[np.ndarray], np.ndarray]:
-    transformer = Transformer.from_crs(src, dst, always_xy=True)
-
-    def apply(coords: np.ndarray) -> np.ndarray:
-        x, y = transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    return apply
-
-
 @dataclass(frozen=True)
 class Projector:
-    """WGS-84 (lon, lat) <-> EPSG:32651 (x, y metres) for geometries and single points."""
+    """WGS-84 (lon, lat) <-> EPSG:32651 (x, y metres) for geometries and single points.
 
-    to_metric: Callable[[np.ndarray], np.ndarray]
-    to_wgs: Callable[[np.ndarray], np.ndarray]
+    The package's one transformer pair (:mod:`putuo_geo.crs`) by default; the fields
+    stay swappable so a test can project by hand.
+    """
+
+    to_metric: Callable[[np.ndarray], np.ndarray] = crs.lonlat_to_metric
+    to_wgs: Callable[[np.ndarray], np.ndarray] = crs.metric_to_lonlat
 
     @classmethod
     def make(cls) -> Projector:
-        """The projector between ``config.WEB_CRS`` and ``config.METRIC_CRS``."""
-        return cls(
-            _transform(config.WEB_CRS, config.METRIC_CRS),
-            _transform(config.METRIC_CRS, config.WEB_CRS),
-        )
+        """The projector between ``config.WEB_CRS`` and ``config.METRIC_CRS`` (:mod:`crs`)."""
+        return cls(crs.lonlat_to_metric, crs.metric_to_lonlat)
 
     def metric(self, geom: Any) -> Any:
         """``geom`` (lon/lat degrees) in metres."""

@@ -53,7 +53,11 @@ def localise(problem: object, lang: i18n.Lang) -> str:
     """A problem in ``lang``: a :class:`Problem`'s translation, anything else as ``str``.
 
     Problems without a key (from a part of the package not yet translated) stay English.
+    An error raised with one :class:`Problem` (``RouteError(Problem(...))``) is that
+    problem.
     """
+    if isinstance(problem, BaseException) and len(problem.args) == 1:
+        problem = problem.args[0]
     return problem.text(lang) if isinstance(problem, Problem) else str(problem)
 
 
@@ -94,7 +98,11 @@ class PlaceNotFoundError(PutuoGeoError, LookupError):
 
 
 class RouteError(PutuoGeoError, ValueError):
-    """The route network cannot answer: no route to build it from, or two places not connected."""
+    """The route network cannot answer: no route to build it from, or two places not connected.
+
+    Raised with one :class:`Problem` (``str(error)`` is its English sentence;
+    :func:`localise` gives it in the page's language).
+    """
 
 
 class ExtractError(PutuoGeoError, ValueError):

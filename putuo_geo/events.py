@@ -32,7 +32,7 @@ import pandas as pd
 import shapely
 from shapely import LineString, Point
 
-from putuo_geo import config, i18n, layers, places
+from putuo_geo import crs, i18n, layers, places
 from putuo_geo.errors import DataValidationError, PlaceNotFoundError, RouteError
 from putuo_geo.network import RouteNetwork
 
@@ -487,16 +487,15 @@ def course_map(event: Mapping[str, Any], geometry: shapely.Geometry) -> CourseMa
     if event.get("geometry_kind") != "course" or geometry.geom_type != "LineString":
         msg = f"event '{event.get('id')}' is not a course."
         raise ValueError(msg)
-    metric = gpd.GeoSeries([geometry], crs=config.WEB_CRS).to_crs(config.METRIC_CRS).iloc[0]
+    metric = crs.geometry_to_metric(geometry)
     length_m = float(metric.length)
 
     def marks(spacing_m: float) -> list[tuple[float, tuple[float, float]]]:
         at = [spacing_m * k for k in range(1, int(length_m // spacing_m) + 1)]
         if not at:
             return []
-        pts = gpd.GeoSeries([metric.interpolate(d) for d in at], crs=config.METRIC_CRS)
-        lonlat = pts.to_crs(config.WEB_CRS)
-        return [(d, (float(p.x), float(p.y))) for d, p in zip(at, lonlat, strict=True)]
+        lonlat = crs.metric_to_lonlat([metric.interpolate(d).coords[0] for d in at])
+        return [(d, (float(lon), float(lat))) for d, (lon, lat) in zip(at, lonlat, strict=True)]
 
     every = event.get("water_stations_every_m")
     if every is not None and every == every:

@@ -188,11 +188,6 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "measure.failed": ("Cannot measure: {detail}", "无法测距：{detail}"),
     "measure.bridges_crossed": ("Bridges crossed", "经过的桥梁"),
     "measure.no_bridges": ("No bridge is crossed.", "不经过桥梁。"),
-    "measure.unlinked_bridges": (
-        "{count} walkable bridge(s) could not be joined to both banks and are left out of "
-        "measurements: {ids}.",
-        "{count} 座可步行桥梁未能连接两岸，测距时不计入：{ids}。",
-    ),
     "measure.times_note": (
         "Times use {total}: the along-route distance plus {offsets} to reach the route "
         "at both ends.",
@@ -821,6 +816,83 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "**The events layer in `{folder}` cannot be shown: {count} problem(s).** The rest of "
         "the page works.",
         "**`{folder}` 中的活动图层无法显示：{count} 个问题。** 页面其余部分不受影响。",
+    ),
+    # ---------------------------------------------------------------- wire (route errors, 11.4)
+    "route.problem.not_connected": (
+        "{start} and {end} are not connected along the route: no walkable path joins route "
+        "segment '{a}' to '{b}'.",
+        "{start} 与 {end} 沿步道不相连：没有可步行的路径把步道段 “{a}” 与 “{b}” 连起来。",
+    ),
+    "route.problem.no_line": (
+        "The route layer has no LineString to build a walking network from.",
+        "步道图层没有可用来构建步行网络的线（LineString）。",
+    ),
+    # layers: CRS, feature counts, ids (the English sentences as before)
+    "data.problem.crs": (
+        "{file}: declares the CRS {crs}; layers must be WGS-84 (RFC 7946).",
+        "{file}：声明的坐标系为 {crs}；图层必须为 WGS-84（RFC 7946）。",
+    ),
+    "data.problem.count_exact": (
+        "{file}: has {count} features, expected exactly {expected}.",
+        "{file}：有 {count} 个要素，应恰好为 {expected} 个。",
+    ),
+    "data.problem.count_exact_one": (
+        "{file}: has {count} feature, expected exactly {expected}.",
+        "{file}：有 {count} 个要素，应恰好为 {expected} 个。",
+    ),
+    "data.problem.count_min": (
+        "{file}: has {count} features, expected at least {expected}.",
+        "{file}：有 {count} 个要素，应至少为 {expected} 个。",
+    ),
+    "data.problem.count_min_one": (
+        "{file}: has {count} feature, expected at least {expected}.",
+        "{file}：有 {count} 个要素，应至少为 {expected} 个。",
+    ),
+    "data.problem.id_reused": (
+        "{file}: feature '{id}' reuses an id already used in {owner}.",
+        "{file}：要素 “{id}” 的 id 已在 {owner} 中使用。",
+    ),
+    # rules.py: the geometry rules across layers
+    "rule.problem.far": (
+        "{where} is {distance} m {what} (at most {limit} m).",
+        "{where} {what}为 {distance} 米（最多 {limit} 米）。",
+    ),
+    "rule.problem.far_gcj": (
+        "{where} is {distance} m {what} (at most {limit} m), but {after} m once converted "
+        "from GCJ-02: {hint}.",
+        "{where} {what}为 {distance} 米（最多 {limit} 米），但从 GCJ-02 转换后为 {after} 米："
+        "{hint}。",
+    ),
+    "rule.problem.route_gap": (
+        "{where} ends at chainage {chainage} m where {other} starts, but their nearest end "
+        "points are {gap} m apart (a gap in the {bank} route; at most {limit} m).",
+        "{where} 止于里程 {chainage} 米，{other} 由此开始，但二者最近的端点相距 {gap} 米"
+        "（{bank}步道有缺口；最多 {limit} 米）。",
+    ),
+    "rule.problem.gcj_summary": (
+        "{file}: {count} features sit consistently off (median {median} m) and fall into "
+        "place once converted from GCJ-02: {hint}.",
+        "{file}：{count} 个要素整体偏移（中位数 {median} 米），从 GCJ-02 转换后位置正确：{hint}。",
+    ),
+    "rule.hint.gcj": (
+        "the coordinates look like GCJ-02 (Amap/Tencent maps); convert them to WGS-84 with "
+        "putuo_geo.datum.convert_frame(frame, src='gcj02', dst='wgs84')",
+        "这些坐标看起来是 GCJ-02（高德/腾讯地图）；请用 "
+        "putuo_geo.datum.convert_frame(frame, src='gcj02', dst='wgs84') 转换为 WGS-84",
+    ),
+    "rule.what.off_border": (
+        "off the district border although its section is 'border'",
+        "距区界（其 section 为 “border”）",
+    ),
+    "rule.what.route_from_creek": (
+        "from the creek at its farthest vertex",
+        "最远顶点距河道",
+    ),
+    "rule.what.from_creek": ("from the creek", "距河道"),
+    "rule.what.from_route": ("from the route", "距步道"),
+    "rule.what.outside_putuo": (
+        "outside Putuo District at its farthest vertex",
+        "最远顶点超出普陀区",
     ),
 }
 

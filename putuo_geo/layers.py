@@ -380,8 +380,7 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
         and "4326" not in json.dumps(crs_member)
     ):
         problems.append(
-            f"{file_name}: declares the CRS {json.dumps(crs_member)}; layers must be WGS-84 "
-            "(RFC 7946)."
+            Problem("data.problem.crs", file=file_name, crs=_cut(json.dumps(crs_member)))
         )
     fields = [field_rules(f) for f in resource.get("schema", {}).get("fields", [])]
     allowed_types: list[str] = list(resource.get("geometry_types", []))
@@ -441,13 +440,21 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
     n = len(features)
     if "feature_count" in resource and n != resource["feature_count"]:
         problems.append(
-            f"{file_name}: has {n} feature{'s' if n != 1 else ''}, "
-            f"expected exactly {resource['feature_count']}."
+            Problem(
+                "data.problem.count_exact" if n != 1 else "data.problem.count_exact_one",
+                file=file_name,
+                count=n,
+                expected=resource["feature_count"],
+            )
         )
     if "feature_count_min" in resource and n < resource["feature_count_min"]:
         problems.append(
-            f"{file_name}: has {n} feature{'s' if n != 1 else ''}, "
-            f"expected at least {resource['feature_count_min']}."
+            Problem(
+                "data.problem.count_min" if n != 1 else "data.problem.count_min_one",
+                file=file_name,
+                count=n,
+                expected=resource["feature_count_min"],
+            )
         )
     table = pd.DataFrame.from_records(
         records, columns=_all_columns([f["name"] for f in fields], records)
@@ -630,7 +637,7 @@ def _cross_layer_ids(reads: Mapping[str, _Read], package: Mapping[str, Any]) -> 
         for fid in dict.fromkeys(v for v in read.frame["id"] if isinstance(v, str) and v):
             if fid in owners and owners[fid] != file_name:
                 problems.append(
-                    f"{file_name}: feature '{fid}' reuses an id already used in {owners[fid]}."
+                    Problem("data.problem.id_reused", file=file_name, id=fid, owner=owners[fid])
                 )
             owners.setdefault(fid, file_name)
     return problems
@@ -671,13 +678,28 @@ def validate_dir(data_dir: str | os.PathLike[str] | None = None) -> list[str]:
     Returns
     -------
     list of str
-        Problems in file order, each naming the file, the feature and what is wrong.
+        Problems in file order, each naming the file, the feature and what is wrong;
+        then those of the standalone layers (:data:`STANDALONE_LAYER_NAMES`, e.g.
+        ``events``) the folder holds: optional, but checked like the others when there.
     """
+    folder = config.data_dir(data_dir)
     try:
-        _, problems = _read_all(config.data_dir(data_dir))
+        _, problems = _read_all(folder)
+        for name in STANDALONE_LAYER_NAMES:
+            if _standalone_present(name, folder):
+                problems += _read_layer(name, folder, load_schema(folder)).problems
     except DataValidationError as exc:  # unreadable datapackage.json
         return exc.problems
     return problems
+
+
+def _standalone_present(name: str, folder: Path) -> bool:
+    """Whether a standalone layer's file entry exists (a broken link counts: say so)."""
+    if not folder.is_dir():
+        return False
+    resource = _resource(load_schema(folder), name)
+    file_name = resource.get("path", f"{name}.geojson") if resource else f"{name}.geojson"
+    return os.path.lexists(folder / file_name)
 
 
 def load_layer(name: str, *, data_dir: str | os.PathLike[str] | None = None) -> gpd.GeoDataFrame:

@@ -54,7 +54,7 @@ import shapely
 from branca.element import Element, Figure
 from folium.utilities import JsCode
 
-from putuo_geo import assets, config, display, events, exports, i18n, maplayer
+from putuo_geo import assets, config, crs, display, events, exports, i18n, maplayer
 from putuo_geo.basemaps import (
     NO_TILES,
     OSM,
@@ -178,9 +178,9 @@ def display_shift_m(atlas: Atlas, *, datum: Datum) -> float:
     if datum == "wgs84" or stations.empty:
         return 0.0
     moved = convert_frame(stations, src="wgs84", dst=datum)
-    before = stations.geometry.to_crs(config.METRIC_CRS)
-    after = moved.geometry.to_crs(config.METRIC_CRS)
-    return float(np.median(before.distance(after, align=False).to_numpy()))
+    before = crs.points_to_metric(stations, name="stations")
+    after = crs.points_to_metric(moved, name="stations")
+    return float(np.median(np.hypot(*(after - before).T)))
 
 
 def _shift(lonlat: tuple[float, float], datum: Datum) -> tuple[float, float]:
@@ -254,10 +254,10 @@ def display_geometry(
     shaped = ~shapely.is_empty(values) & ~shapely.is_missing(values)
     shaped &= shapely.get_type_id(values) != 0  # points stay as they are
     if shaped.any() and geoms.crs is not None:
-        metric = gpd.GeoSeries(values[shaped], crs=config.WEB_CRS).to_crs(config.METRIC_CRS)
-        simple = shapely.simplify(metric.to_numpy(), tolerance_m, preserve_topology=True)
+        metric = crs.geometry_to_metric(values[shaped])
+        simple = shapely.simplify(metric, tolerance_m, preserve_topology=True)
         values = values.copy()
-        values[shaped] = gpd.GeoSeries(simple, crs=config.METRIC_CRS).to_crs(config.WEB_CRS)
+        values[shaped] = crs.geometry_to_lonlat(simple)
     rounded = shapely.set_precision(values, 10.0**-decimals, mode="pointwise")
     return gpd.GeoSeries(rounded, index=geoms.index, crs=wgs.crs)
 

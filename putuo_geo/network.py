@@ -42,7 +42,7 @@ from shapely import LineString, Point
 from shapely.ops import substring
 
 from putuo_geo import config, crs
-from putuo_geo.errors import RouteError
+from putuo_geo.errors import Problem, RouteError
 from putuo_geo.layers import Atlas
 from putuo_geo.places import Place
 from putuo_geo.route import Polylines, RouteModel
@@ -330,11 +330,15 @@ class RouteNetwork:
         straight = float(np.hypot(*(xy[1] - xy[0])))
         best_m, coords, crossed = self._shortest(sa, sb)
         if not math.isfinite(best_m):
-            msg = (
-                f"{start.label} and {end.label} are not connected along the route: no walkable "
-                f"path joins route segment '{start.route_id}' to '{end.route_id}'."
+            raise RouteError(
+                Problem(
+                    "route.problem.not_connected",
+                    start=start.label,
+                    end=end.label,
+                    a=start.route_id,
+                    b=end.route_id,
+                )
             )
-            raise RouteError(msg)
         path = LineString(crs.metric_to_lonlat(coords))
         return Measurement(
             start=start,
@@ -392,12 +396,11 @@ class RouteNetwork:
             for u, v, d in self.graph.edges(data=True)
         ]
         geoms = [d["geometry"] for _, _, d in self.graph.edges(data=True)]
-        frame = gpd.GeoDataFrame(
+        return gpd.GeoDataFrame(
             pd.DataFrame(rows, columns=["u", "v", "kind", "id", "length_m"]),
-            geometry=gpd.GeoSeries(geoms, crs=config.METRIC_CRS),
-            crs=config.METRIC_CRS,
+            geometry=list(crs.geometry_to_lonlat(np.asarray(geoms, dtype=object))),
+            crs=config.WEB_CRS,
         )
-        return frame.to_crs(config.WEB_CRS)
 
     # ------------------------------------------------------------------ batch
 

@@ -27,7 +27,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from putuo_geo import config
+from putuo_geo import config, crs
 from putuo_geo.errors import ExtractError
 
 #: Attribution every feature taken from OpenStreetMap carries in ``source``.
@@ -100,7 +100,8 @@ def _read_layer(path: Path, layer: str, bbox_lonlat: tuple[float, ...] | None) -
         frame["osm_ref"] = kind + "/" + frame["osm_id"].astype(str)
     if frame.crs is None:
         frame = frame.set_crs(config.WEB_CRS)
-    metric: gpd.GeoDataFrame = frame[frame.geometry.notna()].to_crs(config.METRIC_CRS)
+    kept = frame[frame.geometry.notna()]
+    metric = gpd.GeoDataFrame(kept, geometry=crs.to_metric(kept, name=layer), crs=config.METRIC_CRS)
     return metric.reset_index(drop=True)
 
 

@@ -56,7 +56,7 @@ import shapely.ops
 from shapely.geometry import LineString, Point, shape
 from shapely.ops import substring
 
-from putuo_geo import config, derive, layers, osm
+from putuo_geo import config, derive, layers, osm, route
 from putuo_geo.atlas_build import (
     HALF_WIDTH_M,
     CreekSection,
@@ -170,6 +170,19 @@ def _old_centre(creek: list[Feature]) -> LineString:
         if isinstance(merged, LineString):
             return merged
         return max(merged.geoms, key=lambda g: g.length)
+
+
+def _along_m(line: LineString, geoms: Sequence[Any]) -> np.ndarray:
+    """Metres along ``line`` of the point of it nearest each geometry (all metric).
+
+    The route model's snap engine (:class:`putuo_geo.route.Polylines`, the one the
+    network and the page use), so the importer places a feature along the creek the
+    same way the page measures it.
+    """
+    if not len(geoms):
+        return np.zeros(0)
+    _, along_m, _ = route.Polylines([line]).locate_geometries(np.asarray(geoms, dtype=object))
+    return along_m
 
 
 def _longest(geom: Any) -> LineString | None:
@@ -699,7 +712,7 @@ def find_crossings(extract: osm.Extract, centre: LineString) -> list[_Crossing]:
         if hit.is_empty:
             continue
         pts = shapely.get_coordinates(hit)
-        chain = float(np.mean([centre.project(Point(p)) for p in pts]))
+        chain = float(np.mean(_along_m(centre, [Point(p) for p in pts])))
         hits.append((chain, row))
     hits.sort(key=lambda h: h[0])
     groups: list[_Crossing] = []
@@ -746,7 +759,7 @@ class _ChainageMap:
 
     def __call__(self, old_xy: Any) -> float | None:
         """The new chainage for an old feature (its point projected on the old creek)."""
-        old_chainage_m = self.old_centre.project(old_xy.centroid)
+        old_chainage_m = float(_along_m(self.old_centre, [old_xy.centroid])[0])
         for sid, a, b in self.old:
             if a <= old_chainage_m <= b and sid in self.new and b > a:
                 c, d = self.new[sid]
@@ -777,7 +790,8 @@ def build_bridges(
     relative place along its section (``chainage_map``), not the nearest point.
     """
     centre = derive.join_lines([s.geometry for s in sections])
-    old_chain = {p["id"]: centre.project(g.centroid) for p, g in old}
+    along = _along_m(centre, [g.centroid for _, g in old])
+    old_chain = {p["id"]: float(a) for (p, _), a in zip(old, along, strict=True)}
     old_off = {p["id"]: centre.distance(g.centroid) for p, g in old}
     far: set[str] = set()
     for props, geom in old:

@@ -80,9 +80,9 @@ def km_posts(atlas: Atlas, *, step_m: float = 1000.0) -> gpd.GeoDataFrame:
         chainages.append(chainage)
         chainage += step_m
     rows = [{"chainage_m": c, "label": f"{c / 1000:g} km"} for c in chainages]
-    points = shapely.points(centre.point_at(chainages)) if chainages else []
-    posts = gpd.GeoDataFrame(rows, geometry=list(points), crs=config.METRIC_CRS)
-    return posts.to_crs(config.WEB_CRS)
+    lonlat = crs.metric_to_lonlat(centre.point_at(chainages))
+    points = list(shapely.points(lonlat)) if chainages else []
+    return gpd.GeoDataFrame(rows, geometry=points, crs=config.WEB_CRS)
 
 
 def creek_chainage_m(atlas: Atlas, lonlat: tuple[float, float]) -> float | None:

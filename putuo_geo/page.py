@@ -32,6 +32,7 @@ import geopandas as gpd
 import pandas as pd
 
 from putuo_geo import (
+    checks,
     config,
     coordinput,
     datum,
@@ -40,6 +41,8 @@ from putuo_geo import (
     events,
     exports,
     i18n,
+    latlon,
+    layers,
     network,
     overview,
     permalink,
@@ -59,6 +62,8 @@ MAP_KEY = "map"
 CLICK_MODES: tuple[str, ...] = ("nearest", "from_to")
 INPUT_DATUMS: tuple[datum.Datum, ...] = ("gcj02", "bd09", "wgs84")
 ENDS: tuple[str, ...] = ("from", "to")
+#: The search box's length cap (a link's ``q`` is cut to the same length).
+QUERY_CHARS = permalink.MAX_QUERY_CHARS
 
 #: Widgets whose option labels change with the language (their values do not).
 LABELLED_KEYS: tuple[str, ...] = (
@@ -238,16 +243,24 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
     The map reports clicks and its view in the datum it was drawn in
     (``state["shown_datum"]``, GCJ-02 on Amap): both are converted to WGS-84 here. A
     *new* click in ``from_to`` mode fills FROM, then TO, then FROM again.
+
+    A click outside Shanghai is refused (every length is measured in UTM 51N, which is
+    meaningless far away): it fills nothing, ``None`` is returned and
+    ``state["click_problem"]`` holds the reason (the message typed coordinates give).
     """
     returned = returned or {}
     shown: datum.Datum = state.get("shown_datum", "wgs84")
     state.setdefault("next_click", "from")
+    state["click_problem"] = None
     click_lonlat: LonLat | None = None
     clicked = returned.get("last_clicked")
     if clicked:
         raw = (float(clicked["lng"]), float(clicked["lat"]))
         click_lonlat = datum.convert_point(raw, src=shown, dst="wgs84")
-        if raw != state.get("seen_click"):
+        state["click_problem"] = latlon.point_problem(click_lonlat)
+        if state["click_problem"] is not None:
+            click_lonlat = None
+        elif raw != state.get("seen_click"):
             state["seen_click"] = raw
             if state.get("click_mode") == "from_to":
                 target = state["next_click"]
@@ -360,19 +373,24 @@ def restore_link(
     return restored
 
 
-def end_ref(state: State, key: str) -> str | LonLat:
-    """What the URL holds for an end: its place key, or a point's WGS-84 ``(lon, lat)``."""
-    if key.startswith("point:"):
-        lon, lat = state["points"][key.split(":", 1)[1]]["lonlat"]
-        return (lon, lat)
-    return key
+def end_ref(key: str, choices: Mapping[str, Choice]) -> str | LonLat:
+    """What the URL holds for an end: a station's or site's key, else its WGS-84 point.
+
+    An uploaded site (``upload:...``) is known to this session only, a point is not a
+    key at all: both are written as coordinates so a new session restores them
+    (:func:`putuo_geo.permalink.ref_for`).
+    """
+    return permalink.ref_for(key, choices[key].lonlat)
 
 
-def link_params(state: State, *, categories: list[str]) -> dict[str, str]:
+def link_params(
+    state: State, *, categories: list[str], places: Mapping[str, Choice]
+) -> dict[str, str]:
     """The query parameters that describe the page now (see :mod:`putuo_geo.permalink`).
 
     Read from the widgets' values in ``state``; ``categories`` are all the categories
-    offered (choosing all of them is left out of the URL).
+    offered (choosing all of them is left out of the URL); ``places`` the place choices
+    (FROM/TO are written by key or as ``lat,lon``, see :func:`end_ref`).
     """
     view = state.get("view")
     chosen = list(state.get("categories", categories))
@@ -381,8 +399,8 @@ def link_params(state: State, *, categories: list[str]) -> dict[str, str]:
         basemap=state["basemap_key"],
         categories=None if chosen == list(categories) else tuple(chosen),
         query=str(state.get("query", "")).strip() or None,
-        from_ref=end_ref(state, state["measure_from"]),
-        to_ref=end_ref(state, state["measure_to"]),
+        from_ref=end_ref(state["measure_from"], places),
+        to_ref=end_ref(state["measure_to"], places),
         center_lonlat=view[0] if view else None,
         zoom=view[1] if view else None,
         event=state.get(EVENT_KEY) or None,
@@ -404,7 +422,7 @@ def measure(
     try:
         return routes.measure(choices[from_key].lonlat, choices[to_key].lonlat), ""
     except errors.PutuoGeoError as exc:
-        return None, tr("measure.failed", lang, detail=exc)
+        return None, tr("measure.failed", lang, detail=errors.localise(exc, lang))
 
 
 # ------------------------------------------------------------------ what the page shows
@@ -462,12 +480,45 @@ def click_text(found: overview.Nearest, *, lang: Lang) -> str:
     )
 
 
-def unlinked_warning(routes: network.RouteNetwork, *, lang: Lang) -> str | None:
-    """A warning naming the walkable bridges the network could not join, if any."""
-    if not routes.unlinked_bridges:
-        return None
-    ids = safety.escape_markdown(", ".join(routes.unlinked_bridges))
-    return tr("measure.unlinked_bridges", lang, count=len(routes.unlinked_bridges), ids=ids)
+@dataclass(frozen=True)
+class Notice:
+    """One message above the map: ``kind`` (``info``/``warning``), Markdown ``text``,
+    and, for a long list, the label of the (closed) expander that holds it."""
+
+    kind: str
+    text: str
+    folded: str | None = None
+
+
+def notices(
+    state: State, atlas: Atlas, *, routes: network.RouteNetwork, lang: Lang
+) -> list[Notice]:
+    """What the page says above the map, in the page's language.
+
+    - the link notice: what the session's link asked for and the page could not restore
+      (:attr:`putuo_geo.permalink.Restored.problems`), shown for the whole session, so
+      that it is still there, in the new language, after a language switch;
+    - a map click refused (outside Shanghai, see :func:`take_map_return`);
+    - the data's warnings (:func:`putuo_geo.checks.warnings`: e.g. a walkable bridge the
+      route network could not join; measurements go round it), folded under their count
+      (the real data has seven: listed open, they pushed the map off a phone's screen).
+
+    Every problem is translated, escaped and the list capped
+    (:func:`putuo_geo.safety.problem_bullets`).
+    """
+    shown: list[Notice] = []
+    restored: permalink.Restored | None = state.get("restored")
+    if restored is not None and restored.problems:
+        text = problems_markdown(tr("link.notice", lang), restored.problems, lang=lang)
+        shown.append(Notice("info", text))
+    if state.get("click_problem") is not None:
+        shown.append(Notice("warning", errors.localise(state["click_problem"], lang)))
+    warnings = checks.warnings(atlas, network=routes)
+    if warnings:
+        header = tr("warning.header", lang, count=len(warnings)).rstrip(":：")
+        bullets = safety.problem_bullets(warnings, lang=lang)
+        shown.append(Notice("warning", bullets, folded=f":material/warning: {header}"))
+    return shown
 
 
 def tab_labels(atlas: Atlas, *, sites_shown: int, lang: Lang) -> list[str]:
@@ -538,6 +589,11 @@ def speeds_text(*, lang: Lang) -> str:
     )
 
 
+def table_note(folder: Path, *, lang: Lang) -> str:
+    """The note under the areas tab: the speeds assumed and the data folder (as shown)."""
+    return tr("tables.note", lang, speeds=speeds_text(lang=lang), folder=config.shown_dir(folder))
+
+
 def downloads(
     atlas: Atlas,
     *,
@@ -584,10 +640,27 @@ def downloads(
 
 
 def data_signature(folder: Path) -> tuple[tuple[str, int], ...]:
-    """File names and modification times: edits to the data invalidate the page's caches."""
-    if not folder.is_dir():
-        return ()
-    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.*json")))
+    """File names and modification times: edits to the data invalidate the page's caches.
+
+    :func:`putuo_geo.layers.data_signature`, which never raises (a layer that is a
+    symbolic link loop crashed the page in ``stat()``); loading then names the problem.
+    """
+    return layers.data_signature(folder)
+
+
+def error_panel(exc: Exception, folder: Path, *, lang: Lang) -> str:
+    """The page's error panel when the data folder cannot be shown (Markdown, escaped).
+
+    Every validation problem, translated and capped; any other error's message with the
+    server's data path replaced by :func:`putuo_geo.config.shown_dir` (a public
+    deployment must not show its absolute paths).
+    """
+    shown = config.shown_dir(folder)
+    if isinstance(exc, errors.DataValidationError):
+        header = tr("error.data_invalid", lang, folder=shown, count=len(exc.problems))
+        return problems_markdown(header, exc.problems, lang=lang)
+    detail = safety.escape_markdown(config.hide_dir(str(exc), folder))
+    return f"{tr('error.data_unloadable', lang, folder=shown)}\n\n{detail}"
 
 
 def category_order(counts: Mapping[str, int], *, palette: Iterable[str]) -> list[str]:
@@ -596,9 +669,13 @@ def category_order(counts: Mapping[str, int], *, palette: Iterable[str]) -> list
     return known + [c for c in counts if c not in known]
 
 
-def problems_markdown(header: str, problems: Iterable[str]) -> str:
-    """A header and every problem as an escaped Markdown bullet (the page's error panel)."""
-    return header + "\n\n" + safety.problem_bullets(list(problems))
+def problems_markdown(header: str, problems: Iterable[str], *, lang: Lang = "en") -> str:
+    """A header and the problems as escaped Markdown bullets in ``lang`` (an error panel).
+
+    At most :data:`putuo_geo.safety.MAX_LISTED_PROBLEMS` bullets, then one saying how
+    many more (5,000 bad rows in an upload made 10,000 bullets, 800 kB).
+    """
+    return header + "\n\n" + safety.problem_bullets(list(problems), lang=lang)
 
 
 def typed_notes(typed: coordinput.TypedPoint, *, lang: Lang) -> list[tuple[str, str]]:

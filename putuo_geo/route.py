@@ -30,7 +30,7 @@ from numpy.typing import ArrayLike
 from shapely import LineString
 
 from putuo_geo import crs
-from putuo_geo.errors import RouteError
+from putuo_geo.errors import Problem, RouteError
 from putuo_geo.layers import Atlas
 from putuo_geo.segments import SegmentIndex
 
@@ -353,8 +353,7 @@ class RouteModel:
         usable &= shapely.length(parts) > 0
         parts, part_of = parts[usable], part_of[usable]
         if len(parts) == 0:
-            msg = "The route layer has no LineString to build a walking network from."
-            raise RouteError(msg)
+            raise RouteError(Problem("route.problem.no_line"))
         ids = (
             route["id"].astype(str).to_numpy()
             if "id" in route

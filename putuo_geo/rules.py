@@ -31,7 +31,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from putuo_geo import config, datum
+from putuo_geo import config, crs, datum, i18n
+from putuo_geo.errors import Problem
 
 #: A station is on the route: its distance to the nearest route line, metres.
 STATION_TO_ROUTE_MAX_M = 50.0
@@ -51,14 +52,8 @@ CHAINAGE_MATCH_M = 1.0
 #: Summarise a layer when at least this many of its features look like GCJ-02.
 GCJ_SUMMARY_MIN = 3
 
-GCJ_HINT = (
-    "the coordinates look like GCJ-02 (Amap/Tencent maps); convert them to WGS-84 with "
-    "putuo_geo.datum.convert_frame(frame, src='gcj02', dst='wgs84')"
-)
-
-
-def _metric(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
-    return geoms.to_crs(config.METRIC_CRS)
+#: The advice given with every GCJ-02 leftover (catalogue ``rule.hint.gcj``).
+GCJ_HINT = Problem("rule.hint.gcj")
 
 
 def _max_vertex_distance_m(geoms: gpd.GeoSeries, reference: shapely.Geometry) -> np.ndarray:
@@ -101,7 +96,12 @@ def _layer(frame: gpd.GeoDataFrame | None, file_name: str) -> _Layer | None:
     ]
     usable = frame[np.asarray(keep, dtype=bool)]
     fixed = datum.convert_frame(usable, src="gcj02", dst="wgs84")
-    return _Layer(file_name, usable, _metric(usable.geometry), _metric(fixed.geometry))
+    return _Layer(
+        file_name,
+        usable,
+        crs.to_metric(usable.geometry, name=file_name),
+        crs.to_metric(fixed.geometry, name=file_name),
+    )
 
 
 @dataclass
@@ -117,21 +117,38 @@ class _Findings:
         limit_m: float,
         what: str,
     ) -> bool:
-        """Flag every feature whose ``measure`` exceeds ``limit_m``; True when none does."""
+        """Flag every feature whose ``measure`` exceeds ``limit_m``; True when none does.
+
+        ``what`` is the rule's catalogue key (``rule.what.*``): the problem reads in
+        the page's language.
+        """
         found = measure(layer.metric)
         bad = np.flatnonzero(found > limit_m)
         if bad.size == 0:
             return True
         fixed = measure(layer.gcj_fixed.iloc[bad])
         for i, after in zip(bad, fixed, strict=True):
-            sentence = f"{layer.where(int(i))} is {found[i]:,.0f} m {what} (at most {limit_m:g} m)"
+            params = {
+                "where": layer.where(int(i)),
+                "distance": f"{found[i]:,.0f}",
+                "what": Problem(what),
+                "limit": f"{limit_m:g}",
+            }
             if after <= limit_m:
                 self.gcj.setdefault(layer.file_name, []).append(float(found[i]))
-                sentence += f", but {after:,.0f} m once converted from GCJ-02: {GCJ_HINT}."
+                problem = Problem(
+                    "rule.problem.far_gcj", **params, after=f"{after:,.0f}", hint=GCJ_HINT
+                )
             else:
-                sentence += "."
-            self.problems.append(sentence)
+                problem = Problem("rule.problem.far", **params)
+            self.problems.append(problem)
         return False
+
+
+def _bank(value: object) -> str:
+    """``left bank`` / ``right bank`` in the catalogue (translated), else as stored."""
+    key = f"value.bank.{value}"
+    return Problem(key) if key in i18n.CATALOGUE else f"{value} bank"
 
 
 def _route_gaps(route: _Layer) -> list[str]:
@@ -155,10 +172,15 @@ def _route_gaps(route: _Layer) -> list[str]:
             gap_m = min(p.distance(q) for p in ends_a for q in ends_b)
             if gap_m > ROUTE_JOIN_MAX_M:
                 problems.append(
-                    f"{route.where(i)} ends at chainage {float(to_m):,.1f} m where "
-                    f"{route.where(j).split(': ', 1)[1]} starts, but their nearest end points "
-                    f"are {gap_m:,.1f} m apart (a gap in the {frame['bank'].iloc[i]} bank route; "
-                    f"at most {ROUTE_JOIN_MAX_M:g} m)."
+                    Problem(
+                        "rule.problem.route_gap",
+                        where=route.where(i),
+                        chainage=f"{float(to_m):,.1f}",
+                        other=route.where(j).split(": ", 1)[1],
+                        gap=f"{gap_m:,.1f}",
+                        bank=_bank(frame["bank"].iloc[i]),
+                        limit=f"{ROUTE_JOIN_MAX_M:g}",
+                    )
                 )
     return problems
 
@@ -204,7 +226,7 @@ def cross_layer_problems(
                 sub,
                 lambda g: _max_vertex_distance_m(g, putuo.boundary),
                 limit_m=BORDER_CREEK_MAX_M,
-                what="off the district border although its section is 'border'",
+                what="rule.what.off_border",
             )
     creek_line = creek.metric.union_all() if creek_ok and creek is not None else None
 
@@ -214,7 +236,7 @@ def cross_layer_problems(
             route,
             lambda g: _max_vertex_distance_m(g, creek_line),
             limit_m=ROUTE_TO_CREEK_MAX_M,
-            what="from the creek at its farthest vertex",
+            what="rule.what.route_from_creek",
         )
     if route is not None and route_ok:
         gaps = _route_gaps(route)
@@ -228,7 +250,7 @@ def cross_layer_problems(
             bridges,
             lambda g: g.distance(creek_line).to_numpy(),
             limit_m=BRIDGE_TO_CREEK_MAX_M,
-            what="from the creek",
+            what="rule.what.from_creek",
         )
     stations = layers["stations"]
     if stations is not None and route_line is not None:
@@ -236,7 +258,7 @@ def cross_layer_problems(
             stations,
             lambda g: g.distance(route_line).to_numpy(),
             limit_m=STATION_TO_ROUTE_MAX_M,
-            what="from the route",
+            what="rule.what.from_route",
         )
     if putuo is not None:
         for name in config.LAYER_NAMES:
@@ -247,13 +269,17 @@ def cross_layer_problems(
                 layer,
                 lambda g: _max_vertex_distance_m(g, putuo),
                 limit_m=INSIDE_PUTUO_MAX_M,
-                what="outside Putuo District at its farthest vertex",
+                what="rule.what.outside_putuo",
             )
     for file_name, offsets in found.gcj.items():
         if len(offsets) >= GCJ_SUMMARY_MIN:
             found.problems.append(
-                f"{file_name}: {len(offsets)} features sit consistently off "
-                f"(median {np.median(offsets):,.0f} m) and fall into place once converted "
-                f"from GCJ-02: {GCJ_HINT}."
+                Problem(
+                    "rule.problem.gcj_summary",
+                    file=file_name,
+                    count=len(offsets),
+                    median=f"{np.median(offsets):,.0f}",
+                    hint=GCJ_HINT,
+                )
             )
     return found.problems

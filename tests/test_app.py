@@ -11,8 +11,8 @@ import json
 import re
 from pathlib import Path
 
+import paper_toy
 import pytest
-import toy_atlas
 from page_support import page_data_dir, skip_reason
 from streamlit.testing.v1 import AppTest
 
@@ -187,7 +187,7 @@ def test_two_clicks_set_from_and_to(atlas):
 
 
 def test_a_bridge_the_network_cannot_join_is_a_warning(tmp_path, monkeypatch):
-    folder = toy_atlas.write_toy_atlas(tmp_path / "geo")
+    folder = paper_toy.write_toy_atlas(tmp_path / "geo")
     doc = json.loads((folder / "bridges.geojson").read_text(encoding="utf-8"))
     line = doc["features"][4]["geometry"]["coordinates"]  # walkable, bank to bank
     line[1] = [round((a + b) / 2, 6) for a, b in zip(line[0], line[1], strict=True)]  # to mid-creek
@@ -196,14 +196,23 @@ def test_a_bridge_the_network_cannot_join_is_a_warning(tmp_path, monkeypatch):
     bridge_id = doc["features"][4]["properties"]["id"]
     at = _run()
     (warning,) = [w.value for w in at.warning]
-    assert warning == i18n.tr(
-        "measure.unlinked_bridges", "en", count=1, ids=safety.escape_markdown(bridge_id)
+    assert warning == safety.problem_bullets(
+        [errors.Problem("warning.unlinked_bridge", id=bridge_id)]
     )
+    header = i18n.tr("warning.header", "en", count=1).rstrip(":")
+    # under its count, closed: the map stays near the top
+    assert [e.label.endswith(header) for e in at.expander].count(True) == 1
     assert not at.error
+    at.radio(key="lang").set_value("zh")
+    _run(at)
+    (warning,) = [w.value for w in at.warning]
+    assert unescape_markdown(warning) == "- " + i18n.tr(
+        "warning.unlinked_bridge", "zh", id=bridge_id
+    )
 
 
 def test_bad_data_shows_every_problem_without_a_traceback(tmp_path, monkeypatch):
-    folder = toy_atlas.write_toy_atlas(tmp_path / "geo")
+    folder = paper_toy.write_toy_atlas(tmp_path / "geo")
     doc = json.loads((folder / "sites.geojson").read_text(encoding="utf-8"))
     del doc["features"][0]["properties"]["source"]
     doc["features"][1]["properties"]["category"] = "nonsense"

@@ -126,6 +126,36 @@ def test_validate_lists_every_problem(write_toy, capsys):
     assert "sites.geojson: feature 'site-mint' has no geometry" in out
 
 
+def _with_events(folder: Path, edit=None) -> Path:
+    """``folder`` with the project's ``events.geojson`` copied in (after ``edit(doc)``)."""
+    doc = json.loads((config.PACKAGE_DATA_DIR / "events.geojson").read_text(encoding="utf-8"))
+    if edit is not None:
+        edit(doc)
+    (folder / "events.geojson").write_text(json.dumps(doc), encoding="utf-8")
+    return folder
+
+
+def test_validate_checks_the_standalone_events_layer(toy_dir, capsys):
+    assert run(["validate", str(_with_events(toy_dir))], capsys)[0] == 0
+    names: list[str] = []
+
+    def edit(doc):
+        second = doc["features"][1]
+        names.append(second["properties"]["id"])
+        second["geometry"] = None
+        second["properties"]["accuracy_m"] = "lots"
+
+    code, out, _ = run(["validate", str(_with_events(toy_dir, edit))], capsys)
+    assert code == 1
+    assert "2 problems" in out
+    assert f"events.geojson: feature '{names[0]}' has no geometry" in out
+    assert out.count(f"events.geojson: feature '{names[0]}'") == 2
+    (toy_dir / "events.geojson").write_text("{", encoding="utf-8")
+    code, out, _ = run(["validate", str(toy_dir)], capsys)
+    assert code == 1
+    assert "events.geojson" in out
+
+
 def test_stats_on_bad_data_exits_1(tmp_path, capsys):
     code, _, err = run(["stats", "--data", str(tmp_path / "nothing")], capsys)
     assert code == 1

@@ -8,10 +8,10 @@ import re
 import geopandas as gpd
 import gpxpy
 import pandas as pd
+import paper_toy
 import pyogrio
 import pytest
 import shapely
-import toy_atlas
 from page_support import page_data_dir, skip_reason
 
 from putuo_geo import assets, exports, i18n, layers, mapview, network, overview
@@ -51,7 +51,7 @@ def test_sites_csv_round_trip(atlas):
 
 
 def test_csv_neutralises_spreadsheet_formulas():
-    sites = toy_atlas.build_toy_atlas().sites.iloc[:6].copy()
+    sites = paper_toy.build_toy_atlas().sites.iloc[:6].copy()
     hostile = ['=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)", "\tTab", "\rCR"]
     sites["name_en"] = hostile
     back = pd.read_csv(
@@ -133,7 +133,7 @@ def _vendor_ready() -> bool:
 
 @pytest.mark.skipif(not _vendor_ready(), reason="static/vendor not installed (make assets)")
 def test_standalone_html_inlines_every_asset():
-    toy = toy_atlas.build_toy_atlas()
+    toy = paper_toy.build_toy_atlas()
     m = mapview.build_map(toy, km_posts=overview.km_posts(toy), lang="zh")
     mapview.sites_layer(toy.sites, lang="zh").add_to(m)
     mapview.layer_control().add_to(m)
@@ -147,7 +147,7 @@ def test_standalone_html_inlines_every_asset():
 
 
 def test_standalone_html_names_missing_assets(tmp_path):
-    m = mapview.build_map(toy_atlas.build_toy_atlas())
+    m = mapview.build_map(paper_toy.build_toy_atlas())
     with pytest.raises(FileNotFoundError, match=r"leaflet/leaflet\.js"):
         exports.standalone_html(m, vendor_dir=tmp_path)
 

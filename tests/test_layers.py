@@ -17,7 +17,7 @@ from paper_toy import Collections, to_lonlat
 from shapely.geometry import LineString, Point, Polygon, mapping
 
 from putuo_geo import config, layers
-from putuo_geo.errors import DataValidationError
+from putuo_geo.errors import DataValidationError, localise
 
 
 def feature(c: Collections, layer: str, fid: str) -> dict[str, Any]:
@@ -432,6 +432,23 @@ def test_non_wgs84_crs_member(write_toy):
 
     (problem,) = layers.validate_dir(write_toy(edit))
     assert problem.startswith("parks.geojson: declares the CRS")
+    assert localise(problem, "zh").startswith("parks.geojson：声明的坐标系为")
+
+
+def test_geometry_rules_and_counts_read_in_chinese(write_toy):
+    def edit(c: Collections) -> None:
+        station = c["stations"]["features"][0]
+        station["geometry"] = mapping(to_lonlat(Point(100, 400)))  # 350 m north of the route
+        c["sites"]["features"].pop()
+
+    problems = layers.validate_dir(write_toy(edit))
+    zh = [localise(p, "zh") for p in problems]
+    assert any(
+        p.startswith("stations.geojson: feature 'station-01' is 350 m from the route")
+        for p in problems
+    )
+    assert any(t.startswith("stations.geojson: feature 'station-01' 距步道为 350 米") for t in zh)
+    assert all("expected" not in t and "from the route" not in t for t in zh), zh
 
 
 def test_every_problem_is_reported_together(write_toy):

@@ -11,10 +11,10 @@ import sys
 import folium
 import geopandas as gpd
 import numpy as np
+import paper_toy
 import pytest
 import shapely
 import shapely.affinity
-import toy_atlas
 
 from putuo_geo import assets, basemaps, config, datum, i18n, maplayer, mapview, overview
 from putuo_geo import osm as osm_module
@@ -23,7 +23,7 @@ from putuo_geo.network import Endpoint, Measurement
 
 @pytest.fixture(scope="module")
 def atlas():
-    return toy_atlas.build_toy_atlas()
+    return paper_toy.build_toy_atlas()
 
 
 @pytest.fixture(scope="module")
@@ -113,8 +113,8 @@ def test_text_from_the_data_is_escaped(atlas, posts):
     m = mapview.build_map(atlas, km_posts=posts)
     mapview.sites_layer(atlas.sites).add_to(m)
     html = m.get_root().render()
-    assert toy_atlas.HTML_NAME_EN not in html
-    assert toy_atlas.HTML_NAME_ZH not in html
+    assert paper_toy.HTML_NAME_EN not in html
+    assert paper_toy.HTML_NAME_ZH not in html
     sites = next(_geojson_children(mapview.sites_layer(atlas.sites)))
     site = sites.data["features"][0]["properties"]
     assert site["n"].startswith("&lt;b&gt;Bold&lt;/b&gt; &amp; Co (&lt;i&gt;")
@@ -389,8 +389,8 @@ def test_display_geometry_keeps_every_feature_and_lightens_lines():
     wiggly = shapely.LineString([(x, 0.5 * (x // 10 % 2)) for x in range(0, 1001, 10)])
     metric = gpd.GeoSeries(
         [
-            shapely.affinity.translate(wiggly, toy_atlas.X0, toy_atlas.Y0),
-            shapely.Point(toy_atlas.X0, toy_atlas.Y0),
+            shapely.affinity.translate(wiggly, paper_toy.X0, paper_toy.Y0),
+            shapely.Point(paper_toy.X0, paper_toy.Y0),
             None,
         ],
         index=[7, 8, 9],

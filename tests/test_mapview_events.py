@@ -10,15 +10,15 @@ import json
 
 import event_toy
 import folium
+import paper_toy
 import pytest
-import toy_atlas
 
 from putuo_geo import datum, maplayer, mapview
 
 
 @pytest.fixture(scope="module")
 def atlas_map():
-    atlas = toy_atlas.build_toy_atlas()
+    atlas = paper_toy.build_toy_atlas()
     return mapview.build_map(atlas), atlas.sites
 
 

@@ -15,7 +15,7 @@ from paper_toy import X0, Y0, local_frame, lonlat
 from shapely.geometry import LineString, Point
 
 from putuo_geo import config, layers
-from putuo_geo.errors import PutuoGeoError, RouteError
+from putuo_geo.errors import PutuoGeoError, RouteError, localise
 from putuo_geo.network import Endpoint, Measurement, RouteNetwork
 from putuo_geo.places import resolve_place
 
@@ -144,6 +144,8 @@ def test_unreachable_is_a_clear_error():
     assert isinstance(info.value, PutuoGeoError)
     assert "route-0" in str(info.value)
     assert "route-1" in str(info.value)
+    zh = localise(info.value, "zh")  # the Chinese page shows it in Chinese
+    assert zh.endswith("沿步道不相连：没有可步行的路径把步道段 “route-0” 与 “route-1” 连起来。")
 
 
 def test_only_non_walkable_bridges_is_unreachable():
@@ -232,8 +234,9 @@ def test_network_is_immutable_and_queries_do_not_grow_it():
 
 
 def test_empty_route_is_an_error():
-    with pytest.raises(RouteError, match="no LineString"):
+    with pytest.raises(RouteError, match="no LineString") as info:
         RouteNetwork.from_frames(gpd.GeoDataFrame({"id": []}, geometry=[], crs=config.WEB_CRS))
+    assert localise(info.value, "zh") == "步道图层没有可用来构建步行网络的线（LineString）。"
 
 
 def test_route_in_metres_is_accepted():

@@ -1,21 +1,21 @@
-"""putuo_geo.overview on the toy atlas: every answer checked on paper (see toy_atlas)."""
+"""putuo_geo.overview on the page toy (tests/paper_toy.py): every answer checked on paper."""
 
 from __future__ import annotations
 
+import paper_toy
 import pytest
-import toy_atlas
 
 from putuo_geo import overview
 
 
 @pytest.fixture(scope="module")
 def atlas():
-    return toy_atlas.build_toy_atlas()
+    return paper_toy.build_toy_atlas()
 
 
 def test_figures(atlas):
     figs = overview.figures(atlas)
-    paper = toy_atlas.toy_summary()
+    paper = paper_toy.toy_summary()
     assert figs.route_length_m == pytest.approx(paper["route_length_m"], abs=0.01)
     assert figs.creek_length_m == pytest.approx(paper["creek_length_m"], abs=0.01)
     assert figs.park_areas_m2.tolist() == pytest.approx([paper["park_area_m2"]] * 3, abs=0.01)
@@ -28,13 +28,13 @@ def test_figures(atlas):
 
 def test_km_posts_every_kilometre_on_the_creek(atlas):
     posts = overview.km_posts(atlas)
-    assert posts["chainage_m"].tolist() == toy_atlas.toy_summary()["km_posts_m"]
+    assert posts["chainage_m"].tolist() == paper_toy.toy_summary()["km_posts_m"]
     assert posts["label"].tolist() == ["0 km", "1 km", "2 km", "3 km"]
     metric = posts.geometry.to_crs("EPSG:32651")
     assert metric.x.tolist() == pytest.approx(
-        [toy_atlas.X0 + c for c in (0, 1000, 2000, 3000)], abs=0.01
+        [paper_toy.X0 + c for c in (0, 1000, 2000, 3000)], abs=0.01
     )
-    assert metric.y.tolist() == pytest.approx([toy_atlas.Y0] * 4, abs=0.01)
+    assert metric.y.tolist() == pytest.approx([paper_toy.Y0] * 4, abs=0.01)
     assert overview.km_posts(atlas, step_m=500)["chainage_m"].tolist()[:3] == [0, 500, 1000]
 
 
@@ -49,7 +49,7 @@ def _lonlat(x, y):
 def test_nearest_route_point_chainage_and_station(atlas):
     # 100 m north of the creek at chainage 1250: left bank is 70 m away, station 11
     # (chainage 1312.5, left bank) is sqrt(62.5^2 + 70^2) = 93.84 m away.
-    found = overview.nearest(atlas, _lonlat(toy_atlas.X0 + 1250, toy_atlas.Y0 + 100))
+    found = overview.nearest(atlas, _lonlat(paper_toy.X0 + 1250, paper_toy.Y0 + 100))
     assert found.route_id == "route-left"
     assert found.route_distance_m == pytest.approx(70, abs=0.01)
     assert found.chainage_m == pytest.approx(1250, abs=0.01)

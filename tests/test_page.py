@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 
 import geopandas as gpd
 import pytest
@@ -18,6 +19,7 @@ from putuo_geo import (
     datum,
     display,
     errors,
+    exports,
     i18n,
     layers,
     network,
@@ -31,6 +33,11 @@ from putuo_geo import (
 @pytest.fixture
 def atlas(toy_dir):
     return layers.load_atlas(toy_dir)
+
+
+def _unescaped(markdown: str) -> str:
+    """The text escaped Markdown shows."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 # ---------------------------------------------------------------- places
@@ -105,6 +112,23 @@ def test_clicks_in_from_to_mode_fill_from_then_to_then_from():
     page.take_map_return(state, _click(121.42, 31.22))
     assert state["points"]["from"]["lonlat"] == (121.42, 31.22)
     assert state["next_click"] == "to"
+
+
+@pytest.mark.parametrize("mode", page.CLICK_MODES)
+def test_a_click_outside_shanghai_is_refused_like_typed_coordinates(mode):
+    state: dict = {"click_mode": mode, "points": {}}
+    assert page.take_map_return(state, _click(0.0, 0.0)) is None
+    assert state["points"] == {}
+    assert "measure_from" not in state
+    assert state["click_problem"].key == "coords.problem.outside_shanghai"
+    notes = page.notices(state, None, routes=_NoWarnings(), lang="zh")  # type: ignore[arg-type]
+    assert notes == [page.Notice("warning", i18n.tr("coords.problem.outside_shanghai", "zh"))]
+    page.take_map_return(state, _click(121.40, 31.24))  # the next click inside: accepted
+    assert state["click_problem"] is None
+
+
+class _NoWarnings:
+    unlinked_bridges = ()
 
 
 def test_clicks_and_view_on_gcj02_tiles_come_back_as_wgs84():
@@ -199,7 +223,8 @@ def test_a_link_is_restored_once_and_written_back_the_same(atlas):
     assert state["basemap_key"] == "osm"
     state["basemap_key"] = "none"
     state["lang"] = "zh"
-    assert page.link_params(state, categories=["park"]) == params
+    places |= page.session_choices(lang="en", points=state["points"])
+    assert page.link_params(state, categories=["park"], places=places) == params
 
 
 def test_a_link_names_what_it_could_not_restore(atlas):
@@ -222,8 +247,56 @@ def test_all_categories_are_left_out_of_the_url():
         "measure_from": "station:x",
         "measure_to": "site:y",
     }
-    params = page.link_params(state, categories=["a", "b"])
+    places = {k: page.Choice(k, (121.4, 31.2)) for k in ("station:x", "site:y")}
+    params = page.link_params(state, categories=["a", "b"], places=places)
     assert params == {"lang": "en", "base": "osm", "from": "station:x", "to": "site:y"}
+
+
+def test_an_uploaded_end_is_written_as_lat_lon_and_restored_in_a_new_session(atlas):
+    frame = gpd.GeoDataFrame(
+        {"id": ["u1"], "name_en": ["Mine"], "name_zh": [""]},
+        geometry=[Point(121.401234, 31.241234)],
+        crs="EPSG:4326",
+    )
+    places = page.place_choices(atlas, lang="en") | page.session_choices(
+        lang="en", user_frame=frame
+    )
+    state: dict = {
+        "lang": "en",
+        "basemap_key": "osm",
+        "measure_from": "upload:u1",
+        "measure_to": "station:station-01",
+    }
+    params = page.link_params(state, categories=[], places=places)
+    assert params["from"] == "31.241234,121.401234"  # lat,lon: any session can read it
+    assert params["to"] == "station:station-01"  # stations and sites stay keys
+    fresh: dict = {"link": permalink.decode(params)}  # a new session: no upload there
+    restored = page.restore_link(
+        fresh, basemaps=["osm"], categories=[], place_keys=page.place_choices(atlas, lang="en")
+    )
+    assert restored.problems == ()
+    assert fresh["measure_from"] == "point:from"
+    assert fresh["points"]["from"]["lonlat"] == (121.401234, 31.241234)
+
+
+def test_a_link_notice_lists_what_was_dropped_in_the_pages_language(atlas):
+    link = permalink.decode({"z": "inf", "from": "0,0", "base": "nope"})
+    state: dict = {"link": link}
+    places = page.place_choices(atlas, lang="en")
+    page.restore_link(state, basemaps=["osm"], categories=[], place_keys=places)
+    routes = network.RouteNetwork.from_atlas(atlas)
+    (note,) = page.notices(state, atlas, routes=routes, lang="en")
+    kind, text = note.kind, note.text
+    assert kind == "info"
+    assert note.folded is None  # shown open: it explains what the visitor sees
+    assert text.startswith(i18n.tr("link.notice", "en"))
+    assert text.count("\n- ") == 3  # zoom, a point outside Shanghai, the basemap
+    assert all(f"{name}=" in _unescaped(text) for name in ("z", "from", "base"))
+    (note,) = page.notices(state, atlas, routes=routes, lang="zh")
+    zh = note.text
+    assert zh.startswith(i18n.tr("link.notice", "zh"))
+    assert zh.count("\n- ") == 3
+    assert i18n.tr("link.notice", "en") not in zh
 
 
 # ---------------------------------------------------------------- language switch
@@ -262,16 +335,60 @@ def test_the_measurement_figures_are_the_library_numbers(atlas):
     assert why == i18n.tr("measure.same_place", "zh")
 
 
-def test_unlinked_bridges_become_a_warning():
+def test_unlinked_bridges_become_a_warning(atlas):
     class Net:
         unlinked_bridges = ("b-1", "b_2*")
 
-    text = page.unlinked_warning(Net(), lang="en")  # type: ignore[arg-type]
-    assert text is not None
-    assert "2" in text
-    assert r"b\_2\*" in text  # ids from data are escaped Markdown
+    (note,) = page.notices({}, atlas, routes=Net(), lang="en")  # type: ignore[arg-type]
+    assert note.kind == "warning"
+    assert note.folded is not None
+    assert note.folded.endswith(i18n.tr("warning.header", "en", count=2).rstrip(":"))
+    assert note.text.count("- ") == 2
+    assert r"b\_2\*" in note.text  # ids from data are escaped Markdown
+    (zh,) = page.notices({}, atlas, routes=Net(), lang="zh")  # type: ignore[arg-type]
+    assert zh.folded is not None
+    assert zh.folded.endswith(i18n.tr("warning.header", "zh", count=2).rstrip("："))
+    assert _unescaped(zh.text).startswith("- " + i18n.tr("warning.unlinked_bridge", "zh", id="b-1"))
     Net.unlinked_bridges = ()
-    assert page.unlinked_warning(Net(), lang="en") is None  # type: ignore[arg-type]
+    assert page.notices({}, atlas, routes=Net(), lang="en") == []  # type: ignore[arg-type]
+
+
+def test_error_panels_translate_cap_and_hide_the_server_path(tmp_path):
+    folder = tmp_path / "secret" / "atlas-2026"
+    bad = [errors.Problem("upload.problem.no_name", where=f"a.csv: row {i}") for i in range(40)]
+    text = page.error_panel(errors.DataValidationError(bad), folder, lang="zh")
+    assert text.count("\n- ") == 31  # 30 problems, then how many more
+    assert "10" in text.splitlines()[-1]
+    assert str(tmp_path) not in text
+    assert "atlas-2026" in text
+    assert i18n.tr("upload.problem.no_name", "zh", where="a.csv: row 0") in _unescaped(text)
+    oops = page.error_panel(OSError(f"cannot read {folder}/sites.geojson"), folder, lang="en")
+    assert str(tmp_path) not in oops
+    assert "atlas-2026/sites.geojson" in _unescaped(oops)
+    assert str(tmp_path) not in page.table_note(folder, lang="en")
+
+
+def test_five_thousand_bad_upload_rows_give_31_bullets():
+    rows = "".join(f"Cafe{i},north,121.40\n" for i in range(5000))
+    state: dict = {"upload_source": ("bad.csv", ("name,lat,lon\n" + rows).encode())}
+    _, problems = page.current_upload(state)
+    assert len(problems) >= 5000
+    text = page.problems_markdown("header", problems, lang="en")
+    assert text.count("\n- ") == 31
+    assert f"{len(problems) - 30:,}" in _unescaped(text.splitlines()[-1])
+
+
+def test_route_errors_reach_the_page_in_its_language(atlas):
+    class Net:
+        def measure(self, a, b):
+            raise errors.RouteError(
+                errors.Problem("route.problem.not_connected", start="A", end="B", a="r1", b="r2")
+            )
+
+    choices = {"x": page.Choice("X", (121.4, 31.2)), "y": page.Choice("Y", (121.41, 31.2))}
+    _, why = page.measure(Net(), choices, ("x", "y"), lang="zh")  # type: ignore[arg-type]
+    detail = i18n.tr("route.problem.not_connected", "zh", start="A", end="B", a="r1", b="r2")
+    assert why == i18n.tr("measure.failed", "zh", detail=detail)
 
 
 def test_each_tab_has_its_tables_and_csv(atlas):
@@ -346,3 +463,26 @@ def test_every_labelled_widget_has_its_options():
         categories=["a"], place_keys=["station:x"], basemap_keys=["osm"]
     )
     assert set(options) == set(page.LABELLED_KEYS)
+
+
+def _text(data: str | bytes) -> str:
+    return data.decode("utf-8-sig") if isinstance(data, bytes) else data
+
+
+def test_the_sites_exports_and_table_carry_uploaded_sites(atlas):
+    frame = uploads.read_upload(CSV, file_name="mine.csv", datum_name="wgs84").frame
+    listed = exports.merge_sites(atlas.sites, frame)
+    offered = {
+        d.file_name: _text(d.data())
+        for d in page.downloads(
+            atlas, sites=listed, measurement=None, end_labels=("", ""), lang="en"
+        )
+    }
+    assert "Cafe" in offered["putuo_sites.csv"]
+    assert "uploaded" in offered["putuo_sites.csv"]
+    assert '"Cafe"' in offered["putuo_sites.geojson"]
+    figs = overview.figures(atlas)
+    (table,) = page.tab_tables(0, atlas, sites=listed, figs=figs, lang="zh")
+    assert len(table.frame) == len(atlas.sites) + 1
+    assert "Cafe" in _text(table.csv.data())
+    assert i18n.tr("value.status.uploaded", "zh") in table.frame.to_string()

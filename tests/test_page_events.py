@@ -152,9 +152,10 @@ def test_the_link_carries_the_selection_and_restores_it():
         "event": "race-a",
         "link": permalink.decode({"event": "boat-b"}),
     }
-    assert page.link_params(state, categories=[])["event"] == "race-a"
+    places = {k: page.Choice(k, (121.4, 31.2)) for k in ("station:a", "station:b")}
+    assert page.link_params(state, categories=[], places=places)["event"] == "race-a"
     state["event"] = page.NO_EVENT
-    assert "event" not in page.link_params(state, categories=[])
+    assert "event" not in page.link_params(state, categories=[], places=places)
     restored = page.restore_link(
         state, basemaps=["osm"], categories=[], place_keys=[], event_ids=["boat-b"]
     )

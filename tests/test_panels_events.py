@@ -136,9 +136,9 @@ def test_a_link_to_an_unknown_event_is_named_and_the_page_opens():
 
 
 def test_a_folder_without_events_shows_the_map_and_says_so(tmp_path, monkeypatch):
-    import toy_atlas
+    import paper_toy
 
-    folder = toy_atlas.write_toy_atlas(tmp_path / "geo")
+    folder = paper_toy.write_toy_atlas(tmp_path / "geo")
     monkeypatch.setenv("PUTUO_GEO_DATA", str(folder))
     at = _run(event=COURSE)
     assert not at.error
@@ -148,9 +148,9 @@ def test_a_folder_without_events_shows_the_map_and_says_so(tmp_path, monkeypatch
 
 
 def test_a_broken_events_file_is_listed_and_the_page_still_works(tmp_path, monkeypatch):
-    import toy_atlas
+    import paper_toy
 
-    folder = toy_atlas.write_toy_atlas(tmp_path / "geo")
+    folder = paper_toy.write_toy_atlas(tmp_path / "geo")
     (folder / "events.geojson").write_text("{not json", encoding="utf-8")
     monkeypatch.setenv("PUTUO_GEO_DATA", str(folder))
     at = _run()

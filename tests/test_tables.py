@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import paper_toy
 import pytest
 import shapely
-import toy_atlas
 
 from putuo_geo import i18n, overview, tables
 from putuo_geo.network import Endpoint, Measurement
@@ -12,7 +12,7 @@ from putuo_geo.network import Endpoint, Measurement
 
 @pytest.fixture(scope="module")
 def atlas():
-    return toy_atlas.build_toy_atlas()
+    return paper_toy.build_toy_atlas()
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
