@@ -81,10 +81,21 @@ def test_every_layer_is_drawn(atlas, posts):
         "km_post": 4,
         "bridge": 10,
         "station": 24,
+        "band": 3,  # the toy's three zones are indicative; its creek and route confirmed
     }
     assert _groups(m) == [
         i18n.tr(f"layer.{k}", "en")
-        for k in ("boundary", "zones", "parks", "creek", "route", "km_posts", "bridges", "stations")
+        for k in (
+            "boundary",
+            "zones",
+            "parks",
+            "creek",
+            "route",
+            "km_posts",
+            "bridges",
+            "stations",
+            "doubt_band",
+        )
     ]
     assert any(isinstance(c, folium.plugins.MeasureControl) for c in m._children.values())
 
@@ -169,9 +180,14 @@ def test_every_vector_layer_shares_the_maps_one_canvas(atlas, posts):
     assert m.options["prefer_canvas"] is True
     assert '"preferCanvas": true' in m.get_root().render()
     # A layer's own renderer would be a second canvas (or SVG) stacked over the other.
+    # The one exception: the doubt bands, in a pane of their own under the overlays,
+    # not interactive (the mouse never looks for them).
     layers = list(_geojson_children(m))
     assert {gj.data["features"][0]["properties"]["kind"] for gj in layers} >= {"site", "station"}
-    assert [gj.layer_name for gj in layers if "renderer" in gj.options] == []
+    own = [gj for gj in layers if "renderer" in gj.options]
+    assert [gj.data["features"][0]["properties"]["kind"] for gj in own] == ["band"]
+    assert own[0].options["interactive"] is False
+    assert mapview.BAND_PANE in str(own[0].options["renderer"])
 
 
 def test_many_sites_ship_escaped_tooltips_without_popups(atlas):
