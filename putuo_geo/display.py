@@ -103,14 +103,13 @@ def format_length_on(length_m: float, *, modelled_m: float = 0.0) -> str:
     The rule (issue 16): a length with less than :data:`MODELLED_ROUNDING_FROM_M` on
     modelled stretches is shown as :func:`format_length` (``3.24 km``, ``850 m``);
     otherwise it is rounded to :data:`MODELLED_STEP_M` and marked ``≈`` (``≈ 3.2 km``,
-    ``≈ 800 m``; under 50 m ``< 100 m``), because a modelled course is only stated to
-    within 100-520 m and a length measured on it cannot be finer than the model.
+    ``≈ 800 m``; halves round up), because a modelled course is only stated to within
+    100-520 m and a length measured on it cannot be finer than the model. (A rounded
+    length holds at least 50 modelled metres, so it is never rounded to 0.)
     """
     if not math.isfinite(length_m) or not is_rounded(modelled_m):
         return format_length(length_m)
-    rounded = round(length_m / MODELLED_STEP_M) * MODELLED_STEP_M
-    if rounded <= 0:
-        return f"< {MODELLED_STEP_M:.0f} m"
+    rounded = math.floor(length_m / MODELLED_STEP_M + 0.5) * MODELLED_STEP_M
     if rounded < 1000:
         return f"≈ {rounded:,.0f} m"
     return f"≈ {rounded / 1000:,.1f} km"

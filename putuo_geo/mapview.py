@@ -757,7 +757,7 @@ def _site_collection(sites: gpd.GeoDataFrame, lang: Lang) -> dict[str, Any]:
     names_zh = frame["name_zh"] if "name_zh" in frame else [None] * len(frame)
     cards = maplayer.CardTable()
     label = escape_html(tr("card.category", lang))
-    features = [
+    features: list[dict[str, Any]] = [
         {
             "type": "Feature",
             "properties": {
@@ -773,6 +773,17 @@ def _site_collection(sites: gpd.GeoDataFrame, lang: Lang) -> dict[str, Any]:
             frame["id"], frame["category"], frame["name_en"], names_zh, xy, strict=True
         )
     ]
+    if "status" in frame and "accuracy_m" in frame:  # the doubt line, one text per accuracy
+        texts: dict[tuple[Any, Any], int] = {}
+        for feature, status, accuracy in zip(
+            features, frame["status"], frame["accuracy_m"], strict=True
+        ):
+            key = (status, accuracy)
+            if key not in texts:
+                line = doubt_text({"status": status, "accuracy_m": accuracy}, lang)
+                texts[key] = cards.text_ref(line) if line else 0
+            if texts[key]:
+                feature["properties"]["u"] = texts[key]
     return {"type": "FeatureCollection", "features": features, "cards": cards.as_dict()}
 
 
