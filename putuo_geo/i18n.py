@@ -734,8 +734,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "legend.route_modelled": ("Route, modelled (dashed)", "步道，推测走向（虚线）"),
     "legend.band": (
-        "Band: where a modelled line or zone edge may lie, ± its accuracy (zoom {zoom}+)",
-        "色带：推测的线或区域边界可能所在范围，± 精度（缩放 {zoom} 级起显示）",
+        "Band: ± accuracy of a modelled line or edge (zoom {zoom}+)",
+        "色带：推测线或边界的 ± 精度范围（{zoom} 级起）",
     ),
     "legend.bridge_modelled": ("Bridge, modelled position (paler)", "桥梁，推测位置（浅色）"),
     "doubt.route_split": (

@@ -74,7 +74,7 @@ BRIDGE_MODELLED_OPACITY = 0.6  # BRIDGE_COLOUR at 3.10:1 as drawn (a lighter bro
 BAND_FILL_OPACITY = 0.13
 BAND_EDGE_OPACITY = 0.6  # CREEK_COLOUR at 3.54:1 as drawn
 BAND_EDGE_DASH = "1 5"
-ZONE_BAND_FILL_OPACITY = 0.07
+ZONE_BAND_FILL_OPACITY = 0.05  # under the creek band's 0.13: the creek's doubt reads first
 #: Bands are shown from this zoom up (at 14 a 500 m band is ~50 px wide; further out
 #: the bands of the loop merge into one blot that hides the map).
 BAND_MIN_ZOOM = 14
@@ -331,6 +331,7 @@ PAGE_CSS = (
 .pg-card th { text-align: left; padding-right: 8px; color: CARD_LABEL; font-weight: 500;
               vertical-align: top; }
 .pg-card td { max-width: 260px; white-space: normal; }
+.pg-doubt { color: CARD_LABEL; font-style: italic; }
 .pg-card, .pg-legend span { overflow-wrap: anywhere; max-width: 360px; }
 .leaflet-tooltip .pg-card { white-space: normal; width: max-content; max-width: 360px;
                             max-height: 240px; overflow: hidden; }

@@ -587,7 +587,7 @@ def test_bands_draw_under_the_lines_in_their_own_pane_from_zoom_14(atlas):
     assert f"map.getZoom() >= {mapstyle.BAND_MIN_ZOOM}" in html
     assert mapstyle.BAND_MIN_ZOOM == 14
     # the legend explains the band and the dashed lines, in both languages
-    for lang, words in (("en", "± its accuracy"), ("zh", "± 精度")):
+    for lang, words in (("en", "± accuracy"), ("zh", "± 精度")):
         legend = mapview.legend_html(atlas, lang=lang)
         assert words in legend
         assert i18n.tr("legend.creek_modelled", lang) in legend
