@@ -451,14 +451,14 @@ def measurement_figures(
 ) -> list[tuple[str, str]]:
     """Along the route, straight line, then the time at each speed.
 
-    With ``path_doubt`` (:func:`measurement_doubt`) the length along the route and the
-    times are as exact as the ground they were measured on: rounded to 100 m and marked
-    ``≈`` when 50 m or more of the path is modelled
-    (:func:`putuo_geo.display.format_length_on`). The straight line joins the two
-    places as given and is shown as is.
+    With ``path_doubt`` (:func:`measurement_doubt`) the length along the route is as
+    exact as the ground it was measured on: rounded to 100 m and marked ``≈`` when 50 m
+    or more of the path is modelled (:func:`putuo_geo.display.format_length_on`). The
+    times are rounded to the minute already (no ``≈``: "≈ 2 h 48 min" does not fit its
+    column on the page); the note below says they are approximate
+    (:func:`measurement_note`). The straight line joins the two places as given.
     """
     modelled_m = path_doubt.modelled_m if path_doubt is not None else 0.0
-    approx = "≈ " if display.is_rounded(modelled_m) else ""
     rows = [
         (
             tr("metric.along_route", lang),
@@ -469,7 +469,7 @@ def measurement_figures(
     for mode, seconds in display.travel_times(m.total_m).items():
         kmh = f"{display.SPEEDS_KMH[mode]:g}"
         label = tr("metric.mode", lang, mode=tr(f"mode.{mode}", lang), kmh=kmh)
-        rows.append((label, approx + display.format_duration(seconds)))
+        rows.append((label, display.format_duration(seconds)))
     return rows
 
 

@@ -224,7 +224,8 @@ def test_the_figures_and_a_measurement_through_the_loop_show_their_doubt(
         if path_doubt.modelled_m >= display.MODELLED_ROUNDING_FROM_M:
             assert along.startswith("≈ ")
         ARTIFACTS.mkdir(exist_ok=True)
-        visit.page.screenshot(path=str(ARTIFACTS / "doubt_page.png"), full_page=True)
+        metric.scroll_into_view_if_needed()
+        visit.page.screenshot(path=str(ARTIFACTS / "doubt_measurement.png"))
         assert visit.errors == []
         assert visit.foreign == []
     finally:
