@@ -343,7 +343,12 @@ def test_measuring_between_two_stations_shows_the_library_distance(visit, atlas)
     a, b = (geoms[s["id"]] for s in picks.values())
     expected = network.RouteNetwork.from_atlas(atlas).measure((a.x, a.y), (b.x, b.y))
     metric = visit.page.get_by_test_id("stMetric").filter(has_text="Along the route")
-    metric.get_by_text(display.format_length(expected.along_route_m), exact=True).wait_for()
+    metric.get_by_text(
+        display.format_length_on(
+            expected.along_route_m, modelled_m=page.measurement_doubt(atlas, expected).modelled_m
+        ),
+        exact=True,
+    ).wait_for()
     visit.wait_for_kind(frame, "path", 1)
     visit.page.screenshot(path=str(ARTIFACTS / "map_page_measured.png"), full_page=False)
     assert visit.foreign == []
@@ -370,7 +375,13 @@ def test_a_permalink_restores_the_measurement_and_the_view(browser, server_url, 
         a, b = geoms[a_id], geoms[b_id]
         expected = network.RouteNetwork.from_atlas(atlas).measure((a.x, a.y), (b.x, b.y))
         metric = visit.page.get_by_test_id("stMetric").filter(has_text="Along the route")
-        metric.get_by_text(display.format_length(expected.along_route_m), exact=True).wait_for()
+        metric.get_by_text(
+            display.format_length_on(
+                expected.along_route_m,
+                modelled_m=page.measurement_doubt(atlas, expected).modelled_m,
+            ),
+            exact=True,
+        ).wait_for()
         visit.wait_for_kind(frame, "path", 1)
         frame.wait_for_function("() => window.map.getZoom() === 16", timeout=30_000)
         centre = frame.evaluate("() => window.map.getCenter()")
