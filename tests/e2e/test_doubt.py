@@ -183,6 +183,7 @@ def test_the_loop_at_zoom_15_shows_its_band_and_says_how_uncertain(browser, serv
         frame.locator(".pg-legend summary").click()  # fold the legend: the loop in full
         point_m, section = _quiet_point(atlas)
         at = gpd.GeoSeries([point_m], crs=config.METRIC_CRS).to_crs(config.WEB_CRS).iloc[0]
+        frame.frame_element().scroll_into_view_if_needed()  # see test_page._hover_and_click
         x, y = frame.evaluate(CENTRE_AT_JS, [[at.y, at.x], ZOOM])
         box = frame.frame_element().bounding_box()
         visit.page.mouse.move(box["x"] + x, box["y"] + y)
