@@ -216,6 +216,7 @@ listed = exports.merge_sites(sites, user_sites)  # the table and exports: upload
 routes = route_network(str(folder), signature, atlas)
 ends = (places[from_key].label, places[to_key].label)
 measurement, measure_error = page.measure(routes, places, (from_key, to_key), lang=lang)
+measured_doubt = page.measurement_doubt(atlas, measurement) if measurement else None
 nearest = overview.nearest(atlas, click_lonlat) if click_lonlat else None
 draw_datum = basemap.datum if basemap.url else "wgs84"
 page.carry_view(state, lang=lang, basemap_key=basemap.key, draw_datum=draw_datum)
@@ -233,6 +234,7 @@ def composed(view: Any) -> mapview.Composed:
         datum=draw_datum,
         measurement=measurement,
         end_labels=ends,
+        measurement_doubt=measured_doubt,
         upload=None if user_sites is None or user_layer is None else (user_sites, user_layer.title),
         nearest=nearest,
         view_lonlat=view,
@@ -254,6 +256,7 @@ for col, (name, value) in zip(
     col.metric(name, value)
 for note in page.notices(state, atlas, routes=routes, lang=lang):  # link, click, data
     getattr(st.expander(note.folded) if note.folded else st, note.kind)(note.text)
+st.caption(page.route_doubt_text(atlas, lang=lang))  # confirmed / modelled km and %
 if basemap.shifted:
     shift_m = mapview.display_shift_m(atlas, datum=draw_datum)
     st.caption(tr("basemap.shifted", lang, shift=display.format_length(shift_m)))
@@ -281,11 +284,11 @@ with left:
     else:
         ends_md = [safety.escape_markdown(label) for label in ends]
         st.markdown(f"**{ends_md[0]}** → **{ends_md[1]}**")
-        figures = page.measurement_figures(measurement, lang=lang)
+        figures = page.measurement_figures(measurement, lang=lang, path_doubt=measured_doubt)
         for cols, rows in ((st.columns(2), figures[:2]), (st.columns(3), figures[2:])):
             for col, (name, value) in zip(cols, rows, strict=True):
                 col.metric(name, value)
-        st.caption(page.measurement_note(measurement, lang=lang))
+        st.caption(page.measurement_note(measurement, lang=lang, path_doubt=measured_doubt))
         st.markdown(f"**{tr('measure.bridges_crossed', lang)}**")
         if measurement.bridges:
             st.dataframe(tables.crossed_bridges(measurement, atlas, lang), hide_index=True)

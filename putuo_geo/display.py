@@ -81,3 +81,35 @@ def format_accuracy(accuracy_m: float | None) -> str:
     if accuracy_m is None or not math.isfinite(accuracy_m):
         return "–"
     return f"± {accuracy_m:,.0f} m"
+
+
+#: A length whose modelled part is at least this long is rounded (see
+#: :func:`format_length_on`): half the rounding step, so even a modelled part wrong by
+#: its whole length could not move the shown figure by a step.
+MODELLED_ROUNDING_FROM_M = 50.0
+#: The step a length partly measured on modelled stretches is rounded to, metres: the
+#: finest accuracy any modelled creek section states (100 m; the others 150-500 m).
+MODELLED_STEP_M = 100.0
+
+
+def is_rounded(modelled_m: float) -> bool:
+    """Whether a length with ``modelled_m`` metres on modelled stretches is rounded."""
+    return modelled_m >= MODELLED_ROUNDING_FROM_M
+
+
+def format_length_on(length_m: float, *, modelled_m: float = 0.0) -> str:
+    """A length, as exact as the ground it was measured on.
+
+    The rule (issue 16): a length with less than :data:`MODELLED_ROUNDING_FROM_M` on
+    modelled stretches is shown as :func:`format_length` (``3.24 km``, ``850 m``);
+    otherwise it is rounded to :data:`MODELLED_STEP_M` and marked ``≈`` (``≈ 3.2 km``,
+    ``≈ 800 m``; halves round up), because a modelled course is only stated to within
+    100-520 m and a length measured on it cannot be finer than the model. (A rounded
+    length holds at least 50 modelled metres, so it is never rounded to 0.)
+    """
+    if not math.isfinite(length_m) or not is_rounded(modelled_m):
+        return format_length(length_m)
+    rounded = math.floor(length_m / MODELLED_STEP_M + 0.5) * MODELLED_STEP_M
+    if rounded < 1000:
+        return f"≈ {rounded:,.0f} m"
+    return f"≈ {rounded / 1000:,.1f} km"

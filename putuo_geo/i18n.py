@@ -894,6 +894,41 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "outside Putuo District at its farthest vertex",
         "最远顶点超出普陀区",
     ),
+    # ---------------------------------------------------------------- doubt (issue 16 §3)
+    "doubt.uncertain": (
+        "position uncertain by up to {accuracy} m",
+        "位置可能偏差最多 {accuracy} 米",
+    ),
+    "layer.doubt_band": ("Position doubt (± accuracy)", "位置不确定范围（± 精度）"),
+    "legend.creek_modelled": (
+        "Suzhou Creek, modelled course (dashed)",
+        "苏州河，推测河道（虚线）",
+    ),
+    "legend.route_modelled": ("Route, modelled (dashed)", "步道，推测走向（虚线）"),
+    "legend.band": (
+        "Band: ± accuracy of a modelled line or edge (zoom {zoom}+)",
+        "色带：推测线或边界的 ± 精度范围（{zoom} 级起）",
+    ),
+    "legend.bridge_modelled": ("Bridge, modelled position (paler)", "桥梁，推测位置（浅色）"),
+    "doubt.route_split": (
+        "Of the route, {confirmed} ({confirmed_pct} %) is confirmed and {modelled} "
+        "({modelled_pct} %) modelled: drawn dashed, placed to within ± {worst} m.",
+        "步道中 {confirmed}（{confirmed_pct}%）位置已证实，{modelled}（{modelled_pct}%）"
+        "为推测：图上以虚线表示，位置误差最多 ± {worst} 米。",
+    ),
+    "doubt.route_confirmed": (
+        "The whole route ({confirmed}) is confirmed.",
+        "整条步道（{confirmed}）位置均已证实。",
+    ),
+    "doubt.path_share": (
+        "{pct} % of this path ({modelled}) runs on modelled stretches, placed to within "
+        "± {accuracy} m.",
+        "此路径有 {pct}%（{modelled}）经过推测路段，位置误差最多 ± {accuracy} 米。",
+    ),
+    "doubt.path_rounded": (
+        "Its length and times are approximate (≈, rounded to {step} m).",
+        "其长度和用时为近似值（≈，取整到 {step} 米）。",
+    ),
 }
 
 #: The catalogue: key -> {"en": ..., "zh": ...}. Read-only.

@@ -41,7 +41,8 @@ HELPERS_JS = """if (!window.pgLayer) {
         t += "<tr><th>" + cards.labels[i] + "</th><td>" + cards.texts[c[i]] + "</td></tr>";
       }
     }
-    return '<div class="pg-card"><b>' + (p.n || "") + "</b>"
+    var u = p.u ? '<div class="pg-doubt">' + cards.texts[p.u] + "</div>" : "";
+    return '<div class="pg-card"><b>' + (p.n || "") + "</b>" + u
       + (t ? "<table>" + t + "</table>" : "") + "</div>";
   };
   window.pgLayer = function (data, spec, options) {
@@ -123,6 +124,10 @@ class CardTable:
             out.pop()
         return out
 
+    def text_ref(self, text: str) -> int:
+        """The index of one (escaped) text outside the rows, e.g. a feature's doubt line."""
+        return self._index.setdefault(text, len(self._index))
+
     @property
     def texts(self) -> list[str]:
         """Every distinct text, by index."""
@@ -135,7 +140,8 @@ class CardTable:
 def card_html(
     properties: Mapping[str, Any], cards: Mapping[str, Sequence[str]], *, rows: int | None = None
 ) -> str:
-    """The card HTML the browser builds (``pgCard``) for one feature: title, then rows.
+    """The card HTML the browser builds (``pgCard``) for one feature: title, the doubt
+    line ``u`` of a modelled feature (an index into ``texts``), then the rows.
 
     ``rows`` limits the rows (a tooltip shows the first two); all by default. For tests
     and for reading: the browser never receives this string.
@@ -148,7 +154,9 @@ def card_html(
         if texts[ref]
     )
     table = f"<table>{body}</table>" if body else ""
-    return f'<div class="pg-card"><b>{properties.get("n") or ""}</b>{table}</div>'
+    doubt = properties.get("u")
+    line = f'<div class="pg-doubt">{texts[doubt]}</div>' if doubt else ""
+    return f'<div class="pg-card"><b>{properties.get("n") or ""}</b>{line}{table}</div>'
 
 
 class _Rendered(Element):
@@ -279,3 +287,40 @@ class DataLayer(_ScriptOnly, folium.GeoJson):
     @property
     def spec_js(self) -> str:
         return inline_json(self.spec)
+
+
+class BandPane(_ScriptOnly):
+    """A map pane under the overlays for the doubt bands, shown from ``min_zoom`` up.
+
+    The bands are drawn by a canvas of their own in this pane (``L.canvas({pane})``),
+    under every line and marker whatever order layers are added or toggled in (on the
+    map's one canvas a band re-added by the layer control would be painted over the
+    lines). The pane takes no pointer events and the bands are not ``interactive``, so
+    the map's canvas still finds every feature under the mouse (see
+    :mod:`putuo_geo.mapview` on one renderer). Hiding the pane below ``min_zoom`` is a
+    style change: nothing is rebuilt on zoom.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var pane = map.getPane({{ this.pane_js }}) || map.createPane({{ this.pane_js }});
+            pane.style.zIndex = {{ this.z_index }};
+            pane.style.pointerEvents = "none";
+            var show = function () {
+                pane.style.display = map.getZoom() >= {{ this.min_zoom }} ? "" : "none";
+            };
+            map.on("zoomend", show);
+            show();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, pane: str, *, min_zoom: int, z_index: int = 350) -> None:
+        super().__init__()
+        self._name = "BandPane"
+        self.pane_js = json.dumps(pane)
+        self.min_zoom = int(min_zoom)
+        self.z_index = int(z_index)  # Leaflet: tiles 200, overlays 400

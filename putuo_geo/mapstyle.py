@@ -62,15 +62,40 @@ ROUTE_OPACITY = 0.9
 BRIDGE_OPACITY = 0.9
 PATH_OPACITY = 0.7
 SITE_FILL_OPACITY = 0.95
+
+# ---- doubt (issue 16): how a modelled (``status`` other than confirmed) stretch looks.
+# "Lighter" within WCAG's 3:1 floor: the creek and the route are drawn at 3.13:1 and
+# 3.25:1 today, so a paler tint would fail the contrast test. A modelled stretch is
+# lighter in *ink* instead: thinner and dashed (gaps), a brighter blue for the creek, and
+# no paler than 3:1 as drawn. The band around it carries the rest of the message.
+CREEK_MODELLED_COLOUR = "#1f5a94"
+CREEK_MODELLED_OPACITY = 0.65  # 3.19:1 as drawn
+CREEK_MODELLED_DASH = "8 7"
+ROUTE_MODELLED_OPACITY = 0.85  # ROUTE_COLOUR at 3.06:1 as drawn
+ROUTE_MODELLED_DASH = "5 5"
+BRIDGE_MODELLED_OPACITY = 0.6  # BRIDGE_COLOUR at 3.10:1 as drawn (a lighter brown)
+#: The band of +- ``accuracy_m`` around modelled lines and zone outlines: a translucent
+#: tint (an area under the lines, not a line to read; its edge is the dotted outline).
+BAND_FILL_OPACITY = 0.13
+BAND_EDGE_OPACITY = 0.6  # CREEK_COLOUR at 3.54:1 as drawn
+BAND_EDGE_DASH = "1 5"
+ZONE_BAND_FILL_OPACITY = 0.05  # under the creek band's 0.13: the creek's doubt reads first
+#: Bands are shown from this zoom up (at 14 a 500 m band is ~50 px wide; further out
+#: the bands of the loop merge into one blot that hides the map).
+BAND_MIN_ZOOM = 14
 #: Every line and marker colour with the opacity it is drawn at: what a reader sees is
 #: the colour blended over the tiles, white at worst (tests/test_contrast.py asks 3:1).
 DRAWN_COLOURS: tuple[tuple[str, float], ...] = (
     *((c, SITE_FILL_OPACITY) for c in (*CATEGORY_COLOURS.values(), OTHER_CATEGORY_COLOUR)),
     *((c, 1.0) for c in ZONE_COLOURS.values()),
     (CREEK_COLOUR, CREEK_OPACITY),
+    (CREEK_MODELLED_COLOUR, CREEK_MODELLED_OPACITY),
+    (CREEK_COLOUR, BAND_EDGE_OPACITY),
     (ROUTE_COLOUR, ROUTE_OPACITY),
+    (ROUTE_COLOUR, ROUTE_MODELLED_OPACITY),
     (STATION_COLOUR, 1.0),
     (BRIDGE_COLOUR, BRIDGE_OPACITY),
+    (BRIDGE_COLOUR, BRIDGE_MODELLED_OPACITY),
     (PATH_COLOUR, PATH_OPACITY),
     (PARK_STROKE, 1.0),
     (KM_POST_COLOUR, 1.0),
@@ -89,6 +114,72 @@ def site_colour(category: str) -> str:
 
 
 UPLOAD_COLOUR = "#111111"
+
+
+def is_modelled(feature: dict[str, Any]) -> bool:
+    """A feature not drawn from a sourced line or point (``status`` is not confirmed)."""
+    return feature["properties"].get("status") != "confirmed"
+
+
+def creek_style(feature: dict[str, Any]) -> dict[str, Any]:
+    """Confirmed reaches as before (wide, solid); modelled sections thinner and dashed."""
+    if not is_modelled(feature):
+        return {"color": CREEK_COLOUR, "weight": 7, "opacity": CREEK_OPACITY, "lineCap": "round"}
+    return {
+        "color": CREEK_MODELLED_COLOUR,
+        "weight": 5,
+        "opacity": CREEK_MODELLED_OPACITY,
+        "dashArray": CREEK_MODELLED_DASH,
+        "lineCap": "butt",
+    }
+
+
+def route_style(feature: dict[str, Any]) -> dict[str, Any]:
+    """Confirmed route pieces as before; modelled pieces lighter and dashed."""
+    if not is_modelled(feature):
+        return {"color": ROUTE_COLOUR, "weight": 3, "opacity": ROUTE_OPACITY}
+    return {
+        "color": ROUTE_COLOUR,
+        "weight": 2.5,
+        "opacity": ROUTE_MODELLED_OPACITY,
+        "dashArray": ROUTE_MODELLED_DASH,
+    }
+
+
+def bridge_style(feature: dict[str, Any]) -> dict[str, Any]:
+    """Walkable bridges wide, others thin and dashed; modelled positions lighter."""
+    walkable = feature["properties"]["walkable"]
+    return {
+        "color": BRIDGE_COLOUR,
+        "weight": 6 if walkable else 4,
+        "opacity": BRIDGE_MODELLED_OPACITY if is_modelled(feature) else BRIDGE_OPACITY,
+        "fillColor": "#ffffff",
+        "fillOpacity": 1,
+        "dashArray": None if walkable else "4 4",
+    }
+
+
+def band_style(feature: dict[str, Any]) -> dict[str, Any]:
+    """The +- accuracy band: a tint with a dotted edge, in the zone's colour for zones."""
+    zone = feature["properties"].get("zone")
+    if zone:
+        colour = ZONE_COLOURS.get(str(zone), "#888888")
+        return {
+            "color": colour,
+            "weight": 1,
+            "opacity": 1,
+            "dashArray": BAND_EDGE_DASH,
+            "fillColor": colour,
+            "fillOpacity": ZONE_BAND_FILL_OPACITY,
+        }
+    return {
+        "color": CREEK_COLOUR,
+        "weight": 1,
+        "opacity": BAND_EDGE_OPACITY,
+        "dashArray": BAND_EDGE_DASH,
+        "fillColor": CREEK_COLOUR,
+        "fillOpacity": BAND_FILL_OPACITY,
+    }
 
 
 def station_style(feature: dict[str, Any]) -> dict[str, Any]:
@@ -156,12 +247,41 @@ def _swatch_box(fill: str, stroke: str) -> str:
     )
 
 
+def _swatch_band() -> str:
+    """The band: a tint with a dotted edge around a dashed modelled line."""
+    return (
+        f'<svg width="22" height="14"><rect x="1" y="1" width="20" height="12" '
+        f'fill="{CREEK_COLOUR}" fill-opacity="{BAND_FILL_OPACITY:g}" stroke="{CREEK_COLOUR}" '
+        f'stroke-opacity="{BAND_EDGE_OPACITY:g}" stroke-dasharray="{BAND_EDGE_DASH}"/>'
+        f'<line x1="1" y1="7" x2="21" y2="7" stroke="{CREEK_MODELLED_COLOUR}" stroke-width="3" '
+        f'stroke-opacity="{CREEK_MODELLED_OPACITY:g}" stroke-dasharray="4 3"/></svg>'
+    )
+
+
 def legend_html(atlas: Atlas, *, lang: Lang = "en") -> str:
     """The legend's HTML in ``lang``; every label from the data is escaped."""
     items = [
         (_swatch_line(CREEK_COLOUR, weight=7, opacity=CREEK_OPACITY), tr("legend.creek", lang)),
+        (
+            _swatch_line(
+                CREEK_MODELLED_COLOUR,
+                weight=5,
+                dash="4 3",
+                opacity=CREEK_MODELLED_OPACITY,
+            ),
+            tr("legend.creek_modelled", lang),
+        ),
         (_swatch_line(ROUTE_COLOUR, weight=3), tr("legend.route", lang)),
+        (
+            _swatch_line(ROUTE_COLOUR, weight=2, dash="3 3", opacity=ROUTE_MODELLED_OPACITY),
+            tr("legend.route_modelled", lang),
+        ),
+        (_swatch_band(), tr("legend.band", lang, zoom=BAND_MIN_ZOOM)),
         (_swatch_line(BRIDGE_COLOUR, weight=5), tr("legend.bridge", lang)),
+        (
+            _swatch_line(BRIDGE_COLOUR, weight=5, opacity=BRIDGE_MODELLED_OPACITY),
+            tr("legend.bridge_modelled", lang),
+        ),
         (_swatch_dot(STATION_COLOUR, "#ffffff"), tr("legend.station_confirmed", lang)),
         (
             _swatch_dot("#ffffff", STATION_COLOUR, dash="3 3"),
@@ -218,6 +338,7 @@ PAGE_CSS = (
 .pg-card th { text-align: left; padding-right: 8px; color: CARD_LABEL; font-weight: 500;
               vertical-align: top; }
 .pg-card td { max-width: 260px; white-space: normal; }
+.pg-doubt { color: CARD_LABEL; font-style: italic; }
 .pg-card, .pg-legend span { overflow-wrap: anywhere; max-width: 360px; }
 .leaflet-tooltip .pg-card { white-space: normal; width: max-content; max-width: 360px;
                             max-height: 240px; overflow: hidden; }

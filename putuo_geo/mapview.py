@@ -54,7 +54,7 @@ import shapely
 from branca.element import Element, Figure
 from folium.utilities import JsCode
 
-from putuo_geo import assets, config, crs, display, events, exports, i18n, maplayer
+from putuo_geo import assets, config, crs, display, doubt, events, exports, i18n, maplayer
 from putuo_geo.basemaps import (
     NO_TILES,
     OSM,
@@ -75,12 +75,9 @@ from putuo_geo.datum import Datum, convert_frame, convert_geometry, convert_poin
 from putuo_geo.i18n import Lang, tr
 from putuo_geo.layers import Atlas
 from putuo_geo.mapstyle import (
-    BRIDGE_COLOUR,
-    BRIDGE_OPACITY,
+    BAND_MIN_ZOOM,
     CARD_LABEL,
     CATEGORY_COLOURS,
-    CREEK_COLOUR,
-    CREEK_OPACITY,
     DRAWN_COLOURS,
     EVENT_COLOUR,
     EVENT_OPACITY,
@@ -95,13 +92,16 @@ from putuo_geo.mapstyle import (
     PATH_COLOUR,
     PATH_OPACITY,
     ROUTE_COLOUR,
-    ROUTE_OPACITY,
     SITE_FILL_OPACITY,
     STATION_COLOUR,
     UPLOAD_COLOUR,
     ZONE_COLOURS,
     Legend,
+    band_style,
+    bridge_style,
+    creek_style,
     legend_html,
+    route_style,
     site_colour,
     station_style,
 )
@@ -145,6 +145,7 @@ LAYER_KEYS: tuple[str, ...] = (
     "sites",
     "measurement",
     "click",
+    "doubt_band",
 )
 
 
@@ -220,6 +221,18 @@ def _common_rows(props: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
     ]
 
 
+def doubt_text(props: Mapping[str, Any], lang: Lang) -> str:
+    """ "position uncertain by up to N m" (escaped) for a modelled feature, else ``""``.
+
+    Modelled: ``status`` is not ``confirmed`` (:data:`putuo_geo.doubt.CONFIRMED`); N is
+    its ``accuracy_m``. Shown on the tooltip and the popup, under the title.
+    """
+    accuracy_m = _num(props.get("accuracy_m"))
+    if props.get("status") == doubt.CONFIRMED or accuracy_m is None:
+        return ""
+    return escape_html(tr("doubt.uncertain", lang, accuracy=f"{accuracy_m:,.0f}"))
+
+
 def _num(value: Any) -> float | None:
     try:
         number = float(value)
@@ -290,6 +303,9 @@ def _collection(frame: gpd.GeoDataFrame, *, fields: LayerFields, lang: Lang) -> 
         refs = cards.refs(_escaped_rows(fields.card(props, lang)))
         if refs:
             properties["c"] = refs
+        uncertain = doubt_text(props, lang) if fields.common else ""
+        if uncertain:
+            properties["u"] = cards.text_ref(uncertain)
         properties.update((name, cast(props.get(name, ""))) for name, cast in fields.extra)
         features.append(
             {
@@ -419,18 +435,6 @@ def _zone_style(feature: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _bridge_style(feature: dict[str, Any]) -> dict[str, Any]:
-    walkable = feature["properties"]["walkable"]
-    return {
-        "color": BRIDGE_COLOUR,
-        "weight": 6 if walkable else 4,
-        "opacity": BRIDGE_OPACITY,
-        "fillColor": "#ffffff",
-        "fillOpacity": 1,
-        "dashArray": None if walkable else "4 4",
-    }
-
-
 #: The base map's layers, bottom to top (``km_posts`` from :func:`overview.km_posts`).
 STATIC_LAYERS: tuple[LayerFields, ...] = (
     LayerFields(
@@ -463,13 +467,15 @@ STATIC_LAYERS: tuple[LayerFields, ...] = (
         "creek",
         "creek",
         rows=(_span_row, _enum("card.section", "section")),
-        style={"color": CREEK_COLOUR, "weight": 7, "opacity": CREEK_OPACITY, "lineCap": "round"},
+        extra=(("status", str),),
+        style=creek_style,
     ),
     LayerFields(
         "route",
         "route",
         rows=(_enum("card.bank", "bank"), _span_row),
-        style={"color": ROUTE_COLOUR, "weight": 3, "opacity": ROUTE_OPACITY},
+        extra=(("status", str),),
+        style=route_style,
     ),
     LayerFields(  # a permanent label ("3 km") instead of a tooltip; no popup
         "km_posts",
@@ -491,8 +497,8 @@ STATIC_LAYERS: tuple[LayerFields, ...] = (
             _text("card.joins", "joins"),
             _opened,
         ),
-        extra=(("walkable", bool),),
-        style=_bridge_style,
+        extra=(("walkable", bool), ("status", str)),
+        style=bridge_style,
         radius=5,
     ),
     LayerFields(
@@ -537,6 +543,104 @@ def _static_layer(fields: LayerFields, frame: gpd.GeoDataFrame, lang: Lang) -> f
     return group
 
 
+# ---------------------------------------------------------------- the doubt band
+# The band of +- accuracy_m is geometry computed in metres (EPSG:32651, putuo_geo.crs)
+# and drawn as polygons, not a polyline whose weight is converted from metres to pixels:
+# a Leaflet weight is in screen pixels, so it would have to be recomputed on every zoom
+# and would still be wrong across the map (Web Mercator's scale changes with latitude,
+# 1/cos(lat)) and at the ends and bends, where a stroke's caps and joins are drawn in
+# pixels. A polygon's vertices are projected one by one by Leaflet, so the band stays the
+# stated width on the ground at every zoom and latitude, and on GCJ-02 tiles it is
+# converted with everything else.
+
+#: The band pane's name (see :class:`putuo_geo.maplayer.BandPane`).
+BAND_PANE = "pgBand"
+_BAND_LAYERS: tuple[str, ...] = ("creek", "route")
+
+
+def doubt_band_m(geometry_m: shapely.Geometry, accuracy_m: float) -> shapely.Geometry:
+    """Where a modelled feature may lie: within ``accuracy_m`` of it (EPSG:32651 metres).
+
+    A line is buffered (round ends: a straight line of length L gives
+    ``2 * accuracy_m * L + pi * accuracy_m**2``); a polygon's *outline* is buffered, a
+    ring of ``2 * accuracy_m`` astride its edge (the zone's edge is what is uncertain).
+    """
+    if shapely.get_type_id(geometry_m) in (3, 6):  # Polygon, MultiPolygon
+        geometry_m = shapely.boundary(geometry_m)
+    return shapely.buffer(geometry_m, float(accuracy_m))
+
+
+def doubt_bands(atlas: Atlas) -> gpd.GeoDataFrame:
+    """The bands of every modelled creek section, route piece and zone (EPSG:4326).
+
+    The creek's and the route's bands are joined into one feature (``id`` ``lines``): the
+    bank paths lie tens of metres from the creek, so their bands of hundreds of metres
+    overlap, and translucent bands drawn one over the other would darken where they
+    overlap instead of showing one area. Each modelled zone has its own band (``zone``
+    set, drawn in the zone's colour). Columns ``id``, ``zone``, ``accuracy_m`` (the
+    largest, metres).
+    """
+    rows: list[dict[str, Any]] = []
+    geoms: list[shapely.Geometry] = []
+    line_bands, line_worst = [], 0.0
+    for name in (*_BAND_LAYERS, "zones"):
+        frame = atlas.layer(name)
+        if frame.empty or "status" not in frame:
+            continue
+        modelled = frame[frame["status"].astype(str) != doubt.CONFIRMED]
+        if modelled.empty:
+            continue
+        metric = crs.to_metric(modelled, name=name).to_numpy()
+        accuracy = modelled["accuracy_m"].to_numpy(dtype=float)
+        for geom_m, acc, props in zip(metric, accuracy, modelled.to_dict("records"), strict=True):
+            if geom_m is None or geom_m.is_empty or not math.isfinite(acc) or acc <= 0:
+                continue
+            band = doubt_band_m(geom_m, acc)
+            if name == "zones":
+                rows.append(
+                    {"id": f"band-{props['id']}", "zone": str(props["zone"]), "accuracy_m": acc}
+                )
+                geoms.append(band)
+            else:
+                line_bands.append(band)
+                line_worst = max(line_worst, acc)
+    if line_bands:
+        rows.insert(0, {"id": "lines", "zone": "", "accuracy_m": line_worst})
+        geoms.insert(0, shapely.union_all(line_bands))
+    frame_m = gpd.GeoDataFrame(
+        rows or {"id": [], "zone": [], "accuracy_m": []}, geometry=geoms, crs=config.METRIC_CRS
+    )
+    return frame_m.to_crs(config.WEB_CRS)
+
+
+#: The bands: no card, no tooltip; the legend explains them.
+BAND_FIELDS = LayerFields(
+    "doubt_band",
+    "band",
+    common=False,
+    extra=(("zone", str),),
+    style=band_style,
+    tip_rows=None,
+    popup=False,
+)
+
+
+def band_layer(bands: gpd.GeoDataFrame, *, lang: Lang) -> folium.FeatureGroup:
+    """The bands in their own pane (:class:`putuo_geo.maplayer.BandPane`), not interactive."""
+    group = _group(BAND_FIELDS.key, lang)
+    data = _collection(bands, fields=BAND_FIELDS, lang=lang)
+    maplayer.DataLayer(
+        data,
+        name=BAND_FIELDS.key,
+        style=band_style,
+        tip_rows=None,
+        popup=False,
+        interactive=False,
+        renderer=JsCode(f"L.canvas({{pane: {json.dumps(BAND_PANE)}}})"),
+    ).add_to(group)
+    return group
+
+
 def build_map(
     atlas: Atlas,
     *,
@@ -568,7 +672,10 @@ def build_map(
         module docstring); every script/style URL already points at local files.
     """
     datum = basemap.datum if basemap.url else "wgs84"
+    bands = doubt_bands(atlas)  # measured on the WGS-84 data, then drawn like the rest
     atlas = display_atlas(atlas, datum=datum)
+    if datum != "wgs84" and not bands.empty:
+        bands = convert_frame(bands, src="wgs84", dst=datum)
     if km_posts is not None and datum != "wgs84":
         km_posts = convert_frame(km_posts, src="wgs84", dst=datum)
     focus = atlas.route if not atlas.route.empty else atlas.boundary
@@ -602,6 +709,9 @@ def build_map(
         elif km_posts is not None and not km_posts.empty:
             posts = km_posts.assign(name_en=km_posts["label"], name_zh="", id=km_posts["label"])
             _static_layer(fields, posts, lang).add_to(m)
+    if not bands.empty:  # last in the layer control, drawn under the rest (its own pane)
+        maplayer.BandPane(BAND_PANE, min_zoom=BAND_MIN_ZOOM).add_to(m)
+        band_layer(bands, lang=lang).add_to(m)
     folium.plugins.MeasureControl(
         position="topleft",
         primary_length_unit="meters",
@@ -651,7 +761,7 @@ def _site_collection(sites: gpd.GeoDataFrame, lang: Lang) -> dict[str, Any]:
     names_zh = frame["name_zh"] if "name_zh" in frame else [None] * len(frame)
     cards = maplayer.CardTable()
     label = escape_html(tr("card.category", lang))
-    features = [
+    features: list[dict[str, Any]] = [
         {
             "type": "Feature",
             "properties": {
@@ -667,6 +777,17 @@ def _site_collection(sites: gpd.GeoDataFrame, lang: Lang) -> dict[str, Any]:
             frame["id"], frame["category"], frame["name_en"], names_zh, xy, strict=True
         )
     ]
+    if "status" in frame and "accuracy_m" in frame:  # the doubt line, one text per accuracy
+        texts: dict[tuple[Any, Any], int] = {}
+        for feature, status, accuracy in zip(
+            features, frame["status"], frame["accuracy_m"], strict=True
+        ):
+            key = (status, accuracy)
+            if key not in texts:
+                line = doubt_text({"status": status, "accuracy_m": accuracy}, lang)
+                texts[key] = cards.text_ref(line) if line else 0
+            if texts[key]:
+                feature["properties"]["u"] = texts[key]
     return {"type": "FeatureCollection", "features": features, "cards": cards.as_dict()}
 
 
@@ -736,12 +857,15 @@ def measurement_layer(
     to_label: str,
     lang: Lang = "en",
     datum: Datum = "wgs84",
+    modelled_m: float = 0.0,
 ) -> folium.FeatureGroup:
     """The measured path (along the route), its two ends and the straight line between them.
 
     ``from_label`` / ``to_label`` are plain text (escaped here). The lengths shown are
     the measurement's (WGS-84 data, EPSG:32651); only the drawing is converted to
-    ``datum``.
+    ``datum``. ``modelled_m``: metres of the path on modelled stretches
+    (:func:`putuo_geo.doubt.path_doubt`); the along-route length is then shown as
+    exact as that ground allows (:func:`putuo_geo.display.format_length_on`).
     """
     group = _group("measurement", lang, dynamic=True)
     start, end = measurement.start, measurement.end
@@ -749,7 +873,7 @@ def measurement_layer(
         tr(
             "map.summary",
             lang,
-            along=display.format_length(measurement.along_route_m),
+            along=display.format_length_on(measurement.along_route_m, modelled_m=modelled_m),
             straight=display.format_length(measurement.straight_m),
         )
     )
@@ -1002,6 +1126,7 @@ def compose(
     datum: Datum = "wgs84",
     measurement: Measurement | None = None,
     end_labels: tuple[str, str] = ("", ""),
+    measurement_doubt: doubt.PathDoubt | None = None,
     upload: tuple[gpd.GeoDataFrame, str] | None = None,
     nearest: Nearest | None = None,
     view_lonlat: tuple[tuple[float, float], int] | None = None,
@@ -1019,6 +1144,9 @@ def compose(
         The datum the basemap is drawn in; every dynamic layer is converted to it.
     measurement, end_labels
         The measured path and its FROM/TO labels (plain text).
+    measurement_doubt
+        How much of that path is modelled (:func:`putuo_geo.page.measurement_doubt`);
+        the map's summary of the path is rounded like the page's.
     upload
         The user's uploaded sites (WGS-84) and the file's title.
     nearest
@@ -1034,7 +1162,12 @@ def compose(
         from_label, to_label = end_labels
         dynamic.append(
             measurement_layer(
-                measurement, from_label=from_label, to_label=to_label, lang=lang, datum=datum
+                measurement,
+                from_label=from_label,
+                to_label=to_label,
+                lang=lang,
+                datum=datum,
+                modelled_m=measurement_doubt.modelled_m if measurement_doubt else 0.0,
             )
         )
     if upload is not None:

@@ -35,8 +35,10 @@ from putuo_geo import (
     checks,
     config,
     coordinput,
+    crs,
     datum,
     display,
+    doubt,
     errors,
     events,
     exports,
@@ -443,10 +445,63 @@ def headline(figs: overview.Figures, *, shown: int, lang: Lang) -> list[tuple[st
     ]
 
 
-def measurement_figures(m: network.Measurement, *, lang: Lang) -> list[tuple[str, str]]:
-    """Along the route, straight line, then the time at each speed."""
+def _pct(value: float, *, decimals: int = 1) -> str:
+    """A percentage for a sentence, ``45.5``: never ``0`` or ``100`` for a share that is
+    neither (``< 0.1``, ``> 99.9``)."""
+    step = 10.0**-decimals
+    if 0 < value < step / 2:
+        return f"< {step:.{decimals}f}"
+    if 100 - step / 2 <= value < 100:
+        return f"> {100 - step:.{decimals}f}"
+    return f"{value:.{decimals}f}"
+
+
+def route_doubt_text(atlas: Atlas, *, lang: Lang) -> str:
+    """How much of the route is confirmed and how much modelled, km and % (figures panel).
+
+    Measured by :func:`putuo_geo.doubt.route_doubt` in EPSG:32651.
+    """
+    split = doubt.route_doubt(atlas.route.to_crs(config.METRIC_CRS))
+    if split.modelled_m <= 0:
+        return tr("doubt.route_confirmed", lang, confirmed=display.format_km(split.confirmed_m))
+    return tr(
+        "doubt.route_split",
+        lang,
+        confirmed=display.format_km(split.confirmed_m),
+        confirmed_pct=_pct(split.confirmed_pct),
+        modelled=display.format_km(split.modelled_m),
+        modelled_pct=_pct(split.modelled_pct),
+        worst=f"{split.worst_accuracy_m:,.0f}",
+    )
+
+
+def measurement_doubt(atlas: Atlas, m: network.Measurement) -> doubt.PathDoubt:
+    """How the measured path splits between confirmed and modelled route (EPSG:32651).
+
+    The path from route point to route point (the offsets to reach the route are off
+    it by definition, and measured straight).
+    """
+    return doubt.path_doubt(crs.geometry_to_metric(m.path), atlas.route.to_crs(config.METRIC_CRS))
+
+
+def measurement_figures(
+    m: network.Measurement, *, lang: Lang, path_doubt: doubt.PathDoubt | None = None
+) -> list[tuple[str, str]]:
+    """Along the route, straight line, then the time at each speed.
+
+    With ``path_doubt`` (:func:`measurement_doubt`) the length along the route is as
+    exact as the ground it was measured on: rounded to 100 m and marked ``≈`` when 50 m
+    or more of the path is modelled (:func:`putuo_geo.display.format_length_on`). The
+    times are rounded to the minute already (no ``≈``: "≈ 2 h 48 min" does not fit its
+    column on the page); the note below says they are approximate
+    (:func:`measurement_note`). The straight line joins the two places as given.
+    """
+    modelled_m = path_doubt.modelled_m if path_doubt is not None else 0.0
     rows = [
-        (tr("metric.along_route", lang), display.format_length(m.along_route_m)),
+        (
+            tr("metric.along_route", lang),
+            display.format_length_on(m.along_route_m, modelled_m=modelled_m),
+        ),
         (tr("metric.straight", lang), display.format_length(m.straight_m)),
     ]
     for mode, seconds in display.travel_times(m.total_m).items():
@@ -456,15 +511,42 @@ def measurement_figures(m: network.Measurement, *, lang: Lang) -> list[tuple[str
     return rows
 
 
-def measurement_note(m: network.Measurement, *, lang: Lang) -> str:
-    """What the times include (the walk to and from the route)."""
+def measurement_note(
+    m: network.Measurement, *, lang: Lang, path_doubt: doubt.PathDoubt | None = None
+) -> str:
+    """What the times include (the walk to and from the route); then, when part of the
+    path is modelled, that share and the accuracy of those stretches."""
     offsets_m = m.start.offset_m + m.end.offset_m
-    return tr(
+    modelled_m = path_doubt.modelled_m if path_doubt is not None else 0.0
+    note = tr(
         "measure.times_note",
         lang,
-        total=display.format_length(m.total_m),
+        total=display.format_length_on(m.total_m, modelled_m=modelled_m),
         offsets=display.format_length(offsets_m),
     )
+    return ("" if lang == "zh" else " ").join(
+        [note, *measurement_doubt_lines(path_doubt, lang=lang)]
+    )
+
+
+def measurement_doubt_lines(path_doubt: doubt.PathDoubt | None, *, lang: Lang) -> list[str]:
+    """The sentences saying how much of a measured path is modelled (none if nothing is)."""
+    if path_doubt is None or path_doubt.modelled_m <= 0:
+        return []
+    lines = [
+        tr(
+            "doubt.path_share",
+            lang,
+            pct=_pct(100.0 * path_doubt.modelled_share, decimals=0),
+            modelled=display.format_length_on(
+                path_doubt.modelled_m, modelled_m=path_doubt.modelled_m
+            ),
+            accuracy=f"{path_doubt.worst_accuracy_m:,.0f}",
+        )
+    ]
+    if display.is_rounded(path_doubt.modelled_m):
+        lines.append(tr("doubt.path_rounded", lang, step=f"{display.MODELLED_STEP_M:.0f}"))
+    return lines
 
 
 def click_text(found: overview.Nearest, *, lang: Lang) -> str:

@@ -17,7 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from putuo_geo import config, layers, network, overview
+from putuo_geo import config, layers, mapview, network, overview
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -166,6 +166,7 @@ def drawn_kinds(atlas: layers.Atlas) -> dict[str, int]:
         "bridge": len(atlas.bridges),
         "station": len(atlas.stations),
         "site": len(atlas.sites),
+        "band": len(mapview.doubt_bands(atlas)),  # modelled creek/route (one) and zones
     }
     if len(atlas.stations) >= 2:
         kinds.update(MEASURED_KINDS)

@@ -47,3 +47,21 @@ def test_travel_times_at_the_stated_speeds():
 )
 def test_format_duration(seconds, text):
     assert display.format_duration(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("length_m", "modelled_m", "text"),
+    [
+        (3240.0, 0.0, "3.24 km"),  # surveyed ground: as exact as before
+        (3240.0, 49.9, "3.24 km"),  # under 50 m modelled cannot move it by a 100 m step
+        (3240.0, 50.0, "≈ 3.2 km"),
+        (3260.0, 3260.0, "≈ 3.3 km"),
+        (850.0, 525.0, "≈ 900 m"),  # halves round up (not to even)
+        (849.9, 525.0, "≈ 800 m"),
+        (960.0, 960.0, "≈ 1.0 km"),
+        (80.0, 80.0, "≈ 100 m"),
+    ],
+)
+def test_a_length_on_modelled_ground_is_rounded_to_100_m(length_m, modelled_m, text):
+    assert display.format_length_on(length_m, modelled_m=modelled_m) == text
+    assert display.is_rounded(modelled_m) == text.startswith("≈")

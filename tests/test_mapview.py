@@ -16,7 +16,7 @@ import pytest
 import shapely
 import shapely.affinity
 
-from putuo_geo import assets, basemaps, config, datum, i18n, maplayer, mapview, overview
+from putuo_geo import assets, basemaps, config, datum, i18n, maplayer, mapstyle, mapview, overview
 from putuo_geo import osm as osm_module
 from putuo_geo.network import Endpoint, Measurement
 
@@ -81,10 +81,21 @@ def test_every_layer_is_drawn(atlas, posts):
         "km_post": 4,
         "bridge": 10,
         "station": 24,
+        "band": 3,  # the toy's three zones are indicative; its creek and route confirmed
     }
     assert _groups(m) == [
         i18n.tr(f"layer.{k}", "en")
-        for k in ("boundary", "zones", "parks", "creek", "route", "km_posts", "bridges", "stations")
+        for k in (
+            "boundary",
+            "zones",
+            "parks",
+            "creek",
+            "route",
+            "km_posts",
+            "bridges",
+            "stations",
+            "doubt_band",
+        )
     ]
     assert any(isinstance(c, folium.plugins.MeasureControl) for c in m._children.values())
 
@@ -169,9 +180,14 @@ def test_every_vector_layer_shares_the_maps_one_canvas(atlas, posts):
     assert m.options["prefer_canvas"] is True
     assert '"preferCanvas": true' in m.get_root().render()
     # A layer's own renderer would be a second canvas (or SVG) stacked over the other.
+    # The one exception: the doubt bands, in a pane of their own under the overlays,
+    # not interactive (the mouse never looks for them).
     layers = list(_geojson_children(m))
     assert {gj.data["features"][0]["properties"]["kind"] for gj in layers} >= {"site", "station"}
-    assert [gj.layer_name for gj in layers if "renderer" in gj.options] == []
+    own = [gj for gj in layers if "renderer" in gj.options]
+    assert [gj.data["features"][0]["properties"]["kind"] for gj in own] == ["band"]
+    assert own[0].options["interactive"] is False
+    assert mapview.BAND_PANE in str(own[0].options["renderer"])
 
 
 def test_many_sites_ship_escaped_tooltips_without_popups(atlas):
@@ -463,3 +479,188 @@ def test_the_map_credits_osm_in_its_attribution_only_with_osm_features(atlas, po
         '<a href="https://www.openstreetmap.org/copyright" target="_blank" '
         'rel="noopener noreferrer">© OpenStreetMap contributors (ODbL)</a>'
     )
+
+
+# ---------------------------------------------------------------- doubt (issue 16 §3)
+
+
+def _with_modelled(atlas):
+    """The toy with creek section 1 modelled (± 150 m) and the left bank path (± 170 m)."""
+    creek = atlas.creek.copy()
+    creek.loc[creek["id"] == "creek-1", ["status", "accuracy_m"]] = ("indicative", 150.0)
+    route = atlas.route.copy()
+    route.loc[route["id"] == "route-left", ["status", "accuracy_m"]] = ("indicative", 170.0)
+    return dataclasses.replace(atlas, creek=creek, route=route)
+
+
+def _features(m, kind: str) -> dict[str, tuple[dict, dict]]:
+    """feature id -> (properties, style as shipped) for one kind."""
+    return {
+        f["properties"]["id"]: (f["properties"], gj.styles[f["properties"].get("s", 0)])
+        for gj in _geojson_children(m)
+        for f in gj.data["features"]
+        if f["properties"]["kind"] == kind
+    }
+
+
+def test_modelled_creek_route_and_bridges_are_lighter_and_dashed():
+    confirmed, modelled = ({"properties": {"status": s}} for s in ("confirmed", "indicative"))
+    # confirmed lines as before the doubt: solid
+    assert mapview.creek_style(confirmed) == {
+        "color": mapstyle.CREEK_COLOUR,
+        "weight": 7,
+        "opacity": mapstyle.CREEK_OPACITY,
+        "lineCap": "round",
+    }
+    assert "dashArray" not in mapview.route_style(confirmed)
+    for style in (mapview.creek_style, mapview.route_style):
+        lines = style(confirmed), style(modelled)
+        assert lines[1]["dashArray"]
+        assert lines[1]["weight"] < lines[0]["weight"]
+    bridge = {"properties": {"status": "indicative", "walkable": True}}
+    assert mapview.bridge_style(bridge)["opacity"] == mapstyle.BRIDGE_MODELLED_OPACITY
+    bridge["properties"]["status"] = "confirmed"
+    assert mapview.bridge_style(bridge)["opacity"] == mapstyle.BRIDGE_OPACITY
+    # every new colour is in the contrast test as drawn
+    for pair in (
+        (mapstyle.CREEK_MODELLED_COLOUR, mapstyle.CREEK_MODELLED_OPACITY),
+        (mapstyle.ROUTE_COLOUR, mapstyle.ROUTE_MODELLED_OPACITY),
+        (mapstyle.BRIDGE_COLOUR, mapstyle.BRIDGE_MODELLED_OPACITY),
+        (mapstyle.CREEK_COLOUR, mapstyle.BAND_EDGE_OPACITY),
+    ):
+        assert pair in mapstyle.DRAWN_COLOURS
+
+
+def test_the_built_map_draws_each_section_by_its_status(atlas):
+    m = mapview.build_map(_with_modelled(atlas))
+    creek = _features(m, "creek")
+    assert "dashArray" not in creek["creek-0"][1]
+    assert creek["creek-1"][1]["dashArray"] == mapstyle.CREEK_MODELLED_DASH
+    route = _features(m, "route")
+    assert route["route-left"][1]["dashArray"] == mapstyle.ROUTE_MODELLED_DASH
+    assert "dashArray" not in route["route-right"][1]
+
+
+def test_the_band_of_a_1_km_line_is_2_a_l_plus_pi_a_squared():
+    band = mapview.doubt_band_m(shapely.LineString([(0, 0), (1000, 0)]), 100.0)
+    # 2 x 100 x 1000 + pi x 100^2 = 231,416 m2 (shapely's round caps are 8 segments a
+    # quarter: their area is 0.6 % under pi a^2, 0.09 % of the whole)
+    assert band.area == pytest.approx(2 * 100 * 1000 + np.pi * 100**2, rel=1e-3)
+    assert band.bounds == pytest.approx((-100, -100, 1100, 100))
+
+
+def test_the_band_of_a_zone_is_a_ring_astride_its_edge():
+    band = mapview.doubt_band_m(shapely.box(0, 0, 1000, 1000), 100.0)
+    # outside: 1000^2 + 4 x 1000 x 100 + pi 100^2 (round corners); inside: an 800 m square
+    expected = 1000**2 + 4 * 1000 * 100 + np.pi * 100**2 - 800**2
+    assert band.area == pytest.approx(expected, rel=1e-3)
+    assert not band.contains(shapely.Point(500, 500))  # the middle is not in doubt
+
+
+def test_doubt_bands_join_creek_and_route_and_keep_each_zone(atlas):
+    bands = mapview.doubt_bands(_with_modelled(atlas))
+    assert list(bands["id"]) == ["lines", "band-one-belt", "band-one-center", "band-one-city"]
+    assert list(bands["zone"]) == ["", "one_belt", "one_center", "one_city"]
+    assert bands["accuracy_m"].iloc[0] == 170.0  # the worst modelled line
+    lines = bands.to_crs(config.METRIC_CRS).geometry.iloc[0]
+    x0, y0 = paper_toy.X0, paper_toy.Y0
+    assert lines.contains(shapely.Point(x0 + 1500, y0 - 149))  # creek-1 ± 150 m
+    assert not lines.contains(shapely.Point(x0 + 1500, y0 - 151))
+    assert lines.contains(shapely.Point(x0 + 10, y0 + 30 + 169))  # left bank ± 170 m
+    # nothing confirmed gets a band: the right bank path (y0 - 30) has none outside
+    # creek-1; the left bank's band reaches down to y0 + 30 - 170 = y0 - 140
+    assert not lines.contains(shapely.Point(x0 + 500, y0 - 150))
+    assert mapview.doubt_bands(atlas)["id"].tolist()[0] == "band-one-belt"  # toy as built
+
+
+def test_bands_draw_under_the_lines_in_their_own_pane_from_zoom_14(atlas):
+    m = mapview.build_map(_with_modelled(atlas))
+    bands = _features(m, "band")
+    assert set(bands) == {"lines", "band-one-belt", "band-one-center", "band-one-city"}
+    props, style = bands["band-one-belt"]
+    assert style["color"] == mapstyle.ZONE_COLOURS["one_belt"]
+    assert bands["lines"][1]["fillOpacity"] == mapstyle.BAND_FILL_OPACITY
+    assert "c" not in props  # no card: the legend explains the band
+    assert "u" not in props
+    html = m.get_root().render()
+    assert 'createPane("pgBand")' in html
+    assert f"map.getZoom() >= {mapstyle.BAND_MIN_ZOOM}" in html
+    assert mapstyle.BAND_MIN_ZOOM == 14
+    # the legend explains the band and the dashed lines, in both languages
+    for lang, words in (("en", "± accuracy"), ("zh", "± 精度")):
+        legend = mapview.legend_html(atlas, lang=lang)
+        assert words in legend
+        assert i18n.tr("legend.creek_modelled", lang) in legend
+
+
+def test_bands_move_with_the_drawing_on_gcj02_tiles(atlas):
+    """Measured on the WGS-84 data, then converted like every layer (~485 m here)."""
+    modelled = _with_modelled(atlas)
+
+    def centroid(basemap) -> tuple[float, float]:
+        m = mapview.build_map(modelled, basemap=basemap)
+        band = next(
+            f["geometry"]
+            for gj in _geojson_children(m)
+            for f in gj.data["features"]
+            if f["properties"]["id"] == "lines"
+        )
+        c = shapely.geometry.shape(band).centroid
+        return (c.x, c.y)
+
+    moved = _distances_m([centroid(basemaps.OSM)], [centroid(basemaps.amap())])[0]
+    assert 300 < moved < 700
+
+
+@pytest.mark.parametrize(
+    ("lang", "creek_text", "station_text"),
+    [
+        ("en", "position uncertain by up to 150 m", "position uncertain by up to 10 m"),
+        ("zh", "位置可能偏差最多 150 米", "位置可能偏差最多 10 米"),
+    ],
+)
+def test_every_modelled_feature_says_how_uncertain_it_is(atlas, lang, creek_text, station_text):
+    m = mapview.build_map(_with_modelled(atlas), lang=lang)
+    tip, pop = _card_of(m, "creek-1")
+    assert creek_text in tip  # tooltip (title + 2 rows)
+    assert creek_text in pop
+    assert '<div class="pg-doubt">' in tip
+    tip, pop = _card_of(m, "station-03")  # indicative in the toy
+    assert station_text in tip
+    assert station_text in pop
+    for confirmed in ("creek-0", "station-01", "route-right"):
+        tip, pop = _card_of(m, confirmed)
+        assert "pg-doubt" not in tip + pop
+    zone_tip, _ = _card_of(m, "one-belt")
+    assert i18n.tr("doubt.uncertain", lang, accuracy="10") in zone_tip
+    # the dynamic sites too, on both paths (full cards and the many-sites fast path)
+    sites = atlas.sites.assign(status="indicative", accuracy_m=300.0)
+    for shown in (sites, sites.iloc[[i % len(sites) for i in range(mapview.SITES_POPUP_MAX + 1)]]):
+        gj = next(_geojson_children(mapview.sites_layer(shown, lang=lang)))
+        feature = gj.data["features"][0]
+        card = maplayer.card_html(feature["properties"], gj.data["cards"], rows=1)
+        assert i18n.tr("doubt.uncertain", lang, accuracy="300") in card
+
+
+def test_doubt_text_is_blank_for_confirmed_or_unknown_accuracy():
+    assert mapview.doubt_text({"status": "confirmed", "accuracy_m": 20.0}, "en") == ""
+    assert mapview.doubt_text({"status": "indicative", "accuracy_m": None}, "en") == ""
+    text = mapview.doubt_text({"status": "indicative", "accuracy_m": 1000.0}, "en")
+    assert text == "position uncertain by up to 1,000 m"
+
+
+def test_a_measurement_on_modelled_ground_is_rounded_on_the_map():
+    exact = mapview.measurement_layer(_measurement(), from_label="A", to_label="B")
+    rounded = mapview.measurement_layer(
+        _measurement(), from_label="A", to_label="B", modelled_m=600.0
+    )
+
+    def summary(group) -> str:
+        data = next(_geojson_children(group)).data
+        return next(
+            f["properties"]["n"] for f in data["features"] if f["properties"]["kind"] == "path"
+        )
+
+    assert "1.01 km" in summary(exact)
+    assert "≈ 1.0 km" in summary(rounded)
+    assert "1.01 km" not in summary(rounded)

@@ -6,6 +6,7 @@ points (``station-01`` at local (100, 50) m, ``station-03`` at (900, 0) m).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -486,3 +487,72 @@ def test_the_sites_exports_and_table_carry_uploaded_sites(atlas):
     assert len(table.frame) == len(atlas.sites) + 1
     assert "Cafe" in _text(table.csv.data())
     assert i18n.tr("value.status.uploaded", "zh") in table.frame.to_string()
+
+
+# ---------------------------------------------------------------- doubt (issue 16 §3)
+
+
+def _left_bank_modelled(atlas, accuracy_m: float = 300.0):
+    """The paper toy with its left bank path (y = 50, x 0 -> 1000) modelled."""
+    route = atlas.route.copy()
+    route.loc[route["id"] == "route-left", ["status", "accuracy_m"]] = ("indicative", accuracy_m)
+    return dataclasses.replace(atlas, route=route)
+
+
+def test_the_figures_say_how_much_of_the_route_is_confirmed(atlas):
+    # two 1000 m bank paths, one modelled: 1.00 km each, 50 % each
+    text = page.route_doubt_text(_left_bank_modelled(atlas), lang="en")
+    assert text == (
+        "Of the route, 1.00 km (50.0 %) is confirmed and 1.00 km (50.0 %) modelled: "
+        "drawn dashed, placed to within ± 300 m."
+    )
+    zh = page.route_doubt_text(_left_bank_modelled(atlas), lang="zh")
+    assert zh == (
+        "步道中 1.00 km（50.0%）位置已证实，1.00 km（50.0%）为推测："
+        "图上以虚线表示，位置误差最多 ± 300 米。"
+    )
+    route = atlas.route.assign(status="confirmed")
+    confirmed = page.route_doubt_text(dataclasses.replace(atlas, route=route), lang="en")
+    assert confirmed == "The whole route (2.00 km) is confirmed."
+
+
+def test_a_measurement_on_modelled_ground_says_so_and_is_rounded(atlas):
+    # station-01 (100, 50) on the left bank -> bridge-a at x = 600 -> a point at (920, 0)
+    # on the right bank: 500 m on the left bank, 50 m across (25 m nearer each bank),
+    # 320 m on the right: 870 m along, 525 m of them on the modelled left bank (60.3 %).
+    modelled = _left_bank_modelled(atlas)
+    routes = network.RouteNetwork.from_atlas(modelled)
+    choices = page.place_choices(modelled, lang="en")
+    point = {"to": {"lonlat": lonlat(920.0, 0.0), "origin": "typed"}}
+    choices |= page.session_choices(lang="en", points=point)
+    m, _ = page.measure(routes, choices, ("station:station-01", "point:to"), lang="en")
+    assert m is not None
+    assert m.along_route_m == pytest.approx(870.0)
+    d = page.measurement_doubt(modelled, m)
+    assert d.modelled_m == pytest.approx(525.0, abs=5.0)  # 5 m steps (doubt.STEP_M)
+    assert d.modelled_share == pytest.approx(525 / 870, abs=0.01)
+    rows = dict(page.measurement_figures(m, lang="en", path_doubt=d))
+    assert rows["Along the route"] == "≈ 900 m"
+    assert rows["Straight line"] == display.format_length(m.straight_m)  # place to place
+    assert rows["Walk (5 km/h)"] == display.format_duration(m.total_m / (5 / 3.6))
+    note = page.measurement_note(m, lang="en", path_doubt=d)
+    assert "60 % of this path (≈ 500 m) runs on modelled stretches" in note
+    assert "± 300 m" in note
+    assert "rounded to 100 m" in note
+    zh = page.measurement_note(m, lang="zh", path_doubt=d)
+    assert "此路径有 60%（≈ 500 m）经过推测路段，位置误差最多 ± 300 米。" in zh
+    assert "取整到 100 米" in zh
+
+
+def test_a_measurement_on_confirmed_ground_is_as_exact_as_before(atlas):
+    routes = network.RouteNetwork.from_atlas(atlas)
+    choices = page.place_choices(atlas, lang="en")
+    m, _ = page.measure(routes, choices, ("station:station-01", "station:station-03"), lang="en")
+    assert m is not None
+    d = page.measurement_doubt(atlas, m)
+    assert d.modelled_m == 0.0
+    assert page.measurement_figures(m, lang="en", path_doubt=d) == page.measurement_figures(
+        m, lang="en"
+    )
+    assert page.measurement_note(m, lang="en", path_doubt=d) == page.measurement_note(m, lang="en")
+    assert "modelled" not in page.measurement_note(m, lang="en", path_doubt=d)
