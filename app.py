@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
+from panels import planner as planner_panel
 from putuo_geo import (
     assets,
     basemaps,
@@ -170,10 +171,8 @@ with st.sidebar:
     to_key = st.selectbox(
         tr("measure.to", lang), keys, format_func=lambda k: places[k].label, key="measure_to"
     )
-    help_text = tr("measure.click_mode_help", lang)
-    translated(
-        st.radio, "measure.click_mode", page.CLICK_MODES, "click_mode", "click_mode", help=help_text
-    )
+    help_text, modes = tr("measure.click_mode_help", lang), page.click_modes(state)  # +planner
+    translated(st.radio, "measure.click_mode", modes, "click_mode", "click_mode", help=help_text)
     with st.expander(tr("coords.header", lang)):
         coord_text = st.text_input(
             tr("coords.text", lang),
@@ -220,6 +219,7 @@ measurement, measure_error = page.measure(routes, places, (from_key, to_key), la
 nearest = overview.nearest(atlas, click_lonlat) if click_lonlat else None
 draw_datum = basemap.datum if basemap.url else "wgs84"
 page.carry_view(state, lang=lang, basemap_key=basemap.key, draw_datum=draw_datum)
+plan = planner_panel.controls(state, atlas, routes, lang=lang, datum=draw_datum)  # issue 14
 
 
 def composed(view: Any) -> mapview.Composed:
@@ -236,6 +236,7 @@ def composed(view: Any) -> mapview.Composed:
         upload=None if user_sites is None or user_layer is None else (user_sites, user_layer.title),
         nearest=nearest,
         view_lonlat=view,
+        extra_layers=plan.layers,
     )
 
 
@@ -297,6 +298,7 @@ with right:
         st.info(tr("click.prompt", lang))
     else:
         st.markdown(page.click_text(nearest, lang=lang))
+planner_panel.figures(plan, state=state, lang=lang, user_layer=user_layer)
 
 # Lazy tabs: only the open tab's table is built and sent (every widget change reruns
 # the page; four tables per rerun cost each browser more than the rest of the page).

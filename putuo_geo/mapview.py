@@ -892,6 +892,7 @@ def compose(
     upload: tuple[gpd.GeoDataFrame, str] | None = None,
     nearest: Nearest | None = None,
     view_lonlat: tuple[tuple[float, float], int] | None = None,
+    extra_layers: Iterable[folium.FeatureGroup] = (),
 ) -> Composed:
     """The map the page shows: ``base`` (from :func:`build_map`) and the dynamic layers.
 
@@ -911,8 +912,11 @@ def compose(
         The clicked point's nearest route point.
     view_lonlat
         ``((lon, lat), zoom)`` in WGS-84 to open at; ``None`` keeps the base map's view.
+    extra_layers
+        More dynamic groups, already drawn in ``datum`` (e.g. the planner's,
+        :mod:`putuo_geo.planmap`); drawn under the sites.
     """
-    dynamic = [sites_layer(sites, total=total_sites, lang=lang, datum=datum)]
+    dynamic = [*extra_layers, sites_layer(sites, total=total_sites, lang=lang, datum=datum)]
     if measurement is not None:
         from_label, to_label = end_labels
         dynamic.append(

@@ -7,7 +7,8 @@ the session state as a plain mutable mapping (``st.session_state`` on the page, 
 
 - the places a measurement can start or end at, and their key protocol
   (``station:<id>``, ``site:<id>``, ``upload:<id>``, ``point:from``/``point:to``);
-- the map-click state machine (nearest point, or FROM then TO);
+- the map-click state machine (nearest point, FROM then TO, or, while the planner view
+  is on, a candidate station: :func:`click_modes`);
 - the uploaded layer, parsed once per file content and datum;
 - the permalink: restored once per session, written back on every run;
 - the language switch, which must not reset the widgets (:func:`relabel`).
@@ -50,6 +51,12 @@ LonLat = tuple[float, float]
 #: The map widget's key (streamlit-folium stores its last return value under it).
 MAP_KEY = "map"
 CLICK_MODES: tuple[str, ...] = ("nearest", "from_to")
+#: The click mode the planner view adds (offered only while it is on: :func:`click_modes`).
+CANDIDATE_MODE = "candidate"
+#: The planner toggle's key, and where a new click in candidate mode waits (WGS-84
+#: lon, lat) for the planner to try it (``putuo_geo.planner_page.take_candidate_click``).
+PLANNER_KEY = "planner_on"
+CANDIDATE_CLICK_KEY = "candidate_click"
 INPUT_DATUMS: tuple[datum.Datum, ...] = ("gcj02", "bd09", "wgs84")
 ENDS: tuple[str, ...] = ("from", "to")
 
@@ -91,7 +98,7 @@ def labelled_options(
         "upload_datum": list(uploads.DATUM_LABELS),
         "measure_from": places,
         "measure_to": places,
-        "click_mode": list(CLICK_MODES),
+        "click_mode": [*CLICK_MODES, CANDIDATE_MODE],
         "coord_order": list(coordinput.ORDERS),
         "coord_datum": list(INPUT_DATUMS),
         "basemap_key": list(basemap_keys),
@@ -227,7 +234,8 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
 
     The map reports clicks and its view in the datum it was drawn in
     (``state["shown_datum"]``, GCJ-02 on Amap): both are converted to WGS-84 here. A
-    *new* click in ``from_to`` mode fills FROM, then TO, then FROM again.
+    *new* click in ``from_to`` mode fills FROM, then TO, then FROM again; in
+    ``candidate`` mode it waits under :data:`CANDIDATE_CLICK_KEY` for the planner.
     """
     returned = returned or {}
     shown: datum.Datum = state.get("shown_datum", "wgs84")
@@ -243,6 +251,8 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
                 target = state["next_click"]
                 use_point(state, target, click_lonlat, origin="click")
                 state["next_click"] = "to" if target == "from" else "from"
+            elif state.get("click_mode") == CANDIDATE_MODE and state.get(PLANNER_KEY):
+                state[CANDIDATE_CLICK_KEY] = click_lonlat
     centre = returned.get("center")
     if centre and returned.get("zoom") is not None:
         lonlat = datum.convert_point(
@@ -250,6 +260,32 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
         )
         state["view"] = (lonlat, int(returned["zoom"]))
     return click_lonlat
+
+
+def click_modes(state: State) -> list[str]:
+    """The click modes offered now: ``candidate`` only while the planner view is on.
+
+    A session left in ``candidate`` mode when the planner goes off is put back to
+    ``nearest`` (the radio cannot hold a value it does not offer).
+    """
+    if state.get(PLANNER_KEY):
+        return [*CLICK_MODES, CANDIDATE_MODE]
+    if state.get("click_mode") == CANDIDATE_MODE:
+        state["click_mode"] = CLICK_MODES[0]
+    return list(CLICK_MODES)
+
+
+def planner_switched(state: State) -> None:
+    """Planner toggle callback: switching it on makes a map click add a candidate.
+
+    The click-mode radio shows the change (and can be set back); switching the planner
+    off leaves candidate mode for ``nearest``. A click waiting for the planner is dropped.
+    """
+    state.pop(CANDIDATE_CLICK_KEY, None)
+    if state.get(PLANNER_KEY):
+        state["click_mode"] = CANDIDATE_MODE
+    elif state.get("click_mode") == CANDIDATE_MODE:
+        state["click_mode"] = CLICK_MODES[0]
 
 
 def carry_view(state: State, *, lang: str, basemap_key: str, draw_datum: datum.Datum) -> None:
