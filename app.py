@@ -268,7 +268,7 @@ st_folium(
     use_container_width=True,
     feature_group_to_add=on_screen.dynamic,
     layer_control=on_screen.control,
-    returned_objects=["last_clicked", "center", "zoom"],
+    returned_objects=page.map_returns(state),  # + feature clicks while the planner is on
     center=on_screen.center_latlon,
     zoom=on_screen.zoom,
     render=False,  # st_folium renders the map itself as well; once is enough

@@ -100,6 +100,18 @@ def rows_from(results: dict[str, Any]) -> list[Row]:
                     _mark(meas <= 0.300),
                 )
             )
+        if p.get("candidate_click_s"):
+            cand = med(p["candidate_click_s"])
+            rows.append(
+                Row(
+                    "14. Candidate click -> new planner figures (browser)",
+                    _ms(cand),
+                    "incl. streamlit-folium's 250 ms click debounce",
+                    "",
+                    "<= 300 ms",
+                    _mark(cand <= 0.300),
+                )
+            )
         size = p["map_payload_bytes"]
         rows.append(
             Row(

@@ -137,9 +137,10 @@ def figures(
         return
     what, model = view.what, view.model
     stations = view.stations
+    today = what.before.figures()
     st.subheader(tr("planner.header", lang))
-    lines = coverage.describe(what.before.figures(), view.ranges, lang)
-    if what.before.figures().get("indicative_stations"):
+    lines = coverage.describe(today, view.ranges, lang)
+    if today.get("indicative_stations"):
         st.warning(lines.pop(0), icon="⚠️")  # the honesty banner first
     st.markdown(f"**{tr('planpanel.bands_header', lang)}**")
     st.dataframe(planner_page.bands_table(what.before, view.ranges, lang=lang), hide_index=True)
@@ -189,7 +190,7 @@ def figures(
     if not view.candidates:
         st.caption(tr("planpanel.candidates_none", lang))
         return
-    text = planner_page.what_if_text(what, view.ranges, lang=lang)
+    text = planner_page.what_if_text(what, view.ranges, lang=lang, today=today)
     before, after = st.columns(2)
     before.markdown(f"**{tr('planner.before', lang)}**")
     before.markdown("\n".join(f"- {line}" for line in text.before))

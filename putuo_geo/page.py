@@ -253,6 +253,16 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
                 state["next_click"] = "to" if target == "from" else "from"
             elif state.get("click_mode") == CANDIDATE_MODE and state.get(PLANNER_KEY):
                 state[CANDIDATE_CLICK_KEY] = click_lonlat
+    on_feature = returned.get("last_object_clicked")
+    if on_feature and state.get("click_mode") == CANDIDATE_MODE and state.get(PLANNER_KEY):
+        # Leaflet gives a click on a drawn feature (the route, the creek, a zone: all of
+        # the corridor a candidate must be in) to the feature, not to the map: the
+        # feature click's point is the candidate then (see map_returns).
+        raw = (float(on_feature["lng"]), float(on_feature["lat"]))
+        if raw != state.get("seen_object_click"):
+            state["seen_object_click"] = raw
+            click_lonlat = datum.convert_point(raw, src=shown, dst="wgs84")
+            state[CANDIDATE_CLICK_KEY] = click_lonlat
     centre = returned.get("center")
     if centre and returned.get("zoom") is not None:
         lonlat = datum.convert_point(
@@ -260,6 +270,21 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
         )
         state["view"] = (lonlat, int(returned["zoom"]))
     return click_lonlat
+
+
+#: What the map sends back (streamlit-folium's ``returned_objects``).
+MAP_RETURNS: tuple[str, ...] = ("last_clicked", "center", "zoom")
+
+
+def map_returns(state: State) -> list[str]:
+    """What the map sends back: also clicks on drawn features while the planner is on.
+
+    A click on a feature (route, creek, zone, site) opens its card and is not a map
+    click in Leaflet; a candidate is clicked exactly there, so the planner also asks
+    for ``last_object_clicked`` (a rerun per feature click: only while it is on).
+    """
+    extra = ["last_object_clicked"] if state.get(PLANNER_KEY) else []
+    return [*MAP_RETURNS, *extra]
 
 
 def click_modes(state: State) -> list[str]:

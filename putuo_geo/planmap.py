@@ -25,7 +25,10 @@ from putuo_geo.safety import escape_html
 
 
 class LayerLegend(MacroElement):
-    """A legend (escaped HTML) shown while its layer group is on the map, bottom left.
+    """A legend (escaped HTML) shown while its layer group is on the map, top right.
+
+    Top right, under the layer control: the map's own legend fills the bottom right and,
+    on a phone, most of the bottom edge.
 
     Added to a (dynamic) feature group rather than to the map: ``st_folium`` draws
     dynamic groups on their own, and the group's ``add``/``remove`` events are the one
@@ -37,7 +40,7 @@ class LayerLegend(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
             var group = {{ this._parent.get_name() }};
-            var legend = L.control({position: "bottomleft"});
+            var legend = L.control({position: "topright"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "pg-legend pg-band-legend");
                 div.innerHTML = {{ this.html_json }};

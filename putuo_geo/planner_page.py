@@ -282,16 +282,22 @@ class WhatIfText:
 
 
 def what_if_text(
-    what: coverage.WhatIf, ranges: Mapping[str, Any] | None, *, lang: Lang
+    what: coverage.WhatIf,
+    ranges: Mapping[str, Any] | None,
+    *,
+    lang: Lang,
+    today: Mapping[str, Any] | None = None,
 ) -> WhatIfText:
     """Before (with today's ranges) and after (exact) figures, and each candidate's effect.
 
     The indicative-positions warning (line 0 of :func:`putuo_geo.coverage.describe`) is
-    shown once at the top of the planner, so it is left out here.
+    shown once at the top of the planner, so it is left out here. ``today``: the
+    before figures when already at hand (``what.before.figures()``; not recomputed).
     """
-    before = coverage.describe(what.before.figures(), ranges, lang)
+    today = today if today is not None else what.before.figures()
+    before = coverage.describe(today, ranges, lang)
     after = coverage.describe(what.after.figures(), None, lang)
-    if what.before.figures().get("indicative_stations"):
+    if today.get("indicative_stations"):
         before, after = before[1:], after[1:]
     minutes = what.before.minutes
     per = [coverage.describe_candidate(c, minutes, lang) for c in what.candidates]

@@ -180,3 +180,22 @@ def test_layers_are_shifted_for_gcj02_and_the_legend_names_every_band(model_and_
     reach = model.reach(stations[0], minutes=15, speed_kmh=5)
     assert planmap.reach_layer(reach, lang="zh", datum="gcj02")
     assert planmap.candidates_layer((), lang="en")
+
+
+def test_a_click_on_a_drawn_feature_is_a_candidate_only_in_candidate_mode():
+    assert "last_object_clicked" not in page.map_returns({})
+    assert "last_object_clicked" in page.map_returns({page.PLANNER_KEY: True})
+    on_route = {"last_object_clicked": {"lat": 31.25, "lng": 121.44}}
+    nearest: dict = {"click_mode": "nearest", page.PLANNER_KEY: True}
+    assert page.take_map_return(nearest, on_route) is None
+    assert page.CANDIDATE_CLICK_KEY not in nearest
+    state: dict = {"click_mode": "candidate", page.PLANNER_KEY: True}
+    assert page.take_map_return(state, on_route) == (121.44, 31.25)
+    assert state.pop(page.CANDIDATE_CLICK_KEY) == (121.44, 31.25)
+    page.take_map_return(state, on_route)  # the same feature click again: nothing new
+    assert page.CANDIDATE_CLICK_KEY not in state
+    gcj = {"click_mode": "candidate", page.PLANNER_KEY: True, "shown_datum": "gcj02"}
+    page.take_map_return(gcj, on_route)
+    assert gcj[page.CANDIDATE_CLICK_KEY] == datum.convert_point(
+        (121.44, 31.25), src="gcj02", dst="wgs84"
+    )
