@@ -82,6 +82,11 @@ def controls(
         if not on:
             return View()
         model, stations = _model(folder, signature, atlas, routes)
+        ids = ["", *(s.id for s in stations)]
+        # a rerun after a language switch may bring an old-language label back
+        page.keep_choices(
+            state, {"planner_speed": list(planner_page.SPEEDS_KMH), "planner_reach": ids}
+        )
         kmh = st.radio(
             tr("planner.speed", lang),
             planner_page.SPEEDS_KMH,
@@ -99,7 +104,6 @@ def controls(
             step=step,
             key="planner_minutes",
         )
-        ids = ["", *(s.id for s in stations)]
         names = {s.id: i18n.name(s.name_en, s.name_zh, lang, both=False) or s.id for s in stations}
         reach_id = st.selectbox(
             tr("planner.reach_header", lang),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,16 @@ def test_a_click_on_a_station_is_a_duplicate(stations):
     at = _click(_planner_on(), stations[0].on_route_lonlat)
     (error,) = [e.value for e in at.error if "duplicate" in e.value]
     assert stations[0].id in error.replace("\\", "")
+
+
+def test_the_language_switch_keeps_the_planner_choices(stations):
+    at = _planner_on(planner_speed=4.0)
+    at.selectbox(key="planner_reach").set_value(stations[3].id)
+    _run(at)
+    at.radio(key="lang").set_value("zh")
+    _run(at)
+    assert at.session_state["planner_reach"] == stations[3].id
+    assert at.session_state["planner_speed"] == 4.0
+    drawn = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), _dynamic(at))
+    assert "4 公里/小时" in drawn  # the legend in Chinese
+    assert any("个为示意位置" in w.value for w in at.warning)  # the banner too
