@@ -914,9 +914,11 @@ def compose(
         ``((lon, lat), zoom)`` in WGS-84 to open at; ``None`` keeps the base map's view.
     extra_layers
         More dynamic groups, already drawn in ``datum`` (e.g. the planner's,
-        :mod:`putuo_geo.planmap`); drawn under the sites.
+        :mod:`putuo_geo.planmap`); drawn over the measured path (whose default, first
+        to last station, runs along one bank and would hide it), under the upload and
+        the clicked point.
     """
-    dynamic = [*extra_layers, sites_layer(sites, total=total_sites, lang=lang, datum=datum)]
+    dynamic = [sites_layer(sites, total=total_sites, lang=lang, datum=datum)]
     if measurement is not None:
         from_label, to_label = end_labels
         dynamic.append(
@@ -924,6 +926,7 @@ def compose(
                 measurement, from_label=from_label, to_label=to_label, lang=lang, datum=datum
             )
         )
+    dynamic.extend(extra_layers)
     if upload is not None:
         dynamic.append(upload_layer(upload[0], title=upload[1], lang=lang, datum=datum))
     if nearest is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+import folium
 import geopandas as gpd
 import pytest
 from shapely.geometry import Point
@@ -17,6 +18,9 @@ from putuo_geo import (
     layers,
     maplayer,
     mapstyle,
+    mapview,
+    network,
+    overview,
     page,
     planmap,
     planner_page,
@@ -199,3 +203,21 @@ def test_a_click_on_a_drawn_feature_is_a_candidate_only_in_candidate_mode():
     assert gcj[page.CANDIDATE_CLICK_KEY] == datum.convert_point(
         (121.44, 31.25), src="gcj02", dst="wgs84"
     )
+
+
+def test_compose_draws_extra_layers_over_the_path_and_under_the_click(model_and_stations):
+    model, stations = model_and_stations
+    atlas = layers.load_atlas(config.PACKAGE_DATA_DIR)
+    routes = network.RouteNetwork.from_atlas(atlas)
+    a, b = stations[0].lonlat, stations[-1].lonlat
+    bands = planmap.bands_layer(model.coverage(stations), lang="en")
+    parts = mapview.compose(
+        folium.Map(),
+        sites=atlas.sites,
+        total_sites=len(atlas.sites),
+        measurement=routes.measure(a, b),
+        nearest=overview.nearest(atlas, a),
+        extra_layers=[bands],
+    )
+    assert parts.dynamic.index(bands) == 2  # sites, path, bands, click
+    assert len(parts.dynamic) == 4
