@@ -142,7 +142,28 @@ def test_planner_on_click_a_candidate_in_the_gap_read_the_new_figures(browser, s
         frame.frame_element().scroll_into_view_if_needed()
         frame.evaluate(CENTRE_ON_JS, [lat, lon])
         page.screenshot(path=str(ARTIFACTS / "planner_390x844.png"), full_page=False)
-        page.screenshot(path=str(ARTIFACTS / "planner_390x844_full.png"), full_page=True)
+        # the page scrolls inside Streamlit's own container: one shot per section
+        for name, text in (("banner", banner), ("what_if", "With the candidates")):
+            page.get_by_text(text).first.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / f"planner_390x844_{name}.png"))
+        # the reach of the station nearest the candidate, at 1400 x 1000
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        site = min(stations, key=lambda st: abs(st.lonlat[0] - lon) + abs(st.lonlat[1] - lat))
+        reach = model.reach(site, minutes=5, speed_kmh=4)
+        box = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").last
+        box.click()
+        name = site.name_en or site.id
+        page.get_by_role("option", name=name, exact=True).click()
+        frame = _frame(page)
+        frame.wait_for_function(f"() => ({KINDS_JS})().reach > 0", timeout=60_000)
+        page.get_by_text("reachable in 5 min").first.wait_for(timeout=30_000)
+        assert len(reach.frame) > 0
+        frame.frame_element().scroll_into_view_if_needed()
+        frame.evaluate(
+            "(latlon) => { window.map.setView(latlon, 15, {animate: false}); }",
+            [site.lonlat[1], site.lonlat[0]],
+        )
+        page.screenshot(path=str(ARTIFACTS / "planner_reach_1400x1000.png"))
         assert errors == []
     finally:
         context.close()
