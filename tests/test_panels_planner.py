@@ -178,3 +178,28 @@ def test_the_language_switch_keeps_the_planner_choices(stations):
     drawn = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), _dynamic(at))
     assert "4 公里/小时" in drawn  # the legend in Chinese
     assert any("个为示意位置" in w.value for w in at.warning)  # the banner too
+
+
+def _upload(at: AppTest, rows: list[tuple[str, tuple[float, float]]]) -> AppTest:
+    body = "".join(f"{name},{lat:.6f},{lon:.6f}\n" for name, (lon, lat) in rows)
+    at.session_state["upload_source"] = ("proposals.csv", f"name,lat,lon\n{body}".encode())
+    return _run(at)
+
+
+def test_the_uploaded_layers_points_become_candidates_all_or_none(model, stations):
+    fig = model.coverage(stations, speed_kmh=4, minutes=5).figures()
+    mid = tuple(fig["longest_gap"]["mid_lonlat"])
+    at = _planner_on(planner_speed=4.0, planner_minutes=5)
+    assert at.button(key="planner_use_upload").disabled  # nothing uploaded yet
+    _upload(at, [("Gap", mid), ("Far away", (121.30, 31.10))])
+    at.button(key="planner_use_upload").click()
+    _run(at)
+    assert at.session_state[planner_page.CANDIDATES_KEY] == []
+    (error,) = [e.value for e in at.error if "outside Putuo" in e.value]
+    assert "row 2" in error
+    _upload(at, [("Gap", mid)])
+    at.button(key="planner_use_upload").click()
+    _run(at)
+    (point,) = at.session_state[planner_page.CANDIDATES_KEY]
+    assert point["name_en"] == "Gap"
+    assert "closes a stretch over 5 min" in _texts(at)
