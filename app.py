@@ -236,7 +236,7 @@ def composed(view: Any) -> mapview.Composed:
         upload=None if user_sites is None or user_layer is None else (user_sites, user_layer.title),
         nearest=nearest,
         view_lonlat=view,
-        extra_layers=plan.layers,
+        extra_layers=plan.layers(),
     )
 
 

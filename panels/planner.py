@@ -10,7 +10,7 @@ and :func:`figures` below the map.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -46,13 +46,29 @@ class View:
     """What the planner decided this run (``on`` False: nothing to draw or show)."""
 
     on: bool = False
-    layers: list[Any] = field(default_factory=list)
+    lang: i18n.Lang = "en"
+    datum: Any = "wgs84"
     model: coverage.CoverageModel | None = None
     stations: tuple[coverage.Site, ...] = ()
     candidates: tuple[coverage.Site, ...] = ()
     what: coverage.WhatIf | None = None
     ranges: dict[str, Any] | None = None
     reach: coverage.Reach | None = None
+
+    def layers(self) -> list[Any]:
+        """The planner's map layers, built anew on each call: the live map and the HTML
+        export each get their own (``st_folium`` re-parents and renames the groups)."""
+        if not self.on or self.what is None:
+            return []
+        shown = []
+        if self.reach is not None:  # wide and translucent, under the bands
+            shown.append(planmap.reach_layer(self.reach, lang=self.lang, datum=self.datum))
+        shown.append(planmap.bands_layer(self.what.after, lang=self.lang, datum=self.datum))
+        if self.candidates:
+            shown.append(
+                planmap.candidates_layer(self.candidates, lang=self.lang, datum=self.datum)
+            )
+        return shown
 
 
 def controls(
@@ -117,13 +133,10 @@ def controls(
     if reach_id:
         site = coverage.site_by_id(stations, reach_id)
         reach = model.reach(site, minutes=minutes, speed_kmh=kmh, sites=atlas.sites)
-    shown = [planmap.reach_layer(reach, lang=lang, datum=datum)] if reach is not None else []
-    shown.append(planmap.bands_layer(what.after, lang=lang, datum=datum))
-    if cands:
-        shown.append(planmap.candidates_layer(cands, lang=lang, datum=datum))
     return View(
         on=True,
-        layers=shown,
+        lang=lang,
+        datum=datum,
         model=model,
         stations=stations,
         candidates=cands,
