@@ -102,12 +102,14 @@ def rows_from(results: dict[str, Any]) -> list[Row]:
             )
         if p.get("candidate_click_s"):
             cand = med(p["candidate_click_s"])
+            meas = med(p["measure_s"]) if p["measure_s"] else None
             rows.append(
                 Row(
                     "14. Candidate click -> new planner figures (browser)",
                     _ms(cand),
-                    "incl. streamlit-folium's 250 ms click debounce",
-                    "",
+                    (f"measure request {_ms(meas)}; " if meas else "")
+                    + "incl. streamlit-folium's 250 ms click debounce",
+                    f"{cand / meas:.1f}x" if meas else "",
                     "<= 300 ms",
                     _mark(cand <= 0.300),
                 )
