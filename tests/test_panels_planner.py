@@ -15,7 +15,7 @@ import pytest
 from page_support import page_data_dir, skip_reason
 from streamlit.testing.v1 import AppTest
 
-from putuo_geo import coverage, display, i18n, layers, page, planner_page
+from putuo_geo import coverage, datum, display, i18n, layers, page, planner_page
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -203,3 +203,16 @@ def test_the_uploaded_layers_points_become_candidates_all_or_none(model, station
     (point,) = at.session_state[planner_page.CANDIDATES_KEY]
     assert point["name_en"] == "Gap"
     assert "closes a stretch over 5 min" in _texts(at)
+
+
+def test_on_amap_a_click_is_converted_from_gcj02(model, stations):
+    fig = model.coverage(stations, speed_kmh=4, minutes=5).figures()
+    mid = tuple(fig["longest_gap"]["mid_lonlat"])
+    at = _run()
+    at.selectbox(key="basemap_key").set_value("amap")
+    _run(at)
+    at.toggle(key=page.PLANNER_KEY).set_value(True)
+    _run(at)
+    _click(at, datum.convert_point(mid, src="wgs84", dst="gcj02"))  # as the map reports it
+    (point,) = at.session_state[planner_page.CANDIDATES_KEY]
+    assert point["lonlat"] == pytest.approx(mid, abs=1e-5)
