@@ -162,8 +162,12 @@ def figures(
     st.markdown(f"**{tr('planpanel.bands_header', lang)}**")
     st.dataframe(planner_page.bands_table(what.before, view.ranges, lang=lang), hide_index=True)
     st.markdown("\n".join(f"- {line}" for line in lines))
-    with st.expander(tr("planner.spacing_table", lang)):
-        st.dataframe(planner_page.spacing_table(what.before.figures(), lang=lang), hide_index=True)
+    # Built only when open (like the page's share box): every rerun sends what is drawn.
+    spacing = st.expander(
+        tr("planner.spacing_table", lang), key="planner_spacing_open", on_change="rerun"
+    )
+    if spacing.open:
+        spacing.dataframe(planner_page.spacing_table(today, lang=lang), hide_index=True)
 
     st.markdown(f"#### {tr('planner.reach_header', lang)}")
     if view.reach is None:

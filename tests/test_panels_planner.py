@@ -216,3 +216,13 @@ def test_on_amap_a_click_is_converted_from_gcj02(model, stations):
     _click(at, datum.convert_point(mid, src="wgs84", dst="gcj02"))  # as the map reports it
     (point,) = at.session_state[planner_page.CANDIDATES_KEY]
     assert point["lonlat"] == pytest.approx(mid, abs=1e-5)
+
+
+def test_the_spacing_table_opens_on_demand(model, stations):
+    at = _planner_on()
+    assert not [d for d in at.dataframe if "Along the route" in d.value.columns]
+    at.session_state["planner_spacing_open"] = True
+    _run(at)
+    (table,) = [d.value for d in at.dataframe if "Along the route" in d.value.columns]
+    spacing = model.coverage(stations).figures()["spacing"]
+    assert len(table) == sum(len(v) for v in spacing.values())
