@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from panels import events as events_panel
+from panels import planner as planner_panel
 from putuo_geo import (
     assets,
     basemaps,
@@ -167,10 +168,8 @@ with st.sidebar:
     to_key = st.selectbox(
         tr("measure.to", lang), keys, format_func=lambda k: places[k].label, key="measure_to"
     )
-    help_text = tr("measure.click_mode_help", lang)
-    translated(
-        st.radio, "measure.click_mode", page.CLICK_MODES, "click_mode", "click_mode", help=help_text
-    )
+    help_text, modes = tr("measure.click_mode_help", lang), page.click_modes(state)  # +planner
+    translated(st.radio, "measure.click_mode", modes, "click_mode", "click_mode", help=help_text)
     with st.expander(tr("coords.header", lang)):
         coord_text = st.text_input(
             tr("coords.text", lang),
@@ -221,6 +220,7 @@ nearest = overview.nearest(atlas, click_lonlat) if click_lonlat else None
 draw_datum = basemap.datum if basemap.url else "wgs84"
 page.carry_view(state, lang=lang, basemap_key=basemap.key, draw_datum=draw_datum)
 event_view = events_panel.prepare(state, event_data, lang=lang)  # the map needs the selection
+plan = planner_panel.controls(state, atlas, routes, lang=lang, datum=draw_datum)  # issue 14
 
 
 def composed(view: Any) -> mapview.Composed:
@@ -239,6 +239,7 @@ def composed(view: Any) -> mapview.Composed:
         nearest=nearest,
         view_lonlat=view,
         event=event_view.selected,
+        extra_layers=plan.layers(),
     )
 
 
@@ -270,7 +271,7 @@ st_folium(
     use_container_width=True,
     feature_group_to_add=on_screen.dynamic,
     layer_control=on_screen.control,
-    returned_objects=["last_clicked", "center", "zoom"],
+    returned_objects=page.map_returns(state),  # + feature clicks while the planner is on
     center=on_screen.center_latlon,
     zoom=on_screen.zoom,
     render=False,  # st_folium renders the map itself as well; once is enough
@@ -300,6 +301,7 @@ with right:
         st.info(tr("click.prompt", lang))
     else:
         st.markdown(page.click_text(nearest, lang=lang))
+planner_panel.figures(plan, state=state, lang=lang, user_layer=user_layer)
 
 events_panel.show(event_view, lang=lang, folder=folder)
 

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 from page_support import FRAME, drawn_kinds  # on sys.path via bench.common
 
 from bench.common import (
@@ -26,7 +27,7 @@ from bench.common import (
     streamlit_server,
     wait_until_ms,
 )
-from putuo_geo import display, i18n, layers, network, overview
+from putuo_geo import config, display, i18n, layers, network, overview
 
 APP = ROOT / "app.py"
 
@@ -150,6 +151,61 @@ def measure_changes(browser: Any, url: str, atlas: layers.Atlas, *, runs: int) -
     return times
 
 
+#: Centre the map on (lat, lon) at zoom 17; that point's position in the frame (pixels).
+CENTRE_ON_JS = """(latlon) => {
+    window.map.setView(latlon, 17, {animate: false});
+    const p = window.map.latLngToContainerPoint(latlon);
+    const r = window.map.getContainer().getBoundingClientRect();
+    return [r.left + p.x, r.top + p.y];
+}"""
+
+
+def candidate_points(atlas: layers.Atlas, *, count: int) -> list[tuple[float, float]]:
+    """``count`` route points (WGS-84 lon, lat) each over 100 m from every station and
+    from one another: every one is a valid candidate, whatever came before."""
+    route = atlas.route.to_crs(config.METRIC_CRS)
+    taken = list(atlas.stations.to_crs(config.METRIC_CRS).geometry)
+    chosen = []
+    for line in sorted(route.geometry, key=lambda g: -g.length):
+        for k in range(1, 20):
+            pt = line.interpolate(k / 20, normalized=True)
+            if all(pt.distance(t) > 100 for t in taken):
+                taken.append(pt)
+                chosen.append(pt)
+            if len(chosen) == count:
+                lonlat = gpd.GeoSeries(chosen, crs=config.METRIC_CRS).to_crs(4326)
+                return [(float(p.x), float(p.y)) for p in lonlat]
+    msg = f"fewer than {count} candidate points on the route"
+    raise RuntimeError(msg)
+
+
+def candidate_clicks(browser: Any, url: str, atlas: layers.Atlas, *, runs: int) -> list[float]:
+    """Planner on; a real click on the route -> the new candidate's line in the figures (s).
+
+    Includes streamlit-folium's 250 ms debounce of map clicks (its code, not ours).
+    """
+    points = candidate_points(atlas, count=runs)
+    times: list[float] = []
+    with offline_page(browser) as page:
+        page.goto(url)
+        frame = map_frame(page)
+        wait_until_ms(frame, f"({KINDS_JS}).site === {len(atlas.sites)}")
+        page.get_by_test_id("stSidebar").get_by_text("Planner view", exact=True).click()
+        wait_until_ms(frame, f"({KINDS_JS}).band > 0")
+        frame.evaluate(PRESS_WATCH_JS)  # the press lands in the map's own frame
+        for k, (lon, lat) in enumerate(points, start=1):
+            frame.frame_element().scroll_into_view_if_needed()
+            x, y = frame.evaluate(CENTRE_ON_JS, [lat, lon])
+            box = frame.frame_element().bounding_box()
+            page.mouse.click(box["x"] + x, box["y"] + y)
+            shown_ms = wait_until_ms(
+                page, f"document.body.innerText.includes('Candidate station {k}:')"
+            )
+            pressed_ms = float(frame.evaluate("() => window.__pressedAt"))
+            times.append((shown_ms - pressed_ms) / 1000)
+    return times
+
+
 def session_memory(
     browser: Any, url: str, pid: int, kinds: dict[str, int], *, sessions: int
 ) -> tuple[int, int]:
@@ -209,6 +265,7 @@ def run(browser: Any, *, runs: int, sessions: int, log_dir: Path) -> dict[str, A
         results["load_s"] = [load_once(browser, url, kinds) for _ in range(runs)]
         results["filter_s"] = filter_changes(browser, url, atlas, runs=runs)
         results["measure_s"] = measure_changes(browser, url, atlas, runs=runs)
+        results["candidate_click_s"] = candidate_clicks(browser, url, atlas, runs=runs)
         base, after = session_memory(browser, url, proc.pid, kinds, sessions=sessions)
         results["rss_one_session_bytes"] = base
         results["rss_per_added_session_bytes"] = (after - base) / sessions

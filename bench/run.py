@@ -101,6 +101,20 @@ def rows_from(results: dict[str, Any]) -> list[Row]:
                     _mark(meas <= 0.300),
                 )
             )
+        if p.get("candidate_click_s"):
+            cand = med(p["candidate_click_s"])
+            meas = med(p["measure_s"]) if p["measure_s"] else None
+            rows.append(
+                Row(
+                    "14. Candidate click -> new planner figures (browser)",
+                    _ms(cand),
+                    (f"measure request {_ms(meas)}; " if meas else "")
+                    + "incl. streamlit-folium's 250 ms click debounce",
+                    f"{cand / meas:.1f}x" if meas else "",
+                    "<= 300 ms",
+                    _mark(cand <= 0.300),
+                )
+            )
         size = p["map_payload_bytes"]
         rows.append(
             Row(

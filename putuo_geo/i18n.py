@@ -929,6 +929,66 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Its length and times are approximate (≈, rounded to {step} m).",
         "其长度和用时为近似值（≈，取整到 {step} 米）。",
     ),
+    # ---------------------------------------------------------------- planner on the page
+    "click_mode.candidate": ("Add a candidate station (planner)", "添加候选驿站（规划）"),
+    "planpanel.toggle": ("Planner view", "规划视图"),
+    "planpanel.toggle_help": (
+        "Colours the route by the walk to the nearest station, and lets you try new "
+        "stations. Off by default.",
+        "按到最近驿站的步行时间为步道着色，并可试加新驿站。默认关闭。",
+    ),
+    "planpanel.speed_option": ("{kmh} km/h", "{kmh} 公里/小时"),
+    "planpanel.reach_none": ("(none)", "（不显示）"),
+    "planpanel.click_row": ("clicked point {number}", "第 {number} 个点击点"),
+    "planpanel.click_hint": (
+        "Map clicks now add candidate stations (“Map clicks” in the sidebar switches back).",
+        "现在点击地图会添加候选驿站（可在侧栏“点击地图”中切换回来）。",
+    ),
+    "planpanel.click_mode_hint": (
+        "To add a candidate by clicking the map, choose “Add a candidate station” under "
+        "map clicks in the sidebar.",
+        "如需点击地图添加候选驿站，请在侧栏的点击方式中选择“添加候选驿站”。",
+    ),
+    "planpanel.bands_header": ("Share of the route per band", "各时间段的步道占比"),
+    "planpanel.col.band": ("Walk to the nearest station", "到最近驿站的步行时间"),
+    "planpanel.col.share": ("Share of the route", "步道占比"),
+    "planpanel.col.range": ("Range", "范围"),
+    "planpanel.col.bank": ("Bank", "河岸"),
+    "planpanel.col.from": ("From station", "起点驿站"),
+    "planpanel.col.to": ("To station", "终点驿站"),
+    "planpanel.col.from_chainage": ("From (chainage)", "起点里程"),
+    "planpanel.col.to_chainage": ("To (chainage)", "终点里程"),
+    "planpanel.col.spacing": ("Along the route", "沿步道距离"),
+    "planpanel.col.site": ("Site", "地点"),
+    "planpanel.col.walk": ("Walk", "步行距离"),
+    "planpanel.col.minutes": ("Minutes", "分钟"),
+    "planpanel.after_note": (
+        "Ranges are for today's stations; candidates are exact points.",
+        "范围仅针对现有驿站；候选驿站为确定的点。",
+    ),
+    "planpanel.problems": (
+        "{count} candidate problem(s); nothing was added:",
+        "候选驿站有 {count} 个问题，未添加：",
+    ),
+    "planpanel.candidates_none": (
+        "No candidates yet: figures are for today's stations.",
+        "尚无候选驿站：以下为现有驿站的数字。",
+    ),
+    "planpanel.candidate_layer": ("Candidate stations", "候选驿站"),
+    "planpanel.candidate_tip": (
+        "{name}: {bank}, chainage {chainage}",
+        "{name}：{bank}，里程 {chainage}",
+    ),
+    "planpanel.band_tip": ("{band}: {low}–{high} to a station", "{band}：距驿站 {low}–{high}"),
+    "planpanel.reach_tip": ("{minutes} min from {name}", "距{name} {minutes} 分钟以内"),
+    "planpanel.reach_pick": (
+        "Choose a station under “Reach of one station” in the sidebar to draw what it reaches.",
+        "在侧栏“单个驿站的可达范围”中选择一个驿站，即可在地图上显示其可达范围。",
+    ),
+    "planpanel.upload_first": (
+        "Upload a layer of points (sidebar) to use them as candidates.",
+        "在侧栏上传点图层后可将其用作候选驿站。",
+    ),
 }
 
 #: The catalogue: key -> {"en": ..., "zh": ...}. Read-only.

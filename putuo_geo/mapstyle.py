@@ -83,6 +83,18 @@ ZONE_BAND_FILL_OPACITY = 0.05  # under the creek band's 0.13: the creek's doubt 
 #: Bands are shown from this zoom up (at 14 a 500 m band is ~50 px wide; further out
 #: the bands of the loop merge into one blot that hides the map).
 BAND_MIN_ZOOM = 14
+#: The planner's bands (walk to the nearest station <= 5, <= 10, <= 15 min, beyond):
+#: blue, light blue, orange-brown, dark red. Colour-blind safe because they differ in
+#: lightness as well as hue (the two blues by lightness, blue vs orange for every
+#: common deficiency) and the last band is also dashed (BAND_DASH); every one reaches
+#: 3:1 against white (the lighter ColorBrewer RdYlBu steps do not).
+BAND_COLOURS: tuple[str, ...] = ("#2166ac", "#4393c3", "#b35806", "#67001f")
+BAND_DASH: tuple[str, ...] = ("", "", "", "6 5")
+BAND_WEIGHT = 5
+#: One station's reach (drawn wide and translucent under the bands) and candidates.
+REACH_COLOUR = "#762a83"
+REACH_OPACITY = 0.6
+CANDIDATE_COLOUR = "#111111"
 #: Every line and marker colour with the opacity it is drawn at: what a reader sees is
 #: the colour blended over the tiles, white at worst (tests/test_contrast.py asks 3:1).
 DRAWN_COLOURS: tuple[tuple[str, float], ...] = (
@@ -101,6 +113,9 @@ DRAWN_COLOURS: tuple[tuple[str, float], ...] = (
     (KM_POST_COLOUR, 1.0),
     (EVENT_COLOUR, EVENT_OPACITY),
     (EVENT_WATER_COLOUR, 1.0),
+    *((c, 1.0) for c in BAND_COLOURS),
+    (REACH_COLOUR, REACH_OPACITY),
+    (CANDIDATE_COLOUR, 1.0),
 )
 #: Text and background of the legend, the cards and the km labels (WCAG >= 4.5:1).
 LEGEND_TEXT = "#1a1a1a"

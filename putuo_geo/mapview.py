@@ -1131,6 +1131,7 @@ def compose(
     nearest: Nearest | None = None,
     view_lonlat: tuple[tuple[float, float], int] | None = None,
     event: tuple[Mapping[str, Any], shapely.Geometry] | None = None,
+    extra_layers: Iterable[folium.FeatureGroup] = (),
 ) -> Composed:
     """The map the page shows: ``base`` (from :func:`build_map`) and the dynamic layers.
 
@@ -1156,6 +1157,11 @@ def compose(
     event
         The selected event edition: its properties and WGS-84 geometry (a row of
         :func:`putuo_geo.events.load_events`); drawn by :func:`event_layer`.
+    extra_layers
+        More dynamic groups, already drawn in ``datum`` (e.g. the planner's,
+        :mod:`putuo_geo.planmap`); drawn over the measured path (whose default, first
+        to last station, runs along one bank and would hide it), under the upload and
+        the clicked point.
     """
     dynamic = [sites_layer(sites, total=total_sites, lang=lang, datum=datum)]
     if measurement is not None:
@@ -1170,6 +1176,7 @@ def compose(
                 modelled_m=measurement_doubt.modelled_m if measurement_doubt else 0.0,
             )
         )
+    dynamic.extend(extra_layers)
     if upload is not None:
         dynamic.append(upload_layer(upload[0], title=upload[1], lang=lang, datum=datum))
     if nearest is not None:

@@ -7,7 +7,8 @@ the session state as a plain mutable mapping (``st.session_state`` on the page, 
 
 - the places a measurement can start or end at, and their key protocol
   (``station:<id>``, ``site:<id>``, ``upload:<id>``, ``point:from``/``point:to``);
-- the map-click state machine (nearest point, or FROM then TO);
+- the map-click state machine (nearest point, FROM then TO, or, while the planner view
+  is on, a candidate station: :func:`click_modes`);
 - the uploaded layer, parsed once per file content and datum;
 - the permalink: restored once per session, written back on every run;
 - the language switch, which must not reset the widgets (:func:`relabel`);
@@ -62,6 +63,12 @@ LonLat = tuple[float, float]
 #: The map widget's key (streamlit-folium stores its last return value under it).
 MAP_KEY = "map"
 CLICK_MODES: tuple[str, ...] = ("nearest", "from_to")
+#: The click mode the planner view adds (offered only while it is on: :func:`click_modes`).
+CANDIDATE_MODE = "candidate"
+#: The planner toggle's key, and where a new click in candidate mode waits (WGS-84
+#: lon, lat) for the planner to try it (``putuo_geo.planner_page.take_candidate_click``).
+PLANNER_KEY = "planner_on"
+CANDIDATE_CLICK_KEY = "candidate_click"
 INPUT_DATUMS: tuple[datum.Datum, ...] = ("gcj02", "bd09", "wgs84")
 ENDS: tuple[str, ...] = ("from", "to")
 #: The search box's length cap (a link's ``q`` is cut to the same length).
@@ -108,7 +115,7 @@ def labelled_options(
         "upload_datum": list(uploads.DATUM_LABELS),
         "measure_from": places,
         "measure_to": places,
-        "click_mode": list(CLICK_MODES),
+        "click_mode": [*CLICK_MODES, CANDIDATE_MODE],
         "coord_order": list(coordinput.ORDERS),
         "coord_datum": list(INPUT_DATUMS),
         "basemap_key": list(basemap_keys),
@@ -244,7 +251,8 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
 
     The map reports clicks and its view in the datum it was drawn in
     (``state["shown_datum"]``, GCJ-02 on Amap): both are converted to WGS-84 here. A
-    *new* click in ``from_to`` mode fills FROM, then TO, then FROM again.
+    *new* click in ``from_to`` mode fills FROM, then TO, then FROM again; in
+    ``candidate`` mode it waits under :data:`CANDIDATE_CLICK_KEY` for the planner.
 
     A click outside Shanghai is refused (every length is measured in UTM 51N, which is
     meaningless far away): it fills nothing, ``None`` is returned and
@@ -268,6 +276,18 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
                 target = state["next_click"]
                 use_point(state, target, click_lonlat, origin="click")
                 state["next_click"] = "to" if target == "from" else "from"
+            elif state.get("click_mode") == CANDIDATE_MODE and state.get(PLANNER_KEY):
+                state[CANDIDATE_CLICK_KEY] = click_lonlat
+    on_feature = returned.get("last_object_clicked")
+    if on_feature and state.get("click_mode") == CANDIDATE_MODE and state.get(PLANNER_KEY):
+        # Leaflet gives a click on a drawn feature (the route, the creek, a zone: all of
+        # the corridor a candidate must be in) to the feature, not to the map: the
+        # feature click's point is the candidate then (see map_returns).
+        raw = (float(on_feature["lng"]), float(on_feature["lat"]))
+        if raw != state.get("seen_object_click"):
+            state["seen_object_click"] = raw
+            click_lonlat = datum.convert_point(raw, src=shown, dst="wgs84")
+            state[CANDIDATE_CLICK_KEY] = click_lonlat
     centre = returned.get("center")
     if centre and returned.get("zoom") is not None:
         lonlat = datum.convert_point(
@@ -275,6 +295,47 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
         )
         state["view"] = (lonlat, int(returned["zoom"]))
     return click_lonlat
+
+
+#: What the map sends back (streamlit-folium's ``returned_objects``).
+MAP_RETURNS: tuple[str, ...] = ("last_clicked", "center", "zoom")
+
+
+def map_returns(state: State) -> list[str]:
+    """What the map sends back: also clicks on drawn features while the planner is on.
+
+    A click on a feature (route, creek, zone, site) opens its card and is not a map
+    click in Leaflet; a candidate is clicked exactly there, so the planner also asks
+    for ``last_object_clicked`` (a rerun per feature click: only while it is on).
+    """
+    extra = ["last_object_clicked"] if state.get(PLANNER_KEY) else []
+    return [*MAP_RETURNS, *extra]
+
+
+def click_modes(state: State) -> list[str]:
+    """The click modes offered now: ``candidate`` only while the planner view is on.
+
+    A session left in ``candidate`` mode when the planner goes off is put back to
+    ``nearest`` (the radio cannot hold a value it does not offer).
+    """
+    if state.get(PLANNER_KEY):
+        return [*CLICK_MODES, CANDIDATE_MODE]
+    if state.get("click_mode") == CANDIDATE_MODE:
+        state["click_mode"] = CLICK_MODES[0]
+    return list(CLICK_MODES)
+
+
+def planner_switched(state: State) -> None:
+    """Planner toggle callback: switching it on makes a map click add a candidate.
+
+    The click-mode radio shows the change (and can be set back); switching the planner
+    off leaves candidate mode for ``nearest``. A click waiting for the planner is dropped.
+    """
+    state.pop(CANDIDATE_CLICK_KEY, None)
+    if state.get(PLANNER_KEY):
+        state["click_mode"] = CANDIDATE_MODE
+    elif state.get("click_mode") == CANDIDATE_MODE:
+        state["click_mode"] = CLICK_MODES[0]
 
 
 def carry_view(state: State, *, lang: str, basemap_key: str, draw_datum: datum.Datum) -> None:

@@ -137,3 +137,28 @@ def test_side_by_side_table_gives_ratios_and_targets():
     assert "| filter -> map updated | – | 600 ms | 200 ms | 0.33x |" in text
     assert "| pan: script reran | yes | yes | no |" in text
     assert "ours phone_loads failed: TimeoutError: x" in text
+
+
+def test_candidate_clicks_land_on_valid_candidates_and_fill_the_row():
+    from bench import page as page_bench
+    from putuo_geo import coverage
+
+    atlas = layers.load_atlas(config.PACKAGE_DATA_DIR)
+    points = page_bench.candidate_points(atlas, count=5)
+    model = coverage.CoverageModel.from_atlas(atlas)
+    assert len(model.candidates(points, existing=model.stations(atlas.stations))) == 5
+    p = {
+        "load_s": [1.0],
+        "filter_s": [0.1],
+        "measure_s": [],
+        "candidate_click_s": [0.4, 0.5, 0.6],
+        "map_payload_bytes": 1,
+        "map_payload_gzip_bytes": 1,
+        "rerun_s": 0.1,
+        "rss_per_added_session_bytes": 1e6,
+        "rss_one_session_bytes": 1e8,
+        "features": 1,
+    }
+    rows = run.rows_from({"page": p, "sessions": 2})
+    (row,) = [r for r in rows if r.measure.startswith("14. Candidate click")]
+    assert row.ours == "500 ms"

@@ -1,0 +1,232 @@
+"""The planner view on the page (issue 14): sidebar controls, map layers, figures.
+
+Layout only. What the widgets hold and every sentence and table come from
+``putuo_geo.planner_page`` (unit-tested) and ``putuo_geo.coverage``; the map layers from
+``putuo_geo.planmap``. ``app.py`` calls :func:`controls` once the route network is known
+(before the map is composed: the layers go into ``mapview.compose(extra_layers=...)``)
+and :func:`figures` below the map.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from putuo_geo import config, coverage, i18n, layers, network, page, planmap, planner_page, uploads
+from putuo_geo.i18n import tr
+
+
+@st.cache_resource(show_spinner=False)
+def _model(
+    folder: str, signature: Any, _atlas: layers.Atlas, _routes: network.RouteNetwork
+) -> tuple[coverage.CoverageModel, tuple[coverage.Site, ...]]:
+    """The coverage model and today's stations for one data folder (shared, read only)."""
+    model = coverage.CoverageModel.from_atlas(_atlas, network=_routes)
+    return model, model.stations(_atlas.stations)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _ranges(
+    folder: str,
+    signature: Any,
+    kmh: float,
+    minutes: float,
+    _model: coverage.CoverageModel,
+    _stations: tuple[coverage.Site, ...],
+) -> dict[str, Any]:
+    """How today's figures move within the stations' accuracy (~0.4-0.9 s: once per setting)."""
+    return _model.sensitivity(_stations, speed_kmh=kmh, minutes=minutes)
+
+
+@dataclass
+class View:
+    """What the planner decided this run (``on`` False: nothing to draw or show)."""
+
+    on: bool = False
+    lang: i18n.Lang = "en"
+    datum: Any = "wgs84"
+    model: coverage.CoverageModel | None = None
+    stations: tuple[coverage.Site, ...] = ()
+    candidates: tuple[coverage.Site, ...] = ()
+    what: coverage.WhatIf | None = None
+    ranges: dict[str, Any] | None = None
+    reach: coverage.Reach | None = None
+
+    def layers(self) -> list[Any]:
+        """The planner's map layers, built anew on each call: the live map and the HTML
+        export each get their own (``st_folium`` re-parents and renames the groups)."""
+        if not self.on or self.what is None:
+            return []
+        shown = []
+        if self.reach is not None:  # wide and translucent, under the bands
+            shown.append(planmap.reach_layer(self.reach, lang=self.lang, datum=self.datum))
+        shown.append(planmap.bands_layer(self.what.after, lang=self.lang, datum=self.datum))
+        if self.candidates:
+            shown.append(
+                planmap.candidates_layer(self.candidates, lang=self.lang, datum=self.datum)
+            )
+        return shown
+
+
+def controls(
+    state: Any,
+    atlas: layers.Atlas,
+    routes: network.RouteNetwork,
+    *,
+    lang: i18n.Lang,
+    datum: Any,
+) -> View:
+    """The sidebar's planner controls (off by default); the figures and layers they ask for.
+
+    ``atlas`` and ``routes`` are the page's (cached per data folder and its signature,
+    which key the coverage model here too); ``datum`` the one the basemap is drawn in.
+    """
+    folder = str(config.data_dir())
+    signature = page.data_signature(config.data_dir())
+    with st.sidebar:
+        st.header(tr("planner.header", lang))
+        on = st.toggle(
+            tr("planpanel.toggle", lang),
+            key=page.PLANNER_KEY,
+            help=tr("planpanel.toggle_help", lang),
+            on_change=page.planner_switched,
+            args=(state,),
+        )
+        if not on:
+            return View()
+        model, stations = _model(folder, signature, atlas, routes)
+        ids = ["", *(s.id for s in stations)]
+        # a rerun after a language switch may bring an old-language label back
+        page.keep_choices(
+            state, {"planner_speed": list(planner_page.SPEEDS_KMH), "planner_reach": ids}
+        )
+        kmh = st.radio(
+            tr("planner.speed", lang),
+            planner_page.SPEEDS_KMH,
+            format_func=lambda v: planner_page.speed_label(v, lang=lang),
+            key="planner_speed",
+            horizontal=True,
+            help=tr("planner.speed_help", lang),
+        )
+        low, high, step = planner_page.MINUTES_RANGE
+        minutes = st.slider(
+            tr("planner.minutes", lang),
+            low,
+            high,
+            int(coverage.DEFAULT_MINUTES),
+            step=step,
+            key="planner_minutes",
+        )
+        names = {s.id: i18n.name(s.name_en, s.name_zh, lang, both=False) or s.id for s in stations}
+        reach_id = st.selectbox(
+            tr("planner.reach_header", lang),
+            ids,
+            format_func=lambda v: names.get(v) or tr("planpanel.reach_none", lang),
+            key="planner_reach",
+        )
+    cands = planner_page.current_candidates(state, model, stations=stations, lang=lang)
+    what = model.compare(stations, cands, speed_kmh=kmh, minutes=minutes)
+    reach = None
+    if reach_id:
+        site = coverage.site_by_id(stations, reach_id)
+        reach = model.reach(site, minutes=minutes, speed_kmh=kmh, sites=atlas.sites)
+    return View(
+        on=True,
+        lang=lang,
+        datum=datum,
+        model=model,
+        stations=stations,
+        candidates=cands,
+        what=what,
+        ranges=_ranges(folder, signature, float(kmh), float(minutes), model, stations),
+        reach=reach,
+    )
+
+
+def figures(
+    view: View, *, state: Any, lang: i18n.Lang, user_layer: uploads.UserLayer | None
+) -> None:
+    """The planner's figures, reach and what-if, below the map (nothing when it is off)."""
+    if not view.on or view.what is None or view.model is None:
+        return
+    what, model = view.what, view.model
+    stations = view.stations
+    today = what.before.figures()
+    st.subheader(tr("planner.header", lang))
+    lines = coverage.describe(today, view.ranges, lang)
+    if today.get("indicative_stations"):
+        st.warning(lines.pop(0), icon="⚠️")  # the honesty banner first
+    st.markdown(f"**{tr('planpanel.bands_header', lang)}**")
+    st.dataframe(planner_page.bands_table(what.before, view.ranges, lang=lang), hide_index=True)
+    st.markdown("\n".join(f"- {line}" for line in lines))
+    # Built only when open (like the page's share box): every rerun sends what is drawn.
+    spacing = st.expander(
+        tr("planner.spacing_table", lang), key="planner_spacing_open", on_change="rerun"
+    )
+    if spacing.open:
+        spacing.dataframe(planner_page.spacing_table(today, lang=lang), hide_index=True)
+
+    st.markdown(f"#### {tr('planner.reach_header', lang)}")
+    if view.reach is None:
+        st.caption(tr("planpanel.reach_pick", lang))
+    else:
+        st.markdown(planner_page.reach_text(view.reach, lang=lang))
+        st.caption(tr("planner.reach_rule", lang))
+        if len(view.reach.sites):
+            st.dataframe(planner_page.reach_sites_table(view.reach, lang=lang), hide_index=True)
+
+    st.markdown(f"#### {tr('planner.candidates_header', lang)}")
+    st.caption(tr("planner.candidates_help", lang))
+    if state.get("click_mode") == page.CANDIDATE_MODE:
+        st.caption(tr("planpanel.click_hint", lang))
+    else:
+        st.info(tr("planpanel.click_mode_hint", lang))
+    refused = planner_page.problems_markdown(state, lang=lang)
+    if refused:
+        st.error(refused)
+    use, clear = st.columns(2)
+    use.button(
+        tr("planner.candidate_from_upload", lang),
+        key="planner_use_upload",
+        disabled=user_layer is None,
+        help=None if user_layer is not None else tr("planpanel.upload_first", lang),
+        on_click=planner_page.add_upload,
+        args=(state, model, None if user_layer is None else user_layer.frame),
+        kwargs={
+            "stations": stations,
+            "file_name": "" if user_layer is None else user_layer.file_name,
+            "lang": lang,
+        },
+    )
+    clear.button(
+        tr("planner.candidate_clear", lang),
+        key="planner_clear",
+        disabled=not view.candidates,
+        on_click=planner_page.clear_candidates,
+        args=(state,),
+    )
+    if not view.candidates:
+        st.caption(tr("planpanel.candidates_none", lang))
+        return
+    text = planner_page.what_if_text(what, view.ranges, lang=lang, today=today)
+    before, after = st.columns(2)
+    before.markdown(f"**{tr('planner.before', lang)}**")
+    before.markdown("\n".join(f"- {line}" for line in text.before))
+    after.markdown(f"**{tr('planner.after', lang)}**")
+    after.markdown("\n".join(f"- {line}" for line in text.after))
+    st.caption(tr("planpanel.after_note", lang))
+    st.markdown("\n".join(f"- {line}" for line in text.per_candidate))
+    item = planner_page.candidates_csv(
+        model, view.candidates, date=datetime.date.today().isoformat()
+    )
+    st.download_button(
+        tr(item.label_key, lang),
+        item.data,
+        item.file_name,
+        item.mime,
+        on_click="ignore",
+        key="planner_csv",
+    )
