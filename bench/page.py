@@ -191,7 +191,7 @@ def candidate_clicks(browser: Any, url: str, atlas: layers.Atlas, *, runs: int) 
         frame = map_frame(page)
         wait_until_ms(frame, f"({KINDS_JS}).site === {len(atlas.sites)}")
         page.get_by_test_id("stSidebar").get_by_text("Planner view", exact=True).click()
-        wait_until_ms(frame, f"({KINDS_JS}).band > 0")
+        wait_until_ms(frame, f"({KINDS_JS}).walk_band > 0")
         frame.evaluate(PRESS_WATCH_JS)  # the press lands in the map's own frame
         for k, (lon, lat) in enumerate(points, start=1):
             frame.frame_element().scroll_into_view_if_needed()

@@ -130,7 +130,7 @@ def bands_layer(
                 high=display.format_length(w1),
             )
         )
-        features += [_line(c, kind="band", b=int(band), n=tip) for c in lines if len(c) > 1]
+        features += [_line(c, kind="walk_band", b=int(band), n=tip) for c in lines if len(c) > 1]
     maplayer.DataLayer(
         {"type": "FeatureCollection", "features": features},
         name="planner_bands",

@@ -74,7 +74,7 @@ def test_off_by_default_no_layer_no_candidate_mode():
     assert at.toggle(key=page.PLANNER_KEY).value is False
     assert "candidate" not in at.radio(key="click_mode").options[-1].lower()
     assert len(at.radio(key="click_mode").options) == len(page.CLICK_MODES)
-    assert '"kind":"band"' not in _dynamic(at)
+    assert '"kind":"walk_band"' not in _dynamic(at)
     assert not any("indicative" in w.value for w in at.warning)
 
 
@@ -88,13 +88,13 @@ def test_switched_on_the_banner_comes_first_and_the_bands_are_drawn(stations):
     assert at.session_state["click_mode"] == page.CANDIDATE_MODE  # clicks now add candidates
     assert len(at.radio(key="click_mode").options) == len(page.CLICK_MODES) + 1
     drawn = _dynamic(at)
-    assert '"kind":"band"' in drawn
+    assert '"kind":"walk_band"' in drawn
     assert "5 km/h" in drawn  # the legend's title, at the default speed
     # switched off: candidate mode goes, and the layer with it
     at.toggle(key=page.PLANNER_KEY).set_value(False)
     _run(at)
     assert at.session_state["click_mode"] == "nearest"
-    assert '"kind":"band"' not in _dynamic(at)
+    assert '"kind":"walk_band"' not in _dynamic(at)
 
 
 def test_speed_and_minutes_change_the_figures(model, stations):

@@ -91,9 +91,9 @@ def test_planner_on_click_a_candidate_in_the_gap_read_the_new_figures(browser, s
     try:
         page.goto(server_url)
         frame = _frame(page)
-        assert not frame.evaluate(KINDS_JS).get("band")
+        assert not frame.evaluate(KINDS_JS).get("walk_band")
         _switch_on(page)
-        frame.wait_for_function(f"() => ({KINDS_JS})().band > 0", timeout=60_000)
+        frame.wait_for_function(f"() => ({KINDS_JS})().walk_band > 0", timeout=60_000)
         legend = frame.locator(".pg-band-legend")
         legend.wait_for(timeout=30_000)
         assert "5 km/h" in legend.inner_text()
