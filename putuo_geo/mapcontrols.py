@@ -87,6 +87,8 @@ class LocateControl(JSCSSMixin, MacroElement):
             .pg-locate-message button {position: absolute; top: 0; right: 0;
                 width: {{ this.tap_px }}px; height: {{ this.tap_px }}px; border: 0;
                 background: transparent; font-size: 20px; cursor: pointer;}
+            /* The hidden layer's tag is for st_folium's return value, not for the eye. */
+            .pg-here-tag {display: none !important;}
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
@@ -94,7 +96,8 @@ class LocateControl(JSCSSMixin, MacroElement):
             var map = {{ this._parent.get_name() }};
             var texts = {{ this.texts_json }};
             var here = L.circleMarker([0, 0], {radius: 0, opacity: 0, fillOpacity: 0,
-                interactive: false}).bindTooltip({{ this.tag_json }}).addTo(map);
+                interactive: false}).bindTooltip({{ this.tag_json }}, {className: "pg-here-tag"})
+                .addTo(map);
             var box = null;
             function say(text) {
                 if (box === null) {
@@ -130,7 +133,8 @@ class LocateControl(JSCSSMixin, MacroElement):
                 strings: {title: texts.title, popup: texts.popup},
                 // The plugin's default is alert(); the map says it in its own box instead.
                 onLocationError: function (err, ctl) { ctl.stop(); say(explain(err)); },
-                locateOptions: {enableHighAccuracy: true, maximumAge: 10000}
+                // Street level, not the map's max zoom (19: nothing left to recognise).
+                locateOptions: {enableHighAccuracy: true, maximumAge: 10000, maxZoom: 16}
             }).addTo(map);
             map.on("locationfound", function (e) {
                 if (box !== null) box.remove();
@@ -320,6 +324,86 @@ class CollapsibleLegend(MacroElement):
         self.position_json = _js(position)
         self.narrow_px = int(narrow_px)
         self.tap_px = TAP_PX
+
+
+class ViewInUrl(MacroElement):
+    """Keep the map's view in the page's address bar, in the browser, without a rerun.
+
+    Parameters
+    ----------
+    offset_lonlat
+        What the drawn datum adds to a WGS-84 position near the belt (degrees; zero
+        unless the basemap is drawn in GCJ-02): the link's ``c`` is WGS-84 (see
+        :mod:`putuo_geo.permalink`), the map's centre is in the drawn datum.
+
+    Notes
+    -----
+    Why by hand: ``st_folium`` can return the view only by rerunning the whole page
+    script on every pan (issue 13). After the user moves the map, the view is written to
+    the parent page's ``c`` (``lat,lon``) and ``z`` with ``history.replaceState``; the
+    page's own URL updates (Streamlit rewrites the query string after a script run)
+    keep it, and a map rebuilt in the same tab (language or basemap switched) reopens
+    there. Moves made by the locate control are not written: a position never enters
+    the link unless the user asks. Inside a saved HTML file (no parent page) it does
+    nothing.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var top = window.parent;
+            if (!top || top === window) { return; }
+            var off = {{ this.offset_json }};
+            function merged(url) {
+                var view = top.__pgView;
+                if (!view) { return url; }
+                var u = new URL(url === undefined || url === null ? top.location.href : url,
+                                top.location.href);
+                u.searchParams.set("c", view.c);
+                u.searchParams.set("z", view.z);
+                return u.toString();
+            }
+            try {
+                var h = top.history;
+                if (!h.__pgWrapped) {
+                    var replace = h.replaceState.bind(h), push = h.pushState.bind(h);
+                    h.replaceState = function (s, t, url) { return replace(s, t, merged(url)); };
+                    h.pushState = function (s, t, url) { return push(s, t, merged(url)); };
+                    h.__pgWrapped = true;
+                }
+            } catch (err) { return; }  // another origin: leave the address bar alone
+            var touched = false, located = false;
+            ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (name) {
+                map.getContainer().addEventListener(name, function () { touched = true; },
+                                                    {passive: true, capture: true});
+            });
+            map.on("locationfound", function () { located = true; });
+            map.on("moveend", function () {
+                if (located) { located = false; return; }
+                if (!touched) { return; }
+                var c = map.getCenter();
+                top.__pgView = {
+                    c: (c.lat - off[1]).toFixed(6) + "," + (c.lng - off[0]).toFixed(6),
+                    z: String(map.getZoom())
+                };
+                top.history.replaceState(top.history.state, "", merged());
+            });
+            if (top.__pgView) {  // rebuilt in this tab: reopen where the user left it
+                var parts = top.__pgView.c.split(",");
+                var at = [parseFloat(parts[0]) + off[1], parseFloat(parts[1]) + off[0]];
+                setTimeout(function () { map.setView(at, parseInt(top.__pgView.z, 10)); }, 0);
+            }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, offset_lonlat: tuple[float, float] = (0.0, 0.0)) -> None:
+        super().__init__()
+        self._name = "ViewInUrl"
+        self.offset_json = _js([float(offset_lonlat[0]), float(offset_lonlat[1])])
 
 
 def locate_control(*, lang: Lang, position: str = "topleft") -> LocateControl:

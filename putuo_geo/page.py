@@ -33,6 +33,7 @@ from putuo_geo import (
     errors,
     exports,
     i18n,
+    mapcontrols,
     network,
     overview,
     permalink,
@@ -40,6 +41,7 @@ from putuo_geo import (
     safety,
     tables,
     uploads,
+    whereami,
 )
 from putuo_geo.i18n import Lang, tr
 from putuo_geo.layers import Atlas
@@ -66,6 +68,11 @@ LABELLED_KEYS: tuple[str, ...] = (
 )
 
 
+#: Expanders below the map that are built only while open; their labels change with the
+#: language too, and a new label would close them.
+OPEN_KEYS: tuple[str, ...] = ("tables_open", "share_open", "export_open")
+
+
 def relabel(state: State) -> None:
     """Language radio callback: keep every labelled widget's value across the switch.
 
@@ -76,7 +83,7 @@ def relabel(state: State) -> None:
     again, still decodes it with the old labels; writing it back makes Streamlit send it
     to the browser under its new label.
     """
-    for key in LABELLED_KEYS:
+    for key in (*LABELLED_KEYS, *OPEN_KEYS):
         if key in state:
             state[key] = state[key]
 
@@ -252,6 +259,71 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
     return click_lonlat
 
 
+def take_position(state: State, returned: Mapping[str, Any] | None) -> LonLat | None:
+    """The user's located position (WGS-84), kept in ``state["here"]``, or ``None``.
+
+    It arrives only as the map's own return value (see :mod:`putuo_geo.mapcontrols`),
+    in the drawn datum; it stays in the session (a later click on a feature replaces
+    the map's last return value, not the position).
+    """
+    raw = mapcontrols.position_from(dict(returned) if returned else None)
+    if raw is not None:
+        shown: datum.Datum = state.get("shown_datum", "wgs84")
+        state["here"] = datum.convert_point(raw, src=shown, dst="wgs84")
+    here: LonLat | None = state.get("here")
+    return here
+
+
+def measure_from_here(state: State) -> None:
+    """One tap: the located position becomes the FROM end ("My position")."""
+    if state.get("here") is not None:
+        use_point(state, "from", state["here"], origin=HERE_ORIGIN)
+
+
+#: ``points[end]["origin"]`` of an end set from the located position.
+HERE_ORIGIN = "here"
+
+
+def where_lines(w: whereami.WhereAmI, *, lang: Lang) -> list[str]:
+    """The "Where am I" panel as Markdown lines (names escaped), in ``lang``.
+
+    The nearest route point, then per direction (upstream, downstream) the next
+    station and the next walkable bridge with their along-route distances.
+    """
+    bank = i18n.value("bank", w.bank, lang) if w.bank else "–"
+    chainage = display.format_km(w.chainage_m) if w.chainage_m is not None else "–"
+    lines = [
+        tr(
+            "whereami.nearest",
+            lang,
+            distance=display.format_length(w.distance_m),
+            chainage=chainage,
+            bank=bank,
+        )
+    ]
+    for way, station, bridge in (
+        ("upstream", w.upstream_station, w.upstream_bridge),
+        ("downstream", w.downstream_station, w.downstream_bridge),
+    ):
+        parts = []
+        for kind, ahead in (("station", station), ("bridge", bridge)):
+            if ahead is None:
+                parts.append(tr(f"whereami.no_{kind}", lang))
+                continue
+            lm = ahead.landmark  # one name, in the page's language: short on a phone
+            name = i18n.name(lm.name_en, lm.name_zh or None, lang, both=False)
+            parts.append(
+                tr(
+                    f"whereami.next_{kind}",
+                    lang,
+                    name=safety.escape_markdown(name),
+                    distance=display.format_length(ahead.along_route_m),
+                )
+            )
+        lines.append(f"**{tr(f'whereami.{way}', lang)}**: " + "; ".join(parts))
+    return lines
+
+
 def carry_view(state: State, *, lang: str, basemap_key: str, draw_datum: datum.Datum) -> None:
     """The map remounts when its language or basemap changes: carry the view over."""
     identity = (lang, basemap_key)
@@ -340,10 +412,17 @@ def restore_link(
     return restored
 
 
-def end_ref(state: State, key: str) -> str | LonLat:
-    """What the URL holds for an end: its place key, or a point's WGS-84 ``(lon, lat)``."""
+def end_ref(state: State, key: str) -> str | LonLat | None:
+    """What the URL holds for an end: its place key, or a point's WGS-84 ``(lon, lat)``.
+
+    ``None`` (left out) for the user's located position, unless they ticked
+    ``state["share_here"]``: a position is not put in a link unless the user asks.
+    """
     if key.startswith("point:"):
-        lon, lat = state["points"][key.split(":", 1)[1]]["lonlat"]
+        point = state["points"][key.split(":", 1)[1]]
+        if point.get("origin") == HERE_ORIGIN and not state.get("share_here"):
+            return None
+        lon, lat = point["lonlat"]
         return (lon, lat)
     return key
 
@@ -402,6 +481,29 @@ def headline(figs: overview.Figures, *, shown: int, lang: Lang) -> list[tuple[st
             tr("metric.of_total", lang, shown=shown, total=figs.sites),
         ),
     ]
+
+
+def figure_strip(figs: overview.Figures, *, shown: int, lang: Lang) -> str:
+    """:func:`headline` as one compact Markdown line under the map (no metric tiles).
+
+    One element instead of five stacked tiles: on a phone the tiles filled the first
+    screen, and each is a React element drawn again on every rerun (issue 13).
+    """
+    return " · ".join(
+        f"{name} **{value}**" for name, value in headline(figs, shown=shown, lang=lang)
+    )
+
+
+def rows_markdown(frame: Any) -> str:
+    """A small table (a DataFrame) as a Markdown bullet list, one row a line, escaped.
+
+    For the crossed bridges under a measurement: an ``st.dataframe`` there pulled in
+    the data grid's scripts (about 1.7 MB) before the map could draw (issue 13).
+    """
+    return "\n".join(
+        "- " + " · ".join(safety.escape_markdown(i18n.plain(v)) for v in row)
+        for row in frame.itertuples(index=False)
+    )
 
 
 def measurement_figures(m: network.Measurement, *, lang: Lang) -> list[tuple[str, str]]:
