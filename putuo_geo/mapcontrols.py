@@ -248,13 +248,15 @@ class CollapsibleLegend(MacroElement):
         On a map narrower than this (px) the legend starts closed; wider, open.
     position
         The Leaflet corner.
+    width_share, height_share
+        The open box's largest width and height as shares of the map's (default half
+        and half; their product may not exceed 1/4).
 
     Notes
     -----
-    The open box is limited to half the map's width and half its height (re-applied
-    when the map resizes) and scrolls inside, so it covers at most 25 % of the map.
-    The toggle is a ``<button>`` with ``aria-expanded``; class ``pg-legend-toggle``,
-    the box ``pg-legend``.
+    The limits are re-applied when the map resizes and the box scrolls inside, so it
+    covers at most 25 % of the map. The toggle is a ``<button>`` with
+    ``aria-expanded``; class ``pg-legend-toggle``, the box ``pg-legend``.
     """
 
     _template = Template(
@@ -283,10 +285,10 @@ class CollapsibleLegend(MacroElement):
                 var body = L.DomUtil.create("div", "pg-legend-body", div);
                 body.innerHTML = {{ this.html_json }};
                 function fit() {
-                    // Half the width x half the height: at most a quarter of the map.
+                    // A share of the width x a share of the height: <= a quarter of the map.
                     var size = map.getSize();
-                    div.style.maxWidth = Math.floor(size.x / 2) + "px";
-                    div.style.maxHeight = Math.floor(size.y / 2) + "px";
+                    div.style.maxWidth = Math.floor(size.x * {{ this.width_share }}) + "px";
+                    div.style.maxHeight = Math.floor(size.y * {{ this.height_share }}) + "px";
                 }
                 function setOpen(open) {
                     div.setAttribute("data-open", open ? "true" : "false");
@@ -316,9 +318,16 @@ class CollapsibleLegend(MacroElement):
         title: str,
         narrow_px: int = 600,
         position: str = "bottomright",
+        width_share: float = 0.5,
+        height_share: float = 0.5,
     ) -> None:
         super().__init__()
+        if width_share * height_share > 0.25 + 1e-9:
+            msg = f"legend box {width_share} x {height_share} of the map is over a quarter"
+            raise ValueError(msg)
         self._name = "CollapsibleLegend"
+        self.width_share = float(width_share)
+        self.height_share = float(height_share)
         self.html_json = _js(legend_html)
         self.title_json = _js(title)
         self.position_json = _js(position)
