@@ -83,7 +83,7 @@ def tables(
             continue
         with tab:
             shown = page.tab_tables(index, atlas, sites=sites, figs=figs, lang=lang)
-            cols = st.columns(len(shown)) if len(shown) > 1 else [st]
+            cols: list[Any] = st.columns(len(shown)) if len(shown) > 1 else [st]
             for table, col in zip(shown, cols, strict=True):
                 if table.heading:
                     col.markdown(table.heading)
