@@ -15,7 +15,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from panels import events as events_panel
+from panels import layout
 from panels import planner as planner_panel
+from panels import whereami as where_panel
 from putuo_geo import (
     assets,
     basemaps,
@@ -100,6 +102,7 @@ event_data = events_panel.load(str(folder), signature)  # a link's event= is che
 linkable = {"place_keys": places, "event_ids": events_panel.ids(event_data)}
 page.restore_link(state, basemaps=base_keys, categories=categories, **linkable)
 click_lonlat = page.take_map_return(state, state.get(page.MAP_KEY))
+here = page.take_position(state, state.get(page.MAP_KEY))  # only from the map's return
 user_layer, upload_problems = page.current_upload(state)
 places |= page.session_choices(
     lang=lang, user_frame=None if user_layer is None else user_layer.frame, points=state["points"]
@@ -248,34 +251,31 @@ def download_button(where: Any, item: page.Download, **kw: Any) -> None:  # made
     where.download_button(label, item.data, item.file_name, item.mime, on_click="ignore", **kw)
 
 
-# ------------------------------------------------------------------ page
-st.title(tr("page.title", lang))
-st.caption(tr("page.intro", lang))
-for col, (name, value) in zip(
-    st.columns(5), page.headline(figs, shown=len(sites), lang=lang), strict=True
-):
-    col.metric(name, value)
+# ------------------------------------------------------------------ page: map first
+layout.style()
+on_screen = composed(state.get("view_apply"))
+st_folium(
+    on_screen.base,
+    key=page.MAP_KEY,
+    height=layout.MAP_PX,  # the page's CSS makes it 75 % of the screen's height
+    use_container_width=True,
+    feature_group_to_add=on_screen.dynamic,
+    layer_control=on_screen.control,
+    # No "center"/"zoom": they rerun the whole script on every pan. The view stays in
+    # the browser (mapcontrols.ViewInUrl writes it to the address bar).
+    returned_objects=list(page.MAP_RETURNS),
+    center=on_screen.center_latlon,
+    zoom=on_screen.zoom,
+    render=False,  # st_folium renders the map itself as well; once is enough
+)
+where_panel.show(here, net=routes, atlas=atlas, folder=str(folder), signature=signature, lang=lang)
+layout.heading(figs, shown=len(sites), lang=lang)
 for note in page.notices(state, atlas, routes=routes, lang=lang):  # link, click, data
     getattr(st.expander(note.folded) if note.folded else st, note.kind)(note.text)
 st.caption(page.route_doubt_text(atlas, lang=lang))  # confirmed / modelled km and %
 if basemap.shifted:
     shift_m = mapview.display_shift_m(atlas, datum=draw_datum)
     st.caption(tr("basemap.shifted", lang, shift=display.format_length(shift_m)))
-
-on_screen = composed(state.get("view_apply"))
-st.caption(tr("page.map_label", lang))
-st_folium(
-    on_screen.base,
-    key=page.MAP_KEY,
-    height=640,
-    use_container_width=True,
-    feature_group_to_add=on_screen.dynamic,
-    layer_control=on_screen.control,
-    returned_objects=page.map_returns(state),  # + feature clicks while the planner is on
-    center=on_screen.center_latlon,
-    zoom=on_screen.zoom,
-    render=False,  # st_folium renders the map itself as well; once is enough
-)
 
 left, right = st.columns(2)
 with left:
@@ -291,8 +291,8 @@ with left:
                 col.metric(name, value)
         st.caption(page.measurement_note(measurement, lang=lang, path_doubt=measured_doubt))
         st.markdown(f"**{tr('measure.bridges_crossed', lang)}**")
-        if measurement.bridges:
-            st.dataframe(tables.crossed_bridges(measurement, atlas, lang), hide_index=True)
+        if measurement.bridges:  # a list, not a data grid (its scripts held the map up)
+            st.markdown(page.rows_markdown(tables.crossed_bridges(measurement, atlas, lang)))
         else:
             st.caption(tr("measure.no_bridges", lang))
 with right:
@@ -305,27 +305,7 @@ planner_panel.figures(plan, state=state, lang=lang, user_layer=user_layer)
 
 events_panel.show(event_view, lang=lang, folder=folder)
 
-# Lazy tabs: only the open tab's table is built and sent (every widget change reruns
-# the page; four tables per rerun cost each browser more than the rest of the page).
-# Streamlit keeps the open tab by its label, and these labels change with the language
-# and the counts: remember the tab's position instead.
-tab_labels = page.tab_labels(atlas, sites_shown=len(listed), lang=lang)
-state["table_tab"] = tab_labels[state.get("table_tab_index", 0)]
-tabs = st.tabs(tab_labels, key="table_tab", on_change=page.remember_tab, args=(state, tab_labels))
-for index, tab in enumerate(tabs):
-    if not tab.open:
-        continue
-    with tab:
-        shown = page.tab_tables(index, atlas, sites=listed, figs=figs, lang=lang)
-        for table, col in zip(
-            shown, st.columns(len(shown)) if len(shown) > 1 else [st], strict=True
-        ):
-            if table.heading:
-                col.markdown(table.heading)
-            col.dataframe(table.frame, hide_index=True)
-            download_button(col, table.csv, key=f"csv_{table.file_name}")
-        if index == len(tab_labels) - 1:  # the areas tab
-            st.caption(page.table_note(folder, lang=lang))
+layout.tables(atlas, sites=listed, figs=figs, lang=lang, folder=folder, download=download_button)
 
 # ------------------------------------------------------------------ permalink and exports
 params = page.link_params(state, categories=categories, places=places)
@@ -340,15 +320,17 @@ with share:
     if share_box.open:
         share_box.code(permalink.url(st.context.url or "", params), language=None, wrap_lines=True)
     share_box.caption(tr("share.caption", lang))
-with download:
-    st.subheader(tr("export.header", lang))
-    offered = page.downloads(
-        atlas, sites=listed, measurement=measurement, end_labels=ends, lang=lang
-    )
-    dcols = st.columns(2)
-    for i, item in enumerate(offered):
-        download_button(dcols[i % 2], item)
-    if measurement is None:
-        dcols[1].caption(tr("export.no_path", lang))
-    html = lambda: exports.standalone_html(composed(state.get("view")).whole())  # noqa: E731
-    download_button(st, page.Download("export.map_html", html, "putuo_map.html", "text/html"))
+with download:  # built only while open, like the share box
+    box = layout.lazy(tr("export.header", lang), "export_open")
+    if box is not None:
+        offered = page.downloads(
+            atlas, sites=listed, measurement=measurement, end_labels=ends, lang=lang
+        )
+        dcols = box.columns(2)
+        for i, item in enumerate(offered):
+            download_button(dcols[i % 2], item)
+        if measurement is None:
+            dcols[1].caption(tr("export.no_path", lang))
+        html = lambda: exports.standalone_html(composed(state.get("view")).whole())  # noqa: E731
+        item = page.Download("export.map_html", html, "putuo_map.html", "text/html")
+        download_button(box, item)

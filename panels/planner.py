@@ -193,7 +193,7 @@ def figures(
         key="planner_use_upload",
         disabled=user_layer is None,
         help=None if user_layer is not None else tr("planpanel.upload_first", lang),
-        on_click=planner_page.add_upload,
+        on_click=_add_upload,
         args=(state, model, None if user_layer is None else user_layer.frame),
         kwargs={
             "stations": stations,
@@ -230,3 +230,8 @@ def figures(
         on_click="ignore",
         key="planner_csv",
     )
+
+
+def _add_upload(*args: Any, **kwargs: Any) -> None:
+    """Button callback: Streamlit wants a callback that returns nothing."""
+    planner_page.add_upload(*args, **kwargs)

@@ -989,6 +989,14 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Upload a layer of points (sidebar) to use them as candidates.",
         "在侧栏上传点图层后可将其用作候选驿站。",
     ),
+    # ---------------------------------------------------------------- map-first page (issue 13)
+    "place.here": ("My position ({lat}, {lon})", "我的位置（{lat}, {lon}）"),
+    "whereami.share": ("Put my position in the link", "把我的位置写入链接"),
+    "whereami.share_help": (
+        "Off: the link leaves your position out (it measures from the first station).",
+        "关闭时链接不含您的位置（从第一个驿站起测距）。",
+    ),
+    "tables.header": ("Tables: stations, bridges, sites, areas", "表格：驿站、桥梁、站点、面积"),
 }
 
 #: The catalogue: key -> {"en": ..., "zh": ...}. Read-only.

@@ -87,6 +87,8 @@ class LocateControl(JSCSSMixin, MacroElement):
             .pg-locate-message button {position: absolute; top: 0; right: 0;
                 width: {{ this.tap_px }}px; height: {{ this.tap_px }}px; border: 0;
                 background: transparent; font-size: 20px; cursor: pointer;}
+            /* The hidden layer's tag is for st_folium's return value, not for the eye. */
+            .pg-here-tag {display: none !important;}
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
@@ -94,7 +96,8 @@ class LocateControl(JSCSSMixin, MacroElement):
             var map = {{ this._parent.get_name() }};
             var texts = {{ this.texts_json }};
             var here = L.circleMarker([0, 0], {radius: 0, opacity: 0, fillOpacity: 0,
-                interactive: false}).bindTooltip({{ this.tag_json }}).addTo(map);
+                interactive: false}).bindTooltip({{ this.tag_json }}, {className: "pg-here-tag"})
+                .addTo(map);
             var box = null;
             function say(text) {
                 if (box === null) {
@@ -130,7 +133,8 @@ class LocateControl(JSCSSMixin, MacroElement):
                 strings: {title: texts.title, popup: texts.popup},
                 // The plugin's default is alert(); the map says it in its own box instead.
                 onLocationError: function (err, ctl) { ctl.stop(); say(explain(err)); },
-                locateOptions: {enableHighAccuracy: true, maximumAge: 10000}
+                // Street level, not the map's max zoom (19: nothing left to recognise).
+                locateOptions: {enableHighAccuracy: true, maximumAge: 10000, maxZoom: 16}
             }).addTo(map);
             map.on("locationfound", function (e) {
                 if (box !== null) box.remove();
@@ -244,13 +248,15 @@ class CollapsibleLegend(MacroElement):
         On a map narrower than this (px) the legend starts closed; wider, open.
     position
         The Leaflet corner.
+    width_share, height_share
+        The open box's largest width and height as shares of the map's (default half
+        and half; their product may not exceed 1/4).
 
     Notes
     -----
-    The open box is limited to half the map's width and half its height (re-applied
-    when the map resizes) and scrolls inside, so it covers at most 25 % of the map.
-    The toggle is a ``<button>`` with ``aria-expanded``; class ``pg-legend-toggle``,
-    the box ``pg-legend``.
+    The limits are re-applied when the map resizes and the box scrolls inside, so it
+    covers at most 25 % of the map. The toggle is a ``<button>`` with
+    ``aria-expanded``; class ``pg-legend-toggle``, the box ``pg-legend``.
     """
 
     _template = Template(
@@ -279,10 +285,10 @@ class CollapsibleLegend(MacroElement):
                 var body = L.DomUtil.create("div", "pg-legend-body", div);
                 body.innerHTML = {{ this.html_json }};
                 function fit() {
-                    // Half the width x half the height: at most a quarter of the map.
+                    // A share of the width x a share of the height: <= a quarter of the map.
                     var size = map.getSize();
-                    div.style.maxWidth = Math.floor(size.x / 2) + "px";
-                    div.style.maxHeight = Math.floor(size.y / 2) + "px";
+                    div.style.maxWidth = Math.floor(size.x * {{ this.width_share }}) + "px";
+                    div.style.maxHeight = Math.floor(size.y * {{ this.height_share }}) + "px";
                 }
                 function setOpen(open) {
                     div.setAttribute("data-open", open ? "true" : "false");
@@ -312,14 +318,101 @@ class CollapsibleLegend(MacroElement):
         title: str,
         narrow_px: int = 600,
         position: str = "bottomright",
+        width_share: float = 0.5,
+        height_share: float = 0.5,
     ) -> None:
         super().__init__()
+        if width_share * height_share > 0.25 + 1e-9:
+            msg = f"legend box {width_share} x {height_share} of the map is over a quarter"
+            raise ValueError(msg)
         self._name = "CollapsibleLegend"
+        self.width_share = float(width_share)
+        self.height_share = float(height_share)
         self.html_json = _js(legend_html)
         self.title_json = _js(title)
         self.position_json = _js(position)
         self.narrow_px = int(narrow_px)
         self.tap_px = TAP_PX
+
+
+class ViewInUrl(MacroElement):
+    """Keep the map's view in the page's address bar, in the browser, without a rerun.
+
+    Parameters
+    ----------
+    offset_lonlat
+        What the drawn datum adds to a WGS-84 position near the belt (degrees; zero
+        unless the basemap is drawn in GCJ-02): the link's ``c`` is WGS-84 (see
+        :mod:`putuo_geo.permalink`), the map's centre is in the drawn datum.
+
+    Notes
+    -----
+    Why by hand: ``st_folium`` can return the view only by rerunning the whole page
+    script on every pan (issue 13). After the user moves the map, the view is written to
+    the parent page's ``c`` (``lat,lon``) and ``z`` with ``history.replaceState``; the
+    page's own URL updates (Streamlit rewrites the query string after a script run)
+    keep it, and a map rebuilt in the same tab (language or basemap switched) reopens
+    there. Moves made by the locate control are not written: a position never enters
+    the link unless the user asks. Inside a saved HTML file (no parent page) it does
+    nothing.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var top = window.parent;
+            if (!top || top === window) { return; }
+            var off = {{ this.offset_json }};
+            function merged(url) {
+                var view = top.__pgView;
+                if (!view) { return url; }
+                var u = new URL(url === undefined || url === null ? top.location.href : url,
+                                top.location.href);
+                u.searchParams.set("c", view.c);
+                u.searchParams.set("z", view.z);
+                return u.toString();
+            }
+            try {
+                var h = top.history;
+                if (!h.__pgWrapped) {
+                    var replace = h.replaceState.bind(h), push = h.pushState.bind(h);
+                    h.replaceState = function (s, t, url) { return replace(s, t, merged(url)); };
+                    h.pushState = function (s, t, url) { return push(s, t, merged(url)); };
+                    h.__pgWrapped = true;
+                }
+            } catch (err) { return; }  // another origin: leave the address bar alone
+            var touched = false, located = false;
+            ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (name) {
+                map.getContainer().addEventListener(name, function () { touched = true; },
+                                                    {passive: true, capture: true});
+            });
+            map.on("locationfound", function () { located = true; });
+            map.on("moveend", function () {
+                if (located) { located = false; return; }
+                if (!touched) { return; }
+                var c = map.getCenter();
+                top.__pgView = {
+                    c: (c.lat - off[1]).toFixed(6) + "," + (c.lng - off[0]).toFixed(6),
+                    z: String(map.getZoom())
+                };
+                top.history.replaceState(top.history.state, "", merged());
+            });
+            if (top.__pgView) {  // rebuilt in this tab: reopen where the user left it
+                var parts = top.__pgView.c.split(",");
+                var at = [parseFloat(parts[0]) + off[1], parseFloat(parts[1]) + off[0]];
+                setTimeout(function () { map.setView(at, parseInt(top.__pgView.z, 10)); }, 0);
+            }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, offset_lonlat: tuple[float, float] = (0.0, 0.0)) -> None:
+        super().__init__()
+        self._name = "ViewInUrl"
+        self.offset_json = _js([float(offset_lonlat[0]), float(offset_lonlat[1])])
 
 
 def locate_control(*, lang: Lang, position: str = "topleft") -> LocateControl:

@@ -54,7 +54,18 @@ import shapely
 from branca.element import Element, Figure
 from folium.utilities import JsCode
 
-from putuo_geo import assets, config, crs, display, doubt, events, exports, i18n, maplayer
+from putuo_geo import (
+    assets,
+    config,
+    crs,
+    display,
+    doubt,
+    events,
+    exports,
+    i18n,
+    mapcontrols,
+    maplayer,
+)
 from putuo_geo.basemaps import (
     NO_TILES,
     OSM,
@@ -96,7 +107,6 @@ from putuo_geo.mapstyle import (
     STATION_COLOUR,
     UPLOAD_COLOUR,
     ZONE_COLOURS,
-    Legend,
     band_style,
     bridge_style,
     creek_style,
@@ -191,6 +201,45 @@ def _shift(lonlat: tuple[float, float], datum: Datum) -> tuple[float, float]:
 def _bounds_latlon(frame: gpd.GeoDataFrame) -> list[list[float]]:
     minx, miny, maxx, maxy = (float(v) for v in frame.total_bounds)
     return [latlon((minx, miny)), latlon((maxx, maxy))]
+
+
+#: The first view's margin around the belt, as a share of its width and height.
+BELT_MARGIN = 0.05
+
+
+def belt_bounds_latlon(atlas: Atlas, *, margin: float = BELT_MARGIN) -> list[list[float]]:
+    """The first view: the route, stations and bridges, with ``margin`` around them.
+
+    ``[[south, west], [north, east]]`` in degrees (folium's order), in the atlas's
+    datum. ``margin`` is a share of the belt's width and height added on every side;
+    the district boundary is used only when the atlas has none of the three layers.
+    """
+    frames = [atlas.route, atlas.stations, atlas.bridges]
+    boxes = [f.total_bounds for f in frames if not f.empty]
+    if not boxes:
+        return _bounds_latlon(atlas.boundary)
+    stacked = np.array(boxes, dtype=float)
+    minx, miny = stacked[:, 0].min(), stacked[:, 1].min()
+    maxx, maxy = stacked[:, 2].max(), stacked[:, 3].max()
+    dx, dy = (maxx - minx) * margin, (maxy - miny) * margin
+    return [latlon((minx - dx, miny - dy)), latlon((maxx + dx, maxy + dy))]
+
+
+#: Inside ``st_folium``'s frame (its map div ids): the map fills the frame, whose
+#: height the page sets in ``vh`` (a Python height in px cannot follow the screen).
+FILL_FRAME_CSS = (
+    "<style>#map_div, #map_div2 {height: 100vh !important;}"
+    # The collapsible legend has its own toggle: hide the legend's inner summary line.
+    ".pg-legend-body > details > summary {display: none;}"
+    # In a box capped at half the map's width, legend lines wrap instead of overlapping.
+    ".pg-legend-body .pg-legend-cols > div {white-space: normal;}"
+    # On a phone the data credits would take four lines of the map: smaller, and kept
+    # to one line until tapped.
+    "@media (max-width: 600px) {.leaflet-control-attribution {font-size: 9px;"
+    " line-height: 1.3; max-width: 100%; white-space: nowrap; overflow: hidden;"
+    " text-overflow: ellipsis;} .leaflet-control-attribution:hover,"
+    " .leaflet-control-attribution:focus-within {white-space: normal;}}</style>"
+)
 
 
 def _e(value: Any) -> str:
@@ -678,8 +727,7 @@ def build_map(
         bands = convert_frame(bands, src="wgs84", dst=datum)
     if km_posts is not None and datum != "wgs84":
         km_posts = convert_frame(km_posts, src="wgs84", dst=datum)
-    focus = atlas.route if not atlas.route.empty else atlas.boundary
-    bounds = _bounds_latlon(focus)
+    bounds = belt_bounds_latlon(atlas)
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     m = folium.Map(  # prefer_canvas: see the module docstring
         location=center,
@@ -719,14 +767,34 @@ def build_map(
         primary_area_unit="hectares",
         secondary_area_unit="sqmeters",
     ).add_to(m)
-    Legend(legend_html(atlas, lang=lang)).add_to(m)
+    # Phone-first controls (issue 13): locate and fullscreen under the zoom, 44 px
+    # buttons, and a legend that opens and closes (closed on a narrow map).
+    mapcontrols.locate_control(lang=lang).add_to(m)
+    mapcontrols.fullscreen_control(lang=lang).add_to(m)
+    mapcontrols.TapTargets().add_to(m)
+    mid = ((bounds[0][1] + bounds[1][1]) / 2, (bounds[0][0] + bounds[1][0]) / 2)  # drawn
+    wgs = convert_point(mid, src=datum, dst="wgs84") if datum != "wgs84" else mid
+    mapcontrols.ViewInUrl(offset_lonlat=(mid[0] - wgs[0], mid[1] - wgs[1])).add_to(m)
+    mapcontrols.CollapsibleLegend(
+        legend_html(atlas, lang=lang),
+        title=tr("legend.toggle", lang),
+        narrow_px=600,
+        # Top right, under the layer toggles: the route runs along the belt's southern
+        # and eastern edge, the district's empty north is where a legend costs least.
+        # Wide and low (its two columns fit; it stays out of the middle of the map,
+        # where a drag starts): 3/4 of the width x 1/3 of the height, under 25 %.
+        position="topright",
+        width_share=0.75,
+        height_share=1 / 3,
+    ).add_to(m)
     credits = data_credits(atlas)
     if credits:
         Attribution(credits_html(credits)).add_to(m)
     root = m.get_root()
     if isinstance(root, Figure):
         root.header.add_child(Element(PAGE_CSS), name="pg_css")
-    m.fit_bounds(bounds, padding=(10, 10))
+        root.header.add_child(Element(FILL_FRAME_CSS), name="pg_fill_css")
+    m.fit_bounds(bounds)
     return assets.localize(m, base_url=asset_base_url)
 
 

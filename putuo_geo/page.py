@@ -46,6 +46,7 @@ from putuo_geo import (
     i18n,
     latlon,
     layers,
+    mapcontrols,
     network,
     overview,
     permalink,
@@ -53,6 +54,7 @@ from putuo_geo import (
     safety,
     tables,
     uploads,
+    whereami,
 )
 from putuo_geo.i18n import Lang, tr
 from putuo_geo.layers import Atlas
@@ -90,6 +92,11 @@ LABELLED_KEYS: tuple[str, ...] = (
 EVENT_LABELLED_KEYS: tuple[str, ...] = ("event_kinds", "event")
 
 
+#: Expanders below the map that are built only while open; their labels change with the
+#: language too, and a new label would close them.
+OPEN_KEYS: tuple[str, ...] = ("tables_open", "share_open", "export_open")
+
+
 def relabel(state: State) -> None:
     """Language radio callback: keep every labelled widget's value across the switch.
 
@@ -100,7 +107,7 @@ def relabel(state: State) -> None:
     again, still decodes it with the old labels; writing it back makes Streamlit send it
     to the browser under its new label.
     """
-    for key in (*LABELLED_KEYS, *EVENT_LABELLED_KEYS):
+    for key in (*LABELLED_KEYS, *EVENT_LABELLED_KEYS, *OPEN_KEYS):
         if key in state:
             state[key] = state[key]
 
@@ -279,6 +286,8 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
             elif state.get("click_mode") == CANDIDATE_MODE and state.get(PLANNER_KEY):
                 state[CANDIDATE_CLICK_KEY] = click_lonlat
     on_feature = returned.get("last_object_clicked")
+    if returned.get("last_object_clicked_tooltip") == mapcontrols.HERE_TAG:
+        on_feature = None  # the located position (take_position), not a click
     if on_feature and state.get("click_mode") == CANDIDATE_MODE and state.get(PLANNER_KEY):
         # Leaflet gives a click on a drawn feature (the route, the creek, a zone: all of
         # the corridor a candidate must be in) to the feature, not to the map: the
@@ -298,18 +307,24 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
 
 
 #: What the map sends back (streamlit-folium's ``returned_objects``).
-MAP_RETURNS: tuple[str, ...] = ("last_clicked", "center", "zoom")
+#: No "center"/"zoom": they rerun the whole script on every pan (the view stays in the
+#: browser, see :class:`putuo_geo.mapcontrols.ViewInUrl`). Feature clicks come back too:
+#: a candidate is clicked on the route itself, and the located position arrives as one.
+MAP_RETURNS: tuple[str, ...] = (
+    "last_clicked",
+    "last_object_clicked",
+    "last_object_clicked_tooltip",
+)
 
 
 def map_returns(state: State) -> list[str]:
-    """What the map sends back: also clicks on drawn features while the planner is on.
+    """What the map sends back (:data:`MAP_RETURNS`, whatever the state).
 
     A click on a feature (route, creek, zone, site) opens its card and is not a map
-    click in Leaflet; a candidate is clicked exactly there, so the planner also asks
-    for ``last_object_clicked`` (a rerun per feature click: only while it is on).
+    click in Leaflet; a candidate is clicked exactly there, and the located position
+    comes back as a click on a hidden feature, so feature clicks are always returned.
     """
-    extra = ["last_object_clicked"] if state.get(PLANNER_KEY) else []
-    return [*MAP_RETURNS, *extra]
+    return list(MAP_RETURNS)
 
 
 def click_modes(state: State) -> list[str]:
@@ -336,6 +351,71 @@ def planner_switched(state: State) -> None:
         state["click_mode"] = CANDIDATE_MODE
     elif state.get("click_mode") == CANDIDATE_MODE:
         state["click_mode"] = CLICK_MODES[0]
+
+
+def take_position(state: State, returned: Mapping[str, Any] | None) -> LonLat | None:
+    """The user's located position (WGS-84), kept in ``state["here"]``, or ``None``.
+
+    It arrives only as the map's own return value (see :mod:`putuo_geo.mapcontrols`),
+    in the drawn datum; it stays in the session (a later click on a feature replaces
+    the map's last return value, not the position).
+    """
+    raw = mapcontrols.position_from(dict(returned) if returned else None)
+    if raw is not None:
+        shown: datum.Datum = state.get("shown_datum", "wgs84")
+        state["here"] = datum.convert_point(raw, src=shown, dst="wgs84")
+    here: LonLat | None = state.get("here")
+    return here
+
+
+def measure_from_here(state: State) -> None:
+    """One tap: the located position becomes the FROM end ("My position")."""
+    if state.get("here") is not None:
+        use_point(state, "from", state["here"], origin=HERE_ORIGIN)
+
+
+#: ``points[end]["origin"]`` of an end set from the located position.
+HERE_ORIGIN = "here"
+
+
+def where_lines(w: whereami.WhereAmI, *, lang: Lang) -> list[str]:
+    """The "Where am I" panel as Markdown lines (names escaped), in ``lang``.
+
+    The nearest route point, then per direction (upstream, downstream) the next
+    station and the next walkable bridge with their along-route distances.
+    """
+    bank = i18n.value("bank", w.bank, lang) if w.bank else "–"
+    chainage = display.format_km(w.chainage_m) if w.chainage_m is not None else "–"
+    lines = [
+        tr(
+            "whereami.nearest",
+            lang,
+            distance=display.format_length(w.distance_m),
+            chainage=chainage,
+            bank=bank,
+        )
+    ]
+    for way, station, bridge in (
+        ("upstream", w.upstream_station, w.upstream_bridge),
+        ("downstream", w.downstream_station, w.downstream_bridge),
+    ):
+        parts = []
+        for kind, ahead in (("station", station), ("bridge", bridge)):
+            if ahead is None:
+                parts.append(tr(f"whereami.no_{kind}", lang))
+                continue
+            lm = ahead.landmark  # one name, in the page's language: short on a phone
+            name = i18n.name(lm.name_en, lm.name_zh or None, lang, both=False)
+            parts.append(
+                tr(
+                    f"whereami.next_{kind}",
+                    lang,
+                    name=safety.escape_markdown(name),
+                    distance=display.format_length(ahead.along_route_m),
+                )
+            )
+        lines.append(f"**{tr(f'whereami.{way}', lang)}**: " + "; ".join(parts))
+    return lines
 
 
 def carry_view(state: State, *, lang: str, basemap_key: str, draw_datum: datum.Datum) -> None:
@@ -436,13 +516,19 @@ def restore_link(
     return restored
 
 
-def end_ref(key: str, choices: Mapping[str, Choice]) -> str | LonLat:
+def end_ref(state: State, key: str, choices: Mapping[str, Choice]) -> str | LonLat | None:
     """What the URL holds for an end: a station's or site's key, else its WGS-84 point.
 
     An uploaded site (``upload:...``) is known to this session only, a point is not a
     key at all: both are written as coordinates so a new session restores them
-    (:func:`putuo_geo.permalink.ref_for`).
+    (:func:`putuo_geo.permalink.ref_for`). ``None`` (left out) for the user's located
+    position, unless they ticked ``state["share_here"]``: a position is not put in a
+    link unless the user asks.
     """
+    if key.startswith("point:"):
+        point = state["points"][key.split(":", 1)[1]]
+        if point.get("origin") == HERE_ORIGIN and not state.get("share_here"):
+            return None
     return permalink.ref_for(key, choices[key].lonlat)
 
 
@@ -462,8 +548,8 @@ def link_params(
         basemap=state["basemap_key"],
         categories=None if chosen == list(categories) else tuple(chosen),
         query=str(state.get("query", "")).strip() or None,
-        from_ref=end_ref(state["measure_from"], places),
-        to_ref=end_ref(state["measure_to"], places),
+        from_ref=end_ref(state, state["measure_from"], places),
+        to_ref=end_ref(state, state["measure_to"], places),
         center_lonlat=view[0] if view else None,
         zoom=view[1] if view else None,
         event=state.get(EVENT_KEY) or None,
@@ -504,6 +590,29 @@ def headline(figs: overview.Figures, *, shown: int, lang: Lang) -> list[tuple[st
             tr("metric.of_total", lang, shown=shown, total=figs.sites),
         ),
     ]
+
+
+def figure_strip(figs: overview.Figures, *, shown: int, lang: Lang) -> str:
+    """:func:`headline` as one compact Markdown line under the map (no metric tiles).
+
+    One element instead of five stacked tiles: on a phone the tiles filled the first
+    screen, and each is a React element drawn again on every rerun (issue 13).
+    """
+    return " · ".join(
+        f"{name} **{value}**" for name, value in headline(figs, shown=shown, lang=lang)
+    )
+
+
+def rows_markdown(frame: Any) -> str:
+    """A small table (a DataFrame) as a Markdown bullet list, one row a line, escaped.
+
+    For the crossed bridges under a measurement: an ``st.dataframe`` there pulled in
+    the data grid's scripts (about 1.7 MB) before the map could draw (issue 13).
+    """
+    return "\n".join(
+        "- " + " · ".join(safety.escape_markdown(i18n.plain(v)) for v in row)
+        for row in frame.itertuples(index=False)
+    )
 
 
 def _pct(value: float, *, decimals: int = 1) -> str:

@@ -63,13 +63,22 @@ def _map_args(at: AppTest) -> dict:
 
 
 def _open_tab(at: AppTest, index: int) -> AppTest:
-    """Open the table tab at ``index`` (the page builds only the open tab's table)."""
+    """Open the table tab at ``index`` (the page builds only the open tab's table,
+    inside the tables' expander, itself built only while open)."""
+    at.session_state["tables_open"] = True
     at.session_state["table_tab_index"] = index
     return _run(at)
 
 
 def _metric(at: AppTest, label: str) -> str:
     (value,) = [m.value for m in at.metric if m.label == label]
+    return value
+
+
+def _figure(at: AppTest, label: str) -> str:
+    """A figure of the strip under the map ("Creek length **14.47 km**")."""
+    (strip,) = [m.value for m in at.markdown if " · " in m.value and "**" in m.value][:1]
+    (value,) = re.findall(rf"{re.escape(label)} \*\*(.+?)\*\*", strip)
     return value
 
 
@@ -91,11 +100,11 @@ def test_page_runs_and_shows_the_figures(atlas):
     at = _run()
     assert not at.error
     figs = overview.figures(atlas)
-    assert _metric(at, "Route length (both banks)") == display.format_km(figs.route_length_m)
-    assert _metric(at, "Creek length") == display.format_km(figs.creek_length_m)
-    assert _metric(at, "Stations confirmed") == str(figs.stations_confirmed)
-    assert _metric(at, "Stations indicative") == str(figs.stations_indicative)
-    assert _metric(at, "Sites shown") == f"{len(atlas.sites)} of {len(atlas.sites)}"
+    assert _figure(at, "Route length (both banks)") == display.format_km(figs.route_length_m)
+    assert _figure(at, "Creek length") == display.format_km(figs.creek_length_m)
+    assert _figure(at, "Stations confirmed") == str(figs.stations_confirmed)
+    assert _figure(at, "Stations indicative") == str(figs.stations_indicative)
+    assert _figure(at, "Sites shown") == f"{len(atlas.sites)} of {len(atlas.sites)}"
 
 
 def test_every_script_and_style_the_map_asks_for_is_local():
@@ -134,7 +143,7 @@ def test_category_filter_changes_the_sites_sent_to_the_map(atlas):
     after = _map_args(at)
     assert _count_kind(after["feature_group"], "site") == int(counts.iloc[-1])
     assert after["script"] == before["script"]  # base map untouched: no remount
-    assert _metric(at, "Sites shown") == f"{int(counts.iloc[-1])} of {len(atlas.sites)}"
+    assert _figure(at, "Sites shown") == f"{int(counts.iloc[-1])} of {len(atlas.sites)}"
 
 
 def test_name_search_narrows_map_and_table(atlas):
@@ -142,6 +151,7 @@ def test_name_search_narrows_map_and_table(atlas):
     name = str(atlas.sites["name_zh"].iloc[0])
     expected = overview.filter_sites(atlas.sites, query=name)
     at.text_input(key="query").set_value(name)
+    at.session_state["tables_open"] = True
     _run(at)
     assert _count_kind(_map_args(at)["feature_group"], "site") == len(expected)
     (table,) = [d.value for d in at.dataframe if "Category" in d.value.columns]
@@ -282,6 +292,8 @@ def test_no_catalogue_key_is_shown_untranslated(lang, atlas):
     at.session_state["map"] = {"last_clicked": {"lat": station.y + 0.0005, "lng": station.x}}
     at.text_input(key="coord_text").set_value("121.4216, 31.2381")
     at.session_state["share_open"] = True
+    at.session_state["export_open"] = True
+    at.session_state["tables_open"] = True
     _run(at)
     texts = _page_text(at)
     for index in range(1, len(at.tabs)):  # every table, not only the open one

@@ -130,6 +130,7 @@ def test_uploaded_sites_are_in_the_sites_table_and_its_tab(monkeypatch):
     atlas = layers.load_atlas(page_data_dir())
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["upload_source"] = ("mine.csv", UPLOAD_CSV)
+    at.session_state["tables_open"] = True  # the tables are built only while open
     _run(at)
     (frame,) = [d.value for d in at.dataframe if len(d.value) == len(atlas.sites) + 1]
     assert "My cafe" in frame.to_string()

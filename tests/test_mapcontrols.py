@@ -70,13 +70,22 @@ def test_collapsible_legend_is_capped_at_a_quarter_and_closed_when_narrow():
     mapcontrols.CollapsibleLegend("<b>route</b>", title="Legend", narrow_px=640).add_to(m)
     mapcontrols.TapTargets().add_to(m)
     html = _html(m)
-    assert "size.x / 2" in html
-    assert "size.y / 2" in html
+    assert "size.x * 0.5)" in html
+    assert "size.y * 0.5)" in html
     assert "setOpen(map.getSize().x >= 640)" in html
     assert "aria-expanded" in html
     assert "pg-legend-toggle" in html
     assert "<\\/b>" in html  # the legend HTML is inlined as a safe JS string
     assert f"width: {mapcontrols.TAP_PX}px" in html
+
+
+def test_collapsible_legend_takes_other_shares_but_never_over_a_quarter():
+    m = _bare()
+    legend = mapcontrols.CollapsibleLegend("x", title="L", width_share=0.75, height_share=1 / 3)
+    legend.add_to(m)
+    assert "size.x * 0.75)" in _html(m)
+    with pytest.raises(ValueError, match="over a quarter"):
+        mapcontrols.CollapsibleLegend("x", title="L", width_share=0.75, height_share=0.5)
 
 
 @pytest.mark.parametrize(

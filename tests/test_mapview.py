@@ -664,3 +664,25 @@ def test_a_measurement_on_modelled_ground_is_rounded_on_the_map():
     assert "1.01 km" in summary(exact)
     assert "≈ 1.0 km" in summary(rounded)
     assert "1.01 km" not in summary(rounded)
+
+
+def test_the_first_view_fits_route_stations_and_bridges_with_a_margin(atlas):
+    frames = [atlas.route, atlas.stations, atlas.bridges]
+    minx = min(f.total_bounds[0] for f in frames)
+    miny = min(f.total_bounds[1] for f in frames)
+    maxx = max(f.total_bounds[2] for f in frames)
+    maxy = max(f.total_bounds[3] for f in frames)
+    (south, west), (north, east) = mapview.belt_bounds_latlon(atlas, margin=0.1)
+    assert west == pytest.approx(minx - 0.1 * (maxx - minx))
+    assert east == pytest.approx(maxx + 0.1 * (maxx - minx))
+    assert south == pytest.approx(miny - 0.1 * (maxy - miny))
+    assert north == pytest.approx(maxy + 0.1 * (maxy - miny))
+    assert mapview.belt_bounds_latlon(atlas, margin=0) == [[miny, minx], [maxy, maxx]]
+
+
+def test_the_base_map_carries_the_phone_controls_and_keeps_its_view_in_the_browser(atlas, posts):
+    html = mapview.build_map(atlas, km_posts=posts).get_root().render()
+    for name in ("L.control.locate", "pg-legend-toggle", "FullScreen", "__pgView"):
+        assert name in html, name
+    assert "size.x * 0.75)" in html  # the legend: 3/4 wide x 1/3 high, under a quarter
+    assert "size.y * 0.3333" in html

@@ -556,3 +556,112 @@ def test_a_measurement_on_confirmed_ground_is_as_exact_as_before(atlas):
     )
     assert page.measurement_note(m, lang="en", path_doubt=d) == page.measurement_note(m, lang="en")
     assert "modelled" not in page.measurement_note(m, lang="en", path_doubt=d)
+
+
+# ---------------------------------------------------------------- where am I (issue 13)
+
+
+def _here_return(lon: float, lat: float) -> dict:
+    from putuo_geo import mapcontrols
+
+    return {
+        "last_object_clicked": {"lat": lat, "lng": lon},
+        "last_object_clicked_tooltip": mapcontrols.HERE_TAG,
+    }
+
+
+def test_a_located_position_is_kept_and_converted_from_the_drawn_datum():
+    state: dict = {}
+    assert page.take_position(state, None) is None
+    assert page.take_position(state, _here_return(121.42, 31.24)) == (121.42, 31.24)
+    # a later click on a station replaces the map's return value, not the position
+    later = {"last_object_clicked": {"lat": 31.0, "lng": 121.0}, "last_object_clicked_tooltip": "x"}
+    assert page.take_position(state, later) == (121.42, 31.24)
+    # drawn on GCJ-02 tiles: the map reports GCJ-02, the page keeps WGS-84
+    gcj = datum.convert_point((121.42, 31.24), src="wgs84", dst="gcj02")
+    state = {"shown_datum": "gcj02"}
+    lon, lat = page.take_position(state, _here_return(*gcj))
+    assert lon == pytest.approx(121.42, abs=1e-6)
+    assert lat == pytest.approx(31.24, abs=1e-6)
+
+
+def test_measure_from_here_sets_from_and_stays_out_of_the_link_unless_asked():
+    state: dict = {"here": (121.42, 31.24), "lang": "en", "basemap_key": "osm"}
+    state["measure_to"] = "station:st-02"
+    page.measure_from_here(state)
+    assert state["measure_from"] == "point:from"
+    assert state["points"]["from"] == {"lonlat": (121.42, 31.24), "origin": "here"}
+    choices = page.session_choices(lang="zh", points=state["points"])
+    assert choices["point:from"].label == "我的位置（31.24000, 121.42000）"
+    places = choices | {"station:st-02": page.Choice("St 2", (121.43, 31.25))}
+    params = page.link_params(state, categories=[], places=places)
+    assert "from" not in params
+    assert params["to"] == "station:st-02"
+    state["share_here"] = True
+    assert page.link_params(state, categories=[], places=places)["from"] == "31.240000,121.420000"
+
+
+def test_measure_from_here_without_a_position_does_nothing():
+    state: dict = {}
+    page.measure_from_here(state)
+    assert state == {}
+
+
+def _ahead(kind: str, name_en: str, name_zh: str, along_m: float):
+    from putuo_geo import whereami
+
+    landmark = whereami.Landmark(kind, "id", name_en, name_zh, "left", (121.4, 31.2), 0.0)
+    return whereami.Ahead(landmark, along_m)
+
+
+def test_where_lines_name_the_next_station_and_bridge_each_way_with_distances():
+    from putuo_geo import whereami
+
+    w = whereami.WhereAmI(
+        lonlat=(121.4, 31.2),
+        on_route_lonlat=(121.4, 31.2),
+        distance_m=12.4,
+        chainage_m=2350.0,
+        bank="left",
+        route_id="r",
+        upstream_station=_ahead("station", "St *2*", "二号站", 135.0),
+        downstream_station=None,
+        upstream_bridge=_ahead("bridge", "A Bridge", "甲桥", 1500.0),
+        downstream_bridge=_ahead("bridge", "B Bridge", "乙桥", 40.0),
+    )
+    en = page.where_lines(w, lang="en")
+    assert en[0] == (
+        f"Nearest route point: {display.format_length(12.4)} away, at "
+        f"{display.format_km(2350.0)} on the {i18n.value('bank', 'left', 'en')}."
+    )
+    assert en[1] == (
+        f"**Upstream**: Next station: St \\*2\\*, {display.format_length(135.0)} along the"
+        f" route; Next bridge: A Bridge, {display.format_length(1500.0)} along the route"
+    )
+    assert en[2].startswith("**Downstream**: No further station on this bank; Next bridge: B")
+    zh = page.where_lines(w, lang="zh")
+    assert "二号站" in zh[1]
+    assert "St" not in zh[1]  # one name, in the page's language
+    assert zh[2].startswith("**下游方向**: 本岸此方向没有驿站")
+
+
+def test_figure_strip_is_one_line_of_the_headline_figures(atlas):
+    figs = overview.figures(atlas)
+    strip = page.figure_strip(figs, shown=3, lang="en")
+    assert "\n" not in strip
+    for name, value in page.headline(figs, shown=3, lang="en"):
+        assert f"{name} **{value}**" in strip
+
+
+def test_rows_markdown_lists_rows_escaped():
+    import pandas as pd
+
+    frame = pd.DataFrame({"No.": [1, 2], "Name": ["A *b*", None]})
+    assert page.rows_markdown(frame) == "- 1 · A \\*b\\*\n- 2 · "
+
+
+def test_a_language_switch_keeps_the_open_sections_open():
+    state = {"lang": "zh", "tables_open": True, "export_open": False}
+    page.relabel(state)
+    assert state["tables_open"] is True
+    assert state["export_open"] is False

@@ -16,6 +16,7 @@ from putuo_geo import (
     coverage,
     datum,
     layers,
+    mapcontrols,
     maplayer,
     mapstyle,
     mapview,
@@ -187,8 +188,15 @@ def test_layers_are_shifted_for_gcj02_and_the_legend_names_every_band(model_and_
 
 
 def test_a_click_on_a_drawn_feature_is_a_candidate_only_in_candidate_mode():
-    assert "last_object_clicked" not in page.map_returns({})
-    assert "last_object_clicked" in page.map_returns({page.PLANNER_KEY: True})
+    # feature clicks always come back (the located position arrives as one, too)
+    assert "last_object_clicked" in page.map_returns({})
+    here = {
+        "last_object_clicked": {"lat": 31.25, "lng": 121.44},
+        "last_object_clicked_tooltip": mapcontrols.HERE_TAG,
+    }
+    located: dict = {"click_mode": "candidate", page.PLANNER_KEY: True}
+    assert page.take_map_return(located, here) is None  # a position is not a candidate
+    assert page.CANDIDATE_CLICK_KEY not in located
     on_route = {"last_object_clicked": {"lat": 31.25, "lng": 121.44}}
     nearest: dict = {"click_mode": "nearest", page.PLANNER_KEY: True}
     assert page.take_map_return(nearest, on_route) is None

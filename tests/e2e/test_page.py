@@ -405,7 +405,8 @@ def test_a_permalink_restores_the_measurement_and_the_view(browser, server_url, 
 def test_switching_to_chinese_relabels_the_page_and_the_map(visit, atlas):
     visit.map_frame()
     visit.page.get_by_text("中文", exact=True).click()
-    visit.page.get_by_text(i18n.tr("metric.route_length", "zh"), exact=True).wait_for()
+    strip = visit.page.get_by_test_id("stMarkdownContainer")  # the figures under the map
+    strip.filter(has_text=i18n.tr("metric.route_length", "zh")).first.wait_for()
     # the map remounts in the new language: a frame locator follows the new iframe
     legend = visit.page.frame_locator(FRAME).last.locator(".pg-legend", has_text="图例")
     legend.wait_for(timeout=60_000)
@@ -428,7 +429,8 @@ def test_switching_language_keeps_every_choice_and_the_url(browser, server_url, 
 
         def check(lang: str) -> None:
             sites = i18n.tr("metric.of_total", lang, shown=shown, total=len(atlas.sites))
-            visit.page.get_by_test_id("stMetric").filter(has_text=sites).wait_for()
+            strip = visit.page.get_by_test_id("stMarkdownContainer")  # figures under the map
+            strip.filter(has_text=sites).first.wait_for()
             base = visit.page.get_by_role("combobox", name=i18n.tr("basemap.label", lang))
             expect(base).to_have_value(i18n.tr("basemap.amap", lang))
             labels = page.place_choices(atlas, lang=lang)
