@@ -65,7 +65,7 @@ CENTRE_AT_JS = """([latlon, zoom]) => {
 
 
 class Visit:
-    """One offline browser page on the app (as tests/e2e/test_page.py's, trimmed): every
+    """One offline browser page on the app (as tests/e2e/test_browser_page.py's, trimmed): every
     request to another host is blocked and recorded, page errors are kept."""
 
     def __init__(self, browser, server_url: str, *, query: str) -> None:
