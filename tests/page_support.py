@@ -171,3 +171,18 @@ def drawn_kinds(atlas: layers.Atlas) -> dict[str, int]:
     if len(atlas.stations) >= 2:
         kinds.update(MEASURED_KINDS)
     return {k: v for k, v in kinds.items() if v}
+
+
+def open_expander(page: object, label: str) -> None:
+    """Open the expander headed ``label`` (a Playwright page) unless it is open already.
+
+    The page builds its tables, downloads and share box only while their expander is
+    open (issue 13): opening one reruns the script, so wait for the run to end.
+    """
+    box = page.get_by_test_id("stExpander").filter(  # type: ignore[attr-defined]
+        has=page.get_by_text(label, exact=True)  # type: ignore[attr-defined]
+    )
+    box.first.wait_for(timeout=60_000)
+    if box.first.locator("details").get_attribute("open") is None:
+        box.first.locator("summary").click()
+    page.wait_for_function(SCRIPT_IDLE_JS, timeout=120_000)  # type: ignore[attr-defined]

@@ -164,9 +164,10 @@ def test_the_loop_at_zoom_15_shows_its_band_and_says_how_uncertain(browser, serv
         frame.evaluate(
             f"() => {{ window.map.setZoom({mapstyle.BAND_MIN_ZOOM - 1}, {{animate: false}}); }}"
         )
-        assert frame.evaluate(BAND_PANE_JS, mapview.BAND_PANE)["display"] == "none"
+        shown_js = f"(pane) => ({BAND_PANE_JS})(pane).display"  # set on zoomend: wait for it
+        frame.wait_for_function(f"(p) => ({shown_js})(p) === 'none'", arg=mapview.BAND_PANE)
         frame.evaluate(f"() => {{ window.map.setZoom({ZOOM}, {{animate: false}}); }}")
-        assert frame.evaluate(BAND_PANE_JS, mapview.BAND_PANE)["display"] != "none"
+        frame.wait_for_function(f"(p) => ({shown_js})(p) !== 'none'", arg=mapview.BAND_PANE)
 
         # The modelled creek is drawn dashed, as its style says.
         dashed = frame.evaluate(
@@ -180,7 +181,7 @@ def test_the_loop_at_zoom_15_shows_its_band_and_says_how_uncertain(browser, serv
             assert dashed[row.id] == expected
 
         # A real mouse on the widest modelled section: its tooltip says how uncertain.
-        frame.locator(".pg-legend summary").click()  # fold the legend: the loop in full
+        _legend(frame, open_=False)  # fold the legend: the loop in full
         point_m, section = _quiet_point(atlas)
         at = gpd.GeoSeries([point_m], crs=config.METRIC_CRS).to_crs(config.WEB_CRS).iloc[0]
         frame.frame_element().scroll_into_view_if_needed()  # see test_page._hover_and_click
@@ -195,7 +196,7 @@ def test_the_loop_at_zoom_15_shows_its_band_and_says_how_uncertain(browser, serv
 
         ARTIFACTS.mkdir(exist_ok=True)
         frame.frame_element().screenshot(path=str(ARTIFACTS / "doubt_loop_z15.png"))
-        frame.locator(".pg-legend summary").click()  # and with the legend open
+        _legend(frame, open_=True)  # and with the legend open
         frame.frame_element().screenshot(path=str(ARTIFACTS / "doubt_loop_z15_legend.png"))
         assert visit.errors == []
         assert visit.foreign == []
@@ -231,3 +232,9 @@ def test_the_figures_and_a_measurement_through_the_loop_show_their_doubt(
         assert visit.foreign == []
     finally:
         visit.close()
+
+
+def _legend(frame, *, open_: bool) -> None:
+    """Open or fold the map's legend (a toggle button; see mapcontrols.CollapsibleLegend)."""
+    if (frame.locator(".pg-legend").get_attribute("data-open") == "true") != open_:
+        frame.locator(".pg-legend-toggle").click()

@@ -12,7 +12,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from page_support import ARTIFACTS, FRAME, SCRIPT_IDLE_JS, skip_reason, streamlit_server
+from page_support import (
+    ARTIFACTS,
+    FRAME,
+    SCRIPT_IDLE_JS,
+    open_expander,
+    skip_reason,
+    streamlit_server,
+)
 from playwright.sync_api import expect
 
 from putuo_geo import i18n
@@ -129,6 +136,8 @@ def test_exports_include_uploaded_sites(browser, server_url, tmp_path):
     csv_path.write_text(UPLOAD_CSV, encoding="utf-8")
     with _visit(browser, server_url) as page:
         _upload(page, csv_path, shown="mine.csv (1 site)")
+        open_expander(page, i18n.tr("export.header", "en"))
+        open_expander(page, i18n.tr("tables.header", "en"))
         got = {}
         for key in ("export.sites_csv", "export.sites_geojson", "export.table_csv"):
             page.wait_for_function(SCRIPT_IDLE_JS)  # a rerun would replace the button

@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
-from page_support import FRAME, SCRIPT_IDLE_JS, page_data_dir, skip_reason
+from page_support import FRAME, SCRIPT_IDLE_JS, open_expander, page_data_dir, skip_reason
 
-from putuo_geo import layers, tables
+from putuo_geo import i18n, layers, tables
 
 pytestmark = [
     pytest.mark.e2e,
@@ -35,6 +35,7 @@ def page(browser, server_url):
     page.goto(server_url)
     page.wait_for_selector(FRAME, timeout=60_000)
     page.wait_for_function(SCRIPT_IDLE_JS, timeout=60_000)
+    open_expander(page, i18n.tr("tables.header", "en"))  # built only while open
     yield page
     context.close()
 
