@@ -45,7 +45,8 @@ from page_support import (
     streamlit_server,
 )
 
-from putuo_geo import display, layers, network, overview
+from putuo_geo import i18n, layers, network, overview
+from putuo_geo import page as page_state
 
 pytestmark = [
     pytest.mark.e2e,
@@ -124,6 +125,16 @@ class Tally:
             self.all_in.set()
 
 
+def _along_shown(atlas: layers.Atlas, m: network.Measurement) -> str:
+    """The along-route length as the page shows it (rounded on modelled ground)."""
+    figures = dict(
+        page_state.measurement_figures(
+            m, lang="en", path_doubt=page_state.measurement_doubt(atlas, m)
+        )
+    )
+    return figures[i18n.tr("metric.along_route", "en")]
+
+
 def plans(n: int) -> list[Plan]:
     atlas = layers.load_atlas(page_data_dir())
     net = network.RouteNetwork.from_atlas(atlas)
@@ -152,12 +163,8 @@ def plans(n: int) -> list[Plan]:
                 default_from=int(table.iloc[0]["number"]),
                 b_number=int(b["number"]),
                 c_number=int(c["number"]),
-                along_ab=display.format_length(
-                    net.measure((pa.x, pa.y), (pb.x, pb.y)).along_route_m
-                ),
-                along_ac=display.format_length(
-                    net.measure((pa.x, pa.y), (pc.x, pc.y)).along_route_m
-                ),
+                along_ab=_along_shown(atlas, net.measure((pa.x, pa.y), (pb.x, pb.y))),
+                along_ac=_along_shown(atlas, net.measure((pa.x, pa.y), (pc.x, pc.y))),
             )
         )
     return out
