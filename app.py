@@ -225,7 +225,7 @@ routes = route_network(str(folder), signature, atlas)
 ends = (places[from_key].label, places[to_key].label)
 measurement, measure_error = page.measure(routes, places, (from_key, to_key), lang=lang)
 measured_doubt = page.measurement_doubt(atlas, measurement) if measurement else None
-nearest = overview.nearest(atlas, click_lonlat) if click_lonlat else None
+nearest = overview.nearest(atlas, click_lonlat, model=routes.model) if click_lonlat else None
 draw_datum = basemap.datum if basemap.url else "wgs84"
 page.carry_view(state, lang=lang, basemap_key=basemap.key, draw_datum=draw_datum)
 event_view = events_panel.prepare(state, event_data, lang=lang)  # the map needs the selection
@@ -309,7 +309,7 @@ with right:
         st.markdown(page.click_text(nearest, lang=lang))
 planner_panel.figures(plan, state=state, lang=lang, user_layer=user_layer)
 
-events_panel.show(event_view, lang=lang, folder=folder)
+events_panel.show(event_view, lang=lang, folder=folder, signature=signature)
 
 layout.tables(atlas, sites=listed, figs=figs, lang=lang, folder=folder, download=download_button)
 
