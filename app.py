@@ -8,7 +8,6 @@ network, mapview, tables, display, exports); every word comes from the catalogue
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import streamlit as st
@@ -73,6 +72,12 @@ def built_base_map(
     return mapview.build_map(_atlas, basemap=background, km_posts=posts, lang=lang)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def atlas_texts(folder: str, signature: Sig, lang: i18n.Lang, _atlas: layers.Atlas) -> Any:
+    """The atlas's places and the route's doubt line, per language (shared: copy to add)."""
+    return page.place_choices(_atlas, lang=lang), page.route_doubt_text(_atlas, lang=lang)
+
+
 # ------------------------------------------------------------------ load or explain
 
 folder = config.data_dir()
@@ -97,7 +102,8 @@ categories = page.category_order(counts.to_dict(), palette=mapview.CATEGORY_COLO
 
 # The page's state (putuo_geo.page): the link (first run only), the map's last click and
 # view (before the widgets, so a click can fill FROM/TO), the upload, the places.
-places = page.place_choices(atlas, lang=lang)
+atlas_places, route_doubt = atlas_texts(str(folder), signature, lang, atlas)
+places = dict(atlas_places)  # this session's points are added below
 event_data = events_panel.load(str(folder), signature)  # a link's event= is checked against it
 linkable = {"place_keys": places, "event_ids": events_panel.ids(event_data)}
 page.restore_link(state, basemaps=base_keys, categories=categories, **linkable)
@@ -219,7 +225,7 @@ routes = route_network(str(folder), signature, atlas)
 ends = (places[from_key].label, places[to_key].label)
 measurement, measure_error = page.measure(routes, places, (from_key, to_key), lang=lang)
 measured_doubt = page.measurement_doubt(atlas, measurement) if measurement else None
-nearest = overview.nearest(atlas, click_lonlat) if click_lonlat else None
+nearest = overview.nearest(atlas, click_lonlat, model=routes.model) if click_lonlat else None
 draw_datum = basemap.datum if basemap.url else "wgs84"
 page.carry_view(state, lang=lang, basemap_key=basemap.key, draw_datum=draw_datum)
 event_view = events_panel.prepare(state, event_data, lang=lang)  # the map needs the selection
@@ -228,7 +234,7 @@ plan = planner_panel.controls(state, atlas, routes, lang=lang, datum=draw_datum)
 
 def composed(view: Any) -> mapview.Composed:
     """The map on screen, and the HTML export (st_folium adds to the map: give a copy)."""
-    base = copy.deepcopy(built_base_map(str(folder), signature, lang, basemap, atlas))
+    base = mapview.copy_map(built_base_map(str(folder), signature, lang, basemap, atlas))
     return mapview.compose(
         base,
         sites=sites,
@@ -272,7 +278,7 @@ where_panel.show(here, net=routes, atlas=atlas, folder=str(folder), signature=si
 layout.heading(figs, shown=len(sites), lang=lang)
 for note in page.notices(state, atlas, routes=routes, lang=lang):  # link, click, data
     getattr(st.expander(note.folded) if note.folded else st, note.kind)(note.text)
-st.caption(page.route_doubt_text(atlas, lang=lang))  # confirmed / modelled km and %
+st.caption(route_doubt)  # confirmed / modelled km and %
 if basemap.shifted:
     shift_m = mapview.display_shift_m(atlas, datum=draw_datum)
     st.caption(tr("basemap.shifted", lang, shift=display.format_length(shift_m)))
@@ -303,7 +309,7 @@ with right:
         st.markdown(page.click_text(nearest, lang=lang))
 planner_panel.figures(plan, state=state, lang=lang, user_layer=user_layer)
 
-events_panel.show(event_view, lang=lang, folder=folder)
+events_panel.show(event_view, lang=lang, folder=folder, signature=signature)
 
 layout.tables(atlas, sites=listed, figs=figs, lang=lang, folder=folder, download=download_button)
 

@@ -27,7 +27,8 @@ from bench.common import (
     streamlit_server,
     wait_until_ms,
 )
-from putuo_geo import config, display, i18n, layers, network, overview
+from putuo_geo import config, i18n, layers, network, overview
+from putuo_geo import page as putuo_page
 
 APP = ROOT / "app.py"
 
@@ -121,9 +122,11 @@ def measure_changes(browser: Any, url: str, atlas: layers.Atlas, *, runs: int) -
         for k in range(runs):
             station = table.iloc[1 + k % 2]  # alternate the 2nd and 3rd stations
             start = geoms[station["id"]]
-            text = display.format_length(
-                net.measure((start.x, start.y), (end.x, end.y)).along_route_m
-            )
+            # The page's own figure: rounded (with "≈") when the path runs on modelled route.
+            m = net.measure((start.x, start.y), (end.x, end.y))
+            doubt = putuo_page.measurement_doubt(atlas, m)
+            text = putuo_page.measurement_figures(m, lang="en", path_doubt=doubt)[0][1]
+            text = text.removeprefix("≈ ")
             frame.evaluate(
                 """() => Object.values(window.map._layers).forEach((l) => {
                     if (l.feature && l.feature.properties.kind === 'path') l.__old = true; })"""

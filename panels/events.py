@@ -45,6 +45,19 @@ def load(folder: str, signature: Sig) -> Loaded:
         return exc
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def texts(folder: str, signature: Sig, lang: Lang, _loaded: Loaded) -> dict[str, tuple[str, str]]:
+    """Every edition's select label and list line (``page.event_label`` / ``event_line``),
+    by id: made once per data folder and language, not on every run."""
+    if not isinstance(_loaded, gpd.GeoDataFrame):
+        return {}
+    records = _loaded.drop(columns="geometry").to_dict("records")
+    return {
+        str(p["id"]): (page.event_label(p, lang=lang), page.event_line(p, lang=lang))
+        for p in records
+    }
+
+
 def ids(loaded: Loaded) -> list[str]:
     """The editions a link's ``event=`` may name."""
     return page.event_ids(loaded) if isinstance(loaded, gpd.GeoDataFrame) else []
@@ -63,8 +76,9 @@ def prepare(state: Any, loaded: Loaded, *, lang: Lang) -> page.EventView:
     return page.event_view(state, loaded, today=today(), lang=lang)
 
 
-def show(view: page.EventView, *, lang: Lang, folder: Any) -> None:
+def show(view: page.EventView, *, lang: Lang, folder: Any, signature: Sig) -> None:
     """The panel: filters, upcoming and past editions, the select, the selection's facts."""
+    made = texts(str(folder), signature, lang, load(str(folder), signature))
     st.subheader(tr("events.title", lang))
     if not view.available:
         st.caption(tr("events.no_layer", lang, folder=folder))
@@ -97,15 +111,11 @@ def show(view: page.EventView, *, lang: Lang, folder: Any) -> None:
             when = events.format_date(view.today, lang)
             st.info(tr("events.no_upcoming", lang, today=when))
         else:
-            st.markdown(page.event_lines(view.upcoming, lang=lang))
+            st.markdown("\n".join(made[str(i)][1] for i in view.upcoming["id"]))
         if not view.past.empty:
             st.markdown(f"**{tr('events.past', lang)}** · {tr('events.latest_past', lang)}")
-            st.markdown(page.event_lines(view.past, lang=lang))
-    labels = {
-        str(p["id"]): page.event_label(p, lang=lang)
-        for frame in (view.upcoming, view.past)
-        for p in frame.drop(columns="geometry").to_dict("records")
-    }
+            st.markdown("\n".join(made[str(i)][1] for i in view.past["id"]))
+    labels = {i: made[i][0] for i in view.ids}
     st.selectbox(
         tr("events.select", lang),
         [page.NO_EVENT, *view.ids],

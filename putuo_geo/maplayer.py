@@ -288,6 +288,19 @@ class DataLayer(_ScriptOnly, folium.GeoJson):
     def spec_js(self) -> str:
         return inline_json(self.spec)
 
+    @functools.cached_property
+    def _bounds(self) -> list[list[float | None]]:
+        return folium.GeoJson._get_self_bounds(self)
+
+    def _get_self_bounds(self) -> list[list[float | None]]:
+        """folium's bounds of the data, computed once (``st_folium`` asks on every run)."""
+        return self._bounds
+
+    def warm(self) -> None:
+        """Compute the inlined data and the bounds now, so every copy of the map has them."""
+        self.data_js  # noqa: B018  # cached properties: reading them stores them
+        self._bounds  # noqa: B018
+
 
 class BandPane(_ScriptOnly):
     """A map pane under the overlays for the doubt bands, shown from ``min_zoom`` up.

@@ -40,10 +40,11 @@ under a zone's outline showed the zone's tooltip). And a ``renderer`` given to
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import folium
@@ -795,7 +796,29 @@ def build_map(
         root.header.add_child(Element(PAGE_CSS), name="pg_css")
         root.header.add_child(Element(FILL_FRAME_CSS), name="pg_fill_css")
     m.fit_bounds(bounds)
+    for element in _tree(m):  # every copy of the map shares the inlined data (copy_map)
+        if isinstance(element, maplayer.DataLayer):
+            element.warm()
     return assets.localize(m, base_url=asset_base_url)
+
+
+def _tree(element: Element) -> Iterator[Element]:
+    yield element
+    for child in element._children.values():
+        yield from _tree(child)
+
+
+def copy_map(base: folium.Map) -> folium.Map:
+    """A copy of a built map that ``st_folium`` (or :meth:`Composed.whole`) may add to.
+
+    ``copy.deepcopy``, except that the data layers' features are shared, not copied:
+    a :class:`~putuo_geo.maplayer.DataLayer` never changes its data once made, and
+    copying every coordinate was most of the copy's time on each script run.
+    """
+    shared: dict[int, Any] = {
+        id(e.data): e.data for e in _tree(base) if isinstance(e, maplayer.DataLayer)
+    }
+    return copy.deepcopy(base, memo=shared)
 
 
 # ---------------------------------------------------------------- dynamic layers

@@ -1083,11 +1083,14 @@ def event_label(props: Mapping[str, Any], *, lang: Lang) -> str:
 
 def event_lines(frame: gpd.GeoDataFrame, *, lang: Lang) -> str:
     """The editions as a Markdown list (names escaped; dates bold)."""
-    lines = []
-    for props in frame.drop(columns="geometry").to_dict("records"):
-        dates, rest = event_label(props, lang=lang).split(" · ", 1)
-        lines.append(f"- **{dates}** · {safety.escape_markdown(rest)}")
-    return "\n".join(lines)
+    records = frame.drop(columns="geometry").to_dict("records")
+    return "\n".join(event_line(props, lang=lang) for props in records)
+
+
+def event_line(props: Mapping[str, Any], *, lang: Lang) -> str:
+    """One edition as a line of :func:`event_lines`' Markdown list."""
+    dates, rest = event_label(props, lang=lang).split(" · ", 1)
+    return f"- **{dates}** · {safety.escape_markdown(rest)}"
 
 
 def event_details(props: Mapping[str, Any], *, lang: Lang) -> list[str]:
