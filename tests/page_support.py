@@ -46,6 +46,19 @@ SCRIPT_IDLE_JS = """() => document.querySelector('[data-testid="stApp"]')
     ?.getAttribute("data-test-script-state") === 'notRunning'"""
 
 
+#: Features per ``kind`` on the map (in the map's frame): what a test waits for.
+COUNT_KINDS_JS = """() => {
+    const counts = {};
+    Object.values(window.map._layers).forEach((layer) => {
+        if (layer.feature) {
+            const kind = layer.feature.properties.kind;
+            counts[kind] = (counts[kind] || 0) + 1;
+        }
+    });
+    return counts;
+}"""
+
+
 def page_data_dir() -> Path:
     """The folder the page will load (same rule as the app)."""
     return config.data_dir()

@@ -16,7 +16,14 @@ import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from page_support import ARTIFACTS, FRAME, SCRIPT_IDLE_JS, page_data_dir, skip_reason
+from page_support import (
+    ARTIFACTS,
+    COUNT_KINDS_JS,
+    FRAME,
+    SCRIPT_IDLE_JS,
+    page_data_dir,
+    skip_reason,
+)
 from shapely.geometry import LineString
 
 from putuo_geo import events
@@ -33,16 +40,6 @@ pytestmark = [
 COURSE = "event-half-marathon-2023"
 GPX_NS = {"g": "http://www.topografix.com/GPX/1/1"}
 
-COUNT_KINDS_JS = """() => {
-    const counts = {};
-    Object.values(window.map._layers).forEach((layer) => {
-        if (layer.feature) {
-            const kind = layer.feature.properties.kind;
-            counts[kind] = (counts[kind] || 0) + 1;
-        }
-    });
-    return counts;
-}"""
 
 #: Click the course line through Leaflet; the popup's HTML (the view is put back).
 COURSE_POPUP_JS = """() => {

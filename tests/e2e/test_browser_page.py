@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
-from page_support import ARTIFACTS, FRAME, drawn_kinds, page_data_dir, skip_reason
+from page_support import ARTIFACTS, COUNT_KINDS_JS, FRAME, drawn_kinds, page_data_dir, skip_reason
 from playwright.sync_api import expect
 
 from putuo_geo import (
@@ -37,17 +37,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or ""),
 ]
-
-COUNT_KINDS_JS = """() => {
-    const counts = {};
-    Object.values(window.map._layers).forEach((layer) => {
-        if (layer.feature) {
-            const kind = layer.feature.properties.kind;
-            counts[kind] = (counts[kind] || 0) + 1;
-        }
-    });
-    return counts;
-}"""
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import json
 import time
 
 import pytest
-from page_support import ARTIFACTS, FRAME, page_data_dir, skip_reason
+from page_support import ARTIFACTS, COUNT_KINDS_JS, FRAME, page_data_dir, skip_reason
 
 from putuo_geo import coverage, layers
 
@@ -23,16 +23,6 @@ pytestmark = [
     pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or ""),
 ]
 
-KINDS_JS = """() => {
-    const counts = {};
-    Object.values(window.map._layers).forEach((layer) => {
-        if (layer.feature) {
-            const kind = layer.feature.properties.kind;
-            counts[kind] = (counts[kind] || 0) + 1;
-        }
-    });
-    return counts;
-}"""
 
 #: Centre the map on (lat, lon) at zoom 17; that point's position in the frame (pixels).
 CENTRE_ON_JS = """(latlon) => {
@@ -91,9 +81,9 @@ def test_planner_on_click_a_candidate_in_the_gap_read_the_new_figures(browser, s
     try:
         page.goto(server_url)
         frame = _frame(page)
-        assert not frame.evaluate(KINDS_JS).get("walk_band")
+        assert not frame.evaluate(COUNT_KINDS_JS).get("walk_band")
         _switch_on(page)
-        frame.wait_for_function(f"() => ({KINDS_JS})().walk_band > 0", timeout=60_000)
+        frame.wait_for_function(f"() => ({COUNT_KINDS_JS})().walk_band > 0", timeout=60_000)
         legend = frame.locator(".pg-band-legend")
         legend.wait_for(timeout=30_000)
         assert "5 km/h" in legend.inner_text()
@@ -124,7 +114,7 @@ def test_planner_on_click_a_candidate_in_the_gap_read_the_new_figures(browser, s
         # Both clocks are absolute (timeOrigin + now), so the two frames compare.
         pressed = float(frame.evaluate("() => window.__pressedAt"))
         click_ms = float(page.evaluate("() => window.__shownAt")) - pressed
-        frame.wait_for_function(f"() => ({KINDS_JS})().candidate === 1", timeout=30_000)
+        frame.wait_for_function(f"() => ({COUNT_KINDS_JS})().candidate === 1", timeout=30_000)
         body = page.inner_text("body")
         assert "With the candidates" in body
         assert "closes a stretch over 5 min" in body
@@ -155,7 +145,7 @@ def test_planner_on_click_a_candidate_in_the_gap_read_the_new_figures(browser, s
         name = site.name_en or site.id
         page.get_by_role("option", name=name, exact=True).click()
         frame = _frame(page)
-        frame.wait_for_function(f"() => ({KINDS_JS})().reach > 0", timeout=60_000)
+        frame.wait_for_function(f"() => ({COUNT_KINDS_JS})().reach > 0", timeout=60_000)
         page.get_by_text("reachable in 5 min").first.wait_for(timeout=30_000)
         assert len(reach.frame) > 0
         frame.frame_element().scroll_into_view_if_needed()
