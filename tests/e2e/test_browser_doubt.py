@@ -161,13 +161,17 @@ def test_the_loop_at_zoom_15_shows_its_band_and_says_how_uncertain(browser, serv
         assert shown["canvases"] == 1
         assert shown["painted"] > 10_000  # pixels of tint on screen, not an empty canvas
         # ... and hidden below zoom 14, back at 15
-        frame.evaluate(
-            f"() => {{ window.map.setZoom({mapstyle.BAND_MIN_ZOOM - 1}, {{animate: false}}); }}"
-        )
-        shown_js = f"(pane) => ({BAND_PANE_JS})(pane).display"  # set on zoomend: wait for it
-        frame.wait_for_function(f"(p) => ({shown_js})(p) === 'none'", arg=mapview.BAND_PANE)
-        frame.evaluate(f"() => {{ window.map.setZoom({ZOOM}, {{animate: false}}); }}")
-        frame.wait_for_function(f"(p) => ({shown_js})(p) !== 'none'", arg=mapview.BAND_PANE)
+        # The pane is shown or hidden on "zoomend"; a zoom asked for while the map is
+        # still settling can be swallowed, so each poll asks again until the map is there.
+        at_zoom = """([pane, zoom, hidden]) => {
+            if (window.map.getZoom() !== zoom) {
+                window.map.setZoom(zoom, {animate: false});
+                return false;
+            }
+            return ((BAND)(pane).display === "none") === hidden;
+        }""".replace("(BAND)", f"({BAND_PANE_JS})")
+        frame.wait_for_function(at_zoom, arg=[mapview.BAND_PANE, mapstyle.BAND_MIN_ZOOM - 1, True])
+        frame.wait_for_function(at_zoom, arg=[mapview.BAND_PANE, ZOOM, False])
 
         # The modelled creek is drawn dashed, as its style says.
         dashed = frame.evaluate(
