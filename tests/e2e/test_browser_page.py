@@ -251,8 +251,14 @@ def _hover_and_click(visit, frame, latlon: list[float]) -> tuple[str, str]:
     frame.frame_element().scroll_into_view_if_needed()
     x, y = frame.evaluate(CENTRE_ON_JS, latlon)
     box = frame.frame_element().bounding_box()
-    visit.page.mouse.move(box["x"] + x, box["y"] + y)
     tip = frame.locator(".leaflet-tooltip-pane .leaflet-tooltip:not(.pg-km)")
+    # The canvas redraws a frame or more after setView: a hover that lands before it hits
+    # nothing, and one mouse move is all a hover gets. Move again until the tip shows.
+    for attempt in range(20):
+        visit.page.mouse.move(box["x"] + x + attempt % 2, box["y"] + y)
+        if tip.count():
+            break
+        visit.page.wait_for_timeout(250)
     tip.first.wait_for(timeout=10_000)
     tip_text = tip.first.inner_text()
     visit.page.mouse.click(box["x"] + x, box["y"] + y)
