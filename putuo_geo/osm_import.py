@@ -414,27 +414,27 @@ def creek_sections(
             if centre.method == "line"
             else "a centreline derived from the water area(s) (midpoints of cross-sections)"
         )
+        # A kept section carries its old provenance; a rebuilt one, the extract's.
+        provenance: dict[str, Any]
         if kept and match is not None:
             notes.kept_sections.append(sid)
-            sections.append(
-                CreekSection(
-                    id=sid,
-                    name_en=name_en,
-                    name_zh=name_zh,
-                    section=kind,
-                    neighbour=neighbour,
-                    banks=run.banks,
-                    geometry=chain.geometry,
-                    from_chainage_m=chain.from_chainage_m,
-                    to_chainage_m=chain.to_chainage_m,
-                    source=f"{match['source']} (kept by import-osm: outside extract "
-                    f"{extract_name})",
-                    status=str(match["status"]),
-                    accuracy_m=float(match["accuracy_m"]),
-                    osm_id=None,
-                )
-            )
-            continue
+            provenance = {
+                "source": f"{match['source']} (kept by import-osm: outside extract {extract_name})",
+                "status": str(match["status"]),
+                "accuracy_m": float(match["accuracy_m"]),
+                "osm_id": None,
+            }
+        else:
+            provenance = {
+                "source": (
+                    f"{osm.OSM_SOURCE}, extract {extract_name}: Suzhou Creek from {how}, "
+                    f"clipped to Putuo; section by probe points {PROBE_M:.0f} m either side "
+                    "tested against the district boundary"
+                ),
+                "status": "confirmed",
+                "accuracy_m": ACCURACY_M[centre.method],
+                "osm_id": ";".join(centre.osm_refs),
+            }
         sections.append(
             CreekSection(
                 id=sid,
@@ -446,14 +446,7 @@ def creek_sections(
                 geometry=chain.geometry,
                 from_chainage_m=chain.from_chainage_m,
                 to_chainage_m=chain.to_chainage_m,
-                source=(
-                    f"{osm.OSM_SOURCE}, extract {extract_name}: Suzhou Creek from {how}, "
-                    f"clipped to Putuo; section by probe points {PROBE_M:.0f} m either side "
-                    "tested against the district boundary"
-                ),
-                status="confirmed",
-                accuracy_m=ACCURACY_M[centre.method],
-                osm_id=";".join(centre.osm_refs),
+                **provenance,
             )
         )
     _warn_border_disagreement(sections, putuo_m, notes=notes, proj=proj)
