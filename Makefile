@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Map page browser files: npm packages (package-lock.json) + XStatic wheels -> static/vendor/.
-$(ASSETS): package-lock.json $(STAMP)
+$(ASSETS): package-lock.json putuo_geo/assets.py $(STAMP)
 	npm ci --ignore-scripts --no-audit --no-fund && $(PY) -m putuo_geo.assets && touch $(ASSETS)
 
 assets: $(ASSETS)

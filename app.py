@@ -14,14 +14,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from panels import events as events_panel
-from panels import layout
+from panels import layout, sidebar
 from panels import planner as planner_panel
 from panels import whereami as where_panel
 from putuo_geo import (
     assets,
     basemaps,
     config,
-    coordinput,
     display,
     errors,
     exports,
@@ -34,7 +33,6 @@ from putuo_geo import (
     permalink,
     safety,
     tables,
-    uploads,
 )
 from putuo_geo.i18n import tr
 
@@ -113,108 +111,14 @@ user_layer, upload_problems = page.current_upload(state)
 places |= page.session_choices(
     lang=lang, user_frame=None if user_layer is None else user_layer.frame, points=state["points"]
 )
-
-
-def translated(widget: Any, label_key: str, options: Any, key: str, prefix: str, **kw: Any) -> Any:
-    """A select/radio whose values are stable keys and whose labels are ``prefix.<value>``."""
-    return widget(
-        tr(label_key, lang), options, format_func=lambda v: tr(f"{prefix}.{v}", lang), key=key, **kw
-    )
-
-
 options = page.labelled_options(categories=categories, place_keys=places, basemap_keys=base_keys)
 page.keep_choices(state, options)  # a rerun may bring a label from the other language
-
-# ------------------------------------------------------------------ sidebar
-with st.sidebar:
-    st.radio(
-        tr("page.language", lang),
-        i18n.LANGUAGES,
-        format_func=lambda code: i18n.LANGUAGE_NAMES[code],
-        key="lang",
-        horizontal=True,
-        on_change=page.relabel,
-        args=(state,),
-    )
-    st.header(tr("sidebar.sites", lang))
-    state.setdefault("categories", categories)
-    chosen = st.multiselect(
-        tr("sidebar.categories", lang),
-        categories,
-        format_func=lambda c: f"{i18n.category(c, lang)} ({counts[c]})",
-        key="categories",
-    )
-    query = st.text_input(tr("sidebar.search", lang), key="query", max_chars=page.QUERY_CHARS)
-
-    st.header(tr("upload.header", lang))
-    mb = uploads.MAX_UPLOAD_BYTES // 2**20
-    st.file_uploader(
-        tr("upload.label", lang),
-        type=["geojson", "json", "csv"],
-        key="upload_file",
-        on_change=page.take_upload,
-        args=(state,),
-        max_upload_size=mb,
-        help=tr("upload.help", lang, mb=mb, count=f"{uploads.MAX_UPLOAD_FEATURES:,}"),
-    )
-    translated(st.selectbox, "upload.datum", list(uploads.DATUM_LABELS), "upload_datum", "datum")
-    if upload_problems:
-        header = tr("upload.problems", lang, count=len(upload_problems))
-        st.error(page.problems_markdown(header, upload_problems, lang=lang))
-    elif user_layer is not None:
-        st.checkbox(
-            tr("upload.show", lang, title=safety.escape_markdown(user_layer.title)),
-            value=True,
-            key="upload_show",
-        )
-
-    st.header(tr("sidebar.measure", lang))
-    keys = list(places)
-    page.settle_ends(state, keys)
-    from_key = st.selectbox(
-        tr("measure.from", lang), keys, format_func=lambda k: places[k].label, key="measure_from"
-    )
-    to_key = st.selectbox(
-        tr("measure.to", lang), keys, format_func=lambda k: places[k].label, key="measure_to"
-    )
-    help_text, modes = tr("measure.click_mode_help", lang), page.click_modes(state)  # +planner
-    translated(st.radio, "measure.click_mode", modes, "click_mode", "click_mode", help=help_text)
-    with st.expander(tr("coords.header", lang)):
-        coord_text = st.text_input(
-            tr("coords.text", lang),
-            key="coord_text",
-            max_chars=coordinput.MAX_TEXT_CHARS,
-            help=tr("coords.text_help", lang),
-            placeholder="121.4216, 31.2381",
-        )
-        order = translated(st.radio, "coords.order", coordinput.ORDERS, "coord_order", "order")
-        in_datum = translated(
-            st.selectbox, "coords.datum", page.INPUT_DATUMS, "coord_datum", "datum"
-        )
-        if coord_text.strip():
-            typed = coordinput.read_point(coord_text, order=order, datum=in_datum)
-            for kind, note in page.typed_notes(typed, lang=lang):
-                getattr(st, kind)(note)
-            if typed.lonlat is not None:
-                for col, end in zip(st.columns(2), page.ENDS, strict=True):
-                    col.button(
-                        tr(f"coords.use_{end}", lang),
-                        key=f"coord_use_{end}",
-                        on_click=page.use_point,
-                        args=(state, end, typed.lonlat),
-                    )
-
-    st.header(tr("sidebar.basemap", lang))
-    if state.get("basemap_key") not in base_keys:
-        state["basemap_key"] = base_keys[0]
-    basemap_key = st.selectbox(
-        tr("basemap.label", lang),
-        base_keys,
-        format_func=lambda k: tr(basemaps.by_key(basemap_options, k).label_key, lang),
-        key="basemap_key",
-    )
-    basemap = basemaps.by_key(basemap_options, basemap_key)
-    st.caption(tr("basemap.caption", lang, env=basemaps.TILE_URL_ENV))
+# The sidebar is drawn after the map (panels.sidebar): its values come from the session.
+held = page.sidebar_values(
+    state, categories=categories, place_keys=list(places), basemap_keys=base_keys
+)
+chosen, query, from_key, to_key = held.categories, held.query, held.from_key, held.to_key
+basemap = basemaps.by_key(basemap_options, held.basemap_key)
 
 # ------------------------------------------------------------------ compute
 sites = overview.filter_sites(sites_all, categories=chosen, query=query)
@@ -229,7 +133,7 @@ nearest = overview.nearest(atlas, click_lonlat, model=routes.model) if click_lon
 draw_datum = basemap.datum if basemap.url else "wgs84"
 page.carry_view(state, lang=lang, basemap_key=basemap.key, draw_datum=draw_datum)
 event_view = events_panel.prepare(state, event_data, lang=lang)  # the map needs the selection
-plan = planner_panel.controls(state, atlas, routes, lang=lang, datum=draw_datum)  # issue 14
+plan = planner_panel.read(state, atlas, routes, lang=lang, datum=draw_datum)  # issue 14
 
 
 def composed(view: Any) -> mapview.Composed:
@@ -274,6 +178,17 @@ st_folium(
     zoom=on_screen.zoom,
     render=False,  # st_folium renders the map itself as well; once is enough
 )
+sidebar.show(
+    state,
+    lang=lang,
+    categories=categories,
+    counts=counts.to_dict(),
+    places=places,
+    user_layer=user_layer,
+    upload_problems=upload_problems,
+    basemap_options=basemap_options,
+)
+planner_panel.sidebar(plan, state=state, lang=lang)
 where_panel.show(here, net=routes, atlas=atlas, folder=str(folder), signature=signature, lang=lang)
 layout.heading(figs, shown=len(sites), lang=lang)
 for note in page.notices(state, atlas, routes=routes, lang=lang):  # link, click, data

@@ -2,9 +2,9 @@
 
 Layout only. What the widgets hold and every sentence and table come from
 ``putuo_geo.planner_page`` (unit-tested) and ``putuo_geo.coverage``; the map layers from
-``putuo_geo.planmap``. ``app.py`` calls :func:`controls` once the route network is known
-(before the map is composed: the layers go into ``mapview.compose(extra_layers=...)``)
-and :func:`figures` below the map.
+``putuo_geo.planmap``. ``app.py`` calls :func:`read` once the route network is known
+(before the map is composed: the layers go into ``mapview.compose(extra_layers=...)``),
+then :func:`sidebar` and :func:`figures` after the map.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class View:
         return shown
 
 
-def controls(
+def read(
     state: Any,
     atlas: layers.Atlas,
     routes: network.RouteNetwork,
@@ -79,54 +79,27 @@ def controls(
     lang: i18n.Lang,
     datum: Any,
 ) -> View:
-    """The sidebar's planner controls (off by default); the figures and layers they ask for.
+    """The figures and layers the planner's controls ask for (nothing when it is off).
 
-    ``atlas`` and ``routes`` are the page's (cached per data folder and its signature,
-    which key the coverage model here too); ``datum`` the one the basemap is drawn in.
+    Read from the controls' keys in the session: the controls are drawn after the map
+    (:func:`sidebar`; see :class:`putuo_geo.page.SidebarValues`), with the defaults set
+    here. ``atlas`` and ``routes`` are the page's (cached per data folder and its
+    signature, which key the coverage model here too); ``datum`` the one the basemap is
+    drawn in.
     """
+    if not state.setdefault(page.PLANNER_KEY, False):
+        return View(lang=lang)
     folder = str(config.data_dir())
     signature = page.data_signature(config.data_dir())
-    with st.sidebar:
-        st.header(tr("planner.header", lang))
-        on = st.toggle(
-            tr("planpanel.toggle", lang),
-            key=page.PLANNER_KEY,
-            help=tr("planpanel.toggle_help", lang),
-            on_change=page.planner_switched,
-            args=(state,),
-        )
-        if not on:
-            return View()
-        model, stations = _model(folder, signature, atlas, routes)
-        ids = ["", *(s.id for s in stations)]
-        # a rerun after a language switch may bring an old-language label back
-        page.keep_choices(
-            state, {"planner_speed": list(planner_page.SPEEDS_KMH), "planner_reach": ids}
-        )
-        kmh = st.radio(
-            tr("planner.speed", lang),
-            planner_page.SPEEDS_KMH,
-            format_func=lambda v: planner_page.speed_label(v, lang=lang),
-            key="planner_speed",
-            horizontal=True,
-            help=tr("planner.speed_help", lang),
-        )
-        low, high, step = planner_page.MINUTES_RANGE
-        minutes = st.slider(
-            tr("planner.minutes", lang),
-            low,
-            high,
-            int(coverage.DEFAULT_MINUTES),
-            step=step,
-            key="planner_minutes",
-        )
-        names = {s.id: i18n.name(s.name_en, s.name_zh, lang, both=False) or s.id for s in stations}
-        reach_id = st.selectbox(
-            tr("planner.reach_header", lang),
-            ids,
-            format_func=lambda v: names.get(v) or tr("planpanel.reach_none", lang),
-            key="planner_reach",
-        )
+    model, stations = _model(folder, signature, atlas, routes)
+    ids = ["", *(s.id for s in stations)]
+    # a rerun after a language switch may bring an old-language label back
+    page.keep_choices(state, {"planner_speed": list(planner_page.SPEEDS_KMH), "planner_reach": ids})
+    kmh = state.setdefault("planner_speed", planner_page.SPEEDS_KMH[0])
+    minutes = state.setdefault("planner_minutes", int(coverage.DEFAULT_MINUTES))
+    reach_id = state.setdefault("planner_reach", "")
+    if reach_id not in ids:
+        reach_id = state["planner_reach"] = ""
     cands = planner_page.current_candidates(state, model, stations=stations, lang=lang)
     what = model.compare(stations, cands, speed_kmh=kmh, minutes=minutes)
     reach = None
@@ -144,6 +117,40 @@ def controls(
         ranges=_ranges(folder, signature, float(kmh), float(minutes), model, stations),
         reach=reach,
     )
+
+
+def sidebar(view: View, *, state: Any, lang: i18n.Lang) -> None:
+    """The sidebar's planner controls (off by default), drawn after the map."""
+    with st.sidebar:
+        st.header(tr("planner.header", lang))
+        st.toggle(
+            tr("planpanel.toggle", lang),
+            key=page.PLANNER_KEY,
+            help=tr("planpanel.toggle_help", lang),
+            on_change=page.planner_switched,
+            args=(state,),
+        )
+        if not view.on:
+            return
+        st.radio(
+            tr("planner.speed", lang),
+            planner_page.SPEEDS_KMH,
+            format_func=lambda v: planner_page.speed_label(v, lang=lang),
+            key="planner_speed",
+            horizontal=True,
+            help=tr("planner.speed_help", lang),
+        )
+        low, high, step = planner_page.MINUTES_RANGE
+        st.slider(tr("planner.minutes", lang), low, high, step=step, key="planner_minutes")
+        names = {
+            s.id: i18n.name(s.name_en, s.name_zh, lang, both=False) or s.id for s in view.stations
+        }
+        st.selectbox(
+            tr("planner.reach_header", lang),
+            ["", *(s.id for s in view.stations)],
+            format_func=lambda v: names.get(v) or tr("planpanel.reach_none", lang),
+            key="planner_reach",
+        )
 
 
 def figures(

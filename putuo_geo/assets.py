@@ -111,6 +111,26 @@ UNUSED: frozenset[str] = frozenset(
 )
 
 
+#: The page's map scripts, in load order, joined into one file (:data:`MAP_BUNDLE`) by
+#: :func:`install`. ``st_folium`` loads a map's script URLs one after another (each
+#: waits for the one before it to arrive and run), so four files cost four round trips
+#: to the server before Leaflet draws anything; one file costs one. A bundler (esbuild,
+#: rollup) would do the same job with one more npm tool; a plain join suffices because
+#: each file is a self-contained UMD or IIFE script that sets ``window.L`` or extends it,
+#: and none starts with a file-wide ``"use strict"``.
+BUNDLED_JS: tuple[str, ...] = (
+    "leaflet",
+    "leaflet_measure_js",
+    "leaflet_locatecontrol_js",
+    "leaflet_fullscreen_js",
+)
+#: The joined scripts, under ``vendor/``.
+MAP_BUNDLE = "putuo-map.js"
+#: Scripts a bundled map drops: jQuery serves only folium's ``Popup`` and
+#: ``objects_to_stay_in_front`` templates (``$(...)``), which the page does not use.
+BUNDLED_DROPS: frozenset[str] = frozenset({"jquery"})
+
+
 def _bundle_source(bundle: Bundle, *, node_modules: Path) -> Path:
     kind, _, where = bundle.origin.partition(":")
     if kind == "xstatic":
@@ -175,7 +195,20 @@ def install(static_dir: Path | None = None, *, node_modules: Path | None = None)
                 (target / item).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source / item, target / item)
                 written.append(target / item)
+    written.append(_join_scripts(static / VENDOR_DIR))
     return written
+
+
+def _join_scripts(vendor: Path) -> Path:
+    """Write :data:`MAP_BUNDLE`: the :data:`BUNDLED_JS` files, each after a comment naming it."""
+    parts = []
+    for name in BUNDLED_JS:
+        code = (vendor / LOCAL_FILES[name]).read_text(encoding="utf-8")
+        # ";" ends a file whose last statement has no semicolon before the next one starts.
+        parts.append(f"/* {LOCAL_FILES[name]} */\n{code}\n;\n")
+    target = vendor / MAP_BUNDLE
+    target.write_text("".join(parts), encoding="utf-8")
+    return target
 
 
 def missing_files(static_dir: Path | None = None) -> list[str]:
@@ -183,7 +216,7 @@ def missing_files(static_dir: Path | None = None) -> list[str]:
     static = static_dir if static_dir is not None else PROJECT_ROOT / "static"
     return [
         f"{VENDOR_DIR}/{rel}"
-        for rel in sorted(set(LOCAL_FILES.values()))
+        for rel in sorted({*LOCAL_FILES.values(), MAP_BUNDLE})
         if not (static / VENDOR_DIR / rel).is_file()
     ]
 
@@ -203,7 +236,9 @@ def _asset_lists(
             yield attr, list(pairs)
 
 
-def localize(m: folium.Map, *, base_url: str = f"{STATIC_URL}/{VENDOR_DIR}") -> folium.Map:
+def localize(
+    m: folium.Map, *, base_url: str = f"{STATIC_URL}/{VENDOR_DIR}", bundled: bool = False
+) -> folium.Map:
     """Point every script and style URL of ``m`` and its children at local copies.
 
     Known assets (:data:`LOCAL_FILES`) are rewritten to ``<base_url>/<file>``; unused
@@ -212,18 +247,30 @@ def localize(m: folium.Map, *, base_url: str = f"{STATIC_URL}/{VENDOR_DIR}") -> 
     class-level defaults stay untouched for other maps. Call it after every element
     is added (``st_folium`` collects the lists from the element tree).
 
+    With ``bundled``, the first of the :data:`BUNDLED_JS` scripts in the tree (Leaflet,
+    on the map itself) becomes :data:`MAP_BUNDLE` and the others, which it holds, are
+    dropped, as are :data:`BUNDLED_DROPS`: one script request in place of five.
+
     Returns
     -------
     folium.Map
         ``m`` itself, changed in place.
     """
+    bundle_placed = False
     for element in _elements(m):
         for attr, pairs in _asset_lists(element):
-            local = [
-                (name, f"{base_url}/{LOCAL_FILES[name]}" if name in LOCAL_FILES else url)
-                for name, url in pairs
-                if name not in UNUSED
-            ]
+            local = []
+            for name, url in pairs:
+                if name in UNUSED or (bundled and name in BUNDLED_DROPS):
+                    continue
+                if bundled and name in BUNDLED_JS:
+                    if not bundle_placed:
+                        local.append((MAP_BUNDLE, f"{base_url}/{MAP_BUNDLE}"))
+                    bundle_placed = True
+                    continue
+                local.append(
+                    (name, f"{base_url}/{LOCAL_FILES[name]}" if name in LOCAL_FILES else url)
+                )
             setattr(element, attr, local)
     return m
 

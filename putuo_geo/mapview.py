@@ -799,7 +799,7 @@ def build_map(
     for element in _tree(m):  # every copy of the map shares the inlined data (copy_map)
         if isinstance(element, maplayer.DataLayer):
             element.warm()
-    return assets.localize(m, base_url=asset_base_url)
+    return assets.localize(m, base_url=asset_base_url, bundled=True)
 
 
 def _tree(element: Element) -> Iterator[Element]:

@@ -234,6 +234,47 @@ def session_choices(
     return choices
 
 
+@dataclass(frozen=True)
+class SidebarValues:
+    """What the sidebar's widgets hold this run, read before they are drawn.
+
+    The map is the page's first element (Streamlit's browser code fetches each kind of
+    element's script as the first one arrives, and the map's waited behind the
+    sidebar's), so the map is composed from the widgets' keys in the session, and the
+    widgets are drawn after it from the same keys.
+    """
+
+    categories: list[str]
+    query: str
+    from_key: str
+    to_key: str
+    basemap_key: str
+
+
+def sidebar_values(
+    state: State, *, categories: list[str], place_keys: list[str], basemap_keys: list[str]
+) -> SidebarValues:
+    """Give every sidebar widget that the map depends on its default, then read them.
+
+    A first run has no widget values yet: these are the defaults the widgets would
+    show (every category, no search, the first and last station, the first basemap).
+    A value that is no longer offered (a basemap gone from the list, a place removed)
+    falls back to the default, as the widget would.
+    """
+    state.setdefault("categories", list(categories))
+    state.setdefault("query", "")
+    settle_ends(state, place_keys)
+    if state.get("basemap_key") not in basemap_keys:
+        state["basemap_key"] = basemap_keys[0]
+    return SidebarValues(
+        categories=[c for c in state["categories"] if c in categories],
+        query=str(state["query"] or ""),
+        from_key=state["measure_from"],
+        to_key=state["measure_to"],
+        basemap_key=state["basemap_key"],
+    )
+
+
 def settle_ends(state: State, keys: list[str]) -> None:
     """Give FROM/TO their defaults (first and last station) or a key that still exists."""
     stations = [k for k in keys if k.startswith("station:")] or keys

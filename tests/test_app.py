@@ -112,7 +112,8 @@ def test_every_script_and_style_the_map_asks_for_is_local():
     urls = args["js_links"] + args["css_links"]
     assert urls
     assert all(assets.is_local(u) for u in urls), urls
-    assert "leaflet/leaflet.js" in args["js_links"][0]
+    # one script request: Leaflet and its plugins joined (assets.MAP_BUNDLE), no jQuery
+    assert args["js_links"] == [f"{assets.STATIC_URL}/vendor/{assets.MAP_BUNDLE}"]
     assert "https://" not in args["header"] + args["html"]
 
 

@@ -46,10 +46,18 @@ def test_install_copies_every_file_the_map_references(tmp_path):
     if assets.missing_sources():
         pytest.skip("npm packages not installed (run `make assets`)")
     assert assets.missing_files(tmp_path) == sorted(
-        {f"vendor/{rel}" for rel in assets.LOCAL_FILES.values()}
+        {f"vendor/{rel}" for rel in (*assets.LOCAL_FILES.values(), assets.MAP_BUNDLE)}
     )
     written = assets.install(tmp_path)
     assert assets.missing_files(tmp_path) == []
+    # the joined scripts: each file whole, in load order (Leaflet first)
+    joined = (tmp_path / "vendor" / assets.MAP_BUNDLE).read_text(encoding="utf-8")
+    at = [
+        joined.index((tmp_path / "vendor" / assets.LOCAL_FILES[name]).read_text(encoding="utf-8"))
+        for name in assets.BUNDLED_JS
+    ]
+    assert at == sorted(at)
+    assert "jquery" not in joined.lower()[:200]
     assert (tmp_path / "vendor/leaflet/images/marker-icon.png") in written
     assert (tmp_path / "vendor/leaflet-measure/images/rulers.png").is_file()
 
@@ -71,6 +79,18 @@ def test_localize_rewrites_map_and_plugin_urls_and_drops_unused():
     assert assets.non_local_urls(m) == []
     # folium's class defaults are untouched: other maps still get the CDN lists
     assert dict(folium.Map.default_js)["leaflet"].startswith("https://")
+
+
+def test_localize_bundled_asks_for_one_script_in_place_of_the_joined_ones():
+    m = folium.Map(tiles=None)
+    folium.plugins.MeasureControl().add_to(m)
+    assets.localize(m, base_url="/v", bundled=True)
+    urls = assets.asset_urls(m)
+    scripts = [u for u in urls if u.endswith(".js")]
+    assert scripts == [f"/v/{assets.MAP_BUNDLE}"]  # Leaflet + ruler, and no jQuery
+    assert "/v/leaflet-measure/leaflet-measure.css" in urls  # styles stay separate
+    # the page renders one <script> for it (folium keys header scripts by name)
+    assert m.get_root().render().count(assets.MAP_BUNDLE) == 1
 
 
 def test_non_local_urls_lists_an_asset_it_does_not_know():

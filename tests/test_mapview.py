@@ -106,7 +106,7 @@ def test_every_script_and_style_is_local(atlas, posts):
         layer.add_to(m)
     assert assets.non_local_urls(m) == []
     urls = assets.asset_urls(m)
-    assert urls[0] == "/app/static/vendor/leaflet/leaflet.js"
+    assert urls[0] == f"/app/static/vendor/{assets.MAP_BUNDLE}"  # Leaflet and its plugins
     html = m.get_root().render()
     assert not re.search(r"""(src|href)=["']https?://""", html)
 
