@@ -207,9 +207,7 @@ with left:
         ends_md = [safety.escape_markdown(label) for label in ends]
         st.markdown(f"**{ends_md[0]}** → **{ends_md[1]}**")
         figures = page.measurement_figures(measurement, lang=lang, path_doubt=measured_doubt)
-        for cols, rows in ((st.columns(2), figures[:2]), (st.columns(3), figures[2:])):
-            for col, (name, value) in zip(cols, rows, strict=True):
-                col.metric(name, value)
+        st.markdown(page.figures_line(figures[:2]) + "  \n" + page.figures_line(figures[2:]))
         st.caption(page.measurement_note(measurement, lang=lang, path_doubt=measured_doubt))
         st.markdown(f"**{tr('measure.bridges_crossed', lang)}**")
         if measurement.bridges:  # a list, not a data grid (its scripts held the map up)

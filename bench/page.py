@@ -133,7 +133,7 @@ def measure_changes(browser: Any, url: str, atlas: layers.Atlas, *, runs: int) -
             )
             page.evaluate(
                 """(text) => { window.__shownAt = null; const look = () => {
-                    const m = [...document.querySelectorAll('[data-testid=stMetric]')]
+                    const m = [...document.querySelectorAll('[data-testid=stMarkdownContainer]')]
                         .find((e) => e.innerText.includes('Along the route'));
                     if (m && m.innerText.includes(text)) {
                         window.__shownAt = performance.timeOrigin + performance.now();

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import geopandas as gpd
 import streamlit as st
 
+from panels import layout
 from putuo_geo import errors, events, i18n, page
 from putuo_geo.i18n import Lang, tr
 
@@ -78,8 +79,18 @@ def prepare(state: Any, loaded: Loaded, *, lang: Lang) -> page.EventView:
 
 def show(view: page.EventView, *, lang: Lang, folder: Any, signature: Sig) -> None:
     """The panel: filters, upcoming and past editions, the select, the selection's facts."""
+    # Closed until asked for (a link that names an edition opens it): its date pickers
+    # alone fetched about 200 kB of scripts on a cold load, before the map (issue 13).
+    # Closed, its widgets are not drawn; persist_state keeps their values meanwhile.
+    box = layout.lazy(tr("events.title", lang), page.EVENTS_OPEN_KEY)
+    if box is None:
+        return
+    with box:
+        _body(view, lang=lang, folder=folder, signature=signature)
+
+
+def _body(view: page.EventView, *, lang: Lang, folder: Any, signature: Sig) -> None:
     made = texts(str(folder), signature, lang, load(str(folder), signature))
-    st.subheader(tr("events.title", lang))
     if not view.available:
         st.caption(tr("events.no_layer", lang, folder=folder))
         return
@@ -93,6 +104,7 @@ def show(view: page.EventView, *, lang: Lang, folder: Any, signature: Sig) -> No
         list(events.KINDS),
         format_func=lambda k: i18n.value("kind", k, lang),
         key="event_kinds",
+        persist_state="page",
     )
     for col, key in ((start, "event_from"), (end, "event_to")):
         col.date_input(
@@ -100,6 +112,7 @@ def show(view: page.EventView, *, lang: Lang, folder: Any, signature: Sig) -> No
             min_value=FIRST_DAY,
             max_value=LAST_DAY,
             key=key,
+            persist_state="page",
         )
     if view.range_note:
         st.warning(view.range_note)
@@ -122,6 +135,7 @@ def show(view: page.EventView, *, lang: Lang, folder: Any, signature: Sig) -> No
         format_func=lambda i: labels.get(i) or tr("events.select_none", lang),
         key=page.EVENT_KEY,
         help=tr("events.select_help", lang),
+        persist_state="page",
     )
     if view.selected is None:
         return

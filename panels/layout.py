@@ -38,8 +38,12 @@ iframe[title="streamlit_folium.st_folium"] {{
 
 
 def style() -> None:
-    """The page's CSS (no visible element)."""
-    st.html(_CSS)
+    """The page's CSS (no visible element).
+
+    Markdown, not ``st.html``: the HTML element's scripts (with DOMPurify, two requests)
+    would be fetched on a cold load before the map's (issue 13).
+    """
+    st.markdown(_CSS, unsafe_allow_html=True)
 
 
 def heading(figs: overview.Figures, *, shown: int, lang: Lang) -> None:

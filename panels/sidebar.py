@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from panels import layout
 from putuo_geo import basemaps, coordinput, i18n, page, safety, uploads
 from putuo_geo.i18n import Lang, tr
 
@@ -64,26 +65,41 @@ def show(
             [b.key for b in basemap_options],
             format_func=lambda k: tr(basemaps.by_key(basemap_options, k).label_key, lang),
             key="basemap_key",
+            # a help tip, not a caption: its `code` span's monospace font (90 kB) is
+            # fetched only when the tip opens
+            help=tr("basemap.caption", lang, env=basemaps.TILE_URL_ENV),
         )
-        st.caption(tr("basemap.caption", lang, env=basemaps.TILE_URL_ENV))
 
 
 def _upload(
     state: Any, *, lang: Lang, user_layer: uploads.UserLayer | None, problems: list[str]
 ) -> None:
-    st.header(tr("upload.header", lang))
-    mb = uploads.MAX_UPLOAD_BYTES // 2**20
-    st.file_uploader(
-        tr("upload.label", lang),
-        type=["geojson", "json", "csv"],
-        key="upload_file",
-        on_change=page.take_upload,
-        args=(state,),
-        max_upload_size=mb,
-        help=tr("upload.help", lang, mb=mb, count=f"{uploads.MAX_UPLOAD_FEATURES:,}"),
-    )
-    datums = list(uploads.DATUM_LABELS)
-    _translated(st.selectbox, "upload.datum", datums, "upload_datum", "datum", lang=lang)
+    # The uploader opens on demand: drawn, it fetched five scripts on every cold load
+    # (issue 13). The layer lives in the session (page.take_upload), so closing the box
+    # keeps it; its problems and its show/hide box stay outside, always in sight.
+    box = layout.lazy(tr("upload.header", lang), page.UPLOAD_OPEN_KEY)
+    if box is not None:
+        mb = uploads.MAX_UPLOAD_BYTES // 2**20
+        box.file_uploader(
+            tr("upload.label", lang),
+            type=["geojson", "json", "csv"],
+            key="upload_file",
+            on_change=page.take_upload,
+            args=(state,),
+            max_upload_size=mb,
+            help=tr("upload.help", lang, mb=mb, count=f"{uploads.MAX_UPLOAD_FEATURES:,}"),
+        )
+        datums = list(uploads.DATUM_LABELS)
+        with box:
+            _translated(
+                st.selectbox,
+                "upload.datum",
+                datums,
+                "upload_datum",
+                "datum",
+                lang=lang,
+                persist_state="page",
+            )
     if problems:
         header = tr("upload.problems", lang, count=len(problems))
         st.error(page.problems_markdown(header, problems, lang=lang))

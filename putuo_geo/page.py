@@ -552,6 +552,7 @@ def restore_link(
         state["view_apply"] = state["view"]
     if restored.event:
         state[EVENT_KEY] = restored.event
+        state[EVENTS_OPEN_KEY] = True
         if restored.center_lonlat is not None and restored.zoom is not None:
             state["event_fitted"] = restored.event  # the link's own view wins
     return restored
@@ -639,9 +640,17 @@ def figure_strip(figs: overview.Figures, *, shown: int, lang: Lang) -> str:
     One element instead of five stacked tiles: on a phone the tiles filled the first
     screen, and each is a React element drawn again on every rerun (issue 13).
     """
-    return " · ".join(
-        f"{name} **{value}**" for name, value in headline(figs, shown=shown, lang=lang)
-    )
+    return figures_line(headline(figs, shown=shown, lang=lang))
+
+
+def figures_line(rows: Iterable[tuple[str, str]]) -> str:
+    """Figures as one Markdown line, ``name **value** · name **value**``.
+
+    The page's figures (the strip under the map, a measurement) are text, not
+    ``st.metric`` tiles: a tile pulls about 275 kB of number-formatting scripts in ten
+    requests into a cold load, which then competed with the map's own (issue 13).
+    """
+    return " · ".join(f"{name} **{value}**" for name, value in rows)
 
 
 def rows_markdown(frame: Any) -> str:
@@ -992,7 +1001,11 @@ def typed_notes(typed: coordinput.TypedPoint, *, lang: Lang) -> list[tuple[str, 
 # The panel's widgets: kinds (multiselect), date range (two date inputs, either empty)
 # and the edition shown on the map (a select whose value is the edition's id).
 
+#: The sidebar's upload box (closed by default: the uploader is drawn only when open).
+UPLOAD_OPEN_KEY = "upload_open"
 EVENT_KEY = "event"
+#: The events panel's expander (closed by default; a link naming an edition opens it).
+EVENTS_OPEN_KEY = "events_open"
 NO_EVENT = ""
 EVENT_FILTER_KEYS: tuple[str, ...] = ("event_kinds", "event_from", "event_to")
 #: Where the page's "today" is read: the creek's own calendar day, whatever the server's.

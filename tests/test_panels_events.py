@@ -30,11 +30,14 @@ def frame():
     return events.load_events(page_data_dir())
 
 
-def _run(at: AppTest | None = None, **params: str) -> AppTest:
+def _run(at: AppTest | None = None, *, opened: bool = True, **params: str) -> AppTest:
+    """Run the page; ``opened``: with the events panel's expander open (closed by default)."""
     if at is None:
         at = AppTest.from_file(APP, default_timeout=120)
         for k, v in params.items():
             at.query_params[k] = v
+        if opened:
+            at.session_state[page.EVENTS_OPEN_KEY] = True
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -53,6 +56,27 @@ def _count(script: str, kind: str) -> int:
 
 def _markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
+
+
+def test_the_panel_is_closed_until_opened_or_named_by_a_link(frame):
+    closed = _run(opened=False)
+    assert not closed.get("date_input")  # its widgets are not drawn (nor their scripts sent)
+    assert [e.label for e in closed.expander if "Events" in e.label] == ["Events on the creek"]
+    linked = _run(opened=False, event=COURSE)
+    assert len(linked.get("date_input")) == 2
+    assert linked.selectbox(key=page.EVENT_KEY).value == COURSE
+
+
+def test_a_selection_outlives_the_panel_closing(frame):
+    at = _run()
+    at.selectbox(key=page.EVENT_KEY).set_value(COURSE)
+    _run(at)
+    at.session_state[page.EVENTS_OPEN_KEY] = False
+    _run(at)
+    assert _count(_map_layers(at), "course") >= 1  # still on the map while closed
+    at.session_state[page.EVENTS_OPEN_KEY] = True
+    _run(at)
+    assert at.selectbox(key=page.EVENT_KEY).value == COURSE
 
 
 def test_the_panel_lists_every_edition_upcoming_then_past(frame):

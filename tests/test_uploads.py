@@ -5,6 +5,7 @@ session-state path (AppTest cannot upload a file; the uploader's callback fills
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -183,7 +184,9 @@ def test_page_shows_an_upload_on_the_map_and_measures_from_it():
     at.run()
     atlas = layers.load_atlas()
     expected = network.RouteNetwork.from_atlas(atlas).measure(A_LONLAT, B_LONLAT)
-    (along,) = [m.value for m in at.metric if m.label == "Along the route"]
+    (along,) = [
+        v for m in at.markdown for v in re.findall(r"Along the route \*\*(.+?)\*\*", m.value)
+    ]
     from putuo_geo import display
 
     assert along == display.format_length(expected.along_route_m)

@@ -21,6 +21,7 @@ from page_support import (
     COUNT_KINDS_JS,
     FRAME,
     SCRIPT_IDLE_JS,
+    open_expander,
     page_data_dir,
     skip_reason,
 )
@@ -135,6 +136,7 @@ def test_select_the_2023_half_marathon_and_download_its_course(browser, server_u
     try:
         frame = _map(page)
         assert "course" not in frame.evaluate(COUNT_KINDS_JS)  # nothing selected yet
+        open_expander(page, "Events on the creek")  # closed by default (issue 13)
         box = page.get_by_test_id("stSelectbox").filter(
             has=page.get_by_text("Show on the map", exact=True)
         )

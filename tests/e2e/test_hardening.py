@@ -57,6 +57,7 @@ def _alert(page, starts_with: str):
 def _upload(page, path: Path, *, shown: str | None = None) -> None:
     """Upload ``path``; with ``shown`` (the layer's title), wait until the page shows it."""
     page.wait_for_function(SCRIPT_IDLE_JS)
+    open_expander(page, i18n.tr("upload.header", "en"))  # the uploader is drawn when open
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(path))
     if shown is not None:
         label = i18n.tr("upload.show", "en", title=shown)

@@ -6,7 +6,7 @@ import contextlib
 import time
 
 import pytest
-from page_support import ARTIFACTS, FRAME, skip_reason
+from page_support import ARTIFACTS, FRAME, open_expander, skip_reason
 
 pytestmark = [
     pytest.mark.e2e,
@@ -49,6 +49,7 @@ def test_uploading_a_csv_adds_a_layer_only_for_this_session(browser, server_url,
         page = mine.new_page()
         page.goto(server_url)
         page.wait_for_selector(FRAME, timeout=60_000)
+        open_expander(page, "Your layer")  # the uploader is drawn when its box is open
         page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
             str(csv_path)
         )
