@@ -415,6 +415,79 @@ class ViewInUrl(MacroElement):
         self.offset_json = _js([float(offset_lonlat[0]), float(offset_lonlat[1])])
 
 
+class ClickReturnNow(MacroElement):
+    """Send a click on the map back to the page at once, not 250 ms later.
+
+    Notes
+    -----
+    Why by hand: ``st_folium`` sends a click through a 250 ms debounce that it does not
+    let a page configure, and a planner's candidate click must show its figures within
+    300 ms (issue 14). After Leaflet and ``st_folium``'s own handlers have recorded a
+    click in ``window.__GLOBAL_DATA__``, this builds the value exactly as
+    ``st_folium``'s ``updateComponentValue`` does (the same fields, in the same order,
+    filtered by its ``returned_objects``), posts it with the Streamlit component
+    protocol (``streamlit:setComponentValue``, as ``streamlit-component-lib`` does), and
+    records it as ``previous_data``: the debounced call then finds nothing new and sends
+    nothing, so a click still reruns the page once. Outside ``st_folium`` (a saved HTML
+    file) there is no ``__GLOBAL_DATA__`` and it does nothing.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            function valueNow() {
+                var g = window.__GLOBAL_DATA__;
+                var wrap = function (ll) {
+                    return ll && g.wrap_longitude ? map.wrapLatLng(ll) : ll;
+                };
+                var b = map.getBounds();
+                var all = {
+                    last_clicked: wrap(g.lat_lng_clicked),
+                    last_object_clicked: wrap(g.last_object_clicked),
+                    last_object_clicked_count: g.last_object_clicked_count,
+                    last_object_clicked_tooltip: g.last_object_clicked_tooltip,
+                    last_object_clicked_popup: g.last_object_clicked_popup,
+                    all_drawings: g.all_drawings,
+                    last_active_drawing: g.last_active_drawing,
+                    last_geocoder_result: g.last_geocoder_result,
+                    bounds: b && g.wrap_longitude ? map.wrapLatLngBounds(b) : b,
+                    zoom: map.getZoom(),
+                    last_circle_radius: g.last_circle_radius,
+                    last_circle_polygon: g.last_circle_polygon,
+                    center: wrap(map.getCenter()),
+                    selected_layers: Object.values(g.selected_layers || {}),
+                    selected_tags: g.selected_tags
+                };
+                if (!g.returned_objects) { return all; }
+                var out = {};
+                Object.keys(all).forEach(function (k) {
+                    if (g.returned_objects.indexOf(k) >= 0) { out[k] = all[k]; }
+                });
+                return out;
+            }
+            map.getContainer().addEventListener("click", function () {
+                setTimeout(function () {  // after every handler of this click has run
+                    var g = window.__GLOBAL_DATA__;
+                    if (!g || window.parent === window) { return; }
+                    var value = valueNow();
+                    if (JSON.stringify(g.previous_data) === JSON.stringify(value)) { return; }
+                    g.previous_data = value;
+                    window.parent.postMessage({isStreamlitMessage: true,
+                        type: "streamlit:setComponentValue", value: value, dataType: "json"}, "*");
+                }, 0);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ClickReturnNow"
+
+
 def locate_control(*, lang: Lang, position: str = "topleft") -> LocateControl:
     """The locate control with its texts in ``lang`` (catalogue keys ``locate.*``)."""
     return LocateControl(

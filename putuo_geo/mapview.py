@@ -773,6 +773,7 @@ def build_map(
     mapcontrols.locate_control(lang=lang).add_to(m)
     mapcontrols.fullscreen_control(lang=lang).add_to(m)
     mapcontrols.TapTargets().add_to(m)
+    mapcontrols.ClickReturnNow().add_to(m)  # a click reaches the page 250 ms sooner
     mid = ((bounds[0][1] + bounds[1][1]) / 2, (bounds[0][0] + bounds[1][0]) / 2)  # drawn
     wgs = convert_point(mid, src=datum, dst="wgs84") if datum != "wgs84" else mid
     mapcontrols.ViewInUrl(offset_lonlat=(mid[0] - wgs[0], mid[1] - wgs[1])).add_to(m)

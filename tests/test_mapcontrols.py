@@ -111,3 +111,13 @@ def test_collapsible_legend_takes_other_shares_but_never_over_a_quarter():
 )
 def test_position_from_reads_only_the_located_position(returned, expected):
     assert mapcontrols.position_from(returned) == expected
+
+
+def test_a_click_is_sent_at_once_and_recorded_for_st_folium_dedupe():
+    m = folium.Map(tiles=None)
+    mapcontrols.ClickReturnNow().add_to(m)
+    html = m.get_root().render()
+    # the component protocol's message, and previous_data set so the debounced send is dropped
+    assert '"streamlit:setComponentValue"' in html
+    assert "g.previous_data = value" in html
+    assert "window.parent === window" in html  # a saved HTML file sends nothing

@@ -14,7 +14,14 @@ import json
 import time
 
 import pytest
-from page_support import ARTIFACTS, COUNT_KINDS_JS, FRAME, page_data_dir, skip_reason
+from page_support import (
+    ARTIFACTS,
+    COUNT_KINDS_JS,
+    FRAME,
+    SCRIPT_IDLE_JS,
+    page_data_dir,
+    skip_reason,
+)
 
 from putuo_geo import coverage, layers
 
@@ -58,6 +65,16 @@ def _frame(page):
 
 def _switch_on(page) -> None:
     page.get_by_test_id("stSidebar").get_by_text("Planner view", exact=True).click()
+
+
+#: Counts the page's script runs from now on (``window.__runsSince``).
+RUNS_WATCH_JS = """() => {
+    window.__runsSince = 0;
+    const app = document.querySelector('[data-testid="stApp"]');
+    new MutationObserver(() => {
+        if (app.getAttribute('data-test-script-state') === 'running') window.__runsSince++;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
 
 
 def _share(fig) -> str:
@@ -109,12 +126,18 @@ def test_planner_on_click_a_candidate_in_the_gap_read_the_new_figures(browser, s
         box = frame.frame_element().bounding_box()
         frame.evaluate(PRESS_WATCH_JS)  # the press lands in the map's frame
         page.evaluate(WATCH_TEXT_JS, _share(after))
+        page.evaluate(RUNS_WATCH_JS)
         page.mouse.click(box["x"] + x, box["y"] + y)
         page.wait_for_function("() => window.__shownAt !== null", timeout=60_000)
         # Both clocks are absolute (timeOrigin + now), so the two frames compare.
         pressed = float(frame.evaluate("() => window.__pressedAt"))
         click_ms = float(page.evaluate("() => window.__shownAt")) - pressed
         frame.wait_for_function(f"() => ({COUNT_KINDS_JS})().candidate === 1", timeout=30_000)
+        # The click was sent at once (mapcontrols.ClickReturnNow), and st_folium's own
+        # debounced send 250 ms later found nothing new: one script run, not two.
+        page.wait_for_timeout(800)
+        page.wait_for_function(SCRIPT_IDLE_JS, timeout=60_000)
+        assert page.evaluate("() => window.__runsSince") == 1
         body = page.inner_text("body")
         assert "With the candidates" in body
         assert "closes a stretch over 5 min" in body
