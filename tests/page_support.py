@@ -199,3 +199,14 @@ def open_expander(page: object, label: str) -> None:
     if box.first.locator("details").get_attribute("open") is None:
         box.first.locator("summary").click()
     page.wait_for_function(SCRIPT_IDLE_JS, timeout=120_000)  # type: ignore[attr-defined]
+
+
+def shown_figure(page: object, label: str, value: str) -> object:
+    """The page's figure ``label **value**`` (a Playwright locator): a measurement's
+    ("Along the route **4.75 km**") or one of the strip under the map."""
+    return (
+        page.get_by_test_id("stMarkdownContainer")  # type: ignore[attr-defined]
+        .filter(has_text=label)
+        .get_by_text(value, exact=True)
+        .first
+    )

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import geopandas as gpd
 import pytest
 import shapely
-from page_support import ARTIFACTS, FRAME, page_data_dir, skip_reason
+from page_support import ARTIFACTS, FRAME, page_data_dir, shown_figure, skip_reason
 
 from putuo_geo import config, display, i18n, layers, mapstyle, mapview, network, overview, page
 from putuo_geo import permalink as links
@@ -223,14 +223,14 @@ def test_the_figures_and_a_measurement_through_the_loop_show_their_doubt(
         expected = network.RouteNetwork.from_atlas(atlas).measure((a.x, a.y), (b.x, b.y))
         path_doubt = page.measurement_doubt(atlas, expected)
         along = display.format_length_on(expected.along_route_m, modelled_m=path_doubt.modelled_m)
-        metric = visit.page.get_by_test_id("stMarkdownContainer").filter(has_text="Along the route")
-        metric.get_by_text(along, exact=True).first.wait_for()
+        metric = shown_figure(visit.page, "Along the route", along)
+        metric.wait_for()
         for line in page.measurement_doubt_lines(path_doubt, lang="en"):
             visit.page.get_by_text(line, exact=False).first.wait_for()
         if path_doubt.modelled_m >= display.MODELLED_ROUNDING_FROM_M:
             assert along.startswith("≈ ")
         ARTIFACTS.mkdir(exist_ok=True)
-        metric.first.scroll_into_view_if_needed()
+        metric.scroll_into_view_if_needed()
         visit.page.screenshot(path=str(ARTIFACTS / "doubt_measurement.png"))
         assert visit.errors == []
         assert visit.foreign == []

@@ -16,7 +16,15 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
-from page_support import ARTIFACTS, COUNT_KINDS_JS, FRAME, drawn_kinds, page_data_dir, skip_reason
+from page_support import (
+    ARTIFACTS,
+    COUNT_KINDS_JS,
+    FRAME,
+    drawn_kinds,
+    page_data_dir,
+    shown_figure,
+    skip_reason,
+)
 from playwright.sync_api import expect
 
 from putuo_geo import (
@@ -341,13 +349,10 @@ def test_measuring_between_two_stations_shows_the_library_distance(visit, atlas)
     geoms = atlas.stations.set_index("id").geometry
     a, b = (geoms[s["id"]] for s in picks.values())
     expected = network.RouteNetwork.from_atlas(atlas).measure((a.x, a.y), (b.x, b.y))
-    metric = visit.page.get_by_test_id("stMetric").filter(has_text="Along the route")
-    metric.get_by_text(
-        display.format_length_on(
-            expected.along_route_m, modelled_m=page.measurement_doubt(atlas, expected).modelled_m
-        ),
-        exact=True,
-    ).wait_for()
+    along = display.format_length_on(
+        expected.along_route_m, modelled_m=page.measurement_doubt(atlas, expected).modelled_m
+    )
+    shown_figure(visit.page, "Along the route", along).wait_for()
     visit.wait_for_kind(frame, "path", 1)
     visit.page.screenshot(path=str(ARTIFACTS / "map_page_measured.png"), full_page=False)
     assert visit.foreign == []
@@ -373,14 +378,11 @@ def test_a_permalink_restores_the_measurement_and_the_view(browser, server_url, 
         geoms = atlas.stations.set_index("id").geometry
         a, b = geoms[a_id], geoms[b_id]
         expected = network.RouteNetwork.from_atlas(atlas).measure((a.x, a.y), (b.x, b.y))
-        metric = visit.page.get_by_test_id("stMetric").filter(has_text="Along the route")
-        metric.get_by_text(
-            display.format_length_on(
-                expected.along_route_m,
-                modelled_m=page.measurement_doubt(atlas, expected).modelled_m,
-            ),
-            exact=True,
-        ).wait_for()
+        along = display.format_length_on(
+            expected.along_route_m,
+            modelled_m=page.measurement_doubt(atlas, expected).modelled_m,
+        )
+        shown_figure(visit.page, "Along the route", along).wait_for()
         visit.wait_for_kind(frame, "path", 1)
         frame.wait_for_function("() => window.map.getZoom() === 16", timeout=30_000)
         centre = frame.evaluate("() => window.map.getCenter()")

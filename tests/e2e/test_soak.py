@@ -170,11 +170,10 @@ def plans(n: int) -> list[Plan]:
     return out
 
 
-#: A metric tile, or a figure of the strip under the map ("Sites shown **3 of 41** · ...").
-METRIC_SHOWS = """([label, value]) => [...document.querySelectorAll('[data-testid="stMetric"]')]
-    .some((m) => m.innerText.includes(label)
-        && m.querySelector('[data-testid="stMetricValue"]')?.innerText.trim() === value)
-    || [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+#: A figure shown as ``label **value**`` (a measurement, the strip under the map:
+#: "Sites shown **3 of 41** · ...").
+METRIC_SHOWS = """([label, value]) =>
+    [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
     .some((m) => (' ' + m.innerText.replace(/\\s+/g, ' ') + ' ·')
         .includes(' ' + label + ' ' + value + ' ·'))"""
 
