@@ -125,19 +125,36 @@ def _measure(state: Any, *, lang: Lang, places: Mapping[str, Any]) -> None:
     _translated(
         st.radio, "measure.click_mode", modes, "click_mode", "click_mode", lang=lang, help=help_text
     )
-    with st.expander(tr("coords.header", lang)):
+    # Drawn only while open, like the uploader: three widgets fewer on a cold load.
+    box = layout.lazy(tr("coords.header", lang), "coords_open")
+    if box is None:
+        return
+    with box:
         coord_text = st.text_input(
             tr("coords.text", lang),
             key="coord_text",
             max_chars=coordinput.MAX_TEXT_CHARS,
             help=tr("coords.text_help", lang),
             placeholder="121.4216, 31.2381",
+            persist_state="page",
         )
         order = _translated(
-            st.radio, "coords.order", coordinput.ORDERS, "coord_order", "order", lang=lang
+            st.radio,
+            "coords.order",
+            coordinput.ORDERS,
+            "coord_order",
+            "order",
+            lang=lang,
+            persist_state="page",
         )
         in_datum = _translated(
-            st.selectbox, "coords.datum", page.INPUT_DATUMS, "coord_datum", "datum", lang=lang
+            st.selectbox,
+            "coords.datum",
+            page.INPUT_DATUMS,
+            "coord_datum",
+            "datum",
+            lang=lang,
+            persist_state="page",
         )
         if not coord_text.strip():
             return

@@ -48,8 +48,10 @@ def atlas():
 
 
 def _run(at: AppTest | None = None) -> AppTest:
+    """Run the page (a new session: with the coordinates box open, to type into)."""
     if at is None:
         at = AppTest.from_file(APP, default_timeout=120)
+        at.session_state["coords_open"] = True
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -574,3 +576,21 @@ def test_language_switch_keeps_every_widget_and_the_url(atlas):
                     assert w.proto.set_value, (lang, w.key)
         assert at.query_params["lang"] == lang
         assert {k: at.query_params[k] for k in at.query_params if k != "lang"} == url_before
+
+
+def test_a_first_view_draws_only_what_the_map_and_its_figures_need():
+    """Issue 13: every widget kind on a cold load fetches its scripts before the map's."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception
+    assert not at.get("file_uploader")  # the upload box opens on demand
+    assert [t.key for t in at.text_input] == ["query"]  # so does the coordinates box
+    assert not at.get("date_input")  # and the events panel
+    assert not at.metric  # figures are text
+    assert not at.get("html")  # the page's CSS comes as markdown
+    # the map follows only the page's CSS in the main column: its scripts are fetched first
+    style, first = list(at.main.children.values())[:2]
+    assert style.type == "markdown"
+    assert style.value.startswith("<style>")
+    assert first.type == "component_instance"
+    assert first.proto.component_name.endswith("st_folium")

@@ -25,6 +25,7 @@ UPLOAD_CSV = b"name,lat,lon\nMy cafe,31.241234,121.401234\n"
 
 
 def _run(at: AppTest) -> AppTest:
+    at.session_state["coords_open"] = True  # drawn only while open
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
