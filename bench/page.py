@@ -185,7 +185,8 @@ def candidate_points(atlas: layers.Atlas, *, count: int) -> list[tuple[float, fl
 def candidate_clicks(browser: Any, url: str, atlas: layers.Atlas, *, runs: int) -> list[float]:
     """Planner on; a real click on the route -> the new candidate's line in the figures (s).
 
-    Includes streamlit-folium's 250 ms debounce of map clicks (its code, not ours).
+    The click is sent at once (``mapcontrols.ClickReturnNow``), not after streamlit-folium's
+    250 ms debounce.
     """
     points = candidate_points(atlas, count=runs)
     times: list[float] = []

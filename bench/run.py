@@ -109,7 +109,7 @@ def rows_from(results: dict[str, Any]) -> list[Row]:
                     "14. Candidate click -> new planner figures (browser)",
                     _ms(cand),
                     (f"measure request {_ms(meas)}; " if meas else "")
-                    + "incl. streamlit-folium's 250 ms click debounce",
+                    + "sent at once, without streamlit-folium's 250 ms debounce",
                     f"{cand / meas:.1f}x" if meas else "",
                     "<= 300 ms",
                     _mark(cand <= 0.300),
