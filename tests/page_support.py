@@ -198,6 +198,9 @@ def open_expander(page: object, label: str) -> None:
     box.first.wait_for(timeout=60_000)
     if box.first.locator("details").get_attribute("open") is None:
         box.first.locator("summary").click()
+    # A lazy box's body arrives with the rerun its opening asks for: wait for the body,
+    # not only for an idle script (the rerun may not have started yet when it is polled).
+    box.first.locator("[data-testid='stElementContainer']").first.wait_for(timeout=120_000)
     page.wait_for_function(SCRIPT_IDLE_JS, timeout=120_000)  # type: ignore[attr-defined]
 
 
