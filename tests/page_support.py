@@ -213,3 +213,13 @@ def shown_figure(page: object, label: str, value: str) -> object:
         .get_by_text(value, exact=True)
         .first
     )
+
+
+#: Counts the page's script runs from now on (``window.__runsSince``).
+RUNS_WATCH_JS = """() => {
+    window.__runsSince = 0;
+    const app = document.querySelector('[data-testid="stApp"]');
+    new MutationObserver(() => {
+        if (app.getAttribute('data-test-script-state') === 'running') window.__runsSince++;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""

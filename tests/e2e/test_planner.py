@@ -18,6 +18,7 @@ from page_support import (
     ARTIFACTS,
     COUNT_KINDS_JS,
     FRAME,
+    RUNS_WATCH_JS,
     SCRIPT_IDLE_JS,
     page_data_dir,
     skip_reason,
@@ -65,16 +66,6 @@ def _frame(page):
 
 def _switch_on(page) -> None:
     page.get_by_test_id("stSidebar").get_by_text("Planner view", exact=True).click()
-
-
-#: Counts the page's script runs from now on (``window.__runsSince``).
-RUNS_WATCH_JS = """() => {
-    window.__runsSince = 0;
-    const app = document.querySelector('[data-testid="stApp"]');
-    new MutationObserver(() => {
-        if (app.getAttribute('data-test-script-state') === 'running') window.__runsSince++;
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
 
 
 def _share(fig) -> str:
