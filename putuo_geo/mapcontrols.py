@@ -425,9 +425,9 @@ class ClickReturnNow(MacroElement):
     300 ms (issue 14). After Leaflet and ``st_folium``'s own handlers have recorded a
     click in ``window.__GLOBAL_DATA__``, this builds the value exactly as
     ``st_folium``'s ``updateComponentValue`` does (the same fields, in the same order,
-    filtered by its ``returned_objects``), posts it with the Streamlit component
-    protocol (``streamlit:setComponentValue``, as ``streamlit-component-lib`` does), and
-    records it as ``previous_data``: the debounced call then finds nothing new and sends
+    filtered by its ``returned_objects``), sends it with the component library that
+    ``st_folium`` puts on ``window.Streamlit`` (``setComponentValue``), and records it as
+    ``previous_data``: the debounced call then finds nothing new and sends
     nothing, so a click still reruns the page once. A click that Leaflet did not take as a
     map or feature click (a control, the legend) sends nothing, as before. Outside
     ``st_folium`` (a saved HTML file) there is no ``__GLOBAL_DATA__`` and it does nothing.
@@ -472,7 +472,7 @@ class ClickReturnNow(MacroElement):
             map.getContainer().addEventListener("click", function () {
                 setTimeout(function () {  // after every handler of this click has run
                     var g = window.__GLOBAL_DATA__;
-                    if (!g || window.parent === window) { return; }
+                    if (!g || !window.Streamlit || window.parent === window) { return; }
                     // Only a click Leaflet took as one (on the map or a feature) is sent:
                     // a button or the legend changes neither, and must not rerun the page.
                     var now = {clicked: g.lat_lng_clicked, count: g.last_object_clicked_count};
@@ -482,8 +482,7 @@ class ClickReturnNow(MacroElement):
                     var value = valueNow();
                     if (JSON.stringify(g.previous_data) === JSON.stringify(value)) { return; }
                     g.previous_data = value;
-                    window.parent.postMessage({isStreamlitMessage: true,
-                        type: "streamlit:setComponentValue", value: value, dataType: "json"}, "*");
+                    window.Streamlit.setComponentValue(value);
                 }, 0);
             });
         })();

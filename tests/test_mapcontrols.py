@@ -118,6 +118,6 @@ def test_a_click_is_sent_at_once_and_recorded_for_st_folium_dedupe():
     mapcontrols.ClickReturnNow().add_to(m)
     html = m.get_root().render()
     # the component protocol's message, and previous_data set so the debounced send is dropped
-    assert '"streamlit:setComponentValue"' in html
+    assert "window.Streamlit.setComponentValue(value)" in html
     assert "g.previous_data = value" in html
     assert "window.parent === window" in html  # a saved HTML file sends nothing
