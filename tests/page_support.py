@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from putuo_geo import config, layers, mapview, network, overview
 
@@ -223,3 +224,17 @@ RUNS_WATCH_JS = """() => {
         if (app.getAttribute('data-test-script-state') === 'running') window.__runsSince++;
     }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
+
+
+def map_frame(page: Any) -> Any:
+    """The live map's frame (a Playwright page's), once the map is loaded and the page's
+    script run is over.
+
+    The map is the page's first element and draws before the first run ends (issue 13):
+    a test that moved or clicked it at once could be overtaken by the rest of that run.
+    """
+    page.wait_for_selector(FRAME, timeout=60_000)
+    frame = next(f for f in page.frames if "st_folium" in (f.url or ""))
+    frame.wait_for_function("() => window.map && window.map._loaded", timeout=60_000)
+    page.wait_for_function(SCRIPT_IDLE_JS, timeout=120_000)
+    return frame

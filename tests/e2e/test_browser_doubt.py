@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import geopandas as gpd
 import pytest
 import shapely
-from page_support import ARTIFACTS, FRAME, page_data_dir, shown_figure, skip_reason
+from page_support import ARTIFACTS, map_frame, page_data_dir, shown_figure, skip_reason
 
 from putuo_geo import config, display, i18n, layers, mapstyle, mapview, network, overview, page
 from putuo_geo import permalink as links
@@ -87,10 +87,7 @@ class Visit:
         route.abort()
 
     def map_frame(self):
-        self.page.wait_for_selector(FRAME, timeout=60_000)
-        frame = next(f for f in self.page.frames if "st_folium" in (f.url or ""))
-        frame.wait_for_function("() => window.map && window.map._loaded", timeout=60_000)
-        return frame
+        return map_frame(self.page)
 
     def close(self) -> None:
         self.context.close()

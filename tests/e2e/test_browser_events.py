@@ -21,6 +21,7 @@ from page_support import (
     COUNT_KINDS_JS,
     FRAME,
     SCRIPT_IDLE_JS,
+    map_frame,
     open_expander,
     page_data_dir,
     skip_reason,
@@ -91,12 +92,6 @@ def _open(browser, server_url: str, *, width: int, height: int, query: str = "")
     return context, page, errors
 
 
-def _map(page):
-    frame = next(f for f in page.frames if "st_folium" in (f.url or ""))
-    frame.wait_for_function("() => window.map && window.map._loaded", timeout=60_000)
-    return frame
-
-
 def _wait_for_course(frame, course: events.CourseMap) -> dict[str, int]:
     frame.wait_for_function(f"() => ({COUNT_KINDS_JS})().course === 1", timeout=60_000)
     kinds = frame.evaluate(COUNT_KINDS_JS)
@@ -122,7 +117,7 @@ def _screenshots(page, size: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator(FRAME).scroll_into_view_if_needed()
     # An iframe scrolled back into view is painted on a later frame: wait for two.
-    _map(page).evaluate(
+    map_frame(page).evaluate(
         "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
     )
     page.wait_for_timeout(500)  # for the screenshot only; nothing is asserted on timing
@@ -134,7 +129,7 @@ def _screenshots(page, size: str) -> None:
 def test_select_the_2023_half_marathon_and_download_its_course(browser, server_url, course):
     context, page, errors = _open(browser, server_url, width=1400, height=1000)
     try:
-        frame = _map(page)
+        frame = map_frame(page)
         assert "course" not in frame.evaluate(COUNT_KINDS_JS)  # nothing selected yet
         open_expander(page, "Events on the creek")  # closed by default (issue 13)
         box = page.get_by_test_id("stSelectbox").filter(
@@ -144,12 +139,12 @@ def test_select_the_2023_half_marathon_and_download_its_course(browser, server_u
         box.click()
         page.keyboard.type("Half Marathon 2023")
         page.get_by_role("option", name=re.compile(r"^22 Apr 2023 · ")).click()
-        _wait_for_course(_map(page), course)
+        _wait_for_course(map_frame(page), course)
         page.wait_for_function(SCRIPT_IDLE_JS, timeout=60_000)
         assert parse_qs(urlsplit(page.url).query)["event"] == [COURSE]
-        _wait_for_view(_map(page), course)
+        _wait_for_view(map_frame(page), course)
 
-        popup = html.unescape(re.sub(r"<[^>]+>", " ", _map(page).evaluate(COURSE_POPUP_JS)))
+        popup = html.unescape(re.sub(r"<[^>]+>", " ", map_frame(page).evaluate(COURSE_POPUP_JS)))
         for text in ("22 Apr 2023", "21.0975 km", f"{course.along_route_m / 1000:.2f} km", "SHINE"):
             assert text in popup, text
 
@@ -177,8 +172,8 @@ def test_a_link_with_the_course_opens_it_on_a_phone(browser, server_url, course)
         browser, server_url, width=390, height=844, query=f"?event={COURSE}&lang=zh"
     )
     try:
-        _wait_for_course(_map(page), course)
-        _wait_for_view(_map(page), course)  # a link without c= and z=: fitted to the course
+        _wait_for_course(map_frame(page), course)
+        _wait_for_view(map_frame(page), course)  # a link without c= and z=: fitted to the course
         page.get_by_text("2023年4月22日").first.wait_for(timeout=30_000)
         _screenshots(page, "390x844")
         assert json.dumps(parse_qs(urlsplit(page.url).query)["event"]) == json.dumps([COURSE])

@@ -23,6 +23,7 @@ from page_support import (
     RUNS_WATCH_JS,
     SCRIPT_IDLE_JS,
     drawn_kinds,
+    map_frame,
     page_data_dir,
     shown_figure,
     skip_reason,
@@ -104,10 +105,7 @@ class Visit:
         self.errors.append(f"console: {msg.text} ({where})")
 
     def map_frame(self):
-        self.page.wait_for_selector(FRAME, timeout=60_000)
-        frame = next(f for f in self.page.frames if "st_folium" in (f.url or ""))
-        frame.wait_for_function("() => window.map && window.map._loaded", timeout=60_000)
-        return frame
+        return map_frame(self.page)
 
     def kinds(self, frame) -> dict[str, int]:
         return frame.evaluate(COUNT_KINDS_JS)

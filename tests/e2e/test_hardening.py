@@ -16,6 +16,7 @@ from page_support import (
     ARTIFACTS,
     FRAME,
     SCRIPT_IDLE_JS,
+    map_frame,
     open_expander,
     skip_reason,
     streamlit_server,
@@ -63,12 +64,6 @@ def _upload(page, path: Path, *, shown: str | None = None) -> None:
         label = i18n.tr("upload.show", "en", title=shown)
         page.get_by_test_id("stCheckbox").filter(has_text=label).wait_for(timeout=90_000)
         page.wait_for_function(SCRIPT_IDLE_JS)
-
-
-def _map(page):
-    frame = next(f for f in page.frames if "st_folium" in (f.url or ""))
-    frame.wait_for_function("() => window.map && window.map._loaded", timeout=60_000)
-    return frame
 
 
 def test_a_link_notice_names_three_dropped_parts_in_both_languages(browser, server_url):
@@ -122,7 +117,7 @@ def test_five_thousand_bad_rows_list_thirty_problems_and_a_count(browser, server
 def test_a_map_click_outside_shanghai_is_refused_like_typed_coordinates(browser, server_url):
     with _visit(browser, server_url) as page:
         page.get_by_text(i18n.tr("click_mode.from_to", "en"), exact=True).click()
-        frame = _map(page)
+        frame = map_frame(page)
         # A click as Leaflet delivers it (streamlit-folium reports the map's click event).
         frame.evaluate("() => { window.map.fire('click', {latlng: L.latLng(0, 0)}); }")
         message = i18n.tr("coords.problem.outside_shanghai", "en")

@@ -17,9 +17,9 @@ import pytest
 from page_support import (
     ARTIFACTS,
     COUNT_KINDS_JS,
-    FRAME,
     RUNS_WATCH_JS,
     SCRIPT_IDLE_JS,
+    map_frame,
     page_data_dir,
     skip_reason,
 )
@@ -57,13 +57,6 @@ def planner():
     return model, model.stations(atlas.stations)
 
 
-def _frame(page):
-    page.wait_for_selector(FRAME, timeout=60_000)
-    frame = next(f for f in page.frames if "st_folium" in (f.url or ""))
-    frame.wait_for_function("() => window.map && window.map._loaded", timeout=60_000)
-    return frame
-
-
 def _switch_on(page) -> None:
     page.get_by_test_id("stSidebar").get_by_text("Planner view", exact=True).click()
 
@@ -88,7 +81,7 @@ def test_planner_on_click_a_candidate_in_the_gap_read_the_new_figures(browser, s
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
         page.goto(server_url)
-        frame = _frame(page)
+        frame = map_frame(page)
         assert not frame.evaluate(COUNT_KINDS_JS).get("walk_band")
         _switch_on(page)
         frame.wait_for_function(f"() => ({COUNT_KINDS_JS})().walk_band > 0", timeout=60_000)
@@ -111,7 +104,7 @@ def test_planner_on_click_a_candidate_in_the_gap_read_the_new_figures(browser, s
         # click the middle of the longest stretch over 5 min
         cands = model.candidates([(lon, lat)], existing=stations)
         after = model.compare(stations, cands, speed_kmh=4, minutes=5).after.figures()
-        frame = _frame(page)
+        frame = map_frame(page)
         frame.frame_element().scroll_into_view_if_needed()
         x, y = frame.evaluate(CENTRE_ON_JS, [lat, lon])
         box = frame.frame_element().bounding_box()
@@ -142,7 +135,7 @@ def test_planner_on_click_a_candidate_in_the_gap_read_the_new_figures(browser, s
         page.get_by_text("With the candidates").first.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "planner_1400x1000_figures.png"), full_page=False)
         page.set_viewport_size({"width": 390, "height": 844})
-        frame = _frame(page)
+        frame = map_frame(page)
         frame.frame_element().scroll_into_view_if_needed()
         frame.evaluate(CENTRE_ON_JS, [lat, lon])
         page.screenshot(path=str(ARTIFACTS / "planner_390x844.png"), full_page=False)
@@ -158,7 +151,7 @@ def test_planner_on_click_a_candidate_in_the_gap_read_the_new_figures(browser, s
         box.click()
         name = site.name_en or site.id
         page.get_by_role("option", name=name, exact=True).click()
-        frame = _frame(page)
+        frame = map_frame(page)
         frame.wait_for_function(f"() => ({COUNT_KINDS_JS})().reach > 0", timeout=60_000)
         page.get_by_text("reachable in 5 min").first.wait_for(timeout=30_000)
         assert len(reach.frame) > 0
