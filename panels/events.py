@@ -2,7 +2,7 @@
 
 Layout only. What the panel lists and which edition is selected is decided by
 ``putuo_geo.page.event_view`` (before the map is drawn: the map needs the selection);
-the map layer is ``putuo_geo.mapview.event_layer`` (through ``mapview.compose``); the
+the map layer is ``putuo_geo.mapevents.event_layer`` (through ``mapview.compose``); the
 GPX by ``putuo_geo.page.event_download``. ``app.py`` calls :func:`load` (before the
 permalink is restored: a link's ``event=`` is checked against the editions),
 :func:`prepare` (before the map) and :func:`show` (where the panel sits on the page).

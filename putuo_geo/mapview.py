@@ -6,12 +6,16 @@ Pure map building: this module never imports streamlit. The page asks for
   legend). It depends only on the atlas and the basemap, so it is the same on every
   rerun and ``st_folium`` keeps the live map (and the user's pan and zoom);
 - :func:`sites_layer`, :func:`measurement_layer`, :func:`click_layer`,
-  :func:`event_layer`: the layers that
+  :func:`putuo_geo.mapevents.event_layer`: the layers that
   change with the page's widgets, handed to ``st_folium(feature_group_to_add=...)``,
   which swaps them on the live map instead of rebuilding it;
 - :func:`layer_control`: the layer toggles, rebuilt by ``st_folium`` after those layers;
 - :func:`compose`: all of the above for one state of the page, as parts for
   ``st_folium`` or joined into one map for the HTML export.
+
+Its parts live beside it: the features, card rows and the one GeoJSON serialiser in
+:mod:`putuo_geo.mapfeatures`, the doubt bands in :mod:`putuo_geo.mapdoubt`, the event
+layer in :mod:`putuo_geo.mapevents`, the planner's layers in :mod:`putuo_geo.planmap`.
 
 Every string that comes from the data is HTML-escaped (:func:`putuo_geo.safety.escape_html`,
 which also escapes the braces folium's templates would read) before it is put into a
@@ -20,7 +24,7 @@ tooltip, a popup, the legend or a layer name. Layers are
 indices, each layer its escaped row labels and distinct texts once, and the browser joins
 them with constant markup into the tooltip and popup (the map payload stays small).
 GeoJSON goes to Leaflet as lon/lat; the only place that flips a coordinate to folium's
-(lat, lon) is :func:`latlon`.
+(lat, lon) is :func:`putuo_geo.mapfeatures.latlon`.
 
 Words come from :mod:`putuo_geo.i18n` in the language passed as ``lang``. On a basemap
 drawn in GCJ-02 (:mod:`putuo_geo.basemaps`) every layer, marker and path is converted
@@ -43,8 +47,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import folium
@@ -61,7 +64,6 @@ from putuo_geo import (
     crs,
     display,
     doubt,
-    events,
     exports,
     i18n,
     mapcontrols,
@@ -86,14 +88,29 @@ from putuo_geo.credits import (
 from putuo_geo.datum import Datum, convert_frame, convert_geometry, convert_point
 from putuo_geo.i18n import Lang, tr
 from putuo_geo.layers import Atlas
+from putuo_geo.mapdoubt import BAND_PANE, band_layer, doubt_bands
+from putuo_geo.mapevents import event_layer
+from putuo_geo.mapfeatures import (
+    LayerFields,
+    collection,
+    display_geometry,
+    doubt_text,
+    enum_row,
+    escape_value,
+    feature_group,
+    finite_or_none,
+    latlon,
+    line_feature,
+    point_feature,
+    shift_lonlat,
+    span_text,
+    text_row,
+)
 from putuo_geo.mapstyle import (
     BAND_MIN_ZOOM,
     CARD_LABEL,
     CATEGORY_COLOURS,
     DRAWN_COLOURS,
-    EVENT_COLOUR,
-    EVENT_OPACITY,
-    EVENT_WATER_COLOUR,
     KM_POST_COLOUR,
     LEGEND_BACKGROUND,
     LEGEND_TEXT,
@@ -108,7 +125,6 @@ from putuo_geo.mapstyle import (
     STATION_COLOUR,
     UPLOAD_COLOUR,
     ZONE_COLOURS,
-    band_style,
     bridge_style,
     creek_style,
     legend_html,
@@ -160,12 +176,6 @@ LAYER_KEYS: tuple[str, ...] = (
 )
 
 
-def latlon(lonlat: tuple[float, float]) -> list[float]:
-    """(lon, lat) -> folium's [lat, lon]. The one place the order flips."""
-    lon, lat = lonlat
-    return [float(lat), float(lon)]
-
-
 def display_atlas(atlas: Atlas, *, datum: Datum = "wgs84") -> Atlas:
     """The atlas as drawn on tiles in ``datum``: every layer converted from WGS-84.
 
@@ -193,10 +203,6 @@ def display_shift_m(atlas: Atlas, *, datum: Datum) -> float:
     before = crs.points_to_metric(stations, name="stations")
     after = crs.points_to_metric(moved, name="stations")
     return float(np.median(np.hypot(*(after - before).T)))
-
-
-def _shift(lonlat: tuple[float, float], datum: Datum) -> tuple[float, float]:
-    return convert_point(lonlat, src="wgs84", dst=datum)
 
 
 def _bounds_latlon(frame: gpd.GeoDataFrame) -> list[list[float]]:
@@ -243,235 +249,35 @@ FILL_FRAME_CSS = (
 )
 
 
-def _e(value: Any) -> str:
-    """HTML-escape one value from the data; blank for missing values."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return escape_html(str(value))
-
-
-def _title(props: Mapping[str, Any], lang: Lang) -> str:
-    """A card's title: the name in ``lang`` (the other in brackets), escaped."""
-    return _e(i18n.name(props.get("name_en"), props.get("name_zh"), lang))
-
-
-def _escaped_rows(rows: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """``(label, escaped value)`` -> both escaped (labels come from the catalogue)."""
-    return [(escape_html(label), value) for label, value in rows]
-
-
-def _common_rows(props: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
-    return [
-        (tr("card.status", lang), _e(i18n.value("status", props.get("status"), lang))),
-        (
-            tr("card.accuracy", lang),
-            _e(display.format_accuracy(_num(props.get("accuracy_m")))),
-        ),
-        (tr("card.source", lang), _e(props.get("source"))),
-    ]
-
-
-def doubt_text(props: Mapping[str, Any], lang: Lang) -> str:
-    """ "position uncertain by up to N m" (escaped) for a modelled feature, else ``""``.
-
-    Modelled: ``status`` is not ``confirmed`` (:data:`putuo_geo.doubt.CONFIRMED`); N is
-    its ``accuracy_m``. Shown on the tooltip and the popup, under the title.
-    """
-    accuracy_m = _num(props.get("accuracy_m"))
-    if props.get("status") == doubt.CONFIRMED or accuracy_m is None:
-        return ""
-    return escape_html(tr("doubt.uncertain", lang, accuracy=f"{accuracy_m:,.0f}"))
-
-
-def _num(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-#: Display only: lines and outlines are simplified to within this many metres
-#: (EPSG:32651) and coordinates rounded to ``DISPLAY_DECIMALS`` (5 decimals of a degree
-#: is ~1 m here). Every measurement uses the full-precision layers, never these.
-DISPLAY_TOLERANCE_M = 2.0
-DISPLAY_DECIMALS = 5
-
-
-def display_geometry(
-    geoms: gpd.GeoSeries,
-    *,
-    tolerance_m: float = DISPLAY_TOLERANCE_M,
-    decimals: int = DISPLAY_DECIMALS,
-) -> gpd.GeoSeries:
-    """Geometries lightened for drawing: simplified in metres, then rounded (EPSG:4326).
-
-    Lines and polygons are simplified with ``shapely.simplify`` (topology preserved)
-    in ``config.METRIC_CRS`` to within ``tolerance_m`` metres; points are kept. All
-    coordinates are then rounded to ``decimals`` decimal degrees. Same length and
-    index as ``geoms``: no feature is dropped, so ids and properties still line up.
-    For display only; measure on the original layers.
-    """
-    wgs = geoms.to_crs(config.WEB_CRS) if geoms.crs is not None else geoms
-    values = wgs.to_numpy()
-    shaped = ~shapely.is_empty(values) & ~shapely.is_missing(values)
-    shaped &= shapely.get_type_id(values) != 0  # points stay as they are
-    if shaped.any() and geoms.crs is not None:
-        metric = crs.geometry_to_metric(values[shaped])
-        simple = shapely.simplify(metric, tolerance_m, preserve_topology=True)
-        values = values.copy()
-        values[shaped] = crs.geometry_to_lonlat(simple)
-    rounded = shapely.set_precision(values, 10.0**-decimals, mode="pointwise")
-    return gpd.GeoSeries(rounded, index=geoms.index, crs=wgs.crs)
-
-
-def _collection(frame: gpd.GeoDataFrame, *, fields: LayerFields, lang: Lang) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection (EPSG:4326) carrying only what the map needs.
-
-    Properties: ``kind`` (which layer), ``id``, ``n`` (the escaped title), ``c`` (the
-    card's rows as indices into the collection's ``cards`` table, see
-    :class:`putuo_geo.maplayer.CardTable`) and the ``extra`` fields styles read, all
-    from ``fields`` (:class:`LayerFields`). The card's ``(label, escaped value)`` rows
-    have their labels in a fixed order; the browser builds tooltip and popup from them
-    (:func:`maplayer.card_html`).
-    """
-    frame = frame.to_crs("EPSG:4326") if frame.crs is not None else frame
-    cards = maplayer.CardTable()
-    features = []
-    for props, geom in zip(
-        frame.drop(columns="geometry").to_dict("records"),
-        display_geometry(frame.geometry),
-        strict=True,
-    ):
-        if geom is None or geom.is_empty:
-            continue
-        properties: dict[str, Any] = {
-            "kind": fields.kind,
-            "id": str(props.get("id", "")),
-            "n": _title(props, lang),
-        }
-        refs = cards.refs(_escaped_rows(fields.card(props, lang)))
-        if refs:
-            properties["c"] = refs
-        uncertain = doubt_text(props, lang) if fields.common else ""
-        if uncertain:
-            properties["u"] = cards.text_ref(uncertain)
-        properties.update((name, cast(props.get(name, ""))) for name, cast in fields.extra)
-        features.append(
-            {
-                "type": "Feature",
-                "properties": properties,
-                "geometry": shapely.geometry.mapping(geom),
-            }
-        )
-    return {"type": "FeatureCollection", "features": features, "cards": cards.as_dict()}
-
-
-def _group(
-    key: str, lang: Lang, *, title: str | None = None, dynamic: bool = False
-) -> folium.FeatureGroup:
-    """A toggleable group; a ``dynamic`` one (drawn on its own by ``st_folium``) carries
-    its own copy of the layer helpers (:class:`putuo_geo.maplayer.Helpers`)."""
-    group = folium.FeatureGroup(name=title or tr(f"layer.{key}", lang), show=True)
-    if dynamic:
-        maplayer.Helpers().add_to(group)
-    return group
-
-
-def _span(props: Mapping[str, Any]) -> str:
-    return (
-        f"{display.format_chainage(_num(props.get('from_chainage_m')))} – "
-        f"{display.format_chainage(_num(props.get('to_chainage_m')))}"
-    )
-
-
-# ---------------------------------------------------------------- the layers' fields
-# One serialiser (:func:`_collection`) for every layer, driven by a table: what each
-# feature's card shows (rows), which properties its style reads (extra), and how the
-# layer is drawn. A card row is ``(properties, lang) -> (label, escaped value)``.
-
-Row = Callable[[Mapping[str, Any], Lang], tuple[str, str]]
-
-
-def _text(label_key: str, field: str) -> Row:
-    """The field's text as it is in the data."""
-    return lambda p, lang: (tr(label_key, lang), _e(p.get(field)))
-
-
-def _enum(label_key: str, field: str, *, cast: Callable[[Any], Any] | None = None) -> Row:
-    """An enumerated field's value in ``lang`` (:func:`putuo_geo.i18n.value`)."""
-
-    def row(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
-        value = p.get(field) if cast is None else cast(p.get(field))
-        return tr(label_key, lang), _e(i18n.value(field, value, lang))
-
-    return row
-
-
 def _category(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
-    return tr("card.category", lang), _e(i18n.category(p.get("category"), lang))
+    return tr("card.category", lang), escape_value(i18n.category(p.get("category"), lang))
 
 
 def _chainage_row(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
-    return tr("card.chainage", lang), _e(display.format_chainage(_num(p.get("chainage_m"))))
+    return tr("card.chainage", lang), escape_value(
+        display.format_chainage(finite_or_none(p.get("chainage_m")))
+    )
 
 
 def _span_row(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
-    return tr("card.chainage", lang), _e(_span(p))
+    return tr("card.chainage", lang), escape_value(span_text(p))
 
 
 def _published_area(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
-    published = _num(p.get("area_published_m2"))
-    area = _e(display.format_ha(published)) if published is not None else ""
+    published = finite_or_none(p.get("area_published_m2"))
+    area = escape_value(display.format_ha(published)) if published is not None else ""
     return tr("card.published_area", lang), area
 
 
 def _opened(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
-    opened = _num(p.get("opened"))
+    opened = finite_or_none(p.get("opened"))
     return tr("card.opened", lang), f"{opened:.0f}" if opened is not None else ""
 
 
 def _station_number(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
-    return tr("card.station", lang), _e(tr("card.station_number", lang, number=p.get("number")))
-
-
-Style = Mapping[str, Any] | Callable[[dict[str, Any]], dict[str, Any]]
-
-
-@dataclasses.dataclass(frozen=True)
-class LayerFields:
-    """How one layer's features become map data and how the layer is drawn.
-
-    ``rows`` are the card's rows, followed by status, accuracy and source when
-    ``common``; ``extra`` the properties a style reads, each as ``(field, cast)``.
-    """
-
-    key: str  # the atlas layer; ``layer.<key>`` names its group
-    kind: str  # the features' ``kind``
-    rows: tuple[Row, ...] = ()
-    common: bool = True
-    extra: tuple[tuple[str, Callable[[Any], Any]], ...] = ()
-    style: Style = dataclasses.field(default_factory=dict)
-    radius: float = 6
-    tip_rows: int | None = 2
-    popup: bool = True
-    label_class: str | None = None
-
-    def card(self, p: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
-        rows = [row(p, lang) for row in self.rows]
-        return rows + _common_rows(p, lang) if self.common else rows
-
-    def draw(self, data: dict[str, Any]) -> maplayer.DataLayer:
-        style = self.style
-        return maplayer.DataLayer(
-            data,
-            name=self.key,
-            style=style if callable(style) else (lambda _f: dict(style)),
-            radius=self.radius,
-            tip_rows=self.tip_rows,
-            popup=self.popup,
-            label_class=self.label_class,
-        )
+    return tr("card.station", lang), escape_value(
+        tr("card.station_number", lang, number=p.get("number"))
+    )
 
 
 def _zone_style(feature: dict[str, Any]) -> dict[str, Any]:
@@ -503,27 +309,27 @@ STATIC_LAYERS: tuple[LayerFields, ...] = (
     LayerFields(
         "zones",
         "zone",
-        rows=(_text("card.method", "method"),),
+        rows=(text_row("card.method", "method"),),
         extra=(("zone", str),),
         style=_zone_style,
     ),
     LayerFields(
         "parks",
         "park",
-        rows=(_published_area, _enum("card.outline", "outline")),
+        rows=(_published_area, enum_row("card.outline", "outline")),
         style={"color": PARK_STROKE, "weight": 1, "fillColor": PARK_COLOUR, "fillOpacity": 0.35},
     ),
     LayerFields(
         "creek",
         "creek",
-        rows=(_span_row, _enum("card.section", "section")),
+        rows=(_span_row, enum_row("card.section", "section")),
         extra=(("status", str),),
         style=creek_style,
     ),
     LayerFields(
         "route",
         "route",
-        rows=(_enum("card.bank", "bank"), _span_row),
+        rows=(enum_row("card.bank", "bank"), _span_row),
         extra=(("status", str),),
         style=route_style,
     ),
@@ -541,10 +347,10 @@ STATIC_LAYERS: tuple[LayerFields, ...] = (
         "bridges",
         "bridge",
         rows=(
-            _enum("card.carries", "crossing"),
+            enum_row("card.carries", "crossing"),
             _chainage_row,
-            _enum("card.walkable", "walkable", cast=bool),
-            _text("card.joins", "joins"),
+            enum_row("card.walkable", "walkable", cast=bool),
+            text_row("card.joins", "joins"),
             _opened,
         ),
         extra=(("walkable", bool), ("status", str)),
@@ -557,8 +363,8 @@ STATIC_LAYERS: tuple[LayerFields, ...] = (
         rows=(
             _station_number,
             _chainage_row,
-            _enum("card.bank", "bank"),
-            _text("card.offers", "offers"),
+            enum_row("card.bank", "bank"),
+            text_row("card.offers", "offers"),
         ),
         extra=(("status", str),),
         style=station_style,
@@ -569,7 +375,7 @@ STATIC_LAYERS: tuple[LayerFields, ...] = (
 SITE_FIELDS = LayerFields(
     "sites",
     "site",
-    rows=(_category, _text("card.address", "address_zh")),
+    rows=(_category, text_row("card.address", "address_zh")),
     extra=(("category", str),),
 )
 #: A user's uploaded sites: what their file says, no status or accuracy of ours.
@@ -577,9 +383,9 @@ UPLOAD_FIELDS = LayerFields(
     "upload",
     "upload",
     rows=(
-        _text("card.category", "category"),
-        _text("card.id_in_file", "id_in_file"),
-        _text("card.source", "source"),
+        text_row("card.category", "category"),
+        text_row("card.id_in_file", "id_in_file"),
+        text_row("card.source", "source"),
     ),
     common=False,
     style={"color": UPLOAD_COLOUR, "weight": 3, "fillColor": "#ffd600", "fillOpacity": 1},
@@ -588,106 +394,8 @@ UPLOAD_FIELDS = LayerFields(
 
 
 def _static_layer(fields: LayerFields, frame: gpd.GeoDataFrame, lang: Lang) -> folium.FeatureGroup:
-    group = _group(fields.key, lang)
-    fields.draw(_collection(frame, fields=fields, lang=lang)).add_to(group)
-    return group
-
-
-# ---------------------------------------------------------------- the doubt band
-# The band of +- accuracy_m is geometry computed in metres (EPSG:32651, putuo_geo.crs)
-# and drawn as polygons, not a polyline whose weight is converted from metres to pixels:
-# a Leaflet weight is in screen pixels, so it would have to be recomputed on every zoom
-# and would still be wrong across the map (Web Mercator's scale changes with latitude,
-# 1/cos(lat)) and at the ends and bends, where a stroke's caps and joins are drawn in
-# pixels. A polygon's vertices are projected one by one by Leaflet, so the band stays the
-# stated width on the ground at every zoom and latitude, and on GCJ-02 tiles it is
-# converted with everything else.
-
-#: The band pane's name (see :class:`putuo_geo.maplayer.BandPane`).
-BAND_PANE = "pgBand"
-_BAND_LAYERS: tuple[str, ...] = ("creek", "route")
-
-
-def doubt_band_m(geometry_m: shapely.Geometry, accuracy_m: float) -> shapely.Geometry:
-    """Where a modelled feature may lie: within ``accuracy_m`` of it (EPSG:32651 metres).
-
-    A line is buffered (round ends: a straight line of length L gives
-    ``2 * accuracy_m * L + pi * accuracy_m**2``); a polygon's *outline* is buffered, a
-    ring of ``2 * accuracy_m`` astride its edge (the zone's edge is what is uncertain).
-    """
-    if shapely.get_type_id(geometry_m) in (3, 6):  # Polygon, MultiPolygon
-        geometry_m = shapely.boundary(geometry_m)
-    return shapely.buffer(geometry_m, float(accuracy_m))
-
-
-def doubt_bands(atlas: Atlas) -> gpd.GeoDataFrame:
-    """The bands of every modelled creek section, route piece and zone (EPSG:4326).
-
-    The creek's and the route's bands are joined into one feature (``id`` ``lines``): the
-    bank paths lie tens of metres from the creek, so their bands of hundreds of metres
-    overlap, and translucent bands drawn one over the other would darken where they
-    overlap instead of showing one area. Each modelled zone has its own band (``zone``
-    set, drawn in the zone's colour). Columns ``id``, ``zone``, ``accuracy_m`` (the
-    largest, metres).
-    """
-    rows: list[dict[str, Any]] = []
-    geoms: list[shapely.Geometry] = []
-    line_bands, line_worst = [], 0.0
-    for name in (*_BAND_LAYERS, "zones"):
-        frame = atlas.layer(name)
-        if frame.empty or "status" not in frame:
-            continue
-        modelled = frame[frame["status"].astype(str) != doubt.CONFIRMED]
-        if modelled.empty:
-            continue
-        metric = crs.to_metric(modelled, name=name).to_numpy()
-        accuracy = modelled["accuracy_m"].to_numpy(dtype=float)
-        for geom_m, acc, props in zip(metric, accuracy, modelled.to_dict("records"), strict=True):
-            if geom_m is None or geom_m.is_empty or not math.isfinite(acc) or acc <= 0:
-                continue
-            band = doubt_band_m(geom_m, acc)
-            if name == "zones":
-                rows.append(
-                    {"id": f"band-{props['id']}", "zone": str(props["zone"]), "accuracy_m": acc}
-                )
-                geoms.append(band)
-            else:
-                line_bands.append(band)
-                line_worst = max(line_worst, acc)
-    if line_bands:
-        rows.insert(0, {"id": "lines", "zone": "", "accuracy_m": line_worst})
-        geoms.insert(0, shapely.union_all(line_bands))
-    frame_m = gpd.GeoDataFrame(
-        rows or {"id": [], "zone": [], "accuracy_m": []}, geometry=geoms, crs=config.METRIC_CRS
-    )
-    return frame_m.to_crs(config.WEB_CRS)
-
-
-#: The bands: no card, no tooltip; the legend explains them.
-BAND_FIELDS = LayerFields(
-    "doubt_band",
-    "band",
-    common=False,
-    extra=(("zone", str),),
-    style=band_style,
-    tip_rows=None,
-    popup=False,
-)
-
-
-def band_layer(bands: gpd.GeoDataFrame, *, lang: Lang) -> folium.FeatureGroup:
-    """The bands in their own pane (:class:`putuo_geo.maplayer.BandPane`), not interactive."""
-    group = _group(BAND_FIELDS.key, lang)
-    data = _collection(bands, fields=BAND_FIELDS, lang=lang)
-    maplayer.DataLayer(
-        data,
-        name=BAND_FIELDS.key,
-        style=band_style,
-        tip_rows=None,
-        popup=False,
-        interactive=False,
-        renderer=JsCode(f"L.canvas({{pane: {json.dumps(BAND_PANE)}}})"),
-    ).add_to(group)
+    group = feature_group(fields.key, lang)
+    fields.draw(collection(frame, fields=fields, lang=lang)).add_to(group)
     return group
 
 
@@ -843,7 +551,7 @@ _SITE_MARKER_JS = """function (feature, latlng) {
 def _site_collection(sites: gpd.GeoDataFrame, lang: Lang) -> dict[str, Any]:
     """Sites as GeoJSON points, built column-wise: kind, id, category, title, category row.
 
-    The fast path of :func:`_collection` for more than :data:`SITES_POPUP_MAX` point
+    The fast path of :func:`collection` for more than :data:`SITES_POPUP_MAX` point
     sites (a one-row card, no simplification): at 100k sites the per-feature path with
     full cards is what made the page slow (README "Performance").
     """
@@ -860,8 +568,8 @@ def _site_collection(sites: gpd.GeoDataFrame, lang: Lang) -> dict[str, Any]:
                 "kind": "site",
                 "id": str(fid),
                 "category": str(cat),
-                "n": _e(i18n.name(name_en, name_zh, lang)),
-                "c": cards.refs([(label, _e(i18n.category(cat, lang)))]),
+                "n": escape_value(i18n.name(name_en, name_zh, lang)),
+                "c": cards.refs([(label, escape_value(i18n.category(cat, lang)))]),
             },
             "geometry": {"type": "Point", "coordinates": lonlat},
         }
@@ -900,7 +608,7 @@ def sites_layer(
     :data:`SITES_POPUP_MAX` sites each carry a popup card as well as a tooltip.
     """
     title = tr("layer.sites_count", lang, shown=len(sites), total=total if total else len(sites))
-    group = _group("sites", lang, title=title, dynamic=True)
+    group = feature_group("sites", lang, title=title, dynamic=True)
     if datum != "wgs84" and not sites.empty:
         sites = convert_frame(sites, src="wgs84", dst=datum)
     points_only = bool(np.all(sites.geometry.geom_type.to_numpy() == "Point"))
@@ -908,7 +616,7 @@ def sites_layer(
     if cards_only:
         data = _site_collection(sites, lang)
     else:
-        data = _collection(sites, fields=SITE_FIELDS, lang=lang)
+        data = collection(sites, fields=SITE_FIELDS, lang=lang)
     if data["features"]:
         colours = json.dumps(CATEGORY_COLOURS)
         maplayer.DataLayer(
@@ -921,25 +629,6 @@ def sites_layer(
             ),
         ).add_to(group)
     return group
-
-
-def _line_feature(coords_lonlat: list[tuple[float, float]], **props: Any) -> dict[str, Any]:
-    return {
-        "type": "Feature",
-        "properties": props,
-        "geometry": {
-            "type": "LineString",
-            "coordinates": [[round(x, 6), round(y, 6)] for x, y in coords_lonlat],
-        },
-    }
-
-
-def _point_feature(lonlat: tuple[float, float], **props: Any) -> dict[str, Any]:
-    return {
-        "type": "Feature",
-        "properties": props,
-        "geometry": {"type": "Point", "coordinates": [round(lonlat[0], 6), round(lonlat[1], 6)]},
-    }
 
 
 def measurement_layer(
@@ -959,7 +648,7 @@ def measurement_layer(
     (:func:`putuo_geo.doubt.path_doubt`); the along-route length is then shown as
     exact as that ground allows (:func:`putuo_geo.display.format_length_on`).
     """
-    group = _group("measurement", lang, dynamic=True)
+    group = feature_group("measurement", lang, dynamic=True)
     start, end = measurement.start, measurement.end
     summary = escape_html(
         tr(
@@ -974,15 +663,15 @@ def measurement_layer(
         path = convert_geometry(path, src="wgs84", dst=datum)
     shown = display_geometry(gpd.GeoSeries([path], crs=config.WEB_CRS)).iloc[0]
     path_coords = [(float(x), float(y)) for x, y, *_ in shapely.get_coordinates(shown)]
-    a, a_route = _shift(start.lonlat, datum), _shift(start.on_route_lonlat, datum)
-    b, b_route = _shift(end.lonlat, datum), _shift(end.on_route_lonlat, datum)
+    a, a_route = shift_lonlat(start.lonlat, datum), shift_lonlat(start.on_route_lonlat, datum)
+    b, b_route = shift_lonlat(end.lonlat, datum), shift_lonlat(end.on_route_lonlat, datum)
     features = [
-        _line_feature([a, b], kind="straight", n=summary),
-        _line_feature([a, a_route], kind="offset", n=""),
-        _line_feature([b, b_route], kind="offset", n=""),
-        _line_feature(path_coords, kind="path", n=summary),
-        _point_feature(a, kind="end", n=escape_html(tr("map.from", lang, label=from_label))),
-        _point_feature(b, kind="end", n=escape_html(tr("map.to", lang, label=to_label))),
+        line_feature([a, b], kind="straight", n=summary),
+        line_feature([a, a_route], kind="offset", n=""),
+        line_feature([b, b_route], kind="offset", n=""),
+        line_feature(path_coords, kind="path", n=summary),
+        point_feature(a, kind="end", n=escape_html(tr("map.from", lang, label=from_label))),
+        point_feature(b, kind="end", n=escape_html(tr("map.to", lang, label=to_label))),
     ]
     styles = {
         "straight": {"color": "#555555", "weight": 1.5, "dashArray": "2 6"},
@@ -1008,7 +697,7 @@ def click_layer(
 
     ``found`` is in WGS-84 (as measured); it is drawn converted to ``datum``.
     """
-    group = _group("click", lang, dynamic=True)
+    group = feature_group("click", lang, dynamic=True)
     tip = escape_html(
         tr(
             "map.click_tip",
@@ -1017,11 +706,11 @@ def click_layer(
             distance=display.format_length(found.route_distance_m),
         )
     )
-    point, route_point = _shift(found.lonlat, datum), _shift(found.route_lonlat, datum)
+    point, route_point = shift_lonlat(found.lonlat, datum), shift_lonlat(found.route_lonlat, datum)
     features = [
-        _line_feature([point, route_point], kind="offset", n=tip),
-        _point_feature(point, kind="click", n=escape_html(tr("map.clicked_point", lang))),
-        _point_feature(route_point, kind="route_point", n=tip),
+        line_feature([point, route_point], kind="offset", n=tip),
+        point_feature(point, kind="click", n=escape_html(tr("map.clicked_point", lang))),
+        point_feature(route_point, kind="route_point", n=tip),
     ]
     styles = {
         "offset": {"color": "#333333", "weight": 2, "dashArray": "3 5"},
@@ -1044,115 +733,6 @@ def click_layer(
     return group
 
 
-def event_card(props: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
-    """An event edition's card: kind, dates in ``lang``, where/length, water stations,
-    status, accuracy and source (``(label, escaped text)``, labels not yet escaped).
-
-    For a course the length along the route is set against the race's 21.0975 km, with
-    why they differ (the race also uses streets).
-    """
-    kind = _e(i18n.value("kind", props.get("kind"), lang))
-    dates = _e(events.format_date_range(str(props["start_date"]), str(props["end_date"]), lang))
-    if props.get("geometry_kind") == "course":
-        along_m = float(props["along_route_m"])
-        km = f"{along_m / 1000:.2f}"
-        diff = f"{(events.HALF_MARATHON_M - along_m) / 1000:.2f}"
-        where = tr("events.along_route", lang, km=km) + " " + tr("events.shorter", lang, diff=diff)
-        every = _num(props.get("water_stations_every_m"))
-        water = (
-            tr("events.no_water_stations", lang)
-            if every is None
-            else tr("events.water_every", lang, km=f"{every / 1000:g}")
-        )
-    else:
-        where, water = tr("events.venue", lang), ""
-    return [
-        (tr("events.card_kind", lang), kind),
-        (tr("events.card_dates", lang), dates),
-        (tr("events.card_where", lang), _e(where)),
-        (tr("events.card_water", lang), _e(water)),
-        *_common_rows(props, lang),
-    ]
-
-
-def event_layer(
-    props: Mapping[str, Any],
-    geometry: shapely.Geometry,
-    *,
-    lang: Lang = "en",
-    datum: Datum = "wgs84",
-) -> folium.FeatureGroup:
-    """The selected event edition: a course's line, start, finish, km markers and water
-    stations, or a venue's marker; their popups carry the card (:func:`event_card`).
-
-    ``props`` is a row of :func:`putuo_geo.events.load_events` and ``geometry`` its
-    WGS-84 shape; both are drawn converted to ``datum``. Markers along a course come
-    from :func:`putuo_geo.events.course_map` (measured in EPSG:32651 on the WGS-84 line).
-    """
-    name = i18n.name(props.get("name_en"), props.get("name_zh"), lang)
-    title = escape_html(name)
-    short = escape_html(i18n.name(props.get("name_en"), props.get("name_zh"), lang, both=False))
-    group = _group("event", lang, title=tr("events.layer", lang, name=short), dynamic=True)
-    cards = maplayer.CardTable()
-    card = cards.refs(_escaped_rows(event_card(props, lang)))
-    features: list[dict[str, Any]] = []
-    if props.get("geometry_kind") == "course":
-        course = events.course_map(props, geometry)
-        path = [_shift(p, datum) for p in course.path_lonlat]
-        features.append(_line_feature(path, kind="course", n=title, c=card))
-        for distance_m, lonlat in course.km_markers:
-            n = escape_html(tr("events.km_marker", lang, km=f"{distance_m / 1000:g}"))
-            features.append(_point_feature(_shift(lonlat, datum), kind="course_km", n=n))
-        for distance_m, lonlat in course.water_stations:
-            n = escape_html(tr("events.water_station", lang, km=f"{distance_m / 1000:g}"))
-            features.append(_point_feature(_shift(lonlat, datum), kind="course_water", n=n))
-        for key, at in (("events.start", path[0]), ("events.finish", path[-1])):
-            n = escape_html(f"{tr(key, lang)}: {name}")
-            features.append(_point_feature(at, kind="course_end", n=n, c=card))
-    else:
-        point = _shift((float(geometry.x), float(geometry.y)), datum)
-        features.append(_point_feature(point, kind="venue", n=title, c=card))
-    styles = {
-        "course": {"color": EVENT_COLOUR, "weight": 7, "opacity": EVENT_OPACITY},
-        # Course km markers filled (the route's own km posts are hollow and labelled).
-        "course_km": {
-            "color": "#ffffff",
-            "weight": 1.5,
-            "fillColor": EVENT_COLOUR,
-            "fillOpacity": 1,
-        },
-        "course_water": {
-            "color": "#ffffff",
-            "weight": 2,
-            "fillColor": EVENT_WATER_COLOUR,
-            "fillOpacity": 1,
-        },
-        "course_end": {
-            "color": EVENT_COLOUR,
-            "weight": 4,
-            "fillColor": "#ffffff",
-            "fillOpacity": 1,
-        },
-        "venue": {"color": "#ffffff", "weight": 3, "fillColor": EVENT_COLOUR, "fillOpacity": 1},
-    }
-    # Radius per kind: pgLayer draws every point at one radius, so a marker function here.
-    radius = json.dumps(
-        {"course": 6, "course_km": 4, "course_water": 7, "course_end": 8, "venue": 12}
-    )
-    maplayer.DataLayer(
-        {"type": "FeatureCollection", "features": features, "cards": cards.as_dict()},
-        name="event",
-        style=lambda f: styles[f["properties"]["kind"]],
-        tip_rows=0,
-        popup=True,
-        point_to_layer=JsCode(
-            f"function (f, at) {{ return L.circleMarker(at, "
-            f"{{radius: {radius}[f.properties.kind]}}); }}"
-        ),
-    ).add_to(group)
-    return group
-
-
 def upload_layer(
     frame: gpd.GeoDataFrame, *, title: str, lang: Lang = "en", datum: Datum = "wgs84"
 ) -> folium.FeatureGroup:
@@ -1162,13 +742,13 @@ def upload_layer(
     puts a layer's name into the page as HTML. ``frame`` is WGS-84; it is drawn
     converted to ``datum`` (the basemap's).
     """
-    group = _group(
+    group = feature_group(
         "upload", lang, title=tr("layer.upload", lang, title=escape_html(title)), dynamic=True
     )
     if datum != "wgs84" and not frame.empty:
         frame = convert_frame(frame, src="wgs84", dst=datum)
 
-    data = _collection(frame, fields=UPLOAD_FIELDS, lang=lang)
+    data = collection(frame, fields=UPLOAD_FIELDS, lang=lang)
     if data["features"]:
         UPLOAD_FIELDS.draw(data).add_to(group)
     return group
@@ -1278,6 +858,6 @@ def compose(
     center = None
     zoom = None
     if view_lonlat is not None:
-        lon, lat = _shift(view_lonlat[0], datum)
+        lon, lat = shift_lonlat(view_lonlat[0], datum)
         center, zoom = (lat, lon), int(view_lonlat[1])
     return Composed(base, dynamic, layer_control(), center, zoom)

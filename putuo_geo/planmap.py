@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
 import folium
 import geopandas as gpd
@@ -18,7 +17,7 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
-from putuo_geo import coverage, display, i18n, maplayer, mapstyle, mapview
+from putuo_geo import coverage, display, i18n, mapfeatures, maplayer, mapstyle
 from putuo_geo.datum import Datum, convert_frame
 from putuo_geo.i18n import Lang, tr
 from putuo_geo.safety import escape_html
@@ -79,7 +78,7 @@ def _lines(frame: gpd.GeoDataFrame, datum: Datum) -> list[list[list[tuple[float,
     """Each row's line(s) as lon/lat coordinate lists, shifted to ``datum`` and lightened."""
     if datum != "wgs84" and not frame.empty:
         frame = convert_frame(frame, src="wgs84", dst=datum)
-    shown = mapview.display_geometry(frame.geometry)
+    shown = mapfeatures.display_geometry(frame.geometry)
     out = []
     for geom in shown:
         parts = getattr(geom, "geoms", [geom])
@@ -87,17 +86,6 @@ def _lines(frame: gpd.GeoDataFrame, datum: Datum) -> list[list[list[tuple[float,
             [[(float(x), float(y)) for x, y, *_ in shapely.get_coordinates(p)] for p in parts]
         )
     return out
-
-
-def _line(coords: list[tuple[float, float]], **props: Any) -> dict[str, Any]:
-    return {
-        "type": "Feature",
-        "properties": props,
-        "geometry": {
-            "type": "LineString",
-            "coordinates": [[round(x, 6), round(y, 6)] for x, y in coords],
-        },
-    }
 
 
 def _group(name: str) -> folium.FeatureGroup:
@@ -130,7 +118,11 @@ def bands_layer(
                 high=display.format_length(w1),
             )
         )
-        features += [_line(c, kind="walk_band", b=int(band), n=tip) for c in lines if len(c) > 1]
+        features += [
+            mapfeatures.line_feature(c, kind="walk_band", b=int(band), n=tip)
+            for c in lines
+            if len(c) > 1
+        ]
     maplayer.DataLayer(
         {"type": "FeatureCollection", "features": features},
         name="planner_bands",
@@ -156,7 +148,7 @@ def reach_layer(
     name = i18n.name(reach.site.name_en, reach.site.name_zh, lang, both=False) or reach.site.id
     tip = escape_html(tr("planpanel.reach_tip", lang, minutes=minutes, name=name))
     features = [
-        _line(c, kind="reach", n=tip)
+        mapfeatures.line_feature(c, kind="reach", n=tip)
         for lines in _lines(reach.frame, datum)
         for c in lines
         if len(c) > 1
@@ -182,7 +174,7 @@ def candidates_layer(
     group = _group(tr("planpanel.candidate_layer", lang))
     features = []
     for c in candidates:
-        lon, lat = mapview._shift(c.on_route_lonlat, datum)
+        lon, lat = mapfeatures.shift_lonlat(c.on_route_lonlat, datum)
         tip = tr(
             "planpanel.candidate_tip",
             lang,

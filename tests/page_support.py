@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from putuo_geo import config, layers, mapview, network, overview
+from putuo_geo import config, layers, mapdoubt, network, overview
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -180,7 +180,7 @@ def drawn_kinds(atlas: layers.Atlas) -> dict[str, int]:
         "bridge": len(atlas.bridges),
         "station": len(atlas.stations),
         "site": len(atlas.sites),
-        "band": len(mapview.doubt_bands(atlas)),  # modelled creek/route (one) and zones
+        "band": len(mapdoubt.doubt_bands(atlas)),  # modelled creek/route (one) and zones
     }
     if len(atlas.stations) >= 2:
         kinds.update(MEASURED_KINDS)

@@ -16,7 +16,19 @@ import pytest
 import shapely
 import shapely.affinity
 
-from putuo_geo import assets, basemaps, config, datum, i18n, maplayer, mapstyle, mapview, overview
+from putuo_geo import (
+    assets,
+    basemaps,
+    config,
+    datum,
+    i18n,
+    mapdoubt,
+    mapfeatures,
+    maplayer,
+    mapstyle,
+    mapview,
+    overview,
+)
 from putuo_geo import osm as osm_module
 from putuo_geo.network import Endpoint, Measurement
 
@@ -187,7 +199,7 @@ def test_every_vector_layer_shares_the_maps_one_canvas(atlas, posts):
     own = [gj for gj in layers if "renderer" in gj.options]
     assert [gj.data["features"][0]["properties"]["kind"] for gj in own] == ["band"]
     assert own[0].options["interactive"] is False
-    assert mapview.BAND_PANE in str(own[0].options["renderer"])
+    assert mapdoubt.BAND_PANE in str(own[0].options["renderer"])
 
 
 def test_many_sites_ship_escaped_tooltips_without_popups(atlas):
@@ -237,7 +249,7 @@ def test_basemaps_and_no_tiles(atlas):
 
 
 def test_latlon_is_the_one_flip():
-    assert mapview.latlon((121.4, 31.2)) == [31.2, 121.4]
+    assert mapfeatures.latlon((121.4, 31.2)) == [31.2, 121.4]
 
 
 def _measurement() -> Measurement:
@@ -331,14 +343,14 @@ def test_a_station_on_a_gcj02_basemap_is_drawn_about_485_m_off(atlas, posts):
     ids = sorted(stored)
     assert _distances_m([stored[i] for i in ids], [on_osm[i] for i in ids]) == pytest.approx(
         [0.0] * len(ids), abs=1.0
-    )  # display rounding (mapview.DISPLAY_DECIMALS = 5, ~1 m) only
+    )  # display rounding (mapfeatures.DISPLAY_DECIMALS = 5, ~1 m) only
     shifts = _distances_m([stored[i] for i in ids], [on_amap[i] for i in ids])
     assert all(450 <= d <= 520 for d in shifts), shifts
     # the drawn point is the GCJ-02 image of the stored one, rounded for display
     x, y = datum.convert_lonlat(
         *zip(*[stored[i] for i in ids], strict=True), src="wgs84", dst="gcj02"
     )
-    half_step = 0.5 * 10.0**-mapview.DISPLAY_DECIMALS
+    half_step = 0.5 * 10.0**-mapfeatures.DISPLAY_DECIMALS
     assert [on_amap[i] for i in ids] == [
         pytest.approx((xi, yi), abs=half_step + 1e-9) for xi, yi in zip(x, y, strict=True)
     ]
@@ -412,12 +424,12 @@ def test_display_geometry_keeps_every_feature_and_lightens_lines():
         index=[7, 8, 9],
         crs=config.METRIC_CRS,
     )
-    shown = mapview.display_geometry(metric.to_crs(config.WEB_CRS))
+    shown = mapfeatures.display_geometry(metric.to_crs(config.WEB_CRS))
     assert list(shown.index) == [7, 8, 9]
     assert shapely.get_num_coordinates(shown.iloc[0]) == 2
     assert shown.iloc[2] is None
     coords = shapely.get_coordinates(shown.iloc[:2].to_numpy())
-    np.testing.assert_allclose(coords, np.round(coords, mapview.DISPLAY_DECIMALS), atol=1e-12)
+    np.testing.assert_allclose(coords, np.round(coords, mapfeatures.DISPLAY_DECIMALS), atol=1e-12)
     back = shown.iloc[:2].to_crs(config.METRIC_CRS)
     assert back.iloc[0].length == pytest.approx(1000, abs=2)
     assert back.iloc[1].distance(metric.iloc[1]) < 1.0  # rounding moves a point < 1 m
@@ -542,7 +554,7 @@ def test_the_built_map_draws_each_section_by_its_status(atlas):
 
 
 def test_the_band_of_a_1_km_line_is_2_a_l_plus_pi_a_squared():
-    band = mapview.doubt_band_m(shapely.LineString([(0, 0), (1000, 0)]), 100.0)
+    band = mapdoubt.doubt_band_m(shapely.LineString([(0, 0), (1000, 0)]), 100.0)
     # 2 x 100 x 1000 + pi x 100^2 = 231,416 m2 (shapely's round caps are 8 segments a
     # quarter: their area is 0.6 % under pi a^2, 0.09 % of the whole)
     assert band.area == pytest.approx(2 * 100 * 1000 + np.pi * 100**2, rel=1e-3)
@@ -550,7 +562,7 @@ def test_the_band_of_a_1_km_line_is_2_a_l_plus_pi_a_squared():
 
 
 def test_the_band_of_a_zone_is_a_ring_astride_its_edge():
-    band = mapview.doubt_band_m(shapely.box(0, 0, 1000, 1000), 100.0)
+    band = mapdoubt.doubt_band_m(shapely.box(0, 0, 1000, 1000), 100.0)
     # outside: 1000^2 + 4 x 1000 x 100 + pi 100^2 (round corners); inside: an 800 m square
     expected = 1000**2 + 4 * 1000 * 100 + np.pi * 100**2 - 800**2
     assert band.area == pytest.approx(expected, rel=1e-3)
@@ -558,7 +570,7 @@ def test_the_band_of_a_zone_is_a_ring_astride_its_edge():
 
 
 def test_doubt_bands_join_creek_and_route_and_keep_each_zone(atlas):
-    bands = mapview.doubt_bands(_with_modelled(atlas))
+    bands = mapdoubt.doubt_bands(_with_modelled(atlas))
     assert list(bands["id"]) == ["lines", "band-one-belt", "band-one-center", "band-one-city"]
     assert list(bands["zone"]) == ["", "one_belt", "one_center", "one_city"]
     assert bands["accuracy_m"].iloc[0] == 170.0  # the worst modelled line
@@ -570,7 +582,7 @@ def test_doubt_bands_join_creek_and_route_and_keep_each_zone(atlas):
     # nothing confirmed gets a band: the right bank path (y0 - 30) has none outside
     # creek-1; the left bank's band reaches down to y0 + 30 - 170 = y0 - 140
     assert not lines.contains(shapely.Point(x0 + 500, y0 - 150))
-    assert mapview.doubt_bands(atlas)["id"].tolist()[0] == "band-one-belt"  # toy as built
+    assert mapdoubt.doubt_bands(atlas)["id"].tolist()[0] == "band-one-belt"  # toy as built
 
 
 def test_bands_draw_under_the_lines_in_their_own_pane_from_zoom_14(atlas):
@@ -643,9 +655,9 @@ def test_every_modelled_feature_says_how_uncertain_it_is(atlas, lang, creek_text
 
 
 def test_doubt_text_is_blank_for_confirmed_or_unknown_accuracy():
-    assert mapview.doubt_text({"status": "confirmed", "accuracy_m": 20.0}, "en") == ""
-    assert mapview.doubt_text({"status": "indicative", "accuracy_m": None}, "en") == ""
-    text = mapview.doubt_text({"status": "indicative", "accuracy_m": 1000.0}, "en")
+    assert mapfeatures.doubt_text({"status": "confirmed", "accuracy_m": 20.0}, "en") == ""
+    assert mapfeatures.doubt_text({"status": "indicative", "accuracy_m": None}, "en") == ""
+    text = mapfeatures.doubt_text({"status": "indicative", "accuracy_m": 1000.0}, "en")
     assert text == "position uncertain by up to 1,000 m"
 
 

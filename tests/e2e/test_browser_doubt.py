@@ -16,7 +16,17 @@ import pytest
 import shapely
 from page_support import ARTIFACTS, map_frame, page_data_dir, shown_figure, skip_reason
 
-from putuo_geo import config, display, i18n, layers, mapstyle, mapview, network, overview, page
+from putuo_geo import (
+    config,
+    display,
+    i18n,
+    layers,
+    mapdoubt,
+    mapstyle,
+    network,
+    overview,
+    page,
+)
 from putuo_geo import permalink as links
 
 pytestmark = [
@@ -144,13 +154,13 @@ def test_the_loop_at_zoom_15_shows_its_band_and_says_how_uncertain(browser, serv
     try:
         frame = visit.map_frame()
         frame.wait_for_function(f"() => window.map.getZoom() === {ZOOM}", timeout=30_000)
-        bands = mapview.doubt_bands(atlas)
+        bands = mapdoubt.doubt_bands(atlas)
         frame.wait_for_function(
             f"([kind, n]) => ({COUNT_JS})(kind) === n", arg=["band", len(bands)], timeout=30_000
         )
 
         # The band: drawn on a canvas of its own pane, not interactive, visible at 15.
-        shown = frame.evaluate(BAND_PANE_JS, mapview.BAND_PANE)
+        shown = frame.evaluate(BAND_PANE_JS, mapdoubt.BAND_PANE)
         assert shown["bands"] == len(bands)
         assert shown["inPane"] == len(bands)
         assert shown["interactive"] == 0
@@ -167,8 +177,8 @@ def test_the_loop_at_zoom_15_shows_its_band_and_says_how_uncertain(browser, serv
             }
             return ((BAND)(pane).display === "none") === hidden;
         }""".replace("(BAND)", f"({BAND_PANE_JS})")
-        frame.wait_for_function(at_zoom, arg=[mapview.BAND_PANE, mapstyle.BAND_MIN_ZOOM - 1, True])
-        frame.wait_for_function(at_zoom, arg=[mapview.BAND_PANE, ZOOM, False])
+        frame.wait_for_function(at_zoom, arg=[mapdoubt.BAND_PANE, mapstyle.BAND_MIN_ZOOM - 1, True])
+        frame.wait_for_function(at_zoom, arg=[mapdoubt.BAND_PANE, ZOOM, False])
 
         # The modelled creek is drawn dashed, as its style says.
         dashed = frame.evaluate(

@@ -36,6 +36,7 @@ from putuo_geo import (
     exports,
     i18n,
     layers,
+    mapdoubt,
     maplayer,
     mapview,
     network,
@@ -491,7 +492,7 @@ def test_the_exported_map_draws_from_disk_with_no_network(browser, atlas, tmp_pa
         expected = (
             len(atlas.boundary) + len(atlas.zones) + len(atlas.parks) + len(atlas.creek)
             + len(atlas.route) + len(posts) + len(atlas.bridges) + len(atlas.stations)
-            + len(atlas.sites) + len(mapview.doubt_bands(atlas))
+            + len(atlas.sites) + len(mapdoubt.doubt_bands(atlas))
         )  # fmt: skip
         map_js = "Object.values(window).find(v => v instanceof L.Map)"
         page.wait_for_function(

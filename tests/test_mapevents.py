@@ -1,4 +1,4 @@
-"""putuo_geo.mapview.event_layer: the selected event edition on the map.
+"""putuo_geo.mapevents.event_layer: the selected event edition on the map.
 
 On the editions of ``event_toy`` (a 2,500 m course: km markers at 1 and 2 km, water
 stations every 1 km).
@@ -13,7 +13,7 @@ import folium
 import paper_toy
 import pytest
 
-from putuo_geo import datum, maplayer, mapview
+from putuo_geo import datum, mapevents, maplayer, mapview
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def _kinds(data: dict) -> list[str]:
 
 def test_a_course_is_a_line_with_start_finish_km_markers_and_water_stations():
     props, geometry = event_toy.row("race-a")
-    data = _data(mapview.event_layer(props, geometry))
+    data = _data(mapevents.event_layer(props, geometry))
     assert _kinds(data) == [
         "course",
         "course_km",
@@ -51,11 +51,11 @@ def test_a_course_is_a_line_with_start_finish_km_markers_and_water_stations():
 
 def test_the_course_card_has_kind_dates_length_against_the_race_and_source():
     props, geometry = event_toy.row("race-a")
-    data = _data(mapview.event_layer(props, geometry, lang="en"))
+    data = _data(mapevents.event_layer(props, geometry, lang="en"))
     card = maplayer.card_html(data["features"][0]["properties"], data["cards"])
     for text in ("race", "22 Apr 2023", "2.50 km", "21.0975 km", "18.60 km short of it", "Paper A"):
         assert text in card, text
-    zh = _data(mapview.event_layer(props, geometry, lang="zh"))
+    zh = _data(mapevents.event_layer(props, geometry, lang="zh"))
     card = maplayer.card_html(zh["features"][0]["properties"], zh["cards"])
     for text in ("赛跑", "2023年4月22日", "2.50 公里", "相差 18.60 公里", "来源"):
         assert text in card, text
@@ -63,7 +63,7 @@ def test_the_course_card_has_kind_dates_length_against_the_race_and_source():
 
 def test_a_venue_is_one_marker_and_its_data_text_is_escaped():
     props, geometry = event_toy.row("fest-c")
-    group = mapview.event_layer(props, geometry, lang="en")
+    group = mapevents.event_layer(props, geometry, lang="en")
     data = _data(group)
     assert _kinds(data) == ["venue"]
     assert data["features"][0]["properties"]["n"] == "Fest &lt;b&gt;C&lt;/b&gt; (C节)"
@@ -77,7 +77,7 @@ def test_a_venue_is_one_marker_and_its_data_text_is_escaped():
 
 def test_the_event_is_drawn_in_the_basemaps_datum():
     props, geometry = event_toy.row("boat-b")
-    data = _data(mapview.event_layer(props, geometry, datum="gcj02"))
+    data = _data(mapevents.event_layer(props, geometry, datum="gcj02"))
     lon, lat = data["features"][0]["geometry"]["coordinates"]
     expected = datum.convert_point((geometry.x, geometry.y), src="wgs84", dst="gcj02")
     assert (lon, lat) == pytest.approx(expected, abs=1e-6)
