@@ -665,3 +665,34 @@ def test_a_language_switch_keeps_the_open_sections_open():
     page.relabel(state)
     assert state["tables_open"] is True
     assert state["export_open"] is False
+
+
+def test_sidebar_values_give_a_first_run_the_widgets_defaults():
+    state: dict = {}
+    held = page.sidebar_values(
+        state,
+        categories=["a", "b"],
+        place_keys=["site:x", "station:1", "station:2"],
+        basemap_keys=["osm", "none"],
+    )
+    assert held == page.SidebarValues(
+        categories=["a", "b"], query="", from_key="station:1", to_key="station:2", basemap_key="osm"
+    )
+    assert state["measure_from"] == "station:1"  # the widgets drawn later read the same keys
+
+
+def test_sidebar_values_keep_what_is_still_offered():
+    state = {
+        "categories": ["b", "gone"],
+        "query": "park",
+        "measure_from": "site:x",
+        "measure_to": "point:gone",
+        "basemap_key": "retired",
+    }
+    held = page.sidebar_values(
+        state, categories=["a", "b"], place_keys=["site:x", "station:1"], basemap_keys=["osm"]
+    )
+    assert held.categories == ["b"]
+    assert held.query == "park"
+    assert (held.from_key, held.to_key) == ("site:x", "site:x")  # a gone end: the first place
+    assert held.basemap_key == state["basemap_key"] == "osm"
