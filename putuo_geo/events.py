@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -298,6 +299,23 @@ def course_problems(row: EventRow, course: Course) -> list[str]:
         for ref, offset in course.offsets_m
         if offset > row.accuracy_m
     ]
+
+
+def course_texts(event: Mapping[str, Any], *, lang: i18n.Lang) -> tuple[str, str, str]:
+    """A course's length along the route, why it is shorter than the race, and its water
+    stations, as plain text in ``lang`` (escape before HTML or Markdown).
+
+    The one wording for the map's card and the page's panel.
+    """
+    along_m = float(event["along_route_m"])
+    length = i18n.tr("events.along_route", lang, km=f"{along_m / 1000:.2f}")
+    shorter = i18n.tr("events.shorter", lang, diff=f"{(HALF_MARATHON_M - along_m) / 1000:.2f}")
+    every = event.get("water_stations_every_m")
+    if every is None or not math.isfinite(float(every)):  # none sourced
+        water = i18n.tr("events.no_water_stations", lang)
+    else:
+        water = i18n.tr("events.water_every", lang, km=f"{float(every) / 1000:g}")
+    return length, shorter, water
 
 
 def length_note(along_route_m: float) -> str:

@@ -24,7 +24,6 @@ from putuo_geo.mapfeatures import (
     escape_value,
     escaped_rows,
     feature_group,
-    finite_or_none,
     line_feature,
     point_feature,
     shift_lonlat,
@@ -45,16 +44,8 @@ def event_card(props: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
         events.format_date_range(str(props["start_date"]), str(props["end_date"]), lang)
     )
     if props.get("geometry_kind") == "course":
-        along_m = float(props["along_route_m"])
-        km = f"{along_m / 1000:.2f}"
-        diff = f"{(events.HALF_MARATHON_M - along_m) / 1000:.2f}"
-        where = tr("events.along_route", lang, km=km) + " " + tr("events.shorter", lang, diff=diff)
-        every = finite_or_none(props.get("water_stations_every_m"))
-        water = (
-            tr("events.no_water_stations", lang)
-            if every is None
-            else tr("events.water_every", lang, km=f"{every / 1000:g}")
-        )
+        length, shorter, water = events.course_texts(props, lang=lang)
+        where = f"{length} {shorter}"
     else:
         where, water = tr("events.venue", lang), ""
     return [

@@ -1157,17 +1157,8 @@ def event_details(props: Mapping[str, Any], *, lang: Lang) -> list[str]:
     name = i18n.name(props.get("name_en"), props.get("name_zh"), lang)
     lines = [f"**{md(name)}**"]
     if props.get("geometry_kind") == "course":
-        along_m = float(props["along_route_m"])
-        diff = f"{(events.HALF_MARATHON_M - along_m) / 1000:.2f}"
-        length = tr("events.along_route", lang, km=f"{along_m / 1000:.2f}")
-        lines.append(md(length))
-        lines.append(md(tr("events.shorter", lang, diff=diff)))
-        every = props.get("water_stations_every_m")
-        if every is None or every != every:  # NaN: none sourced
-            water = tr("events.no_water_stations", lang)
-        else:
-            water = tr("events.water_every", lang, km=f"{float(every) / 1000:g}")
-        lines.append(md(tr("events.water_line", lang, water=water)))
+        length, shorter, water = events.course_texts(props, lang=lang)
+        lines += [md(length), md(shorter), md(tr("events.water_line", lang, water=water))]
     else:
         lines.append(md(tr("events.venue", lang)))
     lines.append(md(tr("events.source", lang, source=props.get("source", ""))))
