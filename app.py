@@ -133,7 +133,9 @@ nearest = overview.nearest(atlas, click_lonlat, model=routes.model) if click_lon
 draw_datum = basemap.datum if basemap.url else "wgs84"
 page.carry_view(state, lang=lang, basemap_key=basemap.key, draw_datum=draw_datum)
 event_view = events_panel.prepare(state, event_data, lang=lang)  # the map needs the selection
-plan = planner_panel.read(state, atlas, routes, lang=lang, datum=draw_datum)  # issue 14
+plan = planner_panel.read(
+    state, atlas, routes, folder=str(folder), signature=signature, lang=lang, datum=draw_datum
+)
 
 
 def composed(view: Any) -> mapview.Composed:

@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from putuo_geo import config, coverage, i18n, layers, network, page, planmap, planner_page, uploads
+from putuo_geo import coverage, i18n, layers, network, page, planmap, planner_page, uploads
 from putuo_geo.i18n import tr
 
 
@@ -76,6 +76,8 @@ def read(
     atlas: layers.Atlas,
     routes: network.RouteNetwork,
     *,
+    folder: str,
+    signature: Any,
     lang: i18n.Lang,
     datum: Any,
 ) -> View:
@@ -84,13 +86,11 @@ def read(
     Read from the controls' keys in the session: the controls are drawn after the map
     (:func:`sidebar`; see :class:`putuo_geo.page.SidebarValues`), with the defaults set
     here. ``atlas`` and ``routes`` are the page's (cached per data folder and its
-    signature, which key the coverage model here too); ``datum`` the one the basemap is
-    drawn in.
+    signature, ``folder`` and ``signature``, which key the coverage model here too: the page
+    has read them once this run); ``datum`` the one the basemap is drawn in.
     """
     if not state.setdefault(page.PLANNER_KEY, False):
         return View(lang=lang)
-    folder = str(config.data_dir())
-    signature = page.data_signature(config.data_dir())
     model, stations = _model(folder, signature, atlas, routes)
     ids = ["", *(s.id for s in stations)]
     # a rerun after a language switch may bring an old-language label back
