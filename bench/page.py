@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-from page_support import FRAME, drawn_kinds  # on sys.path via bench.common
+from page_support import CENTRE_ON_JS, FRAME, drawn_kinds  # on sys.path via bench.common
 
 from bench.common import (
     ROOT,
@@ -154,15 +154,6 @@ def measure_changes(browser: Any, url: str, atlas: layers.Atlas, *, runs: int) -
     return times
 
 
-#: Centre the map on (lat, lon) at zoom 17; that point's position in the frame (pixels).
-CENTRE_ON_JS = """(latlon) => {
-    window.map.setView(latlon, 17, {animate: false});
-    const p = window.map.latLngToContainerPoint(latlon);
-    const r = window.map.getContainer().getBoundingClientRect();
-    return [r.left + p.x, r.top + p.y];
-}"""
-
-
 def candidate_points(atlas: layers.Atlas, *, count: int) -> list[tuple[float, float]]:
     """``count`` route points (WGS-84 lon, lat) each over 100 m from every station and
     from one another: every one is a valid candidate, whatever came before."""
@@ -199,7 +190,7 @@ def candidate_clicks(browser: Any, url: str, atlas: layers.Atlas, *, runs: int) 
         frame.evaluate(PRESS_WATCH_JS)  # the press lands in the map's own frame
         for k, (lon, lat) in enumerate(points, start=1):
             frame.frame_element().scroll_into_view_if_needed()
-            x, y = frame.evaluate(CENTRE_ON_JS, [lat, lon])
+            x, y = frame.evaluate(CENTRE_ON_JS, [[lat, lon], 17])
             box = frame.frame_element().bounding_box()
             page.mouse.click(box["x"] + x, box["y"] + y)
             shown_ms = wait_until_ms(

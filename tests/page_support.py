@@ -238,3 +238,13 @@ def map_frame(page: Any) -> Any:
     frame.wait_for_function("() => window.map && window.map._loaded", timeout=60_000)
     page.wait_for_function(SCRIPT_IDLE_JS, timeout=120_000)
     return frame
+
+
+#: ``[(lat, lon), zoom]`` -> centre the map there without animation and return that
+#: point's position in the frame's viewport (pixels; add the frame's own offset).
+CENTRE_ON_JS = """([latlon, zoom]) => {
+    window.map.setView(latlon, zoom, {animate: false});
+    const p = window.map.latLngToContainerPoint(latlon);
+    const r = window.map.getContainer().getBoundingClientRect();
+    return [r.left + p.x, r.top + p.y];
+}"""

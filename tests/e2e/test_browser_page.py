@@ -18,6 +18,7 @@ import pytest
 import shapely
 from page_support import (
     ARTIFACTS,
+    CENTRE_ON_JS,
     COUNT_KINDS_JS,
     FRAME,
     RUNS_WATCH_JS,
@@ -232,15 +233,6 @@ RENDERERS_JS = """() => {
             interactive: pane.querySelectorAll("path.leaflet-interactive").length};
 }"""
 
-#: Centre the map on a (lat, lon) at zoom 18 and return that point's page-pixel position
-#: inside the frame (the frame's own offset is added in Python).
-CENTRE_ON_JS = """(latlon) => {
-    window.map.setView(latlon, 18, {animate: false});
-    const p = window.map.latLngToContainerPoint(latlon);
-    const r = window.map.getContainer().getBoundingClientRect();
-    return [r.left + p.x, r.top + p.y];
-}"""
-
 
 def _loneliest(points: gpd.GeoSeries, others: gpd.GeoSeries) -> int:
     """Position of the point farthest (EPSG:32651) from every other drawn feature."""
@@ -258,7 +250,7 @@ def _hover_and_click(visit, frame, latlon: list[float]) -> tuple[str, str]:
     # focused element that sticks out of the window into view, between mouse down and
     # up (the up then lands elsewhere on the map and no click reaches the feature).
     frame.frame_element().scroll_into_view_if_needed()
-    x, y = frame.evaluate(CENTRE_ON_JS, latlon)
+    x, y = frame.evaluate(CENTRE_ON_JS, [latlon, 18])
     box = frame.frame_element().bounding_box()
     tip = frame.locator(".leaflet-tooltip-pane .leaflet-tooltip:not(.pg-km)")
     # The canvas redraws a frame or more after setView: a hover that lands before it hits

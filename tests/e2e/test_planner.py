@@ -16,6 +16,7 @@ import time
 import pytest
 from page_support import (
     ARTIFACTS,
+    CENTRE_ON_JS,
     COUNT_KINDS_JS,
     RUNS_WATCH_JS,
     SCRIPT_IDLE_JS,
@@ -31,14 +32,6 @@ pytestmark = [
     pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or ""),
 ]
 
-
-#: Centre the map on (lat, lon) at zoom 17; that point's position in the frame (pixels).
-CENTRE_ON_JS = """(latlon) => {
-    window.map.setView(latlon, 17, {animate: false});
-    const p = window.map.latLngToContainerPoint(latlon);
-    const r = window.map.getContainer().getBoundingClientRect();
-    return [r.left + p.x, r.top + p.y];
-}"""
 
 #: Watch the page for ``text`` (browser clock of its first appearance, ms).
 WATCH_TEXT_JS = """(text) => { window.__shownAt = null; const look = () => {
@@ -106,7 +99,7 @@ def test_planner_on_click_a_candidate_in_the_gap_read_the_new_figures(browser, s
         after = model.compare(stations, cands, speed_kmh=4, minutes=5).after.figures()
         frame = map_frame(page)
         frame.frame_element().scroll_into_view_if_needed()
-        x, y = frame.evaluate(CENTRE_ON_JS, [lat, lon])
+        x, y = frame.evaluate(CENTRE_ON_JS, [[lat, lon], 17])
         box = frame.frame_element().bounding_box()
         frame.evaluate(PRESS_WATCH_JS)  # the press lands in the map's frame
         page.evaluate(WATCH_TEXT_JS, _share(after))
@@ -137,7 +130,7 @@ def test_planner_on_click_a_candidate_in_the_gap_read_the_new_figures(browser, s
         page.set_viewport_size({"width": 390, "height": 844})
         frame = map_frame(page)
         frame.frame_element().scroll_into_view_if_needed()
-        frame.evaluate(CENTRE_ON_JS, [lat, lon])
+        frame.evaluate(CENTRE_ON_JS, [[lat, lon], 17])
         page.screenshot(path=str(ARTIFACTS / "planner_390x844.png"), full_page=False)
         # the page scrolls inside Streamlit's own container: one shot per section
         for name, text in (("banner", banner), ("what_if", "With the candidates")):
