@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from putuo_geo import config, layers, mapdoubt, network, overview
 
@@ -248,3 +249,45 @@ CENTRE_ON_JS = """([latlon, zoom]) => {
     const r = window.map.getContainer().getBoundingClientRect();
     return [r.left + p.x, r.top + p.y];
 }"""
+
+
+class OfflineVisit:
+    """One browser page on the app, offline: every request to another host is aborted
+    and recorded (``foreign``); page errors are kept (``errors``).
+
+    Subclasses sort what they expect to be blocked (basemap tiles) in :meth:`blocked`.
+    """
+
+    def __init__(
+        self, browser: Any, server_url: str, *, query: str = "", viewport: Any = None
+    ) -> None:
+        self.server_host = urlsplit(server_url).netloc
+        self.foreign: list[str] = []
+        self.errors: list[str] = []
+        self.context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1100})
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        self.watch(self.page)
+        self.page.goto(server_url + query)
+
+    def watch(self, page: Any) -> None:
+        """Before the page loads: a subclass adds its own listeners here."""
+
+    def _route(self, route: Any) -> None:
+        parts = urlsplit(route.request.url)
+        if parts.scheme in ("data", "blob") or parts.netloc == self.server_host:
+            route.continue_()
+            return
+        self.blocked(route.request.url)
+        route.abort()  # offline: nothing leaves the machine
+
+    def blocked(self, url: str) -> None:
+        """Record a request that was aborted (by default: as foreign)."""
+        self.foreign.append(url)
+
+    def map_frame(self) -> Any:
+        return map_frame(self.page)
+
+    def close(self) -> None:
+        self.context.close()

@@ -9,12 +9,17 @@ the folder the server shows.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import geopandas as gpd
 import pytest
 import shapely
-from page_support import ARTIFACTS, map_frame, page_data_dir, shown_figure, skip_reason
+from page_support import (
+    ARTIFACTS,
+    CENTRE_ON_JS,
+    OfflineVisit,
+    page_data_dir,
+    shown_figure,
+    skip_reason,
+)
 
 from putuo_geo import (
     config,
@@ -65,42 +70,7 @@ BAND_PANE_JS = """(name) => {
             painted: painted, bands: bands, inPane: inPane, interactive: interactive};
 }"""
 
-#: Keep zoom 15, centre on (lat, lon) and return its page-pixel position in the frame.
-CENTRE_AT_JS = """([latlon, zoom]) => {
-    window.map.setView(latlon, zoom, {animate: false});
-    const p = window.map.latLngToContainerPoint(latlon);
-    const r = window.map.getContainer().getBoundingClientRect();
-    return [r.left + p.x, r.top + p.y];
-}"""
-
-
-class Visit:
-    """One offline browser page on the app (as tests/e2e/test_browser_page.py's, trimmed): every
-    request to another host is blocked and recorded, page errors are kept."""
-
-    def __init__(self, browser, server_url: str, *, query: str) -> None:
-        self.server_host = urlsplit(server_url).netloc
-        self.foreign: list[str] = []
-        self.errors: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1100})
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        self.page.goto(server_url + query)
-
-    def _route(self, route) -> None:
-        parts = urlsplit(route.request.url)
-        if parts.scheme in ("data", "blob") or parts.netloc == self.server_host:
-            route.continue_()
-            return
-        self.foreign.append(route.request.url)  # no basemap here: nothing should ask
-        route.abort()
-
-    def map_frame(self):
-        return map_frame(self.page)
-
-    def close(self) -> None:
-        self.context.close()
+Visit = OfflineVisit  # every request to another host is blocked and recorded (no basemap here)
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +166,7 @@ def test_the_loop_at_zoom_15_shows_its_band_and_says_how_uncertain(browser, serv
         point_m, section = _quiet_point(atlas)
         at = gpd.GeoSeries([point_m], crs=config.METRIC_CRS).to_crs(config.WEB_CRS).iloc[0]
         frame.frame_element().scroll_into_view_if_needed()  # see test_page._hover_and_click
-        x, y = frame.evaluate(CENTRE_AT_JS, [[at.y, at.x], ZOOM])
+        x, y = frame.evaluate(CENTRE_ON_JS, [[at.y, at.x], ZOOM])
         box = frame.frame_element().bounding_box()
         visit.page.mouse.move(box["x"] + x, box["y"] + y)
         tip = frame.locator(".leaflet-tooltip-pane .leaflet-tooltip:not(.pg-km)").first

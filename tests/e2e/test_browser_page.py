@@ -23,8 +23,8 @@ from page_support import (
     FRAME,
     RUNS_WATCH_JS,
     SCRIPT_IDLE_JS,
+    OfflineVisit,
     drawn_kinds,
-    map_frame,
     page_data_dir,
     shown_figure,
     skip_reason,
@@ -73,30 +73,19 @@ def _tile_hosts() -> set[str]:
     }
 
 
-class Visit:
-    """One browser page on the app, recording foreign requests and errors."""
+class Visit(OfflineVisit):
+    """One browser page on the app, recording foreign requests, blocked tiles and errors."""
 
     def __init__(self, browser, server_url: str, *, query: str = "") -> None:
-        self.server_host = urlsplit(server_url).netloc
-        self.foreign: list[str] = []
         self.tiles: list[str] = []
-        self.errors: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1100})
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        self.page.on("console", self._console)
-        self.started = time.perf_counter()
-        self.page.goto(server_url + query)
+        super().__init__(browser, server_url, query=query)
 
-    def _route(self, route) -> None:
-        url = route.request.url
-        parts = urlsplit(url)
-        if parts.scheme in ("data", "blob") or parts.netloc == self.server_host:
-            route.continue_()
-            return
-        (self.tiles if parts.hostname in _tile_hosts() else self.foreign).append(url)
-        route.abort()  # offline: nothing leaves the machine
+    def watch(self, page) -> None:
+        page.on("console", self._console)
+        self.started = time.perf_counter()
+
+    def blocked(self, url: str) -> None:
+        (self.tiles if urlsplit(url).hostname in _tile_hosts() else self.foreign).append(url)
 
     def _console(self, msg) -> None:
         if msg.type != "error":
@@ -105,9 +94,6 @@ class Visit:
         if urlsplit(where).hostname in _tile_hosts():
             return  # a blocked tile: allowed to fail
         self.errors.append(f"console: {msg.text} ({where})")
-
-    def map_frame(self):
-        return map_frame(self.page)
 
     def kinds(self, frame) -> dict[str, int]:
         return frame.evaluate(COUNT_KINDS_JS)
@@ -119,9 +105,6 @@ class Visit:
             else f"() => !({COUNT_KINDS_JS})()[{json.dumps(kind)}]",
             timeout=30_000,
         )
-
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from page_support import (
     COUNT_KINDS_JS,
     RUNS_WATCH_JS,
     SCRIPT_IDLE_JS,
+    OfflineVisit,
     map_frame,
     page_data_dir,
     skip_reason,
@@ -64,16 +65,9 @@ def test_planner_on_click_a_candidate_in_the_gap_read_the_new_figures(browser, s
     gap = today["longest_gap"]
     assert gap["length_m"] > 0, "no stretch over 5 min at 4 km/h: nothing to close"
     lon, lat = gap["mid_lonlat"]
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.route(
-        "**/*",
-        lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort(),
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    visit = OfflineVisit(browser, server_url, viewport={"width": 1400, "height": 1000})
+    page, errors = visit.page, visit.errors
     try:
-        page.goto(server_url)
         frame = map_frame(page)
         assert not frame.evaluate(COUNT_KINDS_JS).get("walk_band")
         _switch_on(page)
@@ -156,4 +150,4 @@ def test_planner_on_click_a_candidate_in_the_gap_read_the_new_figures(browser, s
         page.screenshot(path=str(ARTIFACTS / "planner_reach_1400x1000.png"))
         assert errors == []
     finally:
-        context.close()
+        visit.close()
