@@ -258,13 +258,14 @@ class OfflineVisit:
     Subclasses sort what they expect to be blocked (basemap tiles) in :meth:`blocked`.
     """
 
-    def __init__(
-        self, browser: Any, server_url: str, *, query: str = "", viewport: Any = None
-    ) -> None:
+    def __init__(self, browser: Any, server_url: str, *, query: str = "", **options: Any) -> None:
+        """``options`` go to ``browser.new_context`` (default viewport 1400 x 1100)."""
         self.server_host = urlsplit(server_url).netloc
         self.foreign: list[str] = []
         self.errors: list[str] = []
-        self.context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1100})
+        self.context = browser.new_context(
+            **{"viewport": {"width": 1400, "height": 1100}, **options}
+        )
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))

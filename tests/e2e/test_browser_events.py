@@ -21,6 +21,7 @@ from page_support import (
     COUNT_KINDS_JS,
     FRAME,
     SCRIPT_IDLE_JS,
+    OfflineVisit,
     map_frame,
     open_expander,
     page_data_dir,
@@ -69,27 +70,16 @@ def course() -> events.CourseMap:
 
 
 def _open(browser, server_url: str, *, width: int, height: int, query: str = ""):
-    host = urlsplit(server_url).netloc
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, accept_downloads=True
+    visit = OfflineVisit(
+        browser,
+        server_url,
+        query=query,
+        viewport={"width": width, "height": height},
+        accept_downloads=True,
     )
-    foreign: list[str] = []
-
-    def route(r) -> None:
-        if urlsplit(r.request.url).netloc == host or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            foreign.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(server_url + query)
-    page.wait_for_selector(FRAME, timeout=60_000)
-    page.wait_for_function(SCRIPT_IDLE_JS, timeout=60_000)
-    return context, page, errors
+    visit.page.wait_for_selector(FRAME, timeout=60_000)
+    visit.page.wait_for_function(SCRIPT_IDLE_JS, timeout=60_000)
+    return visit.context, visit.page, visit.errors
 
 
 def _wait_for_course(frame, course: events.CourseMap) -> dict[str, int]:

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import pytest
 from hostile import PAYLOADS, write_hostile
-from page_support import ARTIFACTS, FRAME, drawn_kinds, streamlit_server
+from page_support import ARTIFACTS, OfflineVisit, drawn_kinds, map_frame, streamlit_server
 
 from putuo_geo import layers
 
@@ -89,31 +88,20 @@ def hostile_url(hostile_dir, browser) -> Iterator[str]:
         yield url
 
 
+class _DialogsWatched(OfflineVisit):
+    """An offline visit that also records (and dismisses) every dialog a script opens."""
+
+    def watch(self, page) -> None:
+        self.dialogs: list[str] = []
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+
 def test_no_injected_script_runs_and_every_text_shows_as_text(browser, hostile_url, hostile_dir):
     atlas = layers.load_atlas(hostile_dir)
-    host = urlsplit(hostile_url).netloc
-    dialogs: list[str] = []
-    foreign: list[str] = []
-    errors: list[str] = []
-    context = browser.new_context(viewport={"width": 1400, "height": 1100})
-
-    def route(r) -> None:
-        parts = urlsplit(r.request.url)
-        if parts.scheme in ("data", "blob") or parts.netloc == host:
-            r.continue_()
-        else:
-            foreign.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    visit = _DialogsWatched(browser, hostile_url)
+    page, dialogs, foreign, errors = visit.page, visit.dialogs, visit.foreign, visit.errors
     try:
-        page.goto(hostile_url)
-        page.wait_for_selector(FRAME, timeout=60_000)
-        frame = next(f for f in page.frames if "st_folium" in (f.url or ""))
-        frame.wait_for_function("() => window.map && window.map._loaded", timeout=60_000)
+        frame = map_frame(page)
         # Every layer is drawn on one canvas (no SVG path each): count the map's features.
         total = sum(drawn_kinds(atlas).values())
         frame.wait_for_function(
@@ -157,4 +145,4 @@ def test_no_injected_script_runs_and_every_text_shows_as_text(browser, hostile_u
         assert [u for u in foreign if "evil" in u] == []
         assert errors == []
     finally:
-        context.close()
+        visit.close()
