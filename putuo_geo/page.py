@@ -258,8 +258,8 @@ def sidebar_values(
 
     A first run has no widget values yet: these are the defaults the widgets would
     show (every category, no search, the first and last station, the first basemap).
-    A value that is no longer offered (a basemap gone from the list, a place removed)
-    falls back to the default, as the widget would.
+    A value that is no longer offered falls back: a removed place to the first place
+    offered (:func:`settle_ends`), a basemap gone from the list to the first basemap.
     """
     state.setdefault("categories", list(categories))
     state.setdefault("query", "")
