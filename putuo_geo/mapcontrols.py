@@ -428,8 +428,9 @@ class ClickReturnNow(MacroElement):
     filtered by its ``returned_objects``), sends it with the component library that
     ``st_folium`` puts on ``window.Streamlit`` (``setComponentValue``), and records it as
     ``previous_data``: the debounced call then finds nothing new and sends
-    nothing, so a click still reruns the page once. A click that Leaflet did not take as a
-    map or feature click (a control, the legend) sends nothing, as before. Outside
+    nothing, so a click still reruns the page once. A click that changed nothing Leaflet
+    records (a drag's release; a control's clicks never reach the map's container) gives
+    the value already sent and sends nothing. Outside
     ``st_folium`` (a saved HTML file) there is no ``__GLOBAL_DATA__`` and it does nothing.
     """
 
@@ -468,17 +469,10 @@ class ClickReturnNow(MacroElement):
                 });
                 return out;
             }
-            var seen = {clicked: null, count: 0};
             map.getContainer().addEventListener("click", function () {
                 setTimeout(function () {  // after every handler of this click has run
                     var g = window.__GLOBAL_DATA__;
                     if (!g || !window.Streamlit || window.parent === window) { return; }
-                    // Only a click Leaflet took as one (on the map or a feature) is sent:
-                    // a button or the legend changes neither, and must not rerun the page.
-                    var now = {clicked: g.lat_lng_clicked, count: g.last_object_clicked_count};
-                    var fresh = now.clicked !== seen.clicked || now.count !== seen.count;
-                    seen = now;
-                    if (!fresh) { return; }
                     var value = valueNow();
                     if (JSON.stringify(g.previous_data) === JSON.stringify(value)) { return; }
                     g.previous_data = value;
