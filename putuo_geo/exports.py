@@ -303,7 +303,7 @@ class _SetView(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.setView({{ this.latlon }}, {{ this.zoom }});
+        {{ this._parent.get_name() }}.setView({{ this.latlon }}, {{ this.zoom }}, {animate: false});
         {% endmacro %}
         """
     )

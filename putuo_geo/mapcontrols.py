@@ -402,7 +402,9 @@ class ViewInUrl(MacroElement):
             if (top.__pgView) {  // rebuilt in this tab: reopen where the user left it
                 var parts = top.__pgView.c.split(",");
                 var at = [parseFloat(parts[0]) + off[1], parseFloat(parts[1]) + off[0]];
-                setTimeout(function () { map.setView(at, parseInt(top.__pgView.z, 10)); }, 0);
+                setTimeout(function () {
+                    map.setView(at, parseInt(top.__pgView.z, 10), {animate: false});
+                }, 0);
             }
         })();
         {% endmacro %}

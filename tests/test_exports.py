@@ -142,7 +142,7 @@ def test_standalone_html_inlines_every_asset():
     assert not re.search(r"""<(script|link)[^>]+(src|href)=["'][^"'#]""", page)
     assert "/app/static" not in page
     assert "L.map(" in page
-    assert "setView([31.2432, 121.385], 15)" in page
+    assert "setView([31.2432, 121.385], 15, {animate: false})" in page
     assert 'url("data:image/png;base64,' in page  # leaflet.css images inlined
 
 

@@ -698,3 +698,12 @@ def test_the_base_map_carries_the_phone_controls_and_keeps_its_view_in_the_brows
         assert name in html, name
     assert "size.x * 0.75)" in html  # the legend: 3/4 wide x 1/3 high, under a quarter
     assert "size.y * 0.3333" in html
+
+
+def test_the_first_view_is_fitted_at_once_not_animated(atlas, posts):
+    # An animated fit swallows a tap on the zoom buttons for 250 ms after the page appears.
+    html = mapview.build_map(atlas, km_posts=posts).get_root().render()
+    fits = re.findall(r"\.fitBounds\(\s*(\[.*?\]),\s*(\{.*?\})\s*\)", html, flags=re.S)
+    assert len(fits) == 1
+    assert json.loads(fits[0][1]) == {"animate": False}
+    assert "{animate: false}" in html  # the view carried over in the tab, too
