@@ -243,6 +243,13 @@ def map_frame(page: Any) -> Any:
 
 #: ``[(lat, lon), zoom]`` -> centre the map there without animation and return that
 #: point's position in the frame's viewport (pixels; add the frame's own offset).
+#: The map (in its frame) is at ``zoom`` and still: Leaflet sets the new zoom when a zoom's
+#: animation starts and settles the centre when it ends (250 ms later), so a test that
+#: reads the view or moves the map waits for both.
+AT_ZOOM_JS = """(zoom) => !!window.map && window.map._loaded
+    && window.map.getZoom() === zoom && !window.map._animatingZoom"""
+
+
 CENTRE_ON_JS = """([latlon, zoom]) => {
     window.map.setView(latlon, zoom, {animate: false});
     const p = window.map.latLngToContainerPoint(latlon);

@@ -14,6 +14,7 @@ import pytest
 import shapely
 from page_support import (
     ARTIFACTS,
+    AT_ZOOM_JS,
     CENTRE_ON_JS,
     OfflineVisit,
     page_data_dir,
@@ -123,7 +124,7 @@ def test_the_loop_at_zoom_15_shows_its_band_and_says_how_uncertain(browser, serv
     visit = Visit(browser, server_url, query=links.url("/", params)[1:])
     try:
         frame = visit.map_frame()
-        frame.wait_for_function(f"() => window.map.getZoom() === {ZOOM}", timeout=30_000)
+        frame.wait_for_function(AT_ZOOM_JS, arg=ZOOM, timeout=30_000)
         bands = mapdoubt.doubt_bands(atlas)
         frame.wait_for_function(
             f"([kind, n]) => ({COUNT_JS})(kind) === n", arg=["band", len(bands)], timeout=30_000

@@ -18,6 +18,7 @@ import pytest
 import shapely
 from page_support import (
     ARTIFACTS,
+    AT_ZOOM_JS,
     CENTRE_ON_JS,
     COUNT_KINDS_JS,
     FRAME,
@@ -299,8 +300,10 @@ def test_category_filter_redraws_sites_and_keeps_the_view(visit, atlas):
     # move it only once the run is over, or the run's last render may land after the pan.
     visit.page.wait_for_function(SCRIPT_IDLE_JS, timeout=60_000)
     visit.page.evaluate(RUNS_WATCH_JS)
+    zoom = frame.evaluate("() => window.map.getZoom()")
     frame.locator(".leaflet-control-zoom-in").click()
-    frame.wait_for_function("() => !window.map._animatingZoom")
+    # The animation's end puts back the centre chosen at the click: pan only after it.
+    frame.wait_for_function(AT_ZOOM_JS, arg=zoom + 1)
     frame.evaluate("() => { window.map.panBy([150, 60], {animate: false}); window.__kept = 1; }")
     view = frame.evaluate("() => [window.map.getZoom(), window.map.getCenter()]")
     # A control's click is no map click: the page does not rerun.
@@ -367,7 +370,7 @@ def test_a_permalink_restores_the_measurement_and_the_view(browser, server_url, 
         )
         shown_figure(visit.page, "Along the route", along).wait_for()
         visit.wait_for_kind(frame, "path", 1)
-        frame.wait_for_function("() => window.map.getZoom() === 16", timeout=30_000)
+        frame.wait_for_function(AT_ZOOM_JS, arg=16, timeout=30_000)
         centre = frame.evaluate("() => window.map.getCenter()")
         assert centre["lat"] == pytest.approx(31.236, abs=1e-4)
         assert centre["lng"] == pytest.approx(121.405, abs=1e-4)
