@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from putuo_geo import config, layers, mapdoubt, network, overview
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -241,8 +243,6 @@ def map_frame(page: Any) -> Any:
     return frame
 
 
-#: ``[(lat, lon), zoom]`` -> centre the map there without animation and return that
-#: point's position in the frame's viewport (pixels; add the frame's own offset).
 #: The map (in its frame) is at ``zoom`` and still: Leaflet sets the new zoom when a zoom's
 #: animation starts and settles the centre when it ends (250 ms later), so a test that
 #: reads the view or moves the map waits for both.
@@ -250,6 +250,33 @@ AT_ZOOM_JS = """(zoom) => !!window.map && window.map._loaded
     && window.map.getZoom() === zoom && !window.map._animatingZoom"""
 
 
+def settled_view(
+    frame: Any, latlon: tuple[float, float], zoom: int, *, tol_deg: float = 1e-4
+) -> Any:
+    """The map's ``[zoom, {lat, lng}]`` once it shows ``latlon`` at ``zoom`` (within
+    ``tol_deg`` degrees, animation over), or after 30 s if it never does: the caller
+    asserts on what it got, so a failure says where the map is.
+
+    A link's view reaches the map after the first view's fit (``st_folium`` sets it when
+    the script run's render arrives); the fit itself may already be at ``zoom``, so
+    waiting for the zoom alone is not enough.
+    """
+    with contextlib.suppress(PlaywrightTimeout):
+        frame.wait_for_function(
+            """([lat, lon, zoom, tol]) => ("""
+            + AT_ZOOM_JS
+            + """)(zoom) && (() => {
+                const c = window.map.getCenter();
+                return Math.abs(c.lat - lat) < tol && Math.abs(c.lng - lon) < tol;
+            })()""",
+            arg=[latlon[0], latlon[1], zoom, tol_deg],
+            timeout=30_000,
+        )
+    return frame.evaluate("() => [window.map.getZoom(), window.map.getCenter()]")
+
+
+#: ``[(lat, lon), zoom]`` -> centre the map there without animation and return that
+#: point's position in the frame's viewport (pixels; add the frame's own offset).
 CENTRE_ON_JS = """([latlon, zoom]) => {
     window.map.setView(latlon, zoom, {animate: false});
     const p = window.map.latLngToContainerPoint(latlon);

@@ -27,6 +27,7 @@ from page_support import (
     OfflineVisit,
     drawn_kinds,
     page_data_dir,
+    settled_view,
     shown_figure,
     skip_reason,
 )
@@ -370,8 +371,8 @@ def test_a_permalink_restores_the_measurement_and_the_view(browser, server_url, 
         )
         shown_figure(visit.page, "Along the route", along).wait_for()
         visit.wait_for_kind(frame, "path", 1)
-        frame.wait_for_function(AT_ZOOM_JS, arg=16, timeout=30_000)
-        centre = frame.evaluate("() => window.map.getCenter()")
+        zoom, centre = settled_view(frame, (31.236, 121.405), 16)
+        assert zoom == 16
         assert centre["lat"] == pytest.approx(31.236, abs=1e-4)
         assert centre["lng"] == pytest.approx(121.405, abs=1e-4)
         # the page keeps the state in its own URL, so copying the address bar works too

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from page_support import ARTIFACTS, AT_ZOOM_JS, FRAME, page_data_dir
+from page_support import ARTIFACTS, FRAME, page_data_dir, settled_view
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -183,8 +183,9 @@ def test_panning_runs_no_script_and_keeps_the_view_in_the_address_bar(browser, s
         tab.goto(f"{server_url}/?c={query['c']}&z={query['z']}")
         tab.wait_for_selector(FRAME, timeout=60_000)
         frame = next(f for f in tab.frames if "st_folium" in (f.url or ""))
-        frame.wait_for_function(AT_ZOOM_JS, arg=int(query["z"]), timeout=60_000)
-        centre = frame.evaluate("() => window.map.getCenter()")
+        frame.wait_for_function("() => window.map && window.map._loaded", timeout=60_000)
+        zoom, centre = settled_view(frame, (lat, lon), int(query["z"]))
+        assert zoom == int(query["z"])
         assert centre["lat"] == pytest.approx(lat, abs=1e-4)
         assert centre["lng"] == pytest.approx(lon, abs=1e-4)
     finally:
