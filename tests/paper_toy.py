@@ -23,6 +23,7 @@ The toy atlas (local x east, y north, metres from the origin):
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -474,6 +475,15 @@ def _page_layers() -> dict[str, gpd.GeoDataFrame]:
 def build_toy_atlas(data_dir: Path | None = None) -> layers.Atlas:
     """The page toy in memory (``data_dir`` is only recorded)."""
     return layers.Atlas(data_dir=data_dir or Path("toy"), **_page_layers())
+
+
+def with_modelled(atlas: layers.Atlas) -> layers.Atlas:
+    """The toy with creek section 1 modelled (± 150 m) and the left bank path (± 170 m)."""
+    creek = atlas.creek.copy()
+    creek.loc[creek["id"] == "creek-1", ["status", "accuracy_m"]] = ("indicative", 150.0)
+    route = atlas.route.copy()
+    route.loc[route["id"] == "route-left", ["status", "accuracy_m"]] = ("indicative", 170.0)
+    return dataclasses.replace(atlas, creek=creek, route=route)
 
 
 def write_toy_atlas(folder: Path) -> Path:

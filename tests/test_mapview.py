@@ -496,15 +496,6 @@ def test_the_map_credits_osm_in_its_attribution_only_with_osm_features(atlas, po
 # ---------------------------------------------------------------- doubt (issue 16 §3)
 
 
-def _with_modelled(atlas):
-    """The toy with creek section 1 modelled (± 150 m) and the left bank path (± 170 m)."""
-    creek = atlas.creek.copy()
-    creek.loc[creek["id"] == "creek-1", ["status", "accuracy_m"]] = ("indicative", 150.0)
-    route = atlas.route.copy()
-    route.loc[route["id"] == "route-left", ["status", "accuracy_m"]] = ("indicative", 170.0)
-    return dataclasses.replace(atlas, creek=creek, route=route)
-
-
 def _features(m, kind: str) -> dict[str, tuple[dict, dict]]:
     """feature id -> (properties, style as shipped) for one kind."""
     return {
@@ -544,7 +535,7 @@ def test_modelled_creek_route_and_bridges_are_lighter_and_dashed():
 
 
 def test_the_built_map_draws_each_section_by_its_status(atlas):
-    m = mapview.build_map(_with_modelled(atlas))
+    m = mapview.build_map(paper_toy.with_modelled(atlas))
     creek = _features(m, "creek")
     assert "dashArray" not in creek["creek-0"][1]
     assert creek["creek-1"][1]["dashArray"] == mapstyle.CREEK_MODELLED_DASH
@@ -553,40 +544,8 @@ def test_the_built_map_draws_each_section_by_its_status(atlas):
     assert "dashArray" not in route["route-right"][1]
 
 
-def test_the_band_of_a_1_km_line_is_2_a_l_plus_pi_a_squared():
-    band = mapdoubt.doubt_band_m(shapely.LineString([(0, 0), (1000, 0)]), 100.0)
-    # 2 x 100 x 1000 + pi x 100^2 = 231,416 m2 (shapely's round caps are 8 segments a
-    # quarter: their area is 0.6 % under pi a^2, 0.09 % of the whole)
-    assert band.area == pytest.approx(2 * 100 * 1000 + np.pi * 100**2, rel=1e-3)
-    assert band.bounds == pytest.approx((-100, -100, 1100, 100))
-
-
-def test_the_band_of_a_zone_is_a_ring_astride_its_edge():
-    band = mapdoubt.doubt_band_m(shapely.box(0, 0, 1000, 1000), 100.0)
-    # outside: 1000^2 + 4 x 1000 x 100 + pi 100^2 (round corners); inside: an 800 m square
-    expected = 1000**2 + 4 * 1000 * 100 + np.pi * 100**2 - 800**2
-    assert band.area == pytest.approx(expected, rel=1e-3)
-    assert not band.contains(shapely.Point(500, 500))  # the middle is not in doubt
-
-
-def test_doubt_bands_join_creek_and_route_and_keep_each_zone(atlas):
-    bands = mapdoubt.doubt_bands(_with_modelled(atlas))
-    assert list(bands["id"]) == ["lines", "band-one-belt", "band-one-center", "band-one-city"]
-    assert list(bands["zone"]) == ["", "one_belt", "one_center", "one_city"]
-    assert bands["accuracy_m"].iloc[0] == 170.0  # the worst modelled line
-    lines = bands.to_crs(config.METRIC_CRS).geometry.iloc[0]
-    x0, y0 = paper_toy.X0, paper_toy.Y0
-    assert lines.contains(shapely.Point(x0 + 1500, y0 - 149))  # creek-1 ± 150 m
-    assert not lines.contains(shapely.Point(x0 + 1500, y0 - 151))
-    assert lines.contains(shapely.Point(x0 + 10, y0 + 30 + 169))  # left bank ± 170 m
-    # nothing confirmed gets a band: the right bank path (y0 - 30) has none outside
-    # creek-1; the left bank's band reaches down to y0 + 30 - 170 = y0 - 140
-    assert not lines.contains(shapely.Point(x0 + 500, y0 - 150))
-    assert mapdoubt.doubt_bands(atlas)["id"].tolist()[0] == "band-one-belt"  # toy as built
-
-
 def test_bands_draw_under_the_lines_in_their_own_pane_from_zoom_14(atlas):
-    m = mapview.build_map(_with_modelled(atlas))
+    m = mapview.build_map(paper_toy.with_modelled(atlas))
     bands = _features(m, "band")
     assert set(bands) == {"lines", "band-one-belt", "band-one-center", "band-one-city"}
     props, style = bands["band-one-belt"]
@@ -607,7 +566,7 @@ def test_bands_draw_under_the_lines_in_their_own_pane_from_zoom_14(atlas):
 
 def test_bands_move_with_the_drawing_on_gcj02_tiles(atlas):
     """Measured on the WGS-84 data, then converted like every layer (~485 m here)."""
-    modelled = _with_modelled(atlas)
+    modelled = paper_toy.with_modelled(atlas)
 
     def centroid(basemap) -> tuple[float, float]:
         m = mapview.build_map(modelled, basemap=basemap)
@@ -632,7 +591,7 @@ def test_bands_move_with_the_drawing_on_gcj02_tiles(atlas):
     ],
 )
 def test_every_modelled_feature_says_how_uncertain_it_is(atlas, lang, creek_text, station_text):
-    m = mapview.build_map(_with_modelled(atlas), lang=lang)
+    m = mapview.build_map(paper_toy.with_modelled(atlas), lang=lang)
     tip, pop = _card_of(m, "creek-1")
     assert creek_text in tip  # tooltip (title + 2 rows)
     assert creek_text in pop
