@@ -89,6 +89,15 @@ def _upload(
             max_upload_size=mb,
             help=tr("upload.help", lang, mb=mb, count=f"{uploads.MAX_UPLOAD_FEATURES:,}"),
         )
+        kept = page.kept_upload_name(state)
+        if kept is not None:  # reopened: the uploader is new and empty, the layer is not
+            box.markdown(tr("upload.loaded", lang, file=safety.escape_markdown(kept)))
+            box.button(
+                tr("upload.remove", lang),
+                key="upload_drop",
+                on_click=page.drop_upload,
+                args=(state,),
+            )
         datums = list(uploads.DATUM_LABELS)
         with box:
             _translated(

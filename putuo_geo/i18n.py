@@ -149,6 +149,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "**上传的文件无法显示：共 {count} 个问题。**",
     ),
     "upload.show": ("Show {title}", "显示 {title}"),
+    "upload.loaded": ("In this session: **{file}**", "本次会话中：**{file}**"),
+    "upload.remove": ("Remove this file", "移除此文件"),
     # ---------------------------------------------------------------- basemaps
     "basemap.label": ("Background", "背景"),
     "basemap.osm": ("OpenStreetMap (WGS-84)", "OpenStreetMap（WGS-84）"),

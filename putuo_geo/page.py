@@ -483,6 +483,24 @@ def take_upload(state: State) -> None:
     state["upload_source"] = None if file is None else (file.name, file.getvalue())
 
 
+def kept_upload_name(state: State) -> str | None:
+    """The file the session keeps a layer from while the uploader shows none, or ``None``.
+
+    The uploader is drawn only while its box is open: reopened, Streamlit draws a new,
+    empty one, although the layer is still on the map (:func:`take_upload` copied it).
+    The box then names the file and offers :func:`drop_upload`.
+    """
+    source = state.get("upload_source")
+    if not source or state.get("upload_file") is not None:
+        return None
+    return str(source[0])
+
+
+def drop_upload(state: State) -> None:
+    """Button callback: forget the session's uploaded file (its layer and problems)."""
+    state["upload_source"] = None
+
+
 def current_upload(state: State) -> tuple[uploads.UserLayer | None, list[str]]:
     """The session's uploaded layer and its problems, parsed once per :func:`upload_key`.
 

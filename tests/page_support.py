@@ -190,22 +190,40 @@ def drawn_kinds(atlas: layers.Atlas) -> dict[str, int]:
     return {k: v for k, v in kinds.items() if v}
 
 
+def _expander(page: Any, label: str) -> Any:
+    box = page.get_by_test_id("stExpander").filter(has=page.get_by_text(label, exact=True))
+    box.first.wait_for(timeout=60_000)
+    return box
+
+
 def open_expander(page: object, label: str) -> None:
     """Open the expander headed ``label`` (a Playwright page) unless it is open already.
 
     The page builds its tables, downloads and share box only while their expander is
     open (issue 13): opening one reruns the script, so wait for the run to end.
     """
-    box = page.get_by_test_id("stExpander").filter(  # type: ignore[attr-defined]
-        has=page.get_by_text(label, exact=True)  # type: ignore[attr-defined]
-    )
-    box.first.wait_for(timeout=60_000)
+    box = _expander(page, label)
     if box.first.locator("details").get_attribute("open") is None:
         box.first.locator("summary").click()
     # A lazy box's body arrives with the rerun its opening asks for: wait for the body,
     # not only for an idle script (the rerun may not have started yet when it is polled).
     box.first.locator("[data-testid='stElementContainer']").first.wait_for(timeout=120_000)
     page.wait_for_function(SCRIPT_IDLE_JS, timeout=120_000)  # type: ignore[attr-defined]
+
+
+def close_expander(page: Any, label: str) -> None:
+    """Close the expander headed ``label`` (a Playwright page), and wait for the run that
+    drops a lazy box's body and for the end of the closing animation (the ``details``
+    stays ``open`` until then, and :func:`open_expander` would take it for open).
+    """
+    box = _expander(page, label).first
+    if box.locator("details").get_attribute("open") is None:
+        return
+    page.evaluate(RUNS_WATCH_JS)
+    box.locator("summary").click()
+    page.wait_for_function("() => window.__runsSince > 0", timeout=60_000)
+    page.wait_for_function(SCRIPT_IDLE_JS, timeout=120_000)
+    box.locator("details:not([open])").wait_for(state="attached", timeout=60_000)
 
 
 def shown_figure(page: object, label: str, value: str) -> object:

@@ -14,7 +14,7 @@ import pytest
 from page_support import page_data_dir, skip_reason
 from streamlit.testing.v1 import AppTest
 
-from putuo_geo import errors, i18n, layers, page, permalink
+from putuo_geo import errors, i18n, layers, page, permalink, safety
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -82,6 +82,21 @@ def test_an_uploaded_from_is_linked_as_lat_lon_and_restored_in_a_new_session():
     assert fresh.session_state["points"]["from"]["lonlat"] == (121.401234, 31.241234)
     assert not [i for i in fresh.info if i.value.startswith(i18n.tr("link.notice", "en"))]
     assert fresh.query_params["from"] == "31.241234,121.401234"  # and links on unchanged
+
+
+def test_a_reopened_upload_box_names_the_kept_file_and_removes_it():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["upload_source"] = ("mine*.csv", UPLOAD_CSV)
+    at.session_state[page.UPLOAD_OPEN_KEY] = True  # reopened: its uploader is new and empty
+    _run(at)
+    kept = i18n.tr("upload.loaded", "en", file=safety.escape_markdown("mine*.csv"))
+    assert kept in [m.value for m in at.markdown]
+    assert at.checkbox(key="upload_show").value  # the layer is still on the map
+    at.button(key="upload_drop").click()
+    _run(at)
+    assert not [c for c in at.checkbox if c.key == "upload_show"]
+    assert kept not in [m.value for m in at.markdown]
+    assert not any("My cafe" in label for label in at.selectbox(key="measure_from").options)
 
 
 def test_five_thousand_bad_upload_rows_show_thirty_problems_and_a_count():

@@ -197,6 +197,17 @@ def test_no_upload_no_layer():
     assert page.current_upload({}) == (None, [])
 
 
+def test_a_kept_upload_is_named_only_while_the_uploader_shows_none():
+    state: dict = {"upload_source": ("a.csv", CSV), "upload_file": object()}
+    assert page.kept_upload_name(state) is None  # the uploader shows it itself
+    del state["upload_file"]  # the box was closed: its uploader is gone
+    assert page.kept_upload_name(state) == "a.csv"
+    page.drop_upload(state)
+    assert page.kept_upload_name(state) is None
+    assert page.current_upload(state) == (None, [])
+    assert page.kept_upload_name({}) is None
+
+
 # ---------------------------------------------------------------- permalink
 
 

@@ -6,7 +6,7 @@ import contextlib
 import time
 
 import pytest
-from page_support import ARTIFACTS, FRAME, open_expander, skip_reason
+from page_support import ARTIFACTS, FRAME, close_expander, open_expander, skip_reason
 
 pytestmark = [
     pytest.mark.e2e,
@@ -61,6 +61,23 @@ def test_uploading_a_csv_adds_a_layer_only_for_this_session(browser, server_url,
             == 1
         )
         page.screenshot(path=str(ARTIFACTS / "upload_page.png"), full_page=True)
+
+        # Closed and reopened, the box draws a new, empty uploader: it names the file the
+        # map still shows, and removes it on request.
+        close_expander(page, "Your layer")
+        assert page.get_by_test_id("stFileUploader").count() == 0
+        open_expander(page, "Your layer")
+        page.get_by_text("In this session: proposals.csv").wait_for(timeout=60_000)
+        drop = page.get_by_role("button", name="Remove this file")
+        drop.wait_for(timeout=60_000)
+        page.wait_for_timeout(500)  # the box's opening animation, for the screenshot
+        page.screenshot(path=str(ARTIFACTS / "upload_reopened.png"))
+        assert frame.evaluate(UPLOADS_JS) == 2
+        drop.click()
+        _map_frame_where(page, f"window.map && ({UPLOADS_JS})() === 0")
+        page.get_by_text("In this session: proposals.csv").wait_for(
+            state="detached", timeout=60_000
+        )
 
         # A second visitor does not see it.
         page2 = other.new_page()
