@@ -335,6 +335,51 @@ class CollapsibleLegend(MacroElement):
         self.tap_px = TAP_PX
 
 
+class FitClearOfLegend(MacroElement):
+    """Fit the map's first view to ``bounds_latlon`` at once, below an open legend.
+
+    Parameters
+    ----------
+    bounds_latlon
+        ``[[south, west], [north, east]]``, degrees in the drawn datum (folium's order).
+
+    Notes
+    -----
+    Why by hand: folium's ``FitBounds`` takes fixed padding, while the room the legend
+    leaves is known only in the browser: :class:`CollapsibleLegend` opens on a wide map
+    and stays closed on a narrow one, and its height follows the map's. Where the open
+    box spans over half the map's width (the wide, low legend of the page), the top
+    padding is the box's height and its margin (at most half the map), so the belt is
+    fitted into the space under it; a closed or narrow legend adds none. Not animated:
+    an animated fit swallows a tap on the zoom buttons for its 250 ms, right when the
+    page has appeared. Add it after the legend (the legend's box must exist when it runs).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var size = map.getSize(), top = 0;
+            var box = map.getContainer().querySelector('.pg-legend[data-open="true"]');
+            // The box's size, not its place: Leaflet's stylesheet may not apply yet, and
+            // without it the control corners are not in their corners. 10 px: a corner
+            // control's margin. At most half the map goes to the legend.
+            if (box && box.offsetWidth > size.x / 2) {
+                top = Math.min(box.offsetHeight + 10, size.y / 2);
+            }
+            map.fitBounds({{ this.bounds_json }}, {animate: false, paddingTopLeft: [0, top]});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds_latlon: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitClearOfLegend"
+        self.bounds_json = _js([[float(v) for v in corner] for corner in bounds_latlon])
+
+
 class ViewInUrl(MacroElement):
     """Keep the map's view in the page's address bar, in the browser, without a rerun.
 

@@ -504,12 +504,7 @@ def build_map(
     if isinstance(root, Figure):
         root.header.add_child(Element(PAGE_CSS), name="pg_css")
         root.header.add_child(Element(FILL_FRAME_CSS), name="pg_fill_css")
-    fit = folium.map.FitBounds(bounds)
-    # At once, not animated (Leaflet animates a fit once the map has a view): for its
-    # 250 ms an animated zoom swallows a tap on the zoom buttons and moves the map under
-    # the user's thumb, right when the page has just appeared.
-    fit.options["animate"] = False
-    fit.add_to(m)
+    mapcontrols.FitClearOfLegend(bounds).add_to(m)  # after the legend: it reads its box
     for element in _tree(m):  # every copy of the map shares the inlined data (copy_map)
         if isinstance(element, maplayer.DataLayer):
             element.warm()

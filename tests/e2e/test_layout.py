@@ -31,6 +31,28 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 DESK = {"viewport": {"width": 1400, "height": 1000}}
 
 
+#: Route vertices (in the map's frame) as drawn: ``[under the legend's box, outside the
+#: map's box, all]``.
+ROUTE_VERTICES_JS = """() => {
+    const map = window.map;
+    const m = map.getContainer().getBoundingClientRect();
+    const b = map.getContainer().querySelector(".pg-legend").getBoundingClientRect();
+    const inside = (r, x, y) => x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
+    let under = 0, outside = 0, seen = 0;
+    Object.values(map._layers).forEach((layer) => {
+        if (!layer.feature || layer.feature.properties.kind !== "route") return;
+        [layer.getLatLngs()].flat(3).forEach((ll) => {
+            const p = map.latLngToContainerPoint(ll);
+            const x = m.left + p.x, y = m.top + p.y;
+            seen++;
+            if (inside(b, x, y)) under++;
+            if (!inside(m, x, y)) outside++;
+        });
+    });
+    return [under, outside, seen];
+}"""
+
+
 @pytest.fixture(scope="module")
 def atlas() -> layers.Atlas:
     return layers.load_atlas(page_data_dir())
@@ -82,6 +104,10 @@ def test_the_map_takes_the_first_screen_and_the_legend_a_corner(
         legend = frame.locator(".pg-legend")
         opened = legend.get_attribute("data-open")
         assert opened == ("false" if name == "phone" else "true")
+        # the first view holds the whole route, and none of it under the open legend
+        under, outside, seen = frame.evaluate(ROUTE_VERTICES_JS)
+        assert seen > 0
+        assert (under, outside) == (0, 0)
         for _ in range(2):  # closed and open, both within a quarter of the map
             lbox = legend.bounding_box()
             assert lbox["width"] * lbox["height"] <= 0.25 * box["width"] * box["height"]
