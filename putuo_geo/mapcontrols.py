@@ -87,7 +87,7 @@ class LocateControl(JSCSSMixin, MacroElement):
             .pg-locate-message button {position: absolute; top: 0; right: 0;
                 width: {{ this.tap_px }}px; height: {{ this.tap_px }}px; border: 0;
                 background: transparent; font-size: 20px; cursor: pointer;}
-            /* The hidden layer's tag is for st_folium's return value, not for the eye. */
+            {# The hidden layer's tag is for st_folium's return value, not for the eye. #}
             .pg-here-tag {display: none !important;}
         </style>
         {% endmacro %}
@@ -131,9 +131,9 @@ class LocateControl(JSCSSMixin, MacroElement):
                 flyTo: false,
                 showPopup: true,
                 strings: {title: texts.title, popup: texts.popup},
-                // The plugin's default is alert(); the map says it in its own box instead.
+                {# The plugin's default is alert(); the map says it in its own box instead. #}
                 onLocationError: function (err, ctl) { ctl.stop(); say(explain(err)); },
-                // Street level, not the map's max zoom (19: nothing left to recognise).
+                {# Street level, not the map's max zoom (19: nothing left to recognise). #}
                 locateOptions: {enableHighAccuracy: true, maximumAge: 10000, maxZoom: 16}
             }).addTo(map);
             map.on("locationfound", function (e) {
@@ -142,7 +142,7 @@ class LocateControl(JSCSSMixin, MacroElement):
                 here.fire("click", {latlng: e.latlng});
             });
             if (!("geolocation" in navigator) || !window.isSecureContext) {
-                // Say why at the first tap instead of waiting for a failure.
+                {# Say why at the first tap instead of waiting for a failure. #}
                 L.DomEvent.on(control.getContainer(), "click", function (e) {
                     L.DomEvent.stop(e); control.stop(); say(explain(null)); });
             }
@@ -285,7 +285,7 @@ class CollapsibleLegend(MacroElement):
                 var body = L.DomUtil.create("div", "pg-legend-body", div);
                 body.innerHTML = {{ this.html_json }};
                 function fit() {
-                    // A share of the width x a share of the height: <= a quarter of the map.
+                    {# A share of the width x a share of the height: <= a quarter of the map. #}
                     var size = map.getSize();
                     div.style.maxWidth = Math.floor(size.x * {{ this.width_share }}) + "px";
                     div.style.maxHeight = Math.floor(size.y * {{ this.height_share }}) + "px";
@@ -362,9 +362,9 @@ class FitClearOfLegend(MacroElement):
             var map = {{ this._parent.get_name() }};
             var size = map.getSize(), top = 0;
             var box = map.getContainer().querySelector('.pg-legend[data-open="true"]');
-            // The box's size, not its place: Leaflet's stylesheet may not apply yet, and
-            // without it the control corners are not in their corners. 10 px: a corner
-            // control's margin. At most half the map goes to the legend.
+            {# The box's size, not its place: Leaflet's stylesheet may not apply yet, and
+               without it the control corners are not in their corners. 10 px: a corner
+               control's margin. At most half the map goes to the legend. #}
             if (box && box.offsetWidth > size.x / 2) {
                 top = Math.min(box.offsetHeight + 10, size.y / 2);
             }
@@ -427,7 +427,7 @@ class ViewInUrl(MacroElement):
                     h.pushState = function (s, t, url) { return push(s, t, merged(url)); };
                     h.__pgWrapped = true;
                 }
-            } catch (err) { return; }  // another origin: leave the address bar alone
+            } catch (err) { return; }  {# another origin: leave the address bar alone #}
             var touched = false, located = false;
             ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (name) {
                 map.getContainer().addEventListener(name, function () { touched = true; },
@@ -444,7 +444,7 @@ class ViewInUrl(MacroElement):
                 };
                 top.history.replaceState(top.history.state, "", merged());
             });
-            if (top.__pgView) {  // rebuilt in this tab: reopen where the user left it
+            if (top.__pgView) {  {# rebuilt in this tab: reopen where the user left it #}
                 var parts = top.__pgView.c.split(",");
                 var at = [parseFloat(parts[0]) + off[1], parseFloat(parts[1]) + off[0]];
                 setTimeout(function () {
@@ -517,7 +517,7 @@ class ClickReturnNow(MacroElement):
                 return out;
             }
             map.getContainer().addEventListener("click", function () {
-                setTimeout(function () {  // after every handler of this click has run
+                setTimeout(function () {  {# after every handler of this click has run #}
                     var g = window.__GLOBAL_DATA__;
                     if (!g || !window.Streamlit || window.parent === window) { return; }
                     var value = valueNow();
