@@ -92,19 +92,13 @@ def read(
     if not state.setdefault(page.PLANNER_KEY, False):
         return View(lang=lang)
     model, stations = _model(folder, signature, atlas, routes)
-    ids = ["", *(s.id for s in stations)]
-    # a rerun after a language switch may bring an old-language label back
-    page.keep_choices(state, {"planner_speed": list(planner_page.SPEEDS_KMH), "planner_reach": ids})
-    kmh = state.setdefault("planner_speed", planner_page.SPEEDS_KMH[0])
-    minutes = state.setdefault("planner_minutes", int(coverage.DEFAULT_MINUTES))
-    reach_id = state.setdefault("planner_reach", "")
-    if reach_id not in ids:
-        reach_id = state["planner_reach"] = ""
+    held = planner_page.planner_values(state, station_ids=[s.id for s in stations])
+    kmh, minutes = held.speed_kmh, held.minutes
     cands = planner_page.current_candidates(state, model, stations=stations, lang=lang)
     what = model.compare(stations, cands, speed_kmh=kmh, minutes=minutes)
     reach = None
-    if reach_id:
-        site = coverage.site_by_id(stations, reach_id)
+    if held.reach_id:
+        site = coverage.site_by_id(stations, held.reach_id)
         reach = model.reach(site, minutes=minutes, speed_kmh=kmh, sites=atlas.sites)
     return View(
         on=True,
@@ -136,12 +130,12 @@ def sidebar(view: View, *, state: Any, lang: i18n.Lang) -> None:
             tr("planner.speed", lang),
             planner_page.SPEEDS_KMH,
             format_func=lambda v: planner_page.speed_label(v, lang=lang),
-            key="planner_speed",
+            key=planner_page.SPEED_KEY,
             horizontal=True,
             help=tr("planner.speed_help", lang),
         )
         low, high, step = planner_page.MINUTES_RANGE
-        st.slider(tr("planner.minutes", lang), low, high, step=step, key="planner_minutes")
+        st.slider(tr("planner.minutes", lang), low, high, step=step, key=planner_page.MINUTES_KEY)
         names = {
             s.id: i18n.name(s.name_en, s.name_zh, lang, both=False) or s.id for s in view.stations
         }
@@ -149,7 +143,7 @@ def sidebar(view: View, *, state: Any, lang: i18n.Lang) -> None:
             tr("planner.reach_header", lang),
             ["", *(s.id for s in view.stations)],
             format_func=lambda v: names.get(v) or tr("planpanel.reach_none", lang),
-            key="planner_reach",
+            key=planner_page.REACH_KEY,
         )
 
 

@@ -37,6 +37,35 @@ PROBLEMS_KEY = "planner_problems"
 SPEEDS_KMH: tuple[float, ...] = (coverage.DEFAULT_SPEED_KMH, 4.0)
 #: The time limit's slider (minutes): the bands stay 5/10/15 whatever it is.
 MINUTES_RANGE: tuple[int, int, int] = (5, 30, 5)
+#: The controls' session keys: walking speed, time limit, the station whose reach is drawn.
+SPEED_KEY, MINUTES_KEY, REACH_KEY = "planner_speed", "planner_minutes", "planner_reach"
+
+
+@dataclass(frozen=True)
+class PlannerValues:
+    """What the planner's controls hold this run, read before they are drawn."""
+
+    speed_kmh: float
+    minutes: int
+    reach_id: str  # "" for none
+
+
+def planner_values(state: State, *, station_ids: Sequence[str]) -> PlannerValues:
+    """Give the planner's controls their defaults, then read them.
+
+    The controls are drawn after the map, like the rest of the sidebar (see
+    :class:`putuo_geo.page.SidebarValues`). Defaults: the first of :data:`SPEEDS_KMH`,
+    :data:`putuo_geo.coverage.DEFAULT_MINUTES`, no reach. A station no longer offered
+    falls back to none; a label left by a language switch to the last good value
+    (:func:`putuo_geo.page.keep_choices`).
+    """
+    ids = ["", *station_ids]
+    page.keep_choices(state, {SPEED_KEY: list(SPEEDS_KMH), REACH_KEY: ids})
+    kmh = state.setdefault(SPEED_KEY, SPEEDS_KMH[0])
+    minutes = state.setdefault(MINUTES_KEY, int(coverage.DEFAULT_MINUTES))
+    if state.setdefault(REACH_KEY, "") not in ids:
+        state[REACH_KEY] = ""
+    return PlannerValues(speed_kmh=kmh, minutes=minutes, reach_id=state[REACH_KEY])
 
 
 def _points(state: State) -> list[dict[str, Any]]:

@@ -229,3 +229,19 @@ def test_compose_draws_extra_layers_over_the_path_and_under_the_click(model_and_
     )
     assert parts.dynamic.index(bands) == 2  # sites, path, bands, click
     assert len(parts.dynamic) == 4
+
+
+def test_planner_values_give_defaults_then_read_the_controls():
+    state: dict = {}
+    held = planner_page.planner_values(state, station_ids=["st-01", "st-02"])
+    assert held == planner_page.PlannerValues(speed_kmh=5.0, minutes=15, reach_id="")
+    assert state[planner_page.SPEED_KEY] == 5.0  # the widgets start from these
+    state[planner_page.SPEED_KEY], state[planner_page.REACH_KEY] = 4.0, "st-02"
+    state[planner_page.MINUTES_KEY] = 10
+    held = planner_page.planner_values(state, station_ids=["st-01", "st-02"])
+    assert held == planner_page.PlannerValues(speed_kmh=4.0, minutes=10, reach_id="st-02")
+    # a station no longer offered: no reach; a stray label: the last good speed
+    state[planner_page.SPEED_KEY] = "4 km/h"
+    held = planner_page.planner_values(state, station_ids=["st-01"])
+    assert held.reach_id == "" == state[planner_page.REACH_KEY]
+    assert held.speed_kmh == 4.0
