@@ -25,6 +25,7 @@ from page_support import (
     map_frame,
     open_expander,
     page_data_dir,
+    settled_view,
     skip_reason,
 )
 from shapely.geometry import LineString
@@ -94,12 +95,10 @@ def _wait_for_course(frame, course: events.CourseMap) -> dict[str, int]:
 def _wait_for_view(frame, course: events.CourseMap) -> None:
     """The map moved to the course (``page.event_fit``: its bounds' centre and zoom)."""
     (lon, lat), zoom = page_module.event_fit(LineString(course.path_lonlat))
-    frame.wait_for_function(
-        f"""() => {{ const c = window.map.getCenter();
-            return window.map.getZoom() === {zoom}
-                && Math.abs(c.lat - {lat}) < 1e-4 && Math.abs(c.lng - {lon}) < 1e-4; }}""",
-        timeout=30_000,
-    )
+    shown_zoom, centre = settled_view(frame, (lat, lon), zoom)
+    assert shown_zoom == zoom
+    assert centre["lat"] == pytest.approx(lat, abs=1e-4)
+    assert centre["lng"] == pytest.approx(lon, abs=1e-4)
 
 
 def _screenshots(page, size: str) -> None:
