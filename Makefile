@@ -6,14 +6,24 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 ASSETS  = static/vendor/.installed
+# The installer itself is pinned too; uv.lock pins everything else (README, "Dependencies").
+UV_VERSION = 0.13.10
+UV      = UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv
 
-.PHONY: install assets run test soak lint data bench clean
+.PHONY: install assets run test soak lint data bench lock clean
 
-$(STAMP): pyproject.toml
+# Exactly the versions in uv.lock (--locked: refuse a lock that no longer matches
+# pyproject.toml). --inexact keeps uv itself, which the lock does not list.
+$(STAMP): pyproject.toml uv.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(VENV)/bin/python -m pip install --quiet uv==$(UV_VERSION)
+	$(UV) sync --quiet --locked --inexact --extra dev
 	touch $(STAMP)
+
+# Refresh the lock to the newest versions pyproject.toml allows; then `make test` and commit it.
+lock:
+	[ -x $(VENV)/bin/uv ] || { $(PYTHON) -m venv $(VENV) && $(VENV)/bin/python -m pip install --quiet uv==$(UV_VERSION); }
+	$(UV) lock --upgrade
 
 # Map page browser files: npm packages (package-lock.json) + XStatic wheels -> static/vendor/.
 $(ASSETS): package-lock.json putuo_geo/assets.py $(STAMP)
