@@ -27,10 +27,12 @@ from putuo_geo import (
     i18n,
     layers,
     mapview,
+    measuring,
     network,
     overview,
     page,
     permalink,
+    planner_page,
     safety,
     tables,
 )
@@ -103,9 +105,18 @@ categories = page.category_order(counts.to_dict(), palette=mapview.CATEGORY_COLO
 atlas_places, route_doubt = atlas_texts(str(folder), signature, lang, atlas)
 places = dict(atlas_places)  # this session's points are added below
 event_data = events_panel.load(str(folder), signature)  # a link's event= is checked against it
-linkable = {"place_keys": places, "event_ids": events_panel.ids(event_data)}
-page.restore_link(state, basemaps=base_keys, categories=categories, **linkable)
+routes = route_network(str(folder), signature, atlas)
+linkable = {
+    "place_keys": places,
+    "event_ids": events_panel.ids(event_data),
+    "speeds_kmh": planner_page.SPEEDS_KMH,
+    "minutes": range(*planner_page.MINUTES_RANGE[:2], planner_page.MINUTES_RANGE[2]),
+    "station_ids": [str(i) for i in atlas.stations["id"]],
+}
+restored = page.restore_link(state, basemaps=base_keys, categories=categories, **linkable)
+page.take_url_view(state, st.query_params.to_dict())  # the view the map wrote, if any
 click_lonlat = page.take_map_return(state, state.get(page.MAP_KEY))
+measuring.take_message(state, state.get(page.MAP_KEY), snap=measuring.snapper(routes))
 here = page.take_position(state, state.get(page.MAP_KEY))  # only from the map's return
 user_layer, upload_problems = page.current_upload(state)
 places |= page.session_choices(
@@ -125,8 +136,7 @@ sites = overview.filter_sites(sites_all, categories=chosen, query=query)
 show_upload = user_layer is not None and state.get("upload_show", True)
 user_sites = overview.filter_sites(user_layer.frame, query=query) if show_upload else None
 listed = exports.merge_sites(sites, user_sites)  # the table and exports: uploads too
-routes = route_network(str(folder), signature, atlas)
-ends = (places[from_key].label, places[to_key].label)
+ends = (page.place_label(places, from_key), page.place_label(places, to_key))
 measurement, measure_error = page.measure(routes, places, (from_key, to_key), lang=lang)
 measured_doubt = page.measurement_doubt(atlas, measurement) if measurement else None
 nearest = overview.nearest(atlas, click_lonlat, model=routes.model) if click_lonlat else None
@@ -135,6 +145,20 @@ page.carry_view(state, lang=lang, basemap_key=basemap.key, draw_datum=draw_datum
 event_view = events_panel.prepare(state, event_data, lang=lang)  # the map needs the selection
 plan = planner_panel.read(
     state, atlas, routes, folder=str(folder), signature=signature, lang=lang, datum=draw_datum
+)
+# The map's measuring state: mode, ends, the answer card, and a fit once per measurement.
+taps = measuring.map_sync(
+    state,
+    places,
+    measurement,
+    keys=(from_key, to_key),
+    labels=ends,
+    path_doubt=measured_doubt,
+    bridges=atlas.bridges,
+    draw_datum=draw_datum,
+    lang=lang,
+    candidate_mode=page.CANDIDATE_MODE,
+    link_view=restored.center_lonlat is not None,
 )
 
 
@@ -155,6 +179,7 @@ def composed(view: Any) -> mapview.Composed:
         view_lonlat=view,
         event=event_view.selected,
         extra_layers=plan.layers(),
+        taps=taps.to_json(),
     )
 
 
@@ -204,7 +229,7 @@ left, right = st.columns(2)
 with left:
     st.subheader(tr("section.measurement", lang))
     if measurement is None:
-        st.info(measure_error or tr("measure.choose", lang))
+        st.info(measure_error or tr("measure.choose_or_tap", lang))
     else:
         ends_md = [safety.escape_markdown(label) for label in ends]
         st.markdown(f"**{ends_md[0]}** → **{ends_md[1]}**")

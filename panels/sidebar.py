@@ -124,11 +124,12 @@ def _measure(state: Any, *, lang: Lang, places: Mapping[str, Any]) -> None:
     st.header(tr("sidebar.measure", lang))
     keys = list(places)
     for end in page.ENDS:
-        st.selectbox(
+        st.selectbox(  # empty (None) until the user asks: nothing measured by default
             tr(f"measure.{end}", lang),
             keys,
             format_func=lambda k: places[k].label,
             key=f"measure_{end}",
+            placeholder=tr("measure.pick_place", lang),
         )
     help_text, modes = tr("measure.click_mode_help", lang), page.click_modes(state)  # +planner
     _translated(

@@ -999,6 +999,41 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "关闭时链接不含您的位置（从第一个驿站起测距）。",
     ),
     "tables.header": ("Tables: stations, bridges, sites, areas", "表格：驿站、桥梁、站点、面积"),
+    # ------------------------------------------------------------ measuring by tapping (issue 24)
+    "taps.button": ("Measure", "测距"),
+    "taps.button_on": ("Done", "完成"),
+    "taps.button_help": (
+        "Measure along the route: tap FROM, then TO, anywhere on the map.",
+        "沿步道测距：在地图上任意处先点起点，再点终点。",
+    ),
+    "taps.prompt_from": ("Tap FROM on the map", "请在地图上点起点"),
+    "taps.prompt_to": ("FROM set. Now tap TO", "起点已设。请点终点"),
+    "taps.clear": ("Clear", "清除"),
+    "taps.pick": ("Several things here. Which one?", "此处有多个要素，请选择："),
+    "answer.along": ("Along the route", "沿步道"),
+    "answer.point": ("Point {letter} · {chainage}", "点 {letter} · {chainage}"),
+    "answer.walk": ("On foot", "步行"),
+    "answer.run": ("Running", "跑步"),
+    "answer.cycle": ("Cycling", "骑行"),
+    "answer.bridges": ("Bridges crossed: {count} ({names})", "经过 {count} 座桥：{names}"),
+    "answer.no_bridges": ("No bridge crossed", "不经过桥梁"),
+    "answer.modelled": (
+        "{pct} % of it on modelled route (± {accuracy} m)",
+        "其中 {pct}% 在推测路段上（± {accuracy} 米）",
+    ),
+    "measure.choose_or_tap": (
+        "Tap **Measure** on the map, then FROM and TO; or choose them in the sidebar.",
+        "点地图上的**测距**，再点起点和终点；也可在侧栏选择。",
+    ),
+    "measure.pick_place": ("Choose a place", "选择地点"),
+    "link.problem.plan": (
+        "{name}={value} is not a planner setting offered here.",
+        "{name}={value} 不是此处提供的规划设置。",
+    ),
+    "link.problem.cand_cut": (
+        "The link names {count} candidate stations; the first {limit} are kept.",
+        "链接中有 {count} 个候选驿站，只保留前 {limit} 个。",
+    ),
 }
 
 #: The catalogue: key -> {"en": ..., "zh": ...}. Read-only.

@@ -29,13 +29,15 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from putuo_geo import assets
+from putuo_geo import assets, maplayer
 from putuo_geo.i18n import Lang, tr
 
 #: The tooltip of the hidden layer the locate control "clicks" with the found position.
 HERE_TAG = "putuo-geo:here"
 #: Smallest tap target for the map's buttons (px; WCAG 2.5.5 and Apple's HIG say 44).
 TAP_PX = 44
+#: How a tap message from :class:`MapTaps` starts (:mod:`putuo_geo.measuring` reads it).
+TAP_PREFIX = "putuo-geo:taps "
 
 
 def _local(name: str) -> tuple[str, str]:
@@ -516,15 +518,18 @@ class ClickReturnNow(MacroElement):
                 });
                 return out;
             }
+            function sendNow() {
+                var g = window.__GLOBAL_DATA__;
+                if (!g || !window.Streamlit || window.parent === window) { return; }
+                var value = valueNow();
+                if (JSON.stringify(g.previous_data) === JSON.stringify(value)) { return; }
+                g.previous_data = value;
+                window.Streamlit.setComponentValue(value);
+            }
+            {# MapTaps sends its messages through the same door. #}
+            window.pgSendNow = sendNow;
             map.getContainer().addEventListener("click", function () {
-                setTimeout(function () {  {# after every handler of this click has run #}
-                    var g = window.__GLOBAL_DATA__;
-                    if (!g || !window.Streamlit || window.parent === window) { return; }
-                    var value = valueNow();
-                    if (JSON.stringify(g.previous_data) === JSON.stringify(value)) { return; }
-                    g.previous_data = value;
-                    window.Streamlit.setComponentValue(value);
-                }, 0);
+                setTimeout(sendNow, 0);  {# after every handler of this click has run #}
             });
         })();
         {% endmacro %}
@@ -534,6 +539,341 @@ class ClickReturnNow(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "ClickReturnNow"
+
+
+class MapTaps(MacroElement):
+    """Measuring by tapping, the answer card, and a list where features overlap (issue 24).
+
+    Parameters
+    ----------
+    texts
+        The script's words (:func:`putuo_geo.measuring.tap_texts`): ``button``,
+        ``button_on``, ``button_help``, ``prompt_from``, ``prompt_to``, ``clear``,
+        ``pick``.
+    position
+        The Leaflet corner of the button and the card (bottom left: where a thumb is).
+
+    Notes
+    -----
+    One control: the answer card above a :data:`TAP_PX` button that switches the
+    *measuring mode* (``aria-pressed``). The page tells the script its state after
+    every run (:class:`MapTapsSync` calls ``window.pgTaps.sync``); see
+    :mod:`putuo_geo.measuring` for the messages both ways.
+
+    - Measuring: a click anywhere on the map's panes is caught before Leaflet sees it
+      (a capturing listener on the map's container), so no popup opens and no zone
+      fill or route piece takes it: the first tap sets FROM, the next TO, a third
+      starts again. A drag's release is not a tap; double-tap zoom is off meanwhile.
+      Each tap is marked at once and sent at once (``window.pgSendNow``, from
+      :class:`ClickReturnNow`).
+    - Not measuring (mode ``pick``): a tap on two or more features with cards (a route
+      piece inside the One Belt zone, two stations drawn over each other) opens a short
+      list of them instead of the topmost one's card; choosing one opens its card. A
+      tap on one feature opens its card as before. In the planner's ``candidate`` mode
+      clicks are left to Leaflet (the planner reads feature clicks).
+    - A new measurement (the page's fit counter above the last one fitted, kept in the
+      parent page so a remount does not fit again) is fitted into the part of the map
+      that no control covers: each corner's controls are avoided by a band along the
+      side or along the top/bottom, whichever of the 16 combinations lets the path
+      show largest.
+
+    Outside the page (a saved HTML file) the button is not shown: nothing could answer.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+            .pg-taps {display: flex; flex-direction: column; align-items: flex-start;
+                gap: 6px; max-width: min(340px, calc(100vw - 90px));}
+            .pg-measure {min-height: {{ this.tap_px }}px; min-width: {{ this.tap_px }}px;
+                padding: 0 16px; border: 2px solid rgba(0,0,0,0.25); border-radius: 4px;
+                background: #fff; color: #1a1a1a; font: bold 15px sans-serif;
+                cursor: pointer; box-shadow: 0 1px 5px rgba(0,0,0,0.3);}
+            .pg-measure[aria-pressed="true"] {background: #0b4f8a; color: #fff;
+                border-color: #0b4f8a;}
+            .pg-answer {background: #fff; color: #1a1a1a; border-radius: 4px;
+                box-shadow: 0 1px 5px rgba(0,0,0,0.4); font: 13px/1.4 sans-serif;
+                padding: 6px 8px 6px 10px; display: flex; gap: 6px; align-items: flex-start;}
+            .pg-answer[hidden] {display: none;}
+            .pg-answer-body {flex: 1 1 auto; min-width: 0;}
+            .pg-answer-ends {font-weight: bold; overflow-wrap: anywhere;}
+            .pg-answer-along {font-size: 15px;}
+            .pg-answer-doubt, .pg-answer-bridges {color: #3d3d3d;}
+            .pg-answer-clear {flex: 0 0 auto; min-height: {{ this.tap_px }}px;
+                min-width: {{ this.tap_px }}px; border: 1px solid #767676; border-radius: 4px;
+                background: #fff; color: #1a1a1a; font: 14px sans-serif; cursor: pointer;}
+            .leaflet-container.pg-measuring, .leaflet-container.pg-measuring .leaflet-interactive
+                {cursor: crosshair;}
+            {# Measuring: a hover card would only hide the map (km labels stay). #}
+            .pg-measuring .leaflet-tooltip-pane .leaflet-tooltip:not(.pg-km) {display: none;}
+            .pg-pick p {margin: 0 0 4px 0; font-weight: bold;}
+            .pg-pick button {display: block; width: 100%; min-height: {{ this.tap_px }}px;
+                margin: 2px 0; padding: 4px 8px; text-align: left; border: 1px solid #bbb;
+                border-radius: 4px; background: #fff; color: #1a1a1a; font: 14px sans-serif;
+                cursor: pointer;}
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var texts = {{ this.texts_json }};
+            var PREFIX = {{ this.prefix_json }};
+            var live = window.parent !== window;
+            var home = window;
+            try { if (live) { home = window.parent; home.location.href; } }
+            catch (err) { home = window; }  {# another origin: keep the counter here #}
+            var S = {mode: "pick", ends: {}, pending: {}, card: null, sent: null, count: 0};
+            var marks = L.layerGroup().addTo(map);
+            var ui = {};
+            var control = L.control({position: {{ this.position_json }}});
+            control.onAdd = function () {
+                var div = L.DomUtil.create("div", "pg-taps");
+                ui.card = L.DomUtil.create("div", "pg-answer", div);
+                ui.card.setAttribute("role", "status");
+                ui.card.setAttribute("aria-live", "polite");
+                ui.body = L.DomUtil.create("div", "pg-answer-body", ui.card);
+                ui.clear = L.DomUtil.create("button", "pg-answer-clear", ui.card);
+                ui.clear.type = "button";
+                ui.clear.textContent = texts.clear;
+                ui.button = L.DomUtil.create("button", "pg-measure", div);
+                ui.button.type = "button";
+                ui.button.title = texts.button_help;
+                if (!live) { ui.button.hidden = true; ui.clear.hidden = true; }
+                L.DomEvent.on(ui.button, "click", function (e) {
+                    L.DomEvent.stop(e);
+                    setMode(S.mode === "measure" ? "pick" : "measure");
+                    S.pending = {};
+                    send();
+                });
+                L.DomEvent.on(ui.clear, "click", function (e) {
+                    L.DomEvent.stop(e);
+                    S.ends = {}; S.card = null; S.pending = {from: null, to: null};
+                    map.eachLayer(function (l) {  {# the path goes at once; the page confirms #}
+                        var k = l.feature && l.feature.properties.kind;
+                        if (k === "path" || k === "straight" || k === "offset" || k === "end") {
+                            map.removeLayer(l);
+                        }
+                    });
+                    show();
+                    send();
+                });
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            control.addTo(map);
+
+            function setMode(mode) {
+                S.mode = mode;
+                var on = mode === "measure";
+                L.DomUtil[on ? "addClass" : "removeClass"](map.getContainer(), "pg-measuring");
+                if (on) { map.closePopup(); map.doubleClickZoom.disable(); }
+                else { map.doubleClickZoom.enable(); }
+                show();
+            }
+            function show() {
+                var on = S.mode === "measure";
+                ui.button.textContent = on ? texts.button_on : texts.button;
+                ui.button.setAttribute("aria-pressed", on ? "true" : "false");
+                var prompt = null;
+                if (on && !(S.ends.from && S.ends.to && S.card)) {
+                    prompt = S.ends.from && !S.ends.to ? texts.prompt_to : texts.prompt_from;
+                }
+                if (prompt !== null) {
+                    ui.body.textContent = prompt;
+                } else if (S.card) {
+                    ui.body.innerHTML = S.card;  {# escaped by the page (measuring.card_html) #}
+                }
+                ui.card.hidden = prompt === null && !S.card;
+                ui.clear.hidden = !live || !(S.card || S.ends.from || S.ends.to);
+                marks.clearLayers();
+                if (!S.card) {
+                    ["from", "to"].forEach(function (end) {
+                        if (!S.ends[end]) { return; }
+                        L.circleMarker(S.ends[end], {radius: 8, color: "#ffffff", weight: 2,
+                            fillColor: "#c2185b", fillOpacity: 1, interactive: false})
+                            .addTo(marks);
+                    });
+                }
+            }
+            function send() {
+                var g = window.__GLOBAL_DATA__;
+                if (!live || !g || !window.pgSendNow) { return; }
+                S.count += 1;
+                S.sent = Date.now().toString(36) + "-" + S.count;
+                var body = {seq: S.sent, mode: S.mode === "measure" ? "measure" : "off"};
+                Object.keys(S.pending).forEach(function (k) { body[k] = S.pending[k]; });
+                g.last_object_clicked = null;
+                g.last_object_clicked_tooltip = PREFIX + JSON.stringify(body);
+                window.pgSendNow();
+            }
+            function tap(ll) {
+                var p = [Math.round(ll.lat * 1e6) / 1e6, Math.round(ll.lng * 1e6) / 1e6];
+                if (S.ends.from && !S.ends.to) {
+                    S.ends.to = p; S.pending.to = p;
+                } else {
+                    S.ends = {from: p}; S.card = null; S.pending = {from: p, to: null};
+                }
+                show();
+                send();
+            }
+            function onPanes(target) {
+                return map.getContainer().contains(target)
+                    && !target.closest(".leaflet-control-container, .leaflet-popup");
+            }
+            function rank(l) {
+                if (l instanceof L.CircleMarker) { return 0; }
+                return l instanceof L.Polygon ? 2 : 1;
+            }
+            function hasCard(l) {
+                if (l._popup) { return true; }
+                var parents = l._eventParents || {};
+                return Object.keys(parents).some(function (id) { return !!parents[id]._popup; });
+            }
+            function hitsAt(e) {
+                var pt = map.mouseEventToLayerPoint(e), hits = [], order = 0;
+                map.eachLayer(function (l) {
+                    order += 1;
+                    if (!l.feature || !l._containsPoint || !l._renderer
+                        || l.options.interactive === false || !hasCard(l)) { return; }
+                    try { if (l._containsPoint(pt)) { hits.push([rank(l), -order, l]); } }
+                    catch (err) { return; }
+                });
+                hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+                return hits.map(function (h) { return h[2]; });
+            }
+            function choose(hits, ll) {
+                var div = L.DomUtil.create("div", "pg-pick");
+                L.DomUtil.create("p", "", div).textContent = texts.pick;
+                hits.slice(0, 8).forEach(function (l) {
+                    var b = L.DomUtil.create("button", "", div);
+                    b.type = "button";
+                    b.innerHTML = l.feature.properties.n || "?";  {# escaped by the page #}
+                    L.DomEvent.on(b, "click", function (ev) {
+                        L.DomEvent.stop(ev);
+                        map.closePopup();
+                        l.fire("click", {latlng: ll, originalEvent: {},
+                            layerPoint: map.latLngToLayerPoint(ll),
+                            containerPoint: map.latLngToContainerPoint(ll)}, true);
+                    });
+                });
+                L.popup({maxWidth: 320, className: "pg-pick-popup"})
+                    .setLatLng(ll).setContent(div).openOn(map);
+            }
+            map.getContainer().addEventListener("click", function (e) {
+                if (!onPanes(e.target) || (map.dragging && map.dragging.moved())) { return; }
+                if (S.mode === "measure") {
+                    e.stopPropagation();
+                    e.preventDefault();
+                    tap(map.mouseEventToLatLng(e));
+                } else if (S.mode === "pick") {
+                    var hits = hitsAt(e);
+                    if (hits.length > 1) {
+                        e.stopPropagation();
+                        choose(hits, map.mouseEventToLatLng(e));
+                    }
+                }
+            }, true);
+
+            function corners() {
+                var box = map.getContainer().getBoundingClientRect();
+                return ["topleft", "topright", "bottomleft", "bottomright"].map(function (pos) {
+                    var el = map._controlCorners[pos], w = 0, h = 0;
+                    Array.prototype.forEach.call(el ? el.children : [], function (c) {
+                        var r = c.getBoundingClientRect();
+                        if (!r.width || !r.height) { return; }
+                        w = Math.max(w, pos.indexOf("left") >= 0 ? r.right - box.left
+                                                                 : box.right - r.left);
+                        h = Math.max(h, pos.indexOf("top") >= 0 ? r.bottom - box.top
+                                                                : box.bottom - r.top);
+                    });
+                    return {pos: pos, w: w, h: h};
+                });
+            }
+            function fitClear(bounds) {
+                var size = map.getSize(), cs = corners(), best = null, m = 12;
+                for (var k = 0; k < 16; k++) {
+                    var pad = {t: 0, r: 0, b: 0, l: 0};
+                    cs.forEach(function (c, i) {
+                        if (!c.w || !c.h) { return; }
+                        var left = c.pos.indexOf("left") >= 0, top = c.pos.indexOf("top") >= 0;
+                        if ((k >> i) & 1) {
+                            if (left) { pad.l = Math.max(pad.l, c.w); }
+                            else { pad.r = Math.max(pad.r, c.w); }
+                        } else if (top) { pad.t = Math.max(pad.t, c.h); }
+                        else { pad.b = Math.max(pad.b, c.h); }
+                    });
+                    var free = L.point(size.x - pad.l - pad.r, size.y - pad.t - pad.b);
+                    if (free.x < 2 * m + 40 || free.y < 2 * m + 40) { continue; }
+                    var z = map.getBoundsZoom(bounds, false,
+                        L.point(pad.l + pad.r + 2 * m, pad.t + pad.b + 2 * m));
+                    var area = free.x * free.y;
+                    if (!best || z > best.z || (z === best.z && area > best.area)) {
+                        best = {z: z, pad: pad, area: area};
+                    }
+                }
+                var p = best ? best.pad : {t: 0, r: 0, b: 0, l: 0};
+                map.fitBounds(bounds, {paddingTopLeft: [p.l + m, p.t + m],
+                    paddingBottomRight: [p.r + m, p.b + m], maxZoom: 17, animate: false});
+            }
+            window.pgTaps = {
+                sync: function (s) {
+                    var mine = S.sent !== null && s.seen !== S.sent;  {# a newer tap in flight #}
+                    if (!mine) { S.pending = {}; }
+                    S.ends = Object.assign({}, s.ends);
+                    Object.keys(S.pending).forEach(function (k) {
+                        if (S.pending[k] === null) { delete S.ends[k]; }
+                        else { S.ends[k] = S.pending[k]; }
+                    });
+                    S.card = mine && S.pending.from ? null : s.card;
+                    if (!mine) { setMode(s.mode); } else { show(); }
+                    var done = 0;
+                    try { done = home.__pgFitSeq || 0; } catch (err) { done = 0; }
+                    if (s.card && s.bounds && s.fit > done) {
+                        try { home.__pgFitSeq = s.fit; } catch (err) { /* another origin */ }
+                        fitClear(s.bounds);
+                    }
+                },
+                fitClear: fitClear
+            };
+            show();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, texts: dict[str, str], *, position: str = "bottomleft") -> None:
+        super().__init__()
+        self._name = "MapTaps"
+        self.texts_json = _js(texts)
+        self.prefix_json = _js(TAP_PREFIX)
+        self.position_json = _js(position)
+        self.tap_px = TAP_PX
+
+
+class MapTapsSync(MacroElement):
+    """The page's state for :class:`MapTaps`, sent with the map's dynamic layers.
+
+    ``st_folium`` runs the dynamic groups' scripts again whenever they change (and only
+    then), so this reaches the live map after every run that changed it, without a
+    remount. ``sync`` is :meth:`putuo_geo.measuring.MapSync.to_json`, plus ``seen``:
+    the last message from the map the page acted on.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if (window.pgTaps) { window.pgTaps.sync({{ this.sync_json }}); }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, sync: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "MapTapsSync"
+        # inline_json: the card holds data text; no "</script>" and no Jinja opener survive
+        self.sync_json = maplayer.inline_json(sync)
 
 
 def locate_control(*, lang: Lang, position: str = "topleft") -> LocateControl:
@@ -547,6 +887,12 @@ def locate_control(*, lang: Lang, position: str = "topleft") -> LocateControl:
         close=tr("locate.close", lang),
         position=position,
     )
+
+
+def map_taps(*, lang: Lang, position: str = "bottomleft") -> MapTaps:
+    """The measuring button, answer card and overlap list with texts in ``lang`` (``taps.*``)."""
+    keys = ("button", "button_on", "button_help", "prompt_from", "prompt_to", "clear", "pick")
+    return MapTaps({k: tr(f"taps.{k}", lang) for k in keys}, position=position)
 
 
 def fullscreen_control(*, lang: Lang, position: str = "topleft") -> FullscreenControl:

@@ -482,6 +482,9 @@ def build_map(
     mapcontrols.fullscreen_control(lang=lang).add_to(m)
     mapcontrols.TapTargets().add_to(m)
     mapcontrols.ClickReturnNow().add_to(m)  # a click reaches the page 250 ms sooner
+    # Measuring by tapping (issue 24): a 44 px button where a thumb is, the answer card
+    # above it; a tap on overlapping features offers a list (putuo_geo.measuring).
+    mapcontrols.map_taps(lang=lang).add_to(m)
     mid = ((bounds[0][1] + bounds[1][1]) / 2, (bounds[0][0] + bounds[1][0]) / 2)  # drawn
     wgs = convert_point(mid, src=datum, dst="wgs84") if datum != "wgs84" else mid
     mapcontrols.ViewInUrl(offset_lonlat=(mid[0] - wgs[0], mid[1] - wgs[1])).add_to(m)
@@ -804,6 +807,7 @@ def compose(
     view_lonlat: tuple[tuple[float, float], int] | None = None,
     event: tuple[Mapping[str, Any], shapely.Geometry] | None = None,
     extra_layers: Iterable[folium.FeatureGroup] = (),
+    taps: Mapping[str, Any] | None = None,
 ) -> Composed:
     """The map the page shows: ``base`` (from :func:`build_map`) and the dynamic layers.
 
@@ -834,6 +838,10 @@ def compose(
         :mod:`putuo_geo.planmap`); drawn over the measured path (whose default, first
         to last station, runs along one bank and would hide it), under the upload and
         the clicked point.
+    taps
+        The measuring state for the map's script (:meth:`putuo_geo.measuring.MapSync.to_json`:
+        mode, ends, answer card, fit request), drawn in ``datum``; ``None`` leaves the
+        script as it is (no card).
     """
     dynamic = [sites_layer(sites, total=total_sites, lang=lang, datum=datum)]
     if measurement is not None:
@@ -855,6 +863,10 @@ def compose(
         dynamic.append(click_layer(nearest, lang=lang, datum=datum))
     if event is not None:
         dynamic.append(event_layer(event[0], event[1], lang=lang, datum=datum))
+    if taps is not None:  # last: its script runs once every layer above is on the map
+        sync = folium.FeatureGroup(name="taps", control=False)
+        mapcontrols.MapTapsSync(dict(taps)).add_to(sync)
+        dynamic.append(sync)
     center = None
     zoom = None
     if view_lonlat is not None:

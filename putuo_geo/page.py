@@ -71,6 +71,10 @@ CANDIDATE_MODE = "candidate"
 #: lon, lat) for the planner to try it (``putuo_geo.planner_page.take_candidate_click``).
 PLANNER_KEY = "planner_on"
 CANDIDATE_CLICK_KEY = "candidate_click"
+#: The planner's controls and candidates (``putuo_geo.planner_page`` reads them); named
+#: here because the link writes and restores them too.
+PLANNER_SPEED_KEY, PLANNER_MINUTES_KEY = "planner_speed", "planner_minutes"
+PLANNER_REACH_KEY, PLANNER_CANDIDATES_KEY = "planner_reach", "planner_candidates"
 INPUT_DATUMS: tuple[datum.Datum, ...] = ("gcj02", "bd09", "wgs84")
 ENDS: tuple[str, ...] = ("from", "to")
 #: The search box's length cap (a link's ``q`` is cut to the same length).
@@ -120,8 +124,8 @@ def labelled_options(
     return {
         "categories": list(categories),
         "upload_datum": list(uploads.DATUM_LABELS),
-        "measure_from": places,
-        "measure_to": places,
+        "measure_from": [None, *places],  # None: no end chosen (nothing measured)
+        "measure_to": [None, *places],
         "click_mode": [*CLICK_MODES, CANDIDATE_MODE],
         "coord_order": list(coordinput.ORDERS),
         "coord_datum": list(INPUT_DATUMS),
@@ -246,8 +250,8 @@ class SidebarValues:
 
     categories: list[str]
     query: str
-    from_key: str
-    to_key: str
+    from_key: str | None
+    to_key: str | None
     basemap_key: str
 
 
@@ -257,9 +261,10 @@ def sidebar_values(
     """Give every sidebar widget that the map depends on its default, then read them.
 
     A first run has no widget values yet: these are the defaults the widgets would
-    show (every category, no search, the first and last station, the first basemap).
-    A value that is no longer offered falls back: a removed place to the first place
-    offered (:func:`settle_ends`), a basemap gone from the list to the first basemap.
+    show (every category, no search, no FROM or TO: nothing is measured until the user
+    asks, issue 24; the first basemap). A value that is no longer offered falls back:
+    a removed place to none (:func:`settle_ends`), a basemap gone from the list to the
+    first basemap.
     """
     state.setdefault("categories", list(categories))
     state.setdefault("query", "")
@@ -276,13 +281,17 @@ def sidebar_values(
 
 
 def settle_ends(state: State, keys: list[str]) -> None:
-    """Give FROM/TO their defaults (first and last station) or a key that still exists."""
-    stations = [k for k in keys if k.startswith("station:")] or keys
-    state.setdefault("measure_from", stations[0])
-    state.setdefault("measure_to", stations[-1])
-    for end in ENDS:  # a point or an upload may have gone
+    """Give FROM/TO their default (none: nothing is measured until the user asks) and
+    drop a key that no longer exists (a point or an upload may have gone)."""
+    for end in ENDS:
+        state.setdefault(f"measure_{end}", None)
         if state[f"measure_{end}"] not in keys:
-            state[f"measure_{end}"] = keys[0]
+            state[f"measure_{end}"] = None
+
+
+def place_label(choices: Mapping[str, Choice], key: str | None) -> str:
+    """The label of the place ``key`` ("" for no place or one no longer offered)."""
+    return choices[key].label if key is not None and key in choices else ""
 
 
 def use_point(state: State, end: str, lonlat: LonLat, *, origin: str = "typed") -> None:
@@ -299,8 +308,9 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
 
     The map reports clicks and its view in the datum it was drawn in
     (``state["shown_datum"]``, GCJ-02 on Amap): both are converted to WGS-84 here. A
-    *new* click in ``from_to`` mode fills FROM, then TO, then FROM again; in
-    ``candidate`` mode it waits under :data:`CANDIDATE_CLICK_KEY` for the planner.
+    *new* click in ``candidate`` mode waits under :data:`CANDIDATE_CLICK_KEY` for the
+    planner. While measuring, the map sends taps instead of clicks
+    (:func:`putuo_geo.measuring.take_message`), and no clicked point is shown: ``None``.
 
     A click outside Shanghai is refused (every length is measured in UTM 51N, which is
     meaningless far away): it fills nothing, ``None`` is returned and
@@ -308,7 +318,6 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
     """
     returned = returned or {}
     shown: datum.Datum = state.get("shown_datum", "wgs84")
-    state.setdefault("next_click", "from")
     state["click_problem"] = None
     click_lonlat: LonLat | None = None
     clicked = returned.get("last_clicked")
@@ -320,12 +329,10 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
             click_lonlat = None
         elif raw != state.get("seen_click"):
             state["seen_click"] = raw
-            if state.get("click_mode") == "from_to":
-                target = state["next_click"]
-                use_point(state, target, click_lonlat, origin="click")
-                state["next_click"] = "to" if target == "from" else "from"
-            elif state.get("click_mode") == CANDIDATE_MODE and state.get(PLANNER_KEY):
+            if state.get("click_mode") == CANDIDATE_MODE and state.get(PLANNER_KEY):
                 state[CANDIDATE_CLICK_KEY] = click_lonlat
+        if state.get("click_mode") == "from_to":
+            click_lonlat = None  # measuring: taps set FROM/TO; no "nearest" marker
     on_feature = returned.get("last_object_clicked")
     if returned.get("last_object_clicked_tooltip") == mapcontrols.HERE_TAG:
         on_feature = None  # the located position (take_position), not a click
@@ -535,11 +542,17 @@ def restore_link(
     categories: Iterable[str],
     place_keys: Iterable[str],
     event_ids: Iterable[str] = (),
+    speeds_kmh: Iterable[float] = (),
+    minutes: Iterable[int] = (),
+    station_ids: Iterable[str] = (),
 ) -> permalink.Restored:
     """Apply the session's link (``state["link"]``) to the widgets, once per session.
 
     ``event_ids`` are the event editions the page offers (an unknown ``event=`` is one
-    of ``problems``, like an unknown place).
+    of ``problems``, like an unknown place); ``speeds_kmh``, ``minutes`` and
+    ``station_ids`` the planner's speeds, time limits and stations. A link with the
+    planner on switches it on as its toggle does (map clicks add candidates), with
+    its candidates as clicked points (checked against the route on the run).
     """
     if "restored" in state:
         restored: permalink.Restored = state["restored"]
@@ -552,6 +565,9 @@ def restore_link(
         categories=categories,
         places=place_keys,
         events=event_ids,
+        speeds_kmh=speeds_kmh,
+        minutes=minutes,
+        stations=station_ids,
     )
     state["restored"] = restored
     if restored.basemap:
@@ -573,18 +589,46 @@ def restore_link(
         state[EVENTS_OPEN_KEY] = True
         if restored.center_lonlat is not None and restored.zoom is not None:
             state["event_fitted"] = restored.event  # the link's own view wins
+    if restored.planner:
+        state[PLANNER_KEY] = True
+        state["click_mode"] = CANDIDATE_MODE
+        if restored.speed_kmh is not None:
+            state[PLANNER_SPEED_KEY] = restored.speed_kmh
+        if restored.minutes is not None:
+            state[PLANNER_MINUTES_KEY] = restored.minutes
+        if restored.reach:
+            state[PLANNER_REACH_KEY] = restored.reach
+        state[PLANNER_CANDIDATES_KEY] = [
+            {"lonlat": p, "name_en": "", "name_zh": "", "row": None} for p in restored.candidates
+        ]
     return restored
 
 
-def end_ref(state: State, key: str, choices: Mapping[str, Choice]) -> str | LonLat | None:
+def take_url_view(state: State, params: Mapping[str, Any]) -> None:
+    """The map's view as the address bar holds it now (``c``, ``z``), into ``state["view"]``.
+
+    The map writes its view to the address bar in the browser, without a rerun
+    (:class:`putuo_geo.mapcontrols.ViewInUrl`), and Streamlit hands the address bar's
+    query to every run (``st.query_params``): read here, the view the user sees reaches
+    the link the page writes and the share box shows (issue 24: the view was dropped).
+    A missing or unreadable view leaves the last one.
+    """
+    link = permalink.decode({k: params[k] for k in ("c", "z") if k in params})
+    if link.center_lonlat is not None and link.zoom is not None:
+        state["view"] = (link.center_lonlat, link.zoom)
+
+
+def end_ref(state: State, key: str | None, choices: Mapping[str, Choice]) -> str | LonLat | None:
     """What the URL holds for an end: a station's or site's key, else its WGS-84 point.
 
     An uploaded site (``upload:...``) is known to this session only, a point is not a
     key at all: both are written as coordinates so a new session restores them
     (:func:`putuo_geo.permalink.ref_for`). ``None`` (left out) for the user's located
     position, unless they ticked ``state["share_here"]``: a position is not put in a
-    link unless the user asks.
+    link unless the user asks; ``None`` for no end (``key`` ``None``).
     """
+    if key is None or key not in choices:
+        return None
     if key.startswith("point:"):
         point = state["points"][key.split(":", 1)[1]]
         if point.get("origin") == HERE_ORIGIN and not state.get("share_here"):
@@ -608,24 +652,47 @@ def link_params(
         basemap=state["basemap_key"],
         categories=None if chosen == list(categories) else tuple(chosen),
         query=str(state.get("query", "")).strip() or None,
-        from_ref=end_ref(state, state["measure_from"], places),
-        to_ref=end_ref(state, state["measure_to"], places),
+        from_ref=end_ref(state, state.get("measure_from"), places),
+        to_ref=end_ref(state, state.get("measure_to"), places),
         center_lonlat=view[0] if view else None,
         zoom=view[1] if view else None,
         event=state.get(EVENT_KEY) or None,
+        **planner_link(state),
     )
     return permalink.encode(link)
+
+
+def planner_link(state: State) -> dict[str, Any]:
+    """The planner's part of the link: nothing while it is off, else its settings and
+    every candidate's point (WGS-84; an uploaded candidate's name stays in the session)."""
+    if not state.get(PLANNER_KEY):
+        return {}
+    speed = state.get(PLANNER_SPEED_KEY)
+    minutes = state.get(PLANNER_MINUTES_KEY)
+    return {
+        "planner": True,
+        "speed_kmh": None if speed is None else float(speed),
+        "minutes": None if minutes is None else int(minutes),
+        "reach": state.get(PLANNER_REACH_KEY) or None,
+        "candidates": tuple(
+            (float(p["lonlat"][0]), float(p["lonlat"][1]))
+            for p in state.get(PLANNER_CANDIDATES_KEY) or []
+        ),
+    }
 
 
 def measure(
     routes: network.RouteNetwork,
     choices: Mapping[str, Choice],
-    ends: tuple[str, str],
+    ends: tuple[str | None, str | None],
     *,
     lang: Lang,
 ) -> tuple[network.Measurement | None, str]:
-    """The measurement between the place keys ``ends``, or why there is none."""
+    """The measurement between the place keys ``ends``, or why there is none (an end
+    not chosen yet: how to choose)."""
     from_key, to_key = ends
+    if from_key is None or to_key is None or from_key not in choices or to_key not in choices:
+        return None, tr("measure.choose_or_tap", lang)
     if from_key == to_key:
         return None, tr("measure.same_place", lang)
     try:

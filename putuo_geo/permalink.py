@@ -19,7 +19,10 @@ key       value                                                      example
 ========  =========================================================  ==================
 
 and ``event``, the selected event edition's id (:mod:`putuo_geo.events`), e.g.
-``event-half-marathon-2023``.
+``event-half-marathon-2023``; and the planner view (issue 24, §5): ``plan=1`` (on),
+``speed`` (walking speed, km/h), ``min`` (time limit, minutes), ``reach`` (the station
+whose reach is drawn) and ``cand`` (candidate stations, ``lat,lon;lat,lon``, WGS-84,
+at most :data:`MAX_CANDIDATES`).
 
 Coordinates in the URL are always WGS-84, whatever the basemap: the page converts the
 map's GCJ-02 centre back before encoding and forward again before restoring.
@@ -45,7 +48,24 @@ from putuo_geo import latlon
 from putuo_geo.errors import Problem
 
 #: Query parameter names.
-KEYS: tuple[str, ...] = ("lang", "base", "cat", "q", "from", "to", "c", "z", "event")
+KEYS: tuple[str, ...] = (
+    "lang",
+    "base",
+    "cat",
+    "q",
+    "from",
+    "to",
+    "c",
+    "z",
+    "event",
+    "plan",
+    "speed",
+    "min",
+    "reach",
+    "cand",
+)
+#: Most candidate stations a link carries (a longer list is cut and named).
+MAX_CANDIDATES = 20
 NO_CATEGORIES = "-"
 MIN_ZOOM, MAX_ZOOM = 0, 22
 #: Longest value read from a query parameter (characters); a longer one is dropped and
@@ -62,6 +82,9 @@ _PLACE_KEY = re.compile(r"[a-z]+:[^\s,]+")
 _ZOOM = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]+)?")
 #: An event id, as the events layer's schema allows it (``geo/datapackage.json``).
 _EVENT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
+#: A feature id (a station's ``reach``), and a plain decimal number (``speed``, ``min``).
+_FEATURE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_NUMBER = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3})?")
 
 
 @dataclass(frozen=True)
@@ -81,6 +104,11 @@ class Link:
     center_lonlat: tuple[float, float] | None = None
     zoom: int | None = None
     event: str | None = None
+    planner: bool = False
+    speed_kmh: float | None = None
+    minutes: int | None = None
+    reach: str | None = None
+    candidates: tuple[tuple[float, float], ...] = ()
     problems: tuple[Problem, ...] = field(default=(), compare=False)
 
 
@@ -141,6 +169,16 @@ def encode(link: Link) -> dict[str, str]:
         params["z"] = str(int(link.zoom))
     if link.event:
         params["event"] = link.event
+    if link.planner:
+        params["plan"] = "1"
+        if link.speed_kmh is not None:
+            params["speed"] = f"{link.speed_kmh:g}"
+        if link.minutes is not None:
+            params["min"] = str(int(link.minutes))
+        if link.reach:
+            params["reach"] = link.reach
+        if link.candidates:
+            params["cand"] = ";".join(_latlon_text(p) for p in link.candidates)
     return params
 
 
@@ -223,6 +261,15 @@ def decode(params: Mapping[str, Any]) -> Link:
     if event is not None and _EVENT_ID.fullmatch(event) is None:
         problems.append(Problem("link.problem.event", value=_shown(event)))
         event = None
+    planner = raw.get("plan") == "1"
+    if raw.get("plan") not in (None, "", "0", "1"):
+        problems.append(Problem("link.problem.plan", name="plan", value=_shown(raw["plan"])))
+    speed = _number(raw, "speed", problems)
+    minutes = _number(raw, "min", problems)
+    reach = raw.get("reach") or None
+    if reach is not None and _FEATURE_ID.fullmatch(reach) is None:
+        problems.append(Problem("link.problem.plan", name="reach", value=_shown(reach)))
+        reach = None
     return Link(
         lang=raw.get("lang") or None,
         basemap=raw.get("base") or None,
@@ -233,8 +280,41 @@ def decode(params: Mapping[str, Any]) -> Link:
         center_lonlat=center,
         zoom=zoom,
         event=event,
+        planner=planner,
+        speed_kmh=speed,
+        minutes=None if minutes is None else int(minutes),
+        reach=reach,
+        candidates=_candidates(raw.get("cand") or "", problems),
         problems=tuple(problems),
     )
+
+
+def _number(raw: Mapping[str, str], name: str, problems: list[Problem]) -> float | None:
+    """A planner number (``speed``, ``min``): digits, at most one decimal point."""
+    text = raw.get(name)
+    if not text:
+        return None
+    if _NUMBER.fullmatch(text) is None:
+        problems.append(Problem("link.problem.plan", name=name, value=_shown(text)))
+        return None
+    return float(text)
+
+
+def _candidates(text: str, problems: list[Problem]) -> tuple[tuple[float, float], ...]:
+    """``lat,lon;lat,lon`` -> WGS-84 ``(lon, lat)`` points in Shanghai; others named."""
+    points: list[tuple[float, float]] = []
+    parts = [p for p in text.split(";") if p.strip()]
+    if len(parts) > MAX_CANDIDATES:
+        problems.append(Problem("link.problem.cand_cut", count=len(parts), limit=MAX_CANDIDATES))
+        parts = parts[:MAX_CANDIDATES]
+    for part in parts:
+        pair = latlon.read_pair(part)
+        lonlat = None if pair is None else (pair[1], pair[0])
+        if lonlat is None or latlon.point_problem(lonlat) is not None:
+            problems.append(Problem("link.problem.plan", name="cand", value=_shown(part)))
+            continue
+        points.append(lonlat)
+    return tuple(points)
 
 
 @dataclass(frozen=True)
@@ -256,6 +336,11 @@ class Restored:
     zoom: int | None
     problems: tuple[Problem, ...]
     event: str | None = None
+    planner: bool = False
+    speed_kmh: float | None = None
+    minutes: int | None = None
+    reach: str | None = None
+    candidates: tuple[tuple[float, float], ...] = ()
 
 
 def restore(
@@ -266,6 +351,9 @@ def restore(
     categories: Iterable[str],
     places: Iterable[str],
     events: Iterable[str] = (),
+    speeds_kmh: Iterable[float] = (),
+    minutes: Iterable[int] = (),
+    stations: Iterable[str] = (),
 ) -> Restored:
     """Keep what the page offers; name the rest in ``problems``.
 
@@ -283,6 +371,8 @@ def restore(
         or a feature since renamed).
     events
         The event edition ids the page offers (none when the events layer is missing).
+    speeds_kmh, minutes, stations
+        The planner's walking speeds, time limits and station ids (for ``reach``).
     """
     problems: list[Problem] = list(link.problems)
     langs, bases, cats, keys = set(languages), set(basemaps), list(categories), set(places)
@@ -320,6 +410,15 @@ def restore(
     event = link.event if link.event in set(events) else None
     if link.event and event is None:
         problems.append(Problem("link.problem.event", value=_shown(link.event)))
+    speed = link.speed_kmh if link.speed_kmh in set(speeds_kmh) else None
+    if link.speed_kmh is not None and speed is None:
+        problems.append(Problem("link.problem.plan", name="speed", value=f"{link.speed_kmh:g}"))
+    limit = link.minutes if link.minutes in set(minutes) else None
+    if link.minutes is not None and limit is None:
+        problems.append(Problem("link.problem.plan", name="min", value=str(link.minutes)))
+    reach = link.reach if link.reach in set(stations) else None
+    if link.reach and reach is None:
+        problems.append(Problem("link.problem.plan", name="reach", value=_shown(link.reach)))
     return Restored(
         lang=lang,
         basemap=base,
@@ -332,6 +431,11 @@ def restore(
         zoom=link.zoom,
         problems=tuple(problems),
         event=event,
+        planner=link.planner,
+        speed_kmh=speed,
+        minutes=limit,
+        reach=reach,
+        candidates=link.candidates,
     )
 
 

@@ -30,7 +30,7 @@ LonLat = tuple[float, float]
 
 #: The candidates given so far: dicts ``lonlat`` (WGS-84), ``name_en``, ``name_zh``,
 #: ``row`` (``None`` for a click: its row label is made in the page's language).
-CANDIDATES_KEY = "planner_candidates"
+CANDIDATES_KEY = page.PLANNER_CANDIDATES_KEY
 #: The last refused candidates: ``[(catalogue key, fields), ...]``.
 PROBLEMS_KEY = "planner_problems"
 #: Walking speeds offered (km/h): the usual pace first, then older walkers'.
@@ -38,7 +38,8 @@ SPEEDS_KMH: tuple[float, ...] = (coverage.DEFAULT_SPEED_KMH, 4.0)
 #: The time limit's slider (minutes): the bands stay 5/10/15 whatever it is.
 MINUTES_RANGE: tuple[int, int, int] = (5, 30, 5)
 #: The controls' session keys: walking speed, time limit, the station whose reach is drawn.
-SPEED_KEY, MINUTES_KEY, REACH_KEY = "planner_speed", "planner_minutes", "planner_reach"
+SPEED_KEY, MINUTES_KEY = page.PLANNER_SPEED_KEY, page.PLANNER_MINUTES_KEY
+REACH_KEY = page.PLANNER_REACH_KEY
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import geopandas as gpd
+import shapely
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from putuo_geo import config, layers, mapdoubt, network, overview
@@ -164,12 +166,12 @@ def streamlit_server(
                 proc.kill()
 
 
-#: What the page's default measurement (first to last station) draws, by kind.
+#: What a measurement draws, by kind (none is drawn until the user asks: issue 24).
 MEASURED_KINDS = {"straight": 1, "offset": 2, "path": 1, "end": 2}
 
 
 def drawn_kinds(atlas: layers.Atlas) -> dict[str, int]:
-    """Features per kind the default page draws (layers, km posts, default measurement).
+    """Features per kind the default page draws (layers, km posts; no measurement).
 
     Shared by the browser tests and the benchmark, which both wait for this count.
     """
@@ -185,9 +187,51 @@ def drawn_kinds(atlas: layers.Atlas) -> dict[str, int]:
         "site": len(atlas.sites),
         "band": len(mapdoubt.doubt_bands(atlas)),  # modelled creek/route (one) and zones
     }
-    if len(atlas.stations) >= 2:
-        kinds.update(MEASURED_KINDS)
     return {k: v for k, v in kinds.items() if v}
+
+
+def tap_targets(atlas: layers.Atlas) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Two places to tap (WGS-84 lon, lat): on a drawn route piece, and inside the One
+    Belt zone 250-400 m off the route, clear (over 120 m) of every point feature and
+    outside the parks, so only the zone's fill is under it.
+
+    Issue 24: a tap on either used to open a card and set nothing while measuring.
+    """
+    metric = config.METRIC_CRS
+    route = atlas.route.to_crs(metric)
+    belt = atlas.zones.to_crs(metric).set_index("id").geometry["zone-one-belt"]
+    parks = shapely.union_all(atlas.parks.to_crs(metric).geometry.to_numpy())
+    points = shapely.union_all(
+        [
+            g
+            for frame in (atlas.stations, atlas.sites, atlas.bridges)
+            for g in frame.to_crs(metric).geometry
+        ]
+    )
+    lines = shapely.union_all(route.geometry.to_numpy())
+    piece = max(route.geometry, key=lambda g: g.length)
+    for k in range(1, 30):
+        on = piece.interpolate(k / 40, normalized=True)
+        if on.distance(points) < 80 or not belt.contains(on):
+            continue
+        # beside the route 700 m further on: its nearest route point is not the first tap
+        base = piece.interpolate(piece.project(on) + 700)
+        ahead = piece.interpolate(min(piece.project(base) + 10, piece.length))
+        dx, dy = ahead.x - base.x, ahead.y - base.y
+        norm = (dx * dx + dy * dy) ** 0.5 or 1.0
+        for side in (1, -1):
+            for off in (300, 250, 350, 400):
+                p = shapely.Point(base.x - side * dy / norm * off, base.y + side * dx / norm * off)
+                if (
+                    belt.contains(p)
+                    and not parks.contains(p)
+                    and 250 <= p.distance(lines) <= 400
+                    and p.distance(points) > 120
+                ):
+                    pair = gpd.GeoSeries([on, p], crs=metric).to_crs(config.WEB_CRS)
+                    return (pair[0].x, pair[0].y), (pair[1].x, pair[1].y)
+    msg = "no route point with a zone-only point beside it"
+    raise RuntimeError(msg)
 
 
 def _expander(page: Any, label: str) -> Any:

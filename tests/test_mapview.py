@@ -670,5 +670,5 @@ def test_the_first_view_is_fitted_at_once_under_an_open_legend(atlas, posts):
         )
     ]
     # ... under the legend: its script comes first, so its box exists when the fit runs
-    assert html.index('"pg-legend-toggle", div') < html.index(".fitBounds(")
+    assert html.index('"pg-legend-toggle", div') < html.index(".fitBounds([[")
     assert "{animate: false}" in html  # the view carried over in the tab, too

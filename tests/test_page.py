@@ -77,14 +77,15 @@ def test_session_places_list_uploads_then_points():
     assert "31.23000" in choices["point:to"].label  # lat shown first, 5 decimals
 
 
-def test_ends_default_to_first_and_last_station_and_fall_back_when_gone():
+def test_ends_default_to_none_and_fall_back_to_none_when_gone():
+    # Issue 24: nothing is measured (or drawn) until the user asks.
     keys = ["station:a", "station:b", "station:c", "site:x"]
     state: dict = {}
     page.settle_ends(state, keys)
-    assert (state["measure_from"], state["measure_to"]) == ("station:a", "station:c")
-    state["measure_to"] = "point:to"  # a point from a session that has gone
+    assert (state["measure_from"], state["measure_to"]) == (None, None)
+    state["measure_from"], state["measure_to"] = "station:b", "point:to"  # a point gone
     page.settle_ends(state, keys)
-    assert state["measure_to"] == "station:a"
+    assert (state["measure_from"], state["measure_to"]) == ("station:b", None)
 
 
 # ---------------------------------------------------------------- clicks
@@ -101,18 +102,13 @@ def test_a_click_in_nearest_mode_only_reports_the_point():
     assert "measure_from" not in state
 
 
-def test_clicks_in_from_to_mode_fill_from_then_to_then_from():
+def test_while_measuring_a_plain_click_sets_nothing_and_shows_no_nearest_point():
+    # The map sends taps as messages while measuring (test_measuring.py); a click that
+    # still arrives as a plain click (an old value) neither measures nor marks a point.
     state: dict = {"click_mode": "from_to", "points": {}}
-    page.take_map_return(state, _click(121.40, 31.20))
-    assert state["measure_from"] == "point:from"
-    assert state["points"]["from"] == {"lonlat": (121.40, 31.20), "origin": "click"}
-    page.take_map_return(state, _click(121.40, 31.20))  # a rerun: the same click again
-    assert "measure_to" not in state
-    page.take_map_return(state, _click(121.41, 31.21))
-    assert state["measure_to"] == "point:to"
-    page.take_map_return(state, _click(121.42, 31.22))
-    assert state["points"]["from"]["lonlat"] == (121.42, 31.22)
-    assert state["next_click"] == "to"
+    assert page.take_map_return(state, _click(121.40, 31.20)) is None
+    assert state["points"] == {}
+    assert "measure_from" not in state
 
 
 @pytest.mark.parametrize("mode", page.CLICK_MODES)
@@ -289,6 +285,60 @@ def test_an_uploaded_end_is_written_as_lat_lon_and_restored_in_a_new_session(atl
     assert restored.problems == ()
     assert fresh["measure_from"] == "point:from"
     assert fresh["points"]["from"]["lonlat"] == (121.401234, 31.241234)
+
+
+def test_no_end_chosen_leaves_from_and_to_out_of_the_link():
+    state = {"lang": "en", "basemap_key": "osm", "measure_from": None, "measure_to": None}
+    assert page.link_params(state, categories=[], places={}) == {"lang": "en", "base": "osm"}
+
+
+def test_the_view_the_map_wrote_to_the_address_bar_reaches_the_link():
+    # Issue 24 §5: the map writes c/z in the browser; every run reads them back.
+    state: dict = {"lang": "en", "basemap_key": "osm", "view": ((121.3, 31.2), 13)}
+    page.take_url_view(state, {"lang": "en", "c": "31.240000,121.410000", "z": "16"})
+    assert state["view"] == ((121.41, 31.24), 16)
+    params = page.link_params(state, categories=[], places={})
+    assert (params["c"], params["z"]) == ("31.240000,121.410000", "16")
+    page.take_url_view(state, {"c": "nonsense", "z": "16"})  # unreadable: the last one stays
+    assert state["view"] == ((121.41, 31.24), 16)
+
+
+def test_the_planner_round_trips_through_the_link(atlas):
+    state: dict = {
+        "lang": "en",
+        "basemap_key": "osm",
+        page.PLANNER_KEY: True,
+        page.PLANNER_SPEED_KEY: 4.0,
+        page.PLANNER_MINUTES_KEY: 20,
+        page.PLANNER_REACH_KEY: "st-05",
+        page.PLANNER_CANDIDATES_KEY: [
+            {"lonlat": (121.41, 31.24), "name_en": "", "name_zh": "", "row": None}
+        ],
+    }
+    params = page.link_params(state, categories=[], places={})
+    assert {k: params[k] for k in ("plan", "speed", "min", "reach", "cand")} == {
+        "plan": "1",
+        "speed": "4",
+        "min": "20",
+        "reach": "st-05",
+        "cand": "31.240000,121.410000",
+    }
+    fresh: dict = {"link": permalink.decode(params)}
+    restored = page.restore_link(
+        fresh,
+        basemaps=["osm"],
+        categories=[],
+        place_keys=[],
+        speeds_kmh=[5.0, 4.0],
+        minutes=[5, 10, 15, 20],
+        station_ids=["st-05"],
+    )
+    assert restored.problems == ()
+    assert fresh[page.PLANNER_KEY] is True
+    assert fresh["click_mode"] == page.CANDIDATE_MODE  # as switching it on does
+    assert fresh[page.PLANNER_CANDIDATES_KEY] == state[page.PLANNER_CANDIDATES_KEY]
+    fresh |= {"lang": "en", "basemap_key": "osm"}  # the page's widgets hold these
+    assert page.link_params(fresh, categories=[], places={}) == params
 
 
 def test_a_link_notice_lists_what_was_dropped_in_the_pages_language(atlas):
@@ -687,9 +737,9 @@ def test_sidebar_values_give_a_first_run_the_widgets_defaults():
         basemap_keys=["osm", "none"],
     )
     assert held == page.SidebarValues(
-        categories=["a", "b"], query="", from_key="station:1", to_key="station:2", basemap_key="osm"
+        categories=["a", "b"], query="", from_key=None, to_key=None, basemap_key="osm"
     )
-    assert state["measure_from"] == "station:1"  # the widgets drawn later read the same keys
+    assert state["measure_from"] is None  # the widgets drawn later read the same keys
 
 
 def test_sidebar_values_keep_what_is_still_offered():
@@ -705,5 +755,5 @@ def test_sidebar_values_keep_what_is_still_offered():
     )
     assert held.categories == ["b"]
     assert held.query == "park"
-    assert (held.from_key, held.to_key) == ("site:x", "site:x")  # a gone end: the first place
+    assert (held.from_key, held.to_key) == ("site:x", None)  # a gone end: none
     assert held.basemap_key == state["basemap_key"] == "osm"

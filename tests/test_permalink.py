@@ -17,6 +17,11 @@ FULL = Link(
     center_lonlat=(121.41, 31.236),
     zoom=16,
     event="event-half-marathon-2023",
+    planner=True,
+    speed_kmh=4.0,
+    minutes=20,
+    reach="st-05",
+    candidates=((121.4, 31.24), (121.4123456, 31.2456789)),
 )
 
 
@@ -31,6 +36,11 @@ def test_encode_writes_every_field_in_a_fixed_order():
         "c": "31.236000,121.410000",
         "z": "16",
         "event": "event-half-marathon-2023",
+        "plan": "1",
+        "speed": "4",
+        "min": "20",
+        "reach": "st-05",
+        "cand": "31.240000,121.400000;31.245679,121.412346",
     }
     assert list(permalink.encode(FULL)) == list(permalink.KEYS)
 
@@ -47,8 +57,59 @@ def test_round_trip():
         center_lonlat=(121.41, 31.236),
         zoom=16,
         event="event-half-marathon-2023",
+        planner=True,
+        speed_kmh=4.0,
+        minutes=20,
+        reach="st-05",
+        candidates=((121.4, 31.24), (121.412346, 31.245679)),
     )
     assert back.problems == ()
+
+
+def test_planner_settings_are_written_only_while_it_is_on():
+    off = Link(planner=False, speed_kmh=4.0, minutes=20, reach="st-05")
+    assert permalink.encode(off) == {}
+    assert permalink.decode({"speed": "4"}).planner is False
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({"plan": "yes"}, "plan"),
+        ({"plan": "1", "speed": "fast"}, "speed"),
+        ({"plan": "1", "min": "1e9"}, "min"),
+        ({"plan": "1", "reach": "<b>"}, "reach"),
+        ({"plan": "1", "cand": "31.24,121.40;0,0"}, "cand"),
+    ],
+)
+def test_unreadable_planner_values_are_named_and_left_out(params, name):
+    link = permalink.decode(params)
+    assert [p.params["name"] for p in link.problems] == [name]
+    if name == "cand":
+        assert link.candidates == ((121.4, 31.24),)  # the good one is kept
+
+
+def test_restore_keeps_only_the_planner_settings_offered():
+    link = permalink.decode({"plan": "1", "speed": "6", "min": "20", "reach": "st-99"})
+    back = permalink.restore(
+        link,
+        languages=["en"],
+        basemaps=[],
+        categories=[],
+        places=[],
+        speeds_kmh=[5.0, 4.0],
+        minutes=[5, 10, 15, 20],
+        stations=["st-01"],
+    )
+    assert (back.planner, back.speed_kmh, back.minutes, back.reach) == (True, None, 20, None)
+    assert sorted(p.params["name"] for p in back.problems) == ["reach", "speed"]
+
+
+def test_a_long_candidate_list_is_cut_and_said():
+    text = ";".join(f"31.24,121.{400 + k:03d}" for k in range(permalink.MAX_CANDIDATES + 5))
+    link = permalink.decode({"plan": "1", "cand": text})
+    assert len(link.candidates) == permalink.MAX_CANDIDATES
+    assert [p.key for p in link.problems] == ["link.problem.cand_cut"]
 
 
 def test_defaults_are_left_out_and_no_categories_is_explicit():
