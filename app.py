@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
+import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
 from panels import events as events_panel
@@ -114,7 +115,6 @@ linkable = {
     "station_ids": [str(i) for i in atlas.stations["id"]],
 }
 restored = page.restore_link(state, basemaps=base_keys, categories=categories, **linkable)
-page.take_url_view(state, st.query_params.to_dict())  # the view the map wrote, if any
 click_lonlat = page.take_map_return(state, state.get(page.MAP_KEY))
 measuring.take_message(state, state.get(page.MAP_KEY), snap=measuring.snapper(routes))
 here = page.take_position(state, state.get(page.MAP_KEY))  # only from the map's return
@@ -263,8 +263,10 @@ with share:
     # Opened on demand: the address bar already holds the same link, and a code block
     # re-highlighted on every rerun is the page's single most expensive element.
     share_box = st.expander(tr("share.header", lang), key="share_open", on_change="rerun")
-    if share_box.open:
-        share_box.code(permalink.url(st.context.url or "", params), language=None, wrap_lines=True)
+    if share_box.open:  # the address bar's link, live: it holds the map's view (issue 24)
+        link = permalink.url(st.context.url or "", params)
+        with share_box:
+            components.html(page.share_html(link, lang=lang), height=page.SHARE_BOX_PX)
     share_box.caption(tr("share.caption", lang))
 with download:  # built only while open, like the share box
     box = layout.lazy(tr("export.header", lang), "export_open")

@@ -15,7 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-from page_support import CENTRE_ON_JS, FRAME, drawn_kinds  # on sys.path via bench.common
+from page_support import (  # on sys.path via bench.common
+    CENTRE_ON_JS,
+    FRAME,
+    SCRIPT_IDLE_JS,
+    drawn_kinds,
+)
 
 from bench.common import (
     ROOT,
@@ -117,7 +122,10 @@ def measure_changes(browser: Any, url: str, atlas: layers.Atlas, *, runs: int) -
     with offline_page(browser) as page:
         page.goto(url)
         frame = map_frame(page)
-        wait_until_ms(frame, f"({KINDS_JS}).path === 1")
+        wait_until_ms(frame, f"({KINDS_JS}).site === {len(atlas.sites)}")
+        # Nothing is measured until asked (issue 24): TO first, then FROM changes.
+        _pick_station(page, "TO", int(last["number"]))
+        page.wait_for_function(SCRIPT_IDLE_JS, timeout=60_000)
         page.evaluate(PRESS_WATCH_JS)
         for k in range(runs):
             station = table.iloc[1 + k % 2]  # alternate the 2nd and 3rd stations

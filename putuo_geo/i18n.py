@@ -246,10 +246,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     # ---------------------------------------------------------------- share and export
     "share.header": ("Share this view", "分享此视图"),
     "share.caption": (
-        "The link restores the language, basemap, filters, search, FROM/TO and the map "
-        "view. Copy it with the icon at the right of the box.",
-        "此链接可恢复语言、底图、筛选、搜索、起终点和地图视图。点击框右侧的图标即可复制。",
+        "The link restores the language, basemap, filters, search, FROM/TO, the map "
+        "view, the event shown and the planner. It follows the map as you move it.",
+        "此链接可恢复语言、底图、筛选、搜索、起终点、地图视图、所显示的活动和规划视图，"
+        "并随地图的移动而更新。",
     ),
+    "share.copy": ("Copy link", "复制链接"),
+    "share.copied": ("Copied", "已复制"),
     "export.header": ("Download", "下载"),
     "export.sites_geojson": ("Sites shown (GeoJSON)", "显示的地点（GeoJSON）"),
     "export.sites_csv": ("Sites shown (CSV)", "显示的地点（CSV）"),

@@ -541,52 +541,27 @@ class ClickReturnNow(MacroElement):
         self._name = "ClickReturnNow"
 
 
-class MapTaps(MacroElement):
-    """Measuring by tapping, the answer card, and a list where features overlap (issue 24).
+def _compact(code: str) -> str:
+    """Script or style text as sent: lines stripped, blank and ``//`` comment lines dropped.
 
-    Parameters
-    ----------
-    texts
-        The script's words (:func:`putuo_geo.measuring.tap_texts`): ``button``,
-        ``button_on``, ``button_help``, ``prompt_from``, ``prompt_to``, ``clear``,
-        ``pick``.
-    position
-        The Leaflet corner of the button and the card (bottom left: where a thumb is).
-
-    Notes
-    -----
-    One control: the answer card above a :data:`TAP_PX` button that switches the
-    *measuring mode* (``aria-pressed``). The page tells the script its state after
-    every run (:class:`MapTapsSync` calls ``window.pgTaps.sync``); see
-    :mod:`putuo_geo.measuring` for the messages both ways.
-
-    - Measuring: a click anywhere on the map's panes is caught before Leaflet sees it
-      (a capturing listener on the map's container), so no popup opens and no zone
-      fill or route piece takes it: the first tap sets FROM, the next TO, a third
-      starts again. A drag's release is not a tap; double-tap zoom is off meanwhile.
-      Each tap is marked at once and sent at once (``window.pgSendNow``, from
-      :class:`ClickReturnNow`).
-    - Not measuring (mode ``pick``): a tap on two or more features with cards (a route
-      piece inside the One Belt zone, two stations drawn over each other) opens a short
-      list of them instead of the topmost one's card; choosing one opens its card. A
-      tap on one feature opens its card as before. In the planner's ``candidate`` mode
-      clicks are left to Leaflet (the planner reads feature clicks).
-    - A new measurement (the page's fit counter above the last one fitted, kept in the
-      parent page so a remount does not fit again) is fitted into the part of the map
-      that no control covers: each corner's controls are avoided by a band along the
-      side or along the top/bottom, whichever of the 16 combinations lets the path
-      show largest.
-
-    Outside the page (a saved HTML file) the button is not shown: nothing could answer.
+    The map's script travels in ``st_folium``'s arguments on every page load (issue 6
+    keeps them under 150 KB); indentation was a third of this control's bytes. No line
+    of it may end inside a string. A Jinja opener could not survive the export's second
+    template pass (:class:`putuo_geo.maplayer._ScriptOnly`), so none is allowed.
     """
+    lines = [line.strip() for line in code.splitlines()]
+    text = "\n".join(line for line in lines if line and not line.startswith("//"))
+    if any(opener in text for opener in ("{{", "{%", "{#")):
+        msg = "a map script holds a Jinja opener"
+        raise ValueError(msg)
+    return text
 
-    _template = Template(
-        """
-        {% macro header(this, kwargs) %}
-        <style>
+
+_MAP_TAPS_CSS = _compact(
+    """
             .pg-taps {display: flex; flex-direction: column; align-items: flex-start;
                 gap: 6px; max-width: min(340px, calc(100vw - 90px));}
-            .pg-measure {min-height: {{ this.tap_px }}px; min-width: {{ this.tap_px }}px;
+            .pg-measure {min-height: __TAP__px; min-width: __TAP__px;
                 padding: 0 16px; border: 2px solid rgba(0,0,0,0.25); border-radius: 4px;
                 background: #fff; color: #1a1a1a; font: bold 15px sans-serif;
                 cursor: pointer; box-shadow: 0 1px 5px rgba(0,0,0,0.3);}
@@ -600,33 +575,35 @@ class MapTaps(MacroElement):
             .pg-answer-ends {font-weight: bold; overflow-wrap: anywhere;}
             .pg-answer-along {font-size: 15px;}
             .pg-answer-doubt, .pg-answer-bridges {color: #3d3d3d;}
-            .pg-answer-clear {flex: 0 0 auto; min-height: {{ this.tap_px }}px;
-                min-width: {{ this.tap_px }}px; border: 1px solid #767676; border-radius: 4px;
+            .pg-answer-clear {flex: 0 0 auto; min-height: __TAP__px;
+                min-width: __TAP__px; border: 1px solid #767676; border-radius: 4px;
                 background: #fff; color: #1a1a1a; font: 14px sans-serif; cursor: pointer;}
             .leaflet-container.pg-measuring, .leaflet-container.pg-measuring .leaflet-interactive
                 {cursor: crosshair;}
-            {# Measuring: a hover card would only hide the map (km labels stay). #}
+            /* Measuring: a hover card would only hide the map (km labels stay). */
             .pg-measuring .leaflet-tooltip-pane .leaflet-tooltip:not(.pg-km) {display: none;}
             .pg-pick p {margin: 0 0 4px 0; font-weight: bold;}
-            .pg-pick button {display: block; width: 100%; min-height: {{ this.tap_px }}px;
+            .pg-pick button {display: block; width: 100%; min-height: __TAP__px;
                 margin: 2px 0; padding: 4px 8px; text-align: left; border: 1px solid #bbb;
                 border-radius: 4px; background: #fff; color: #1a1a1a; font: 14px sans-serif;
                 cursor: pointer;}
-        </style>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
+        """
+)
+
+_MAP_TAPS_JS = _compact(
+    """
         (function () {
-            var map = {{ this._parent.get_name() }};
-            var texts = {{ this.texts_json }};
-            var PREFIX = {{ this.prefix_json }};
+            var map = __MAP__;
+            var texts = __TEXTS__;
+            var PREFIX = __PREFIX__;
             var live = window.parent !== window;
             var home = window;
             try { if (live) { home = window.parent; home.location.href; } }
-            catch (err) { home = window; }  {# another origin: keep the counter here #}
+            catch (err) { home = window; }  //another origin: keep the counter here
             var S = {mode: "pick", ends: {}, pending: {}, card: null, sent: null, count: 0};
             var marks = L.layerGroup().addTo(map);
             var ui = {};
-            var control = L.control({position: {{ this.position_json }}});
+            var control = L.control({position: __POSITION__});
             control.onAdd = function () {
                 var div = L.DomUtil.create("div", "pg-taps");
                 ui.card = L.DomUtil.create("div", "pg-answer", div);
@@ -649,7 +626,7 @@ class MapTaps(MacroElement):
                 L.DomEvent.on(ui.clear, "click", function (e) {
                     L.DomEvent.stop(e);
                     S.ends = {}; S.card = null; S.pending = {from: null, to: null};
-                    map.eachLayer(function (l) {  {# the path goes at once; the page confirms #}
+                    map.eachLayer(function (l) {  //the path goes at once; the page confirms
                         var k = l.feature && l.feature.properties.kind;
                         if (k === "path" || k === "straight" || k === "offset" || k === "end") {
                             map.removeLayer(l);
@@ -683,7 +660,7 @@ class MapTaps(MacroElement):
                 if (prompt !== null) {
                     ui.body.textContent = prompt;
                 } else if (S.card) {
-                    ui.body.innerHTML = S.card;  {# escaped by the page (measuring.card_html) #}
+                    ui.body.innerHTML = S.card;  //escaped by the page (measuring.card_html)
                 }
                 ui.card.hidden = prompt === null && !S.card;
                 ui.clear.hidden = !live || !(S.card || S.ends.from || S.ends.to);
@@ -749,7 +726,7 @@ class MapTaps(MacroElement):
                 hits.slice(0, 8).forEach(function (l) {
                     var b = L.DomUtil.create("button", "", div);
                     b.type = "button";
-                    b.innerHTML = l.feature.properties.n || "?";  {# escaped by the page #}
+                    b.innerHTML = l.feature.properties.n || "?";  //escaped by the page
                     L.DomEvent.on(b, "click", function (ev) {
                         L.DomEvent.stop(ev);
                         map.closePopup();
@@ -819,7 +796,7 @@ class MapTaps(MacroElement):
             }
             window.pgTaps = {
                 sync: function (s) {
-                    var mine = S.sent !== null && s.seen !== S.sent;  {# a newer tap in flight #}
+                    var mine = S.sent !== null && s.seen !== S.sent;  //a newer tap in flight
                     if (!mine) { S.pending = {}; }
                     S.ends = Object.assign({}, s.ends);
                     Object.keys(S.pending).forEach(function (k) {
@@ -839,17 +816,73 @@ class MapTaps(MacroElement):
             };
             show();
         })();
-        {% endmacro %}
+        """
+)
+
+
+class MapTaps(MacroElement):
+    """Measuring by tapping, the answer card, and a list where features overlap (issue 24).
+
+    Parameters
+    ----------
+    texts
+        The script's words (:func:`putuo_geo.measuring.tap_texts`): ``button``,
+        ``button_on``, ``button_help``, ``prompt_from``, ``prompt_to``, ``clear``,
+        ``pick``.
+    position
+        The Leaflet corner of the button and the card (bottom left: where a thumb is).
+
+    Notes
+    -----
+    One control: the answer card above a :data:`TAP_PX` button that switches the
+    *measuring mode* (``aria-pressed``). The page tells the script its state after
+    every run (:class:`MapTapsSync` calls ``window.pgTaps.sync``); see
+    :mod:`putuo_geo.measuring` for the messages both ways.
+
+    - Measuring: a click anywhere on the map's panes is caught before Leaflet sees it
+      (a capturing listener on the map's container), so no popup opens and no zone
+      fill or route piece takes it: the first tap sets FROM, the next TO, a third
+      starts again. A drag's release is not a tap; double-tap zoom is off meanwhile.
+      Each tap is marked at once and sent at once (``window.pgSendNow``, from
+      :class:`ClickReturnNow`).
+    - Not measuring (mode ``pick``): a tap on two or more features with cards (a route
+      piece inside the One Belt zone, two stations drawn over each other) opens a short
+      list of them instead of the topmost one's card; choosing one opens its card. A
+      tap on one feature opens its card as before. In the planner's ``candidate`` mode
+      clicks are left to Leaflet (the planner reads feature clicks).
+    - A new measurement (the page's fit counter above the last one fitted, kept in the
+      parent page so a remount does not fit again) is fitted into the part of the map
+      that no control covers: each corner's controls are avoided by a band along the
+      side or along the top/bottom, whichever of the 16 combinations lets the path
+      show largest.
+
+    Outside the page (a saved HTML file) the button is not shown: nothing could answer.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+        {% macro script(this, kwargs) %}{{ this.js }}{% endmacro %}
         """
     )
 
     def __init__(self, texts: dict[str, str], *, position: str = "bottomleft") -> None:
         super().__init__()
         self._name = "MapTaps"
-        self.texts_json = _js(texts)
-        self.prefix_json = _js(TAP_PREFIX)
-        self.position_json = _js(position)
-        self.tap_px = TAP_PX
+        self.css = _MAP_TAPS_CSS.replace("__TAP__", str(TAP_PX))
+        self._js = (
+            _MAP_TAPS_JS.replace("__TEXTS__", _js(texts))
+            .replace("__PREFIX__", _js(TAP_PREFIX))
+            .replace("__POSITION__", _js(position))
+        )
+
+    @property
+    def js(self) -> str:
+        """The script, for the map this element was added to."""
+        if self._parent is None:
+            msg = "MapTaps must be added to a map before it is rendered"
+            raise ValueError(msg)
+        return self._js.replace("__MAP__", self._parent.get_name())
 
 
 class MapTapsSync(MacroElement):

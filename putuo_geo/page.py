@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
@@ -604,20 +605,6 @@ def restore_link(
     return restored
 
 
-def take_url_view(state: State, params: Mapping[str, Any]) -> None:
-    """The map's view as the address bar holds it now (``c``, ``z``), into ``state["view"]``.
-
-    The map writes its view to the address bar in the browser, without a rerun
-    (:class:`putuo_geo.mapcontrols.ViewInUrl`), and Streamlit hands the address bar's
-    query to every run (``st.query_params``): read here, the view the user sees reaches
-    the link the page writes and the share box shows (issue 24: the view was dropped).
-    A missing or unreadable view leaves the last one.
-    """
-    link = permalink.decode({k: params[k] for k in ("c", "z") if k in params})
-    if link.center_lonlat is not None and link.zoom is not None:
-        state["view"] = (link.center_lonlat, link.zoom)
-
-
 def end_ref(state: State, key: str | None, choices: Mapping[str, Choice]) -> str | LonLat | None:
     """What the URL holds for an end: a station's or site's key, else its WGS-84 point.
 
@@ -678,6 +665,64 @@ def planner_link(state: State) -> dict[str, Any]:
             (float(p["lonlat"][0]), float(p["lonlat"][1]))
             for p in state.get(PLANNER_CANDIDATES_KEY) or []
         ),
+    }
+
+
+#: The share box's height (px): the link's field and the copy button, 44 px tall.
+SHARE_BOX_PX = 64
+
+_SHARE_HTML = """<style>
+body {margin: 0; font: 14px sans-serif; color: #1a1a1a;}
+.row {display: flex; gap: 8px; align-items: center;}
+input {flex: 1 1 auto; min-width: 0; height: 44px; box-sizing: border-box; padding: 0 8px;
+  border: 1px solid #767676; border-radius: 4px; font: 13px monospace; color: #1a1a1a;}
+button {height: 44px; padding: 0 14px; border: 1px solid #767676; border-radius: 4px;
+  background: #fff; color: #1a1a1a; font: 14px sans-serif; cursor: pointer;}
+</style>
+<div class="row"><input id="link" readonly aria-label="%(label)s" value="%(link)s">
+<button id="copy" type="button">%(copy)s</button></div>
+<span id="said" role="status" style="position: absolute; left: -9999px"></span>
+<script>
+(function () {
+  var input = document.getElementById("link"), button = document.getElementById("copy");
+  var said = document.getElementById("said");
+  function live() {
+    try {
+      var here = window.parent.location;
+      if (here.search) { input.value = here.href; }
+    } catch (err) { return; }
+  }
+  live();
+  setInterval(live, 500);
+  button.addEventListener("click", function () {
+    live();
+    input.select();
+    function done() { button.textContent = %(copied)s; said.textContent = %(copied)s; }
+    function old() { try { document.execCommand("copy"); done(); } catch (err) { return; } }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(done, old);
+    } else { old(); }
+  });
+})();
+</script>"""
+
+
+def share_html(link: str, *, lang: Lang) -> str:
+    """The share box: the link in a read-only field and a copy button (a small HTML page).
+
+    Why in the browser: the map writes its view to the address bar without a rerun
+    (:class:`putuo_geo.mapcontrols.ViewInUrl`), and Streamlit hands a run the query it
+    last wrote itself, not the address bar's: a link made on the server dropped the
+    view the user had moved to (issue 24 §5). The box shows the address bar, which
+    holds everything the page wrote (:func:`link_params`) with the map's view merged
+    in, and follows it every half second; ``link`` (the server's) is shown if the
+    address bar cannot be read. Texts are escaped for HTML and for the script.
+    """
+    return _SHARE_HTML % {
+        "label": safety.escape_html(tr("share.header", lang)),
+        "link": safety.escape_html(link),
+        "copy": safety.escape_html(tr("share.copy", lang)),
+        "copied": json.dumps(tr("share.copied", lang)).replace("</", "<\\/"),
     }
 
 

@@ -24,6 +24,7 @@ from putuo_geo import (
     errors,
     i18n,
     layers,
+    measuring,
     network,
     overview,
     page,
@@ -195,19 +196,37 @@ def test_a_click_shows_the_nearest_route_point_and_station(atlas):
     assert _count_kind(_map_args(at)["feature_group"], "route_point") == 1
 
 
-def test_two_clicks_set_from_and_to(atlas):
+def _taps(seq: str, **ends: object) -> dict:
+    """The map's tap message (putuo_geo.measuring) as st_folium returns it."""
+    body = json.dumps({"seq": seq, "mode": "measure", **ends})
+    return {"last_object_clicked_tooltip": measuring.TAP_PREFIX + body}
+
+
+def test_nothing_is_measured_or_drawn_until_the_user_asks(atlas):
     at = _run()
-    at.radio(key="click_mode").set_value("from_to")
-    _run(at)
+    assert at.selectbox(key="measure_from").value is None
+    assert "path" not in _map_args(at)["feature_group"]
+    assert i18n.tr("measure.choose_or_tap", "en") in [i.value for i in at.info]
+
+
+def test_two_taps_set_from_and_to_snapped_to_the_route(atlas):
+    at = _run()
     route = atlas.route.geometry.iloc[0]
     a, b = route.interpolate(0.2, normalized=True), route.interpolate(0.6, normalized=True)
-    for p in (a, b):
-        at.session_state["map"] = {"last_clicked": {"lat": p.y, "lng": p.x}}
-        _run(at)
+    off = (a.x + 0.002, a.y + 0.002)  # ~290 m off the route: on a zone's fill, say
+    at.session_state["map"] = _taps("1", to=None, **{"from": [off[1], off[0]]})
+    _run(at)
+    assert at.radio(key="click_mode").value == "from_to"  # the map's button switched it
+    at.session_state["map"] = _taps("2", **{"from": [off[1], off[0]], "to": [b.y, b.x]})
+    _run(at)
     assert at.selectbox(key="measure_from").value == "point:from"
     assert at.selectbox(key="measure_to").value == "point:to"
-    expected = network.RouteNetwork.from_atlas(atlas).measure((a.x, a.y), (b.x, b.y))
+    routes = network.RouteNetwork.from_atlas(atlas)
+    start = routes.snap(off).on_route_lonlat
+    expected = routes.measure(start, routes.snap((b.x, b.y)).on_route_lonlat)
     assert _metric(at, "Along the route") == _along(atlas, expected)
+    assert _count_kind(_map_args(at)["feature_group"], "path") == 1
+    assert "pg-answer-along" in _map_args(at)["feature_group"]  # the card on the map
 
 
 def test_a_bridge_the_network_cannot_join_is_a_warning(tmp_path, monkeypatch):
@@ -449,6 +468,7 @@ def test_typed_gcj02_lnglat_is_converted_before_measuring(atlas):
     at.selectbox(key="coord_datum").set_value("gcj02")
     _run(at)
     at.button(key="coord_use_from").click()
+    at.selectbox(key="measure_to").set_value(f"station:{table['id'].iloc[-1]}")
     _run(at)
     assert at.selectbox(key="measure_from").value == "point:from"
     end = atlas.stations.set_index("id").geometry[table["id"].iloc[-1]]
@@ -511,10 +531,13 @@ def test_query_params_restore_the_whole_state(atlas):
     assert _count_kind(args["feature_group"], "site") == len(shown)
     # ... and the page writes the same state back to the URL
     assert {k: at.query_params[k] for k in params} == params
-    assert at.code == []  # the share box is closed until asked for
+    assert at.get("iframe") == []  # the share box is closed until asked for
     at.session_state["share_open"] = True
     _run(at)
-    assert any("z=16" in c.value and "from=station:" in c.value for c in at.code)
+    # the server's link, the box's fallback (the browser shows the address bar's)
+    (box,) = [e.proto.srcdoc for e in at.get("iframe")]
+    assert "z=16" in box
+    assert "from=station:" in box
 
 
 def test_the_url_follows_the_widgets(atlas):

@@ -107,7 +107,8 @@ def test_anything_else_is_not_a_message(tooltip):
 def test_an_unreadable_end_is_left_out():
     for bad in ([31.2, "121.4"], [31.2], [float("nan"), 121.4], [True, 121.4], "31.2,121.4"):
         found = measuring.read_message(_message("1", **{"from": bad}))
-        assert found is not None and "from" not in found.ends
+        assert found is not None
+        assert "from" not in found.ends
 
 
 def test_the_fit_counter_rises_once_per_new_measurement():

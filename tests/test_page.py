@@ -292,15 +292,15 @@ def test_no_end_chosen_leaves_from_and_to_out_of_the_link():
     assert page.link_params(state, categories=[], places={}) == {"lang": "en", "base": "osm"}
 
 
-def test_the_view_the_map_wrote_to_the_address_bar_reaches_the_link():
-    # Issue 24 §5: the map writes c/z in the browser; every run reads them back.
-    state: dict = {"lang": "en", "basemap_key": "osm", "view": ((121.3, 31.2), 13)}
-    page.take_url_view(state, {"lang": "en", "c": "31.240000,121.410000", "z": "16"})
-    assert state["view"] == ((121.41, 31.24), 16)
-    params = page.link_params(state, categories=[], places={})
-    assert (params["c"], params["z"]) == ("31.240000,121.410000", "16")
-    page.take_url_view(state, {"c": "nonsense", "z": "16"})  # unreadable: the last one stays
-    assert state["view"] == ((121.41, 31.24), 16)
+def test_the_share_box_shows_the_address_bar_and_escapes_the_servers_link():
+    # Issue 24 §5: the map's view lives in the address bar (the server never hears of a
+    # pan), so the box reads it there; the server's link is the fallback, escaped.
+    html = page.share_html('http://x/?q="><script>alert(1)</script>', lang="zh")
+    assert "<script>alert(1)" not in html
+    assert "&quot;&gt;&lt;script&gt;" in html
+    assert "window.parent.location" in html
+    assert i18n.tr("share.copy", "zh") in html
+    assert html.count("<script>") == 1  # only the box's own
 
 
 def test_the_planner_round_trips_through_the_link(atlas):

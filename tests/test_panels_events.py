@@ -181,4 +181,4 @@ def test_a_broken_events_file_is_listed_and_the_page_still_works(tmp_path, monke
     (error,) = [e.value for e in at.error]
     assert error.startswith("**The events layer in")
     assert "events\\.geojson\\: not valid JSON" in error
-    assert at.selectbox(key="measure_from").value  # the rest of the page is there
+    assert at.selectbox(key="measure_from").options  # the rest of the page is there
