@@ -162,6 +162,31 @@ def measure_changes(browser: Any, url: str, atlas: layers.Atlas, *, runs: int) -
     return times
 
 
+def tap_points(atlas: layers.Atlas, *, count: int) -> list[tuple[float, float]]:
+    """``count`` route points (WGS-84 lon, lat) over 200 m from every station, site and
+    bridge and from one another: at zoom 15 (about 4 m a pixel) no marker's icon (a
+    default folium pin reaches 41 px above its point) covers them on any page, so each
+    is a tap on the route line itself (issue 24's tap -> answer)."""
+    route = atlas.route.to_crs(config.METRIC_CRS)
+    taken = [
+        g
+        for frame in (atlas.stations, atlas.sites, atlas.bridges)
+        for g in frame.to_crs(config.METRIC_CRS).geometry
+    ]
+    chosen = []
+    for line in sorted(route.geometry, key=lambda g: -g.length):
+        for k in range(1, 40):
+            pt = line.interpolate(k / 40, normalized=True)
+            if all(pt.distance(t) > 200 for t in taken):
+                taken.append(pt)
+                chosen.append(pt)
+            if len(chosen) == count:
+                lonlat = gpd.GeoSeries(chosen, crs=config.METRIC_CRS).to_crs(4326)
+                return [(float(p.x), float(p.y)) for p in lonlat]
+    msg = f"fewer than {count} route points 200 m from every marker"
+    raise RuntimeError(msg)
+
+
 def candidate_points(atlas: layers.Atlas, *, count: int) -> list[tuple[float, float]]:
     """``count`` route points (WGS-84 lon, lat) each over 100 m from every station and
     from one another: every one is a valid candidate, whatever came before."""

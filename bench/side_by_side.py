@@ -268,6 +268,10 @@ def _tap_at(page: Any, frame: Any, lonlat: tuple[float, float]) -> float:
     (ms) just before the click."""
     x, y = frame.evaluate(ours_page.CENTRE_ON_JS, [[lonlat[1], lonlat[0]], TAP_ZOOM])
     box = frame.frame_element().bounding_box()
+    # Come from elsewhere, as a finger does: a second click where the pointer already
+    # rested was sometimes not a click to Leaflet on the naive page.
+    page.mouse.move(box["x"] + x + 40, box["y"] + y + 40)
+    page.mouse.move(box["x"] + x, box["y"] + y, steps=2)
     before = float(page.evaluate(f"() => {NOW_JS}"))
     page.mouse.click(box["x"] + x, box["y"] + y)
     return before
@@ -279,7 +283,7 @@ def tap_answers(
     """Measure by tapping ``runs`` times: tap FROM, let the page settle, tap TO; the TO
     tap's press -> the answer on screen (s). The floor answers every tap (its printed
     point): only the second of each pair is timed, like the others."""
-    points = ours_page.candidate_points(atlas, count=2 * runs)
+    points = ours_page.tap_points(atlas, count=2 * runs)
     times: list[float] = []
     with watched_page(browser) as page:
         page.goto(url)
@@ -299,6 +303,9 @@ def tap_answers(
             )
             first = _tap_at(page, frame, points[2 * k])
             settled_ms(page, after_ms=first)  # FROM is set (a run followed, then quiet)
+            if name != "floor" and where.evaluate(f"() => !!({ANSWER_JS[name]})"):
+                msg = f"{name}: the first tap of pair {k + 1} set nothing (an answer is up)"
+                raise RuntimeError(msg)
             page.evaluate(
                 """() => { window.__lastAnswer = [...document.querySelectorAll(
                     '[data-testid="stMarkdownContainer"]')].map((e) => e.innerText)
