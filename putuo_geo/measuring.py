@@ -35,6 +35,8 @@ from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from putuo_geo import datum, display, doubt, i18n, latlon, mapcontrols, network
 from putuo_geo.i18n import Lang, tr
 from putuo_geo.safety import escape_html
@@ -351,10 +353,14 @@ def drawn_ends(
 
 def path_bounds(m: network.Measurement, *, draw_datum: datum.Datum) -> list[list[float]]:
     """``[[south, west], [north, east]]`` of the path and both places, in the drawn datum."""
-    points = [m.start.lonlat, m.end.lonlat, *((float(x), float(y)) for x, y in m.path.coords)]
-    shown = [datum.convert_point(p, src="wgs84", dst=draw_datum) for p in points]
-    lons, lats = [p[0] for p in shown], [p[1] for p in shown]
-    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+    xy = np.vstack([np.asarray(m.path.coords)[:, :2], [m.start.lonlat, m.end.lonlat]])
+    lons, lats = xy[:, 0], xy[:, 1]
+    if draw_datum != "wgs84":  # one vectorised conversion, not one call per vertex
+        lons, lats = datum.convert_lonlat(lons, lats, src="wgs84", dst=draw_datum)
+    return [
+        [float(np.min(lats)), float(np.min(lons))],
+        [float(np.max(lats)), float(np.max(lons))],
+    ]
 
 
 def map_sync(
