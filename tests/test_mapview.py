@@ -672,3 +672,28 @@ def test_the_first_view_is_fitted_at_once_under_an_open_legend(atlas, posts):
     # ... under the legend: its script comes first, so its box exists when the fit runs
     assert html.index('"pg-legend-toggle", div') < html.index(".fitBounds([[")
     assert "{animate: false}" in html  # the view carried over in the tab, too
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_measuring_button_and_card_are_on_the_map_in_its_language(atlas, lang):
+    # Issue 24: one visible control on the map enters and leaves measuring.
+    html = mapview.build_map(atlas, lang=lang).get_root().render()
+    assert 'L.control({position: "bottomleft"})' in html
+    for key in ("taps.button", "taps.button_on", "taps.prompt_from", "taps.clear"):
+        assert json.dumps(i18n.tr(key, lang), ensure_ascii=False) in html
+    assert "\n        " not in html[html.index("pgTaps") - 2000 : html.index("pgTaps")]  # compact
+
+
+def test_the_measuring_state_reaches_the_map_with_its_dynamic_layers(atlas):
+    taps = {"mode": "measure", "ends": {}, "card": "<b>&lt;x&gt;</b>", "fit": 2, "bounds": None}
+    base = mapview.build_map(atlas)
+    parts = mapview.compose(base, sites=atlas.sites, total_sites=len(atlas.sites), taps=taps)
+    sync = parts.dynamic[-1]  # last: its script runs once every other layer is drawn
+    script = next(iter(sync._children.values()))
+    text = script._template.module.script(script)
+    assert "window.pgTaps.sync(" in text
+    assert "\\u003cb\\u003e&lt;x&gt;" in text  # the card, inlined safely
+    whole = mapview.compose(
+        mapview.copy_map(base), sites=atlas.sites, total_sites=len(atlas.sites), taps=taps
+    ).whole()
+    assert "window.pgTaps.sync(" in whole.get_root().render()  # the HTML export has it too
