@@ -31,6 +31,7 @@ from page_support import (
     settled_view,
     tap_targets,
 )
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from putuo_geo import display, i18n, layers, network, page, permalink
 
@@ -137,7 +138,10 @@ def test_taps_on_the_route_and_on_a_zone_set_from_and_to(browser, server_url, at
         _tap(tab, frame, on_zone, zoom=15, touch=touch)  # on the One Belt's fill alone
         frame.locator(".pg-answer-along").wait_for(timeout=60_000)
         tab.wait_for_function(SCRIPT_IDLE_JS, timeout=60_000)
-        tab.wait_for_function(ENDS_IN_URL_JS, timeout=30_000)
+        try:
+            tab.wait_for_function(ENDS_IN_URL_JS, timeout=90_000)
+        except PlaywrightTimeout:
+            pytest.fail(f"FROM/TO not both in the link: {tab.url}")
         assert frame.locator(".leaflet-popup").count() == 0  # no card swallowed a tap
 
         # Both ends are the tapped places' route points (the link carries them).
