@@ -804,7 +804,8 @@ _MAP_TAPS_JS = _compact(
                         else { S.ends[k] = S.pending[k]; }
                     });
                     S.card = mine && S.pending.from ? null : s.card;
-                    if (!mine) { setMode(s.mode); } else { show(); }
+                    // A saved HTML file cannot measure: its taps open cards as on any map.
+if (!mine) { setMode(live || s.mode !== "measure" ? s.mode : "pick"); } else { show(); }
                     var done = 0;
                     try { done = home.__pgFitSeq || 0; } catch (err) { done = 0; }
                     if (s.card && s.bounds && s.fit > done) {
