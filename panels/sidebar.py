@@ -130,6 +130,8 @@ def _measure(state: Any, *, lang: Lang, places: Mapping[str, Any]) -> None:
             format_func=lambda k: places[k].label,
             key=f"measure_{end}",
             placeholder=tr("measure.pick_place", lang),
+            on_change=page.end_chosen,
+            args=(state, end),
         )
     help_text, modes = tr("measure.click_mode_help", lang), page.click_modes(state)  # +planner
     _translated(

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from putuo_geo import datum, display, doubt, i18n, latlon, mapcontrols, network
+from putuo_geo import datum, display, doubt, i18n, latlon, mapcontrols, network, page
 from putuo_geo.i18n import Lang, tr
 from putuo_geo.safety import escape_html
 
@@ -120,7 +120,7 @@ def clear(state: State) -> None:
     """Forget FROM and TO (nothing is measured or drawn until the user asks again)."""
     points = state.setdefault("points", {})
     for end in ENDS:
-        state[f"measure_{end}"] = None
+        page.set_end(state, end, None)
         points.pop(end, None)
 
 
@@ -150,7 +150,7 @@ def take_message(
     points = state.setdefault("points", {})
     for end, raw in message.ends.items():
         if raw is None:
-            state[f"measure_{end}"] = None
+            page.set_end(state, end, None)
             points.pop(end, None)
             continue
         lonlat = datum.convert_point(raw, src=shown, dst="wgs84")
@@ -159,7 +159,7 @@ def take_message(
             state["click_problem"] = problem
             continue
         points[end] = {"lonlat": snap(lonlat), "origin": TAP_ORIGIN}
-        state[f"measure_{end}"] = f"point:{end}"
+        page.set_end(state, end, page.point_key(end))
     return True
 
 

@@ -281,13 +281,38 @@ def sidebar_values(
     )
 
 
+#: Where FROM and TO are kept (``{"from": key, "to": key}``): the sidebar's selects show
+#: them and write them only through :func:`end_chosen`, when the user picks a place.
+ENDS_KEY = "ends"
+
+
+def set_end(state: State, end: str, key: str | None) -> None:
+    """Make the place ``key`` (or none) the FROM or TO end, and its select show it."""
+    state.setdefault(ENDS_KEY, {})[end] = key
+    state[f"measure_{end}"] = key
+
+
+def end_chosen(state: State, end: str) -> None:
+    """FROM/TO select callback: the user picked a place there."""
+    state.setdefault(ENDS_KEY, {})[end] = state.get(f"measure_{end}")
+
+
 def settle_ends(state: State, keys: list[str]) -> None:
-    """Give FROM/TO their default (none: nothing is measured until the user asks) and
-    drop a key that no longer exists (a point or an upload may have gone)."""
+    """Give FROM/TO their default (none: nothing is measured until the user asks), drop a
+    key that no longer exists (a point or an upload may have gone), and show the kept
+    ends in the selects.
+
+    Why kept apart from the selects' own keys: a tap adds its point to the selects'
+    options, which makes Streamlit a new widget; a run that starts before the browser
+    has it (a second tap right after the first) got the old widget's value back, and
+    FROM fell back to the first station (issue 24, seen in the browser test).
+    """
+    ends = state.setdefault(ENDS_KEY, {e: state.get(f"measure_{e}") for e in ENDS})
     for end in ENDS:
-        state.setdefault(f"measure_{end}", None)
-        if state[f"measure_{end}"] not in keys:
-            state[f"measure_{end}"] = None
+        if ends.get(end) not in keys:
+            ends[end] = None
+        if f"measure_{end}" not in state or state[f"measure_{end}"] != ends[end]:
+            state[f"measure_{end}"] = ends[end]
 
 
 def place_label(choices: Mapping[str, Choice], key: str | None) -> str:
@@ -298,7 +323,7 @@ def place_label(choices: Mapping[str, Choice], key: str | None) -> str:
 def use_point(state: State, end: str, lonlat: LonLat, *, origin: str = "typed") -> None:
     """Make ``lonlat`` (WGS-84) the FROM or TO end."""
     state.setdefault("points", {})[end] = {"lonlat": lonlat, "origin": origin}
-    state[f"measure_{end}"] = point_key(end)
+    set_end(state, end, point_key(end))
 
 
 # ------------------------------------------------------------------ map clicks and view
@@ -581,7 +606,7 @@ def restore_link(
         state["points"][end] = {"lonlat": lonlat, "origin": "point"}
     for end, key in (("from", restored.from_key), ("to", restored.to_key)):
         if key:
-            state[f"measure_{end}"] = key
+            set_end(state, end, key)
     if restored.center_lonlat is not None and restored.zoom is not None:
         state["view"] = (restored.center_lonlat, restored.zoom)
         state["view_apply"] = state["view"]

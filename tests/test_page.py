@@ -83,9 +83,25 @@ def test_ends_default_to_none_and_fall_back_to_none_when_gone():
     state: dict = {}
     page.settle_ends(state, keys)
     assert (state["measure_from"], state["measure_to"]) == (None, None)
-    state["measure_from"], state["measure_to"] = "station:b", "point:to"  # a point gone
+    page.set_end(state, "from", "station:b")
+    page.set_end(state, "to", "point:to")  # a point from a session that has gone
     page.settle_ends(state, keys)
     assert (state["measure_from"], state["measure_to"]) == ("station:b", None)
+
+
+def test_the_kept_ends_win_over_a_select_that_lost_its_value():
+    # A tap adds its point to the selects' options (a new widget to Streamlit); a run
+    # that starts before the browser has it hands back the old select's value.
+    keys = ["station:a", "point:from"]
+    state: dict = {}
+    page.set_end(state, "from", "point:from")
+    state["measure_from"] = "station:a"  # what the stale widget brought back
+    page.settle_ends(state, keys)
+    assert state["measure_from"] == "point:from"
+    state["measure_from"] = "station:a"  # ... but a pick in the select itself counts
+    page.end_chosen(state, "from")
+    page.settle_ends(state, keys)
+    assert state["measure_from"] == "station:a"
 
 
 # ---------------------------------------------------------------- clicks
