@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 
-from putuo_geo import config
+from putuo_geo import config, typedtext
 from putuo_geo.errors import Problem
 
 #: Longest coordinate text read (characters). Two 6-decimal degrees with signs and a
@@ -30,7 +30,9 @@ MAX_PAIR_CHARS = 100
 #: One decimal number: sign, digits, optional fraction. No exponent (``1e999``), no
 #: ``nan``/``inf``: a person types degrees, not floats. Unambiguous, so linear.
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
-_SEPARATORS = str.maketrans({"，": ","})  # full-width comma, as Chinese keyboards type it
+#: After NFKC (which makes ``，`` a comma and ``．`` a point): the ideographic comma ``、``,
+#: which Chinese keyboards type for a list, also separates the two numbers.
+_SEPARATORS = str.maketrans({"、": ","})
 
 #: The one Shanghai box, ``(lon_min, lat_min, lon_max, lat_max)`` WGS-84 degrees.
 SHANGHAI_BBOX_LONLAT = config.SHANGHAI_BBOX_LONLAT
@@ -42,8 +44,10 @@ def read_pair(text: str) -> tuple[float, float] | None:
     Parameters
     ----------
     text
-        Two numbers separated by a comma (ASCII or full-width), or by spaces alone.
-        Text longer than :data:`MAX_PAIR_CHARS` is not read (``None``).
+        Two numbers separated by a comma (ASCII, full-width or ``、``), or by spaces
+        alone; full-width digits and points and pasted invisible characters are read as
+        typed (:func:`putuo_geo.typedtext.normalise`). Text longer than
+        :data:`MAX_PAIR_CHARS` (before or after normalising) is not read (``None``).
 
     Returns
     -------
@@ -53,7 +57,9 @@ def read_pair(text: str) -> tuple[float, float] | None:
     """
     if len(text) > MAX_PAIR_CHARS:
         return None
-    flat = text.translate(_SEPARATORS)
+    flat = typedtext.normalise(text).translate(_SEPARATORS)
+    if len(flat) > MAX_PAIR_CHARS:  # NFKC can lengthen a character (U+FDFA: 18)
+        return None
     parts = flat.split(",") if "," in flat else flat.split()
     if len(parts) != 2:
         return None

@@ -53,6 +53,7 @@ from putuo_geo import (
     places,
     safety,
     tables,
+    typedtext,
     uploads,
     whereami,
 )
@@ -268,7 +269,7 @@ def sidebar_values(
         state["basemap_key"] = basemap_keys[0]
     return SidebarValues(
         categories=[c for c in state["categories"] if c in categories],
-        query=str(state["query"] or ""),
+        query=typedtext.normalise(str(state["query"] or "")),
         from_key=state["measure_from"],
         to_key=state["measure_to"],
         basemap_key=state["basemap_key"],
@@ -607,7 +608,7 @@ def link_params(
         lang=state["lang"],
         basemap=state["basemap_key"],
         categories=None if chosen == list(categories) else tuple(chosen),
-        query=str(state.get("query", "")).strip() or None,
+        query=typedtext.normalise(str(state.get("query", ""))).strip() or None,
         from_ref=end_ref(state, state["measure_from"], places),
         to_ref=end_ref(state, state["measure_to"], places),
         center_lonlat=view[0] if view else None,

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from putuo_geo import latlon
+from putuo_geo import latlon, typedtext
 from putuo_geo.errors import Problem
 
 #: Query parameter names.
@@ -186,8 +186,9 @@ def _zoom(text: str, problems: list[Problem]) -> int | None:
 def decode(params: Mapping[str, Any]) -> Link:
     """Read query parameters (a ``st.query_params.to_dict()``) into a :class:`Link`.
 
-    Unknown keys are ignored; unreadable values are left out and listed in
-    ``problems``. Nothing is checked against the data here: see :func:`restore`.
+    Unknown keys are ignored; every value is read as typed
+    (:func:`putuo_geo.typedtext.normalise`: ``?q=%E2%80%8B`` is no search at all);
+    unreadable values are left out and listed in ``problems``. Nothing is checked against the data here: see :func:`restore`.
     Never raises, and takes time linear in the parameters' length.
     """
     problems: list[Problem] = []
@@ -208,7 +209,10 @@ def decode(params: Mapping[str, Any]) -> Link:
                 )
             )
             continue
-        raw[k] = value.strip()
+        # Read as typed (full-width, zero-width: issue 23 §3); linear, on capped text.
+        # NFKC can lengthen a character, so the cap applies again after it.
+        cap = MAX_QUERY_CHARS if k == "q" else MAX_VALUE_CHARS
+        raw[k] = typedtext.normalise(value).strip()[:cap]
     categories: tuple[str, ...] | None = None
     if "cat" in raw:
         cat = raw["cat"]
