@@ -188,7 +188,8 @@ def decode(params: Mapping[str, Any]) -> Link:
 
     Unknown keys are ignored; every value is read as typed
     (:func:`putuo_geo.typedtext.normalise`: ``?q=%E2%80%8B`` is no search at all);
-    unreadable values are left out and listed in ``problems``. Nothing is checked against the data here: see :func:`restore`.
+    unreadable values are left out and listed in ``problems``. Nothing is checked
+    against the data here: see :func:`restore`.
     Never raises, and takes time linear in the parameters' length.
     """
     problems: list[Problem] = []
