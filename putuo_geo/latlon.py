@@ -17,8 +17,10 @@ question "is this point one the atlas can measure?" (:func:`point_problem`).
 
 from __future__ import annotations
 
+import logging
 import math
 import re
+from typing import Any
 
 from putuo_geo import config, typedtext
 from putuo_geo.errors import Problem
@@ -33,6 +35,10 @@ _NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 #: After NFKC (which makes ``，`` a comma and ``．`` a point): the ideographic comma ``、``,
 #: which Chinese keyboards type for a list, also separates the two numbers.
 _SEPARATORS = str.maketrans({"、": ","})
+
+_LOG = logging.getLogger(__name__)
+#: Longest crafted value quoted in the log line (characters of its repr).
+_LOGGED_CHARS = 80
 
 #: The one Shanghai box, ``(lon_min, lat_min, lon_max, lat_max)`` WGS-84 degrees.
 SHANGHAI_BBOX_LONLAT = config.SHANGHAI_BBOX_LONLAT
@@ -114,3 +120,58 @@ def point_problem(lonlat: tuple[float, float]) -> Problem | None:
     if not in_shanghai(lonlat):
         return Problem("coords.problem.outside_shanghai")
     return None
+
+
+def refused(what: str, value: Any) -> None:
+    """Log one line for a refused input (never a traceback): what it was and its start.
+
+    A client can send any value on any channel; 146 lines of traceback per rerun let it
+    grow the server's log at will (issue 23 §4). The value's ``repr`` is cut short.
+    """
+    try:
+        shown = repr(value)
+    except Exception:  # noqa: BLE001 - a hostile object's repr: say only its type
+        shown = f"<{type(value).__name__}>"
+    shown = typedtext.without_surrogates(shown)
+    if len(shown) > _LOGGED_CHARS:
+        shown = f"{shown[: _LOGGED_CHARS - 1]}…"
+    _LOG.warning("refused %s: %s", what, shown)
+
+
+def _degrees(value: Any) -> float | None:
+    """A finite JSON number (not a bool, not text), else ``None``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an int of 400 digits
+        return None
+    return number if math.isfinite(number) else None
+
+
+def lonlat_from_map(value: Any, *, what: str = "map position") -> tuple[float, float] | None:
+    """``{"lat": .., "lng": ..}`` from the map's return value as ``(lon, lat)``, else ``None``.
+
+    The map's browser side sends numbers, but the values arrive over a websocket any
+    client can write to: a ``lat`` as text, ``null``, a list or NaN is refused here,
+    before any ``float()``, with one log line (:func:`refused`). The point is not checked
+    against Shanghai (:func:`point_problem` does that, with the message users see).
+    """
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        lon, lat = _degrees(value.get("lng")), _degrees(value.get("lat"))
+        if lon is not None and lat is not None and on_globe((lon, lat)):
+            return lon, lat
+    refused(what, value)
+    return None
+
+
+def zoom_from_map(value: Any) -> int | None:
+    """The map's zoom level as an ``int`` when it is a finite number in 0..30, else ``None``."""
+    number = _degrees(value)
+    if number is None or not 0 <= number <= 30:  # noqa: PLR2004 - Leaflet's zoom range, with room
+        if value is not None:
+            refused("map zoom", value)
+        return None
+    return int(number)

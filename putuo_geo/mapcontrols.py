@@ -29,7 +29,7 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from putuo_geo import assets
+from putuo_geo import assets, latlon
 from putuo_geo.i18n import Lang, tr
 
 #: The tooltip of the hidden layer the locate control "clicks" with the found position.
@@ -567,7 +567,4 @@ def position_from(returned: dict[str, Any] | None) -> tuple[float, float] | None
     """
     if not returned or returned.get("last_object_clicked_tooltip") != HERE_TAG:
         return None
-    latlng = returned.get("last_object_clicked")
-    if not isinstance(latlng, dict) or "lat" not in latlng or "lng" not in latlng:
-        return None
-    return (float(latlng["lng"]), float(latlng["lat"]))
+    return latlon.lonlat_from_map(returned.get("last_object_clicked"), what="located position")

@@ -307,14 +307,17 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
     meaningless far away): it fills nothing, ``None`` is returned and
     ``state["click_problem"]`` holds the reason (the message typed coordinates give).
     """
-    returned = returned or {}
+    if returned is not None and not isinstance(returned, Mapping):
+        latlon.refused("map return value", returned)
+    returned = returned if isinstance(returned, Mapping) else {}
     shown: datum.Datum = state.get("shown_datum", "wgs84")
     state.setdefault("next_click", "from")
     state["click_problem"] = None
     click_lonlat: LonLat | None = None
-    clicked = returned.get("last_clicked")
-    if clicked:
-        raw = (float(clicked["lng"]), float(clicked["lat"]))
+    # Every value is checked before use (latlon.lonlat_from_map): a crafted one is
+    # refused with one log line, never a float() traceback (issue 23 §4).
+    raw = latlon.lonlat_from_map(returned.get("last_clicked"), what="map click")
+    if raw is not None:
         click_lonlat = datum.convert_point(raw, src=shown, dst="wgs84")
         state["click_problem"] = latlon.point_problem(click_lonlat)
         if state["click_problem"] is not None:
@@ -334,17 +337,15 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
         # Leaflet gives a click on a drawn feature (the route, the creek, a zone: all of
         # the corridor a candidate must be in) to the feature, not to the map: the
         # feature click's point is the candidate then (see map_returns).
-        raw = (float(on_feature["lng"]), float(on_feature["lat"]))
-        if raw != state.get("seen_object_click"):
+        raw = latlon.lonlat_from_map(on_feature, what="feature click")
+        if raw is not None and raw != state.get("seen_object_click"):
             state["seen_object_click"] = raw
             click_lonlat = datum.convert_point(raw, src=shown, dst="wgs84")
             state[CANDIDATE_CLICK_KEY] = click_lonlat
-    centre = returned.get("center")
-    if centre and returned.get("zoom") is not None:
-        lonlat = datum.convert_point(
-            (float(centre["lng"]), float(centre["lat"])), src=shown, dst="wgs84"
-        )
-        state["view"] = (lonlat, int(returned["zoom"]))
+    centre = latlon.lonlat_from_map(returned.get("center"), what="map centre")
+    zoom = latlon.zoom_from_map(returned.get("zoom"))
+    if centre is not None and zoom is not None:
+        state["view"] = (datum.convert_point(centre, src=shown, dst="wgs84"), zoom)
     return click_lonlat
 
 
@@ -401,18 +402,29 @@ def take_position(state: State, returned: Mapping[str, Any] | None) -> LonLat | 
     It arrives only as the map's own return value (see :mod:`putuo_geo.mapcontrols`),
     in the drawn datum; it stays in the session (a later click on a feature replaces
     the map's last return value, not the position).
+
+    A position outside Shanghai is checked like every other channel
+    (:func:`putuo_geo.latlon.point_problem`): it is not kept (no "Where am I", no
+    *Measure from here*: from Beijing that measured 1,064.69 km), and
+    ``state["here_problem"]`` holds the message a click or typed point gets.
     """
-    raw = mapcontrols.position_from(dict(returned) if returned else None)
+    raw = mapcontrols.position_from(dict(returned) if isinstance(returned, Mapping) else None)
     if raw is not None:
         shown: datum.Datum = state.get("shown_datum", "wgs84")
-        state["here"] = datum.convert_point(raw, src=shown, dst="wgs84")
+        lonlat = datum.convert_point(raw, src=shown, dst="wgs84")
+        state["here_problem"] = latlon.point_problem(lonlat)
+        state["here"] = lonlat if state["here_problem"] is None else None
     here: LonLat | None = state.get("here")
     return here
 
 
 def measure_from_here(state: State) -> None:
-    """One tap: the located position becomes the FROM end ("My position")."""
-    if state.get("here") is not None:
+    """One tap: the located position becomes the FROM end ("My position").
+
+    Only a position :func:`take_position` kept (inside Shanghai) is used.
+    """
+    here = state.get("here")
+    if here is not None and latlon.point_problem(here) is None:
         use_point(state, "from", state["here"], origin=HERE_ORIGIN)
 
 
@@ -481,7 +493,10 @@ def upload_key(source: tuple[str, bytes], *, datum_name: str) -> tuple[str, str,
 def take_upload(state: State) -> None:
     """File-uploader callback: copy the file into the session (tests set it directly)."""
     file = state.get("upload_file")
-    state["upload_source"] = None if file is None else (file.name, file.getvalue())
+    # The file's name is cleaned at the boundary (a lone surrogate in it raised
+    # UnicodeEncodeError on every later run: issue 23 §4).
+    name = None if file is None else uploads.clean_file_name(str(file.name))
+    state["upload_source"] = None if file is None else (name, file.getvalue())
 
 
 def kept_upload_name(state: State) -> str | None:
@@ -494,7 +509,7 @@ def kept_upload_name(state: State) -> str | None:
     source = state.get("upload_source")
     if not source or state.get("upload_file") is not None:
         return None
-    return str(source[0])
+    return uploads.clean_file_name(str(source[0]))
 
 
 def drop_upload(state: State) -> None:
@@ -819,7 +834,8 @@ def notices(
     - the link notice: what the session's link asked for and the page could not restore
       (:attr:`putuo_geo.permalink.Restored.problems`), shown for the whole session, so
       that it is still there, in the new language, after a language switch;
-    - a map click refused (outside Shanghai, see :func:`take_map_return`);
+    - a map click or the located position refused (outside Shanghai, see
+      :func:`take_map_return`, :func:`take_position`);
     - the data's warnings (:func:`putuo_geo.checks.warnings`: e.g. a walkable bridge the
       route network could not join; measurements go round it), folded under their count
       (the real data has seven: listed open, they pushed the map off a phone's screen).
@@ -832,8 +848,9 @@ def notices(
     if restored is not None and restored.problems:
         text = problems_markdown(tr("link.notice", lang), restored.problems, lang=lang)
         shown.append(Notice("info", text))
-    if state.get("click_problem") is not None:
-        shown.append(Notice("warning", errors.localise(state["click_problem"], lang)))
+    for refused in ("click_problem", "here_problem"):  # a click, the located position
+        if state.get(refused) is not None:
+            shown.append(Notice("warning", errors.localise(state[refused], lang)))
     warnings = checks.warnings(atlas, network=routes)
     if warnings:
         header = tr("warning.header", lang, count=len(warnings)).rstrip(":：")

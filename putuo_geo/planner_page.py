@@ -21,7 +21,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from putuo_geo import coverage, display, i18n, page
+from putuo_geo import coverage, display, i18n, latlon, page
 from putuo_geo.i18n import Lang, tr
 from putuo_geo.safety import escape_markdown
 
@@ -61,8 +61,22 @@ def planner_values(state: State, *, station_ids: Sequence[str]) -> PlannerValues
     """
     ids = ["", *station_ids]
     page.keep_choices(state, {SPEED_KEY: list(SPEEDS_KMH), REACH_KEY: ids})
+    # A widget's value arrives over a websocket any client can write to: a speed that is
+    # not offered ("fast") or a time that is not a number falls back to the default,
+    # with one log line, before any float() (issue 23 §4).
     kmh = state.setdefault(SPEED_KEY, SPEEDS_KMH[0])
+    if kmh not in SPEEDS_KMH or isinstance(kmh, bool):
+        latlon.refused("planner speed", kmh)
+        kmh = state[SPEED_KEY] = SPEEDS_KMH[0]
     minutes = state.setdefault(MINUTES_KEY, int(coverage.DEFAULT_MINUTES))
+    low, high, _ = MINUTES_RANGE
+    if (
+        isinstance(minutes, bool)
+        or not isinstance(minutes, int | float)
+        or not low <= minutes <= high
+    ):
+        latlon.refused("planner minutes", minutes)
+        minutes = state[MINUTES_KEY] = int(coverage.DEFAULT_MINUTES)
     if state.setdefault(REACH_KEY, "") not in ids:
         state[REACH_KEY] = ""
     return PlannerValues(speed_kmh=kmh, minutes=minutes, reach_id=state[REACH_KEY])

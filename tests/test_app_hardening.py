@@ -7,6 +7,8 @@ expected texts come from the catalogue and ``putuo_geo``, never hard-coded.
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 from pathlib import Path
 
@@ -14,7 +16,17 @@ import pytest
 from page_support import page_data_dir, skip_reason
 from streamlit.testing.v1 import AppTest
 
-from putuo_geo import errors, i18n, layers, page, permalink, safety
+from putuo_geo import (
+    errors,
+    i18n,
+    layers,
+    mapcontrols,
+    overview,
+    page,
+    permalink,
+    safety,
+    typedtext,
+)
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -157,3 +169,97 @@ def test_typed_text_and_search_are_capped():
     at = _run(AppTest.from_file(APP, default_timeout=120))
     assert at.text_input(key="query").max_chars == permalink.MAX_QUERY_CHARS
     assert at.text_input(key="coord_text").max_chars == 100
+
+
+# ------------------------------------------------------------------ issue 23 §3, §4
+
+#: Crafted map return values and widget values (issue 23 §4): each is refused with one
+#: log line, never float()'s traceback or an error screen.
+_NAN = float("nan")
+CRAFTED_STATE: list[dict[str, object]] = [
+    {"map": {"last_clicked": {"lat": "31.24", "lng": 121.42}}},
+    {"map": {"last_clicked": {"lat": None, "lng": 121.42}}},
+    {"map": {"last_clicked": {"lat": [31.24], "lng": 121.42}}},
+    {"map": {"last_clicked": "31.24,121.42"}},
+    {"map": {"last_clicked": {"lat": 1e999, "lng": _NAN}}},
+    {"map": {"center": {"lat": "x", "lng": {}}, "zoom": "fast"}},
+    {"map": {"center": {"lat": 31.24, "lng": 121.42}, "zoom": _NAN}},
+    {"map": ["not", "a", "dict"]},
+    {
+        "map": {
+            "last_object_clicked": {"lat": "31.24", "lng": _NAN},
+            "last_object_clicked_tooltip": mapcontrols.HERE_TAG,
+        }
+    },
+    {"planner_on": True, "planner_speed": "fast"},
+    {"planner_on": True, "planner_minutes": "ten"},
+]
+
+
+@pytest.mark.parametrize("crafted", CRAFTED_STATE, ids=lambda c: repr(c)[:60])
+def test_crafted_map_and_widget_values_are_refused_with_one_log_line(crafted, caplog):
+    at = _run(AppTest.from_file(APP, default_timeout=120))
+    for key, value in crafted.items():
+        at.session_state[key] = value
+    with caplog.at_level(logging.WARNING, logger="putuo_geo"):
+        _run(at)
+    refused = [r for r in caplog.records if r.getMessage().startswith("refused ")]
+    assert refused, "the refused value is logged"
+    assert all(r.exc_info is None and "\n" not in r.getMessage() for r in refused)
+    assert not at.error
+
+
+def _located(lat: float, lng: float) -> dict[str, object]:
+    return {
+        "last_object_clicked": {"lat": lat, "lng": lng},
+        "last_object_clicked_tooltip": mapcontrols.HERE_TAG,
+    }
+
+
+@pytest.mark.parametrize(("lat", "lng"), [(39.9042, 116.4074), (0.0, 0.0)])  # Beijing, 0,0
+def test_a_located_position_outside_shanghai_gets_the_message_and_no_measurement(lat, lng):
+    at = _run(AppTest.from_file(APP, default_timeout=120))
+    before = at.selectbox(key="measure_from").value
+    at.session_state["map"] = _located(lat, lng)
+    _run(at)
+    assert i18n.tr("coords.problem.outside_shanghai", "en") in [w.value for w in at.warning]
+    assert not [b for b in at.button if b.key == "measure_from_here"]  # no Where am I panel
+    assert at.selectbox(key="measure_from").value == before
+    page.measure_from_here(at.session_state)  # a tap sent anyway changes nothing
+    assert at.session_state["measure_from"] == before
+
+
+def test_a_located_position_in_shanghai_still_measures_from_here():
+    at = _run(AppTest.from_file(APP, default_timeout=120))
+    at.session_state["map"] = _located(31.2381, 121.4216)
+    _run(at)
+    at.button(key="measure_from_here").click()
+    _run(at)
+    assert at.selectbox(key="measure_from").value == page.point_key("from")
+
+
+def test_an_upload_with_lone_surrogates_shows_no_error_screen_and_keeps_its_remove_button():
+    feature = {
+        "type": "Feature",
+        "properties": {"name": "Caf\u00e9 \ud800", "id": "\ud800", "category": "\ud800"},
+        "geometry": {"type": "Point", "coordinates": [121.401234, 31.241234]},
+    }
+    data = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["upload_source"] = ("caf\ud800\u202e.geojson", data)
+    at.session_state[page.UPLOAD_OPEN_KEY] = True
+    _run(at)
+    _run(at)  # and on every later run
+    assert [b for b in at.button if b.key == "upload_drop"]
+    assert any("Café" in label for label in at.selectbox(key="measure_from").options)
+
+
+@pytest.mark.parametrize("query", ["\u200b", "ＣＨＡＮＧＦＥＮＧ", "长\u200b风", "Ｍ５０"])
+def test_a_search_typed_or_linked_the_way_people_type_it(query):
+    atlas = layers.load_atlas(page_data_dir())
+    expected = len(overview.filter_sites(atlas.sites, query=typedtext.normalise(query)))
+    assert expected > 0
+    at = _run(_app(q=query))
+    strip = i18n.tr("metric.of_total", "en", shown=expected, total=len(atlas.sites))
+    assert any(strip in m.value for m in at.markdown)
+    assert not [i for i in at.info if i.value.startswith(i18n.tr("link.notice", "en"))]
