@@ -130,7 +130,7 @@ def refused(what: str, value: Any) -> None:
     """
     try:
         shown = repr(value)
-    except Exception:  # noqa: BLE001 - a hostile object's repr: say only its type
+    except Exception:  # a hostile object's repr (RecursionError ...): say only its type
         shown = f"<{type(value).__name__}>"
     shown = typedtext.without_surrogates(shown)
     if len(shown) > _LOGGED_CHARS:
@@ -170,7 +170,7 @@ def lonlat_from_map(value: Any, *, what: str = "map position") -> tuple[float, f
 def zoom_from_map(value: Any) -> int | None:
     """The map's zoom level as an ``int`` when it is a finite number in 0..30, else ``None``."""
     number = _degrees(value)
-    if number is None or not 0 <= number <= 30:  # noqa: PLR2004 - Leaflet's zoom range, with room
+    if number is None or not 0 <= number <= 30:  # Leaflet's zoom range, with room
         if value is not None:
             refused("map zoom", value)
         return None
