@@ -91,12 +91,10 @@ def show(view: page.EventView, *, lang: Lang, folder: Any, signature: Sig) -> No
 
 def _body(view: page.EventView, *, lang: Lang, folder: Any, signature: Sig) -> None:
     made = texts(str(folder), signature, lang, load(str(folder), signature))
-    if not view.available:
-        st.caption(tr("events.no_layer", lang, folder=folder))
-        return
-    if view.problems:
-        header = tr("events.data_invalid", lang, folder=folder, count=len(view.problems))
-        st.error(page.problems_markdown(header, view.problems))
+    unshown = page.event_unshown(view, Path(folder), lang=lang)  # no layer, or a bad one
+    if unshown is not None:
+        kind, text = unshown
+        getattr(st, kind)(text)
         return
     kinds, start, end = st.columns([2, 1, 1])
     kinds.multiselect(

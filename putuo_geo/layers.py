@@ -362,7 +362,8 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
             )
         raw = path.read_bytes()
     except OSError as exc:
-        return _Read(None, [Problem("data.problem.unreadable", file=file_name, detail=str(exc))])
+        detail = config.hide_dir(str(exc), folder)  # OSError names the server's path
+        return _Read(None, [Problem("data.problem.unreadable", file=file_name, detail=detail)])
     doc, bad_json = read_json(raw, file=file_name)
     if bad_json is not None:
         return _Read(None, [bad_json])
@@ -502,7 +503,8 @@ def file_problem(path: Path, *, file: str, folder: Path | str) -> Problem | None
             return Problem("data.problem.not_a_file", file=file, folder=shown, kind=Problem(kind))
         if exc.errno == errno.ENOENT:
             return Problem("data.problem.missing", file=file, folder=shown)
-        return Problem("data.problem.unreadable", file=file, detail=str(exc))
+        detail = config.hide_dir(str(exc), folder)  # OSError names the server's path
+        return Problem("data.problem.unreadable", file=file, detail=detail)
     if stat.S_ISREG(mode):
         return None
     kind = (

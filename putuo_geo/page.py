@@ -1074,6 +1074,23 @@ class EventView:
         return [str(i) for i in (*self.upcoming["id"], *self.past["id"])]
 
 
+def event_unshown(view: EventView, folder: Path, *, lang: Lang) -> tuple[str, str] | None:
+    """Why the events panel lists nothing, as ``(kind, Markdown)``, or ``None``.
+
+    ``("caption", ...)`` when the data folder has no events layer; ``("error", ...)``
+    listing the layer's problems in ``lang`` when it cannot be read. The folder is
+    named as a visitor may see it (:func:`putuo_geo.config.shown_dir`), never the
+    server's path.
+    """
+    shown = config.shown_dir(folder)
+    if not view.available:
+        return "caption", tr("events.no_layer", lang, folder=safety.escape_markdown(shown))
+    if view.problems:
+        header = tr("events.data_invalid", lang, folder=shown, count=len(view.problems))
+        return "error", problems_markdown(header, view.problems, lang=lang)
+    return None
+
+
 def event_ids(frame: gpd.GeoDataFrame | None) -> list[str]:
     """Every edition's id (what a link's ``event=`` may name)."""
     return [] if frame is None else [str(i) for i in frame["id"]]

@@ -263,3 +263,14 @@ def test_a_search_typed_or_linked_the_way_people_type_it(query):
     strip = i18n.tr("metric.of_total", "en", shown=expected, total=len(atlas.sites))
     assert any(strip in m.value for m in at.markdown)
     assert not [i for i in at.info if i.value.startswith(i18n.tr("link.notice", "en"))]
+
+
+def test_the_areas_tab_note_is_page_table_note_without_the_server_path():
+    # Issue 22 §1: panels/layout.py wrote the note itself, with the server's path.
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["tables_open"] = True
+    at.session_state["table_tab_index"] = 3  # the areas tab
+    _run(at)
+    note = page.table_note(Path(page_data_dir()), lang="en")
+    assert note in [c.value for c in at.caption]
+    assert str(Path(page_data_dir()).resolve()) not in note
