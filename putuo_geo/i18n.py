@@ -533,6 +533,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "link.problem.zoom": ("z={value} is not a zoom level.", "z={value} 不是缩放级别。"),
     "link.problem.zoom_range": ("z={zoom} is outside {min}-{max}.", "z={zoom} 超出 {min}-{max}。"),
     "link.problem.center": ("c={value} is not lat,lon.", "c={value} 不是“纬度,经度”。"),
+    "link.problem.view_half": (
+        "{given}={value} needs {missing}= too (a view is a centre and a zoom); not used.",
+        "{given}={value} 还需要 {missing}=（视图由中心和缩放级别组成）；未使用。",
+    ),
     "link.problem.ref": (
         "{name}={value} is neither a place key nor lat,lon.",
         "{name}={value} 既不是地点键，也不是“纬度,经度”。",

@@ -224,6 +224,16 @@ def decode(params: Mapping[str, Any]) -> Link:
         if center is None:
             problems.append(Problem("link.problem.center", value=_shown(raw["c"])))
     zoom = _zoom(raw["z"], problems) if raw.get("z") else None
+    # A view is both: half of one is dropped and named, like any other value.
+    for given, missing, value, other in (("c", "z", center, zoom), ("z", "c", zoom, center)):
+        if value is not None and other is None:
+            problems.append(
+                Problem(
+                    "link.problem.view_half", given=given, missing=missing, value=_shown(raw[given])
+                )
+            )
+    if center is None or zoom is None:
+        center = zoom = None
     event = raw.get("event") or None
     if event is not None and _EVENT_ID.fullmatch(event) is None:
         problems.append(Problem("link.problem.event", value=_shown(event)))

@@ -274,3 +274,32 @@ def test_the_areas_tab_note_is_page_table_note_without_the_server_path():
     note = page.table_note(Path(page_data_dir()), lang="en")
     assert note in [c.value for c in at.caption]
     assert str(Path(page_data_dir()).resolve()) not in note
+
+
+EVENT = "event-half-marathon-2023"
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"c": "31.250000,121.400000"}, ["c="]),
+        ({"z": "15"}, ["z="]),
+        ({"event": EVENT, "c": "31.250000,121.400000"}, ["c="]),
+        ({"event": EVENT, "z": "15"}, ["z="]),
+        ({"event": EVENT, "c": "31.250000,121.400000", "z": "x"}, ["c=", "z="]),
+    ],
+)
+def test_half_a_view_is_named_as_dropped(params, named):
+    at = _run(_app(**params))
+    (notice,) = [i.value for i in at.info if i.value.startswith(i18n.tr("link.notice", "en"))]
+    bullets = [_unescaped(b) for b in _bullets(notice)]
+    assert sorted(b[2:4] for b in bullets) == named
+    if "event" in params:
+        assert at.session_state["event"] == EVENT  # the event is still shown, fitted
+
+
+def test_a_whole_view_next_to_an_event_is_kept():
+    at = _run(_app(event=EVENT, c="31.250000,121.400000", z="15"))
+    assert not [i for i in at.info if i.value.startswith(i18n.tr("link.notice", "en"))]
+    assert at.session_state["view_apply"] == ((121.4, 31.25), 15)
+    assert (at.query_params["c"], at.query_params["z"]) == ("31.250000,121.400000", "15")
