@@ -39,7 +39,7 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
-from putuo_geo import assets, config
+from putuo_geo import assets, config, typedtext
 from putuo_geo.network import Measurement
 
 #: Characters that make a spreadsheet treat a cell as a formula.
@@ -73,16 +73,52 @@ UPLOADED_STATUS = "uploaded"
 # ---------------------------------------------------------------- GeoJSON and CSV
 
 
+def _runs_as_formula(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula.
+
+    It starts with one of :data:`FORMULA_PREFIXES`, or does so once what a spreadsheet
+    skips or folds is gone: leading spaces, NBSP, line feeds, a byte-order mark, a
+    zero-width space, and full-width ``＝＋－＠`` (:func:`putuo_geo.typedtext.normalise`).
+    """
+    if text.startswith(FORMULA_PREFIXES):
+        return True
+    return typedtext.normalise(text).lstrip().startswith(FORMULA_PREFIXES)
+
+
 def neutralise_formula(value: Any) -> Any:
     """Prefix ``'`` to a text cell a spreadsheet would run as a formula; others as is.
 
-    Control characters (:data:`CSV_CONTROLS`) are removed from text cells first.
+    Control characters (:data:`CSV_CONTROLS`) are removed from text cells first. The
+    check looks past what a spreadsheet strips (``" =1+1"``, ``"\u00a0=1"``,
+    ``"\ufeff=1"``, ``"＝1"``, ``"\n=1"``, ``"\u200b=1"``: :func:`_runs_as_formula`);
+    :func:`restore_formula_text` undoes it when the file comes back as an upload.
+
+    Examples
+    --------
+    >>> neutralise_formula("-5 Degrees Bar"), neutralise_formula(" ＝1+1"), neutralise_formula(5)
+    ("'-5 Degrees Bar", "' ＝1+1", 5)
     """
     if isinstance(value, str):
         value = CSV_CONTROLS.sub("", value)
-        if value.startswith(FORMULA_PREFIXES):
+        if _runs_as_formula(value):
             return "'" + value
     return value
+
+
+def restore_formula_text(text: str) -> str:
+    """A CSV cell as it was before :func:`neutralise_formula` (for a CSV uploaded back).
+
+    Only the ``'`` that :func:`neutralise_formula` adds is removed: a cell ``'`` then a
+    formula-looking text. A page's own CSV, uploaded again, gives back the same names.
+
+    Examples
+    --------
+    >>> restore_formula_text("'-5 Degrees Bar"), restore_formula_text("'quoted")
+    ('-5 Degrees Bar', "'quoted")
+    """
+    if text.startswith("'") and _runs_as_formula(text[1:]):
+        return text[1:]
+    return text
 
 
 def merge_sites(sites: gpd.GeoDataFrame, uploaded: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:

@@ -32,7 +32,7 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
-from putuo_geo import config, datum, layers, typedtext
+from putuo_geo import config, datum, exports, layers, typedtext
 from putuo_geo.errors import DataValidationError, Problem
 
 #: Largest upload, bytes (the page's ``server.maxUploadSize`` is the same 5 MB).
@@ -241,7 +241,9 @@ def _rows_from_csv(text: str, file_name: str, problems: list[str]) -> list[dict[
                 )
                 return []
             where = Problem("where.row", file=file_name, row=len(rows) + 1, line=line_no)
-            props = dict(zip(keys, cells, strict=False))
+            # A CSV the page exported comes back with its names as they were: the "'"
+            # the export put before a formula-looking text is taken off again.
+            props = dict(zip(keys, map(exports.restore_formula_text, cells), strict=False))
             geom = None
             try:
                 lon, lat = (float(typedtext.normalise(cells[i])) for i in (lon_i, lat_i))

@@ -14,7 +14,7 @@ import pytest
 import shapely
 from page_support import page_data_dir, skip_reason
 
-from putuo_geo import assets, exports, i18n, layers, mapview, network, overview
+from putuo_geo import assets, exports, i18n, layers, mapview, network, overview, typedtext
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +61,44 @@ def test_csv_neutralises_spreadsheet_formulas():
     assert back["lon"].dtype.kind == "f"  # numbers stay numbers
     assert exports.neutralise_formula(-3.5) == -3.5
     assert exports.neutralise_formula("Mengqing = garden") == "Mengqing = garden"
+
+
+#: What a spreadsheet strips or folds before it looks for a formula (issue 23 §6).
+HIDDEN_FORMULAS: tuple[str, ...] = (
+    " =1+1",
+    "\u00a0=1+1",
+    "\ufeff=1+1",
+    "＝1+1",
+    "\n=1+1",
+    "\u200b=1+1",
+    "  \u200b\u00a0＋cmd",
+    "－2+3",
+    "＠SUM(A1)",
+    "\u3000=1",  # an ideographic space
+)
+
+
+@pytest.mark.parametrize("text", HIDDEN_FORMULAS, ids=repr)
+def test_a_formula_behind_what_a_spreadsheet_strips_is_neutralised(text):
+    assert exports.neutralise_formula(text) == "'" + text
+    assert exports.restore_formula_text(exports.neutralise_formula(text)) == text
+
+
+@pytest.mark.parametrize("text", ["Mengqing = garden", "'quoted", "M50", "  plain", "'"])
+def test_plain_text_is_neither_neutralised_nor_restored(text):
+    assert exports.neutralise_formula(text) == text
+    assert exports.restore_formula_text(text) == text
+
+
+def test_a_csv_the_page_exported_uploads_back_with_the_same_names():
+    from putuo_geo import uploads
+
+    sites = paper_toy.build_toy_atlas().sites.iloc[:6].copy()
+    names = ["-5 Degrees Bar", "=HYPERLINK(1)", "+86 Tea", "@home", " ＝sum", "Plain"]
+    sites["name_en"] = names
+    layer = uploads.read_upload(exports.sites_csv(sites), file_name="putuo_sites.csv")
+    # Uploaded names are read as typed (NFKC: "＝" is "="), and nothing else changes.
+    assert layer.frame["name_en"].tolist() == [typedtext.normalise(n).strip() for n in names]
 
 
 def test_table_csv_neutralises_text_cells_and_keeps_numbers():
