@@ -470,4 +470,4 @@ def course_gpx(
             gpx.waypoints.append(
                 _waypoint(lonlat, name=f"{distance_m / 1000:g} km", ident="", kind=kind)
             )
-    return gpx.to_xml(version="1.1")
+    return xml_safe(gpx.to_xml(version="1.1"))  # like every GPX writer (issue 23 §5)
