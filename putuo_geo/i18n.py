@@ -834,6 +834,45 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "步道图层没有可用来构建步行网络的线（LineString）。",
     ),
     # layers: CRS, feature counts, ids (the English sentences as before)
+    # the data package descriptor (putuo_geo.descriptor)
+    "schema.problem.unreadable": (
+        "{file}: the data package descriptor cannot be read ({detail}).",
+        "{file}：无法读取数据包描述文件（{detail}）。",
+    ),
+    "schema.problem.no_resources": (
+        "{file}: the data package descriptor has no 'resources' list.",
+        "{file}：数据包描述文件没有 'resources' 列表。",
+    ),
+    "schema.problem.member": (
+        "{file}: {where}: {key} must be {expected}, not {value}.",
+        "{file}：{where}：{key} 必须是{expected}，而不是 {value}。",
+    ),
+    "schema.problem.path_outside": (
+        "{file}: {where}: the path {value} lies outside the data folder; only files in "
+        "the folder are read.",
+        "{file}：{where}：路径 {value} 位于数据文件夹之外；只读取文件夹内的文件。",
+    ),
+    "schema.problem.pattern": (
+        "{file}: {where}: the pattern {value} is not a regular expression this reader can "
+        "use ({detail}); backreferences and lookaround are not supported.",
+        "{file}：{where}：模式 {value} 不是可用的正则表达式（{detail}）；不支持反向引用和环视。",
+    ),
+    "schema.where.resource": ("resource '{name}'", "资源“{name}”"),
+    "schema.where.resource_number": ("resource #{number}", "第 {number} 个资源"),
+    "schema.where.field": ("{where}, field '{field}'", "{where}，字段“{field}”"),
+    "schema.where.field_number": ("{where}, field #{number}", "{where}，第 {number} 个字段"),
+    "schema.kind.path": (
+        "one file name in the data folder (text)",
+        "数据文件夹中的一个文件名（文本）",
+    ),
+    "schema.kind.object": ("an object", "对象"),
+    "schema.kind.text": ("text", "文本"),
+    "schema.kind.number": ("a number", "数字"),
+    "schema.kind.integer": ("a whole number", "整数"),
+    "schema.kind.flag": ("true or false", " true 或 false"),
+    "schema.kind.list": ("a list", "列表"),
+    "schema.kind.texts": ("a list of texts", "文本列表"),
+    "schema.kind.schema": ("an object with a 'fields' list", "带有 'fields' 列表的对象"),
     "data.problem.crs": (
         "{file}: declares the CRS {crs}; layers must be WGS-84 (RFC 7946).",
         "{file}：声明的坐标系为 {crs}；图层必须为 WGS-84（RFC 7946）。",

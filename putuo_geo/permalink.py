@@ -225,8 +225,12 @@ def decode(params: Mapping[str, Any]) -> Link:
             problems.append(Problem("link.problem.center", value=_shown(raw["c"])))
     zoom = _zoom(raw["z"], problems) if raw.get("z") else None
     # A view is both: half of one is dropped and named, like any other value.
-    for given, missing, value, other in (("c", "z", center, zoom), ("z", "c", zoom, center)):
-        if value is not None and other is None:
+    halves = (
+        ("c", "z", center is not None and zoom is None),
+        ("z", "c", zoom is not None and center is None),
+    )
+    for given, missing, alone in halves:
+        if alone:
             problems.append(
                 Problem(
                     "link.problem.view_half", given=given, missing=missing, value=_shown(raw[given])

@@ -316,3 +316,11 @@ def test_the_course_gpx_is_well_formed_whatever_the_name_holds(bad):
     )
     ET.fromstring(text.encode("utf-8"))
     assert gpxpy.parse(text).tracks[0].name.startswith("Race ")
+
+
+@pytest.mark.parametrize("typed", ["２０２４-０１-０１", "2024－01－01", "\u200b2024-01-01"])
+def test_cli_dates_typed_full_width_are_read(toy_dir, toy_atlas, capsys, typed):
+    # Issue 23 §5: "２０２４-０１-０１" was "not a real calendar date".
+    _toy_events(toy_dir, toy_atlas)
+    assert cli.main(["events", "--data", str(toy_dir), "--from", typed, "--json"]) == 0
+    assert [i["id"] for i in json.loads(capsys.readouterr().out)] == ["toy-race"]
