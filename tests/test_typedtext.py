@@ -133,3 +133,13 @@ def test_an_upload_name_loses_its_bidi_override_and_csv_numbers_read_as_typed():
     assert layer.file_name == "xvsc.csv"
     assert layer.frame.iloc[0]["name_en"] == "evilgnp.exe"
     assert (layer.frame.geometry.x[0], layer.frame.geometry.y[0]) == pytest.approx(WUNING)
+
+
+@pytest.mark.parametrize(
+    "typed", ["ＭＥＮＧＱＩＮＧ　ＧＡＲＤＥＮ", "梦\u200b清园", "\ufeffpark-mengqing"]
+)
+def test_the_command_finds_places_typed_the_way_people_type(typed):
+    from putuo_geo import places
+
+    atlas = layers.load_atlas("geo")
+    assert places.resolve_place(typed, atlas).id == "park-mengqing"
