@@ -93,9 +93,21 @@ LABELLED_KEYS: tuple[str, ...] = (
 EVENT_LABELLED_KEYS: tuple[str, ...] = ("event_kinds", "event")
 
 
-#: Expanders below the map that are built only while open; their labels change with the
-#: language too, and a new label would close them.
-OPEN_KEYS: tuple[str, ...] = ("tables_open", "share_open", "export_open")
+#: The planner's labelled controls (``putuo_geo.planner_page.SPEED_KEY`` and ``REACH_KEY``:
+#: planner_page builds on this module, so the names are written here).
+PLANNER_LABELLED_KEYS: tuple[str, ...] = ("planner_speed", "planner_reach")
+
+#: Expanders that are built only while open (below the map and in the sidebar: your
+#: layer, typed coordinates, the events panel); their labels change with the language
+#: too, and a new label would close them (issue 23 §6).
+OPEN_KEYS: tuple[str, ...] = (
+    "tables_open",
+    "share_open",
+    "export_open",
+    "upload_open",
+    "coords_open",
+    "events_open",
+)
 
 
 def relabel(state: State) -> None:
@@ -108,7 +120,7 @@ def relabel(state: State) -> None:
     again, still decodes it with the old labels; writing it back makes Streamlit send it
     to the browser under its new label.
     """
-    for key in (*LABELLED_KEYS, *EVENT_LABELLED_KEYS, *OPEN_KEYS):
+    for key in (*LABELLED_KEYS, *EVENT_LABELLED_KEYS, *PLANNER_LABELLED_KEYS, *OPEN_KEYS):
         if key in state:
             state[key] = state[key]
 

@@ -707,3 +707,30 @@ def test_sidebar_values_keep_what_is_still_offered():
     assert held.query == "park"
     assert (held.from_key, held.to_key) == ("site:x", "site:x")  # a gone end: the first place
     assert held.basemap_key == state["basemap_key"] == "osm"
+
+
+def test_a_language_switch_keeps_every_lazy_section_and_planner_control():
+    # Issue 23 §6: Events on the creek, Your layer and Enter coordinates closed; the
+    # planner's speed showed no choice and its reach select stayed English for a run.
+    from putuo_geo import planner_page
+
+    assert {page.UPLOAD_OPEN_KEY, page.EVENTS_OPEN_KEY, "coords_open"} <= set(page.OPEN_KEYS)
+    assert {planner_page.SPEED_KEY, planner_page.REACH_KEY} == set(page.PLANNER_LABELLED_KEYS)
+    written: list[str] = []
+
+    class Recording(dict):
+        def __setitem__(self, key, value):
+            written.append(key)
+            super().__setitem__(key, value)
+
+    state = Recording(upload_open=True, coords_open=True, events_open=True, planner_speed=4.0)
+    state["planner_reach"] = "st-01"
+    written.clear()
+    page.relabel(state)
+    assert set(written) == {
+        "upload_open",
+        "coords_open",
+        "events_open",
+        *page.PLANNER_LABELLED_KEYS,
+    }
+    assert state["planner_speed"] == 4.0
