@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import reprlib
 from typing import Any
 
 from putuo_geo import config, typedtext
@@ -39,6 +40,8 @@ _SEPARATORS = str.maketrans({"、": ","})
 _LOG = logging.getLogger(__name__)
 #: Longest crafted value quoted in the log line (characters of its repr).
 _LOGGED_CHARS = 80
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, _LOGGED_CHARS, _LOGGED_CHARS
 
 #: The one Shanghai box, ``(lon_min, lat_min, lon_max, lat_max)`` WGS-84 degrees.
 SHANGHAI_BBOX_LONLAT = config.SHANGHAI_BBOX_LONLAT
@@ -126,10 +129,12 @@ def refused(what: str, value: Any) -> None:
     """Log one line for a refused input (never a traceback): what it was and its start.
 
     A client can send any value on any channel; 146 lines of traceback per rerun let it
-    grow the server's log at will (issue 23 §4). The value's ``repr`` is cut short.
+    grow the server's log at will (issue 23 §4). The value's ``repr`` is bounded while it
+    is made (:mod:`reprlib`: a 10 MB list is not turned into 10 MB of text first), then
+    cut to :data:`_LOGGED_CHARS`; a line break in it is escaped, so it stays one line.
     """
     try:
-        shown = repr(value)
+        shown = _REPR.repr(value)
     except Exception:  # a hostile object's repr (RecursionError ...): say only its type
         shown = f"<{type(value).__name__}>"
     shown = typedtext.without_surrogates(shown)

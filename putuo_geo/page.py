@@ -895,7 +895,13 @@ GEOJSON_MIME, GPX_MIME, CSV_MIME = "application/geo+json", "application/gpx+xml"
 
 
 def remember_tab(state: State, labels: list[str]) -> None:
-    """Tabs callback: store the open tab's position (its label changes with the language)."""
+    """Tabs callback: store the open tab's position (its label changes with the language).
+
+    A label the page does not offer (a crafted value) is refused with one log line.
+    """
+    if state.get("table_tab") not in labels:
+        latlon.refused("table tab", state.get("table_tab"))
+        return
     state["table_tab_index"] = labels.index(state["table_tab"])
 
 

@@ -303,3 +303,15 @@ def test_a_whole_view_next_to_an_event_is_kept():
     assert not [i for i in at.info if i.value.startswith(i18n.tr("link.notice", "en"))]
     assert at.session_state["view_apply"] == ((121.4, 31.25), 15)
     assert (at.query_params["c"], at.query_params["z"]) == ("31.250000,121.400000", "15")
+
+
+@pytest.mark.parametrize("index", [0, 1, 5, 6, 8, 10])  # path 5, parts, no name, "(", "0", docs
+def test_a_descriptor_mistake_is_listed_on_the_page_without_a_crash(toy_dir, monkeypatch, index):
+    from test_descriptor import MISTAKES, _edit
+
+    mistake, key, _ = MISTAKES[index]
+    monkeypatch.setenv("PUTUO_GEO_DATA", str(_edit(toy_dir, mistake)))
+    at = _run(AppTest.from_file(APP, default_timeout=120))
+    (panel,) = [e.value for e in at.error]
+    assert panel.startswith(i18n.tr("error.data_invalid", "en", folder="toy", count=1))
+    assert str(toy_dir) not in panel

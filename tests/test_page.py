@@ -734,3 +734,10 @@ def test_a_language_switch_keeps_every_lazy_section_and_planner_control():
         *page.PLANNER_LABELLED_KEYS,
     }
     assert state["planner_speed"] == 4.0
+
+
+def test_a_crafted_tab_label_is_refused_with_one_log_line(caplog):
+    state = {"table_tab": "nope", "table_tab_index": 2}
+    page.remember_tab(state, ["a", "b", "c"])
+    assert state["table_tab_index"] == 2
+    assert [r.getMessage() for r in caplog.records] == ["refused table tab: 'nope'"]
