@@ -309,7 +309,7 @@ def test_a_whole_view_next_to_an_event_is_kept():
 def test_a_descriptor_mistake_is_listed_on_the_page_without_a_crash(toy_dir, monkeypatch, index):
     from test_descriptor import MISTAKES, _edit
 
-    mistake, key, _ = MISTAKES[index]
+    mistake, _, _ = MISTAKES[index]
     monkeypatch.setenv("PUTUO_GEO_DATA", str(_edit(toy_dir, mistake)))
     at = _run(AppTest.from_file(APP, default_timeout=120))
     (panel,) = [e.value for e in at.error]
