@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from putuo_geo import config, crs, descriptor, rules
+from putuo_geo import config, crs, descriptor, rules, typedtext
 from putuo_geo.errors import DataValidationError, Problem
 
 #: Where every feature must lie (see ``config.SHANGHAI_BBOX_LONLAT``).
@@ -219,7 +219,8 @@ def _check_fields(
                 )
             )
             continue
-        if kind == "string" and spec.get("required", False) and not value.strip():
+        # Blank also when it shows nothing: only zero-width characters or combining marks.
+        if kind == "string" and spec.get("required", False) and typedtext.is_blank(value):
             problems.append(Problem("field.problem.blank", where=where, field=name))
             continue
         allowed = spec.get("enum")
