@@ -741,3 +741,28 @@ def test_a_crafted_tab_label_is_refused_with_one_log_line(caplog):
     page.remember_tab(state, ["a", "b", "c"])
     assert state["table_tab_index"] == 2
     assert [r.getMessage() for r in caplog.records] == ["refused table tab: 'nope'"]
+
+
+def test_ordinary_map_values_log_nothing(caplog):
+    state: dict = {"click_mode": "from_to"}
+    returned = {
+        "last_clicked": {"lat": 31.2381, "lng": 121.4216},
+        "last_object_clicked": None,
+        "center": {"lat": 31.24, "lng": 121.42},
+        "zoom": 15,
+    }
+    assert page.take_map_return(state, returned) == pytest.approx((121.4216, 31.2381))
+    assert state["view"] == ((121.42, 31.24), 15)
+    assert page.take_map_return(state, None) is None
+    assert caplog.records == []
+
+
+@pytest.mark.parametrize(
+    "clicked",
+    [{"lat": "31.2381", "lng": 121.4216}, {"lat": None}, {"lat": [31.2], "lng": 121.4}, "x", 5],
+)
+def test_a_crafted_click_is_refused_with_one_log_line(clicked, caplog):
+    state: dict = {"click_mode": "from_to"}
+    assert page.take_map_return(state, {"last_clicked": clicked}) is None
+    assert "points" not in state
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == ["refused map click"]
