@@ -315,3 +315,21 @@ def test_a_descriptor_mistake_is_listed_on_the_page_without_a_crash(toy_dir, mon
     (panel,) = [e.value for e in at.error]
     assert panel.startswith(i18n.tr("error.data_invalid", "en", folder="toy", count=1))
     assert str(toy_dir) not in panel
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "１２１.４２１６，３１.２３８１",
+        "121．4216，31．2381",
+        "121.4216、31.2381",
+        "121.4216,\u200b31.2381",
+    ],
+)
+def test_coordinates_typed_the_way_people_type_them_are_read(typed):
+    at = _run(AppTest.from_file(APP, default_timeout=120))
+    at.radio(key="coord_order").set_value("lnglat")
+    at.text_input(key="coord_text").set_value(typed)
+    _run(at)
+    assert i18n.tr("coords.problem.not_two_numbers", "en") not in [w.value for w in at.warning]
+    assert [b for b in at.button if b.key == "coord_use_from"]  # usable as FROM
