@@ -70,7 +70,7 @@ def read_point(text: str, *, order: Order, datum: Datum) -> TypedPoint:
         would fall inside with the numbers swapped carries the ``coords.hint.swap`` hint.
     """
     if order not in ORDERS or datum not in DATUMS:  # a crafted widget value (issue 23 §4)
-        latlon.refused("coordinate order or datum", (order, datum))
+        latlon.log_refused("coordinate order or datum", (order, datum))
         return TypedPoint(
             text[:MAX_TEXT_CHARS], None, None, problem="coords.problem.not_two_numbers"
         )

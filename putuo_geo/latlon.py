@@ -125,7 +125,7 @@ def point_problem(lonlat: tuple[float, float]) -> Problem | None:
     return None
 
 
-def refused(what: str, value: Any) -> None:
+def log_refused(what: str, value: Any) -> None:
     """Log one line for a refused input (never a traceback): what it was and its start.
 
     A client can send any value on any channel; 146 lines of traceback per rerun let it
@@ -159,7 +159,7 @@ def lonlat_from_map(value: Any, *, what: str = "map position") -> tuple[float, f
 
     The map's browser side sends numbers, but the values arrive over a websocket any
     client can write to: a ``lat`` as text, ``null``, a list or NaN is refused here,
-    before any ``float()``, with one log line (:func:`refused`). The point is not checked
+    before any ``float()``, with one log line (:func:`log_refused`). The point is not checked
     against Shanghai (:func:`point_problem` does that, with the message users see).
     """
     if value is None:
@@ -168,7 +168,7 @@ def lonlat_from_map(value: Any, *, what: str = "map position") -> tuple[float, f
         lon, lat = _degrees(value.get("lng")), _degrees(value.get("lat"))
         if lon is not None and lat is not None and on_globe((lon, lat)):
             return lon, lat
-    refused(what, value)
+    log_refused(what, value)
     return None
 
 
@@ -177,6 +177,6 @@ def zoom_from_map(value: Any) -> int | None:
     number = _degrees(value)
     if number is None or not 0 <= number <= 30:  # Leaflet's zoom range, with room
         if value is not None:
-            refused("map zoom", value)
+            log_refused("map zoom", value)
         return None
     return int(number)

@@ -320,7 +320,7 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
     ``state["click_problem"]`` holds the reason (the message typed coordinates give).
     """
     if returned is not None and not isinstance(returned, Mapping):
-        latlon.refused("map return value", returned)
+        latlon.log_refused("map return value", returned)
     returned = returned if isinstance(returned, Mapping) else {}
     shown: datum.Datum = state.get("shown_datum", "wgs84")
     state.setdefault("next_click", "from")
@@ -900,7 +900,7 @@ def remember_tab(state: State, labels: list[str]) -> None:
     A label the page does not offer (a crafted value) is refused with one log line.
     """
     if state.get("table_tab") not in labels:
-        latlon.refused("table tab", state.get("table_tab"))
+        latlon.log_refused("table tab", state.get("table_tab"))
         return
     state["table_tab_index"] = labels.index(state["table_tab"])
 

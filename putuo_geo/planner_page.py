@@ -66,7 +66,7 @@ def planner_values(state: State, *, station_ids: Sequence[str]) -> PlannerValues
     # with one log line, before any float() (issue 23 §4).
     kmh = state.setdefault(SPEED_KEY, SPEEDS_KMH[0])
     if kmh not in SPEEDS_KMH or isinstance(kmh, bool):
-        latlon.refused("planner speed", kmh)
+        latlon.log_refused("planner speed", kmh)
         kmh = state[SPEED_KEY] = SPEEDS_KMH[0]
     minutes = state.setdefault(MINUTES_KEY, int(coverage.DEFAULT_MINUTES))
     low, high, _ = MINUTES_RANGE
@@ -75,7 +75,7 @@ def planner_values(state: State, *, station_ids: Sequence[str]) -> PlannerValues
         or not isinstance(minutes, int | float)
         or not low <= minutes <= high
     ):
-        latlon.refused("planner minutes", minutes)
+        latlon.log_refused("planner minutes", minutes)
         minutes = state[MINUTES_KEY] = int(coverage.DEFAULT_MINUTES)
     if state.setdefault(REACH_KEY, "") not in ids:
         state[REACH_KEY] = ""
