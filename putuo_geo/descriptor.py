@@ -119,7 +119,9 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _field_problems(spec: Any, *, file: str, resource: Problem, number: int) -> list[Problem]:
+def _field_problems(
+    spec: Any, *, file: str, resource: Problem, number: int, package: Mapping[str, Any]
+) -> list[Problem]:
     where = Problem("schema.where.field_number", where=resource, number=number)
     problems: list[Problem] = []
     if not isinstance(spec, Mapping):
@@ -147,6 +149,11 @@ def _field_problems(spec: Any, *, file: str, resource: Problem, number: int) -> 
             _member(problems, file=file, where=where, key=key, value=rules[key], kind="flag")
     if "enum" in rules and not isinstance(rules["enum"], list):
         _member(problems, file=file, where=where, key="enum", value=rules["enum"], kind="list")
+    if "enum_ref" in rules and "enum" not in rules:  # the older form: a top-level list's key
+        ref = rules["enum_ref"]
+        allowed = package.get(ref) if isinstance(ref, str) else None
+        if not isinstance(allowed, list):
+            _member(problems, file=file, where=where, key="enum_ref", value=ref, kind="list_key")
     if "pattern" in rules:
         pattern = rules["pattern"]
         if not isinstance(pattern, str):
@@ -167,8 +174,10 @@ def _field_problems(spec: Any, *, file: str, resource: Problem, number: int) -> 
     return problems
 
 
-def resource_problems(resource: Any, *, index: int, file: str) -> list[Problem]:
-    """Every mistake in one entry of ``resources`` (its path, schema and fields)."""
+def resource_problems(
+    resource: Any, *, index: int, file: str, package: Mapping[str, Any]
+) -> list[Problem]:
+    """Every mistake in one entry of ``package["resources"]`` (its path, schema, fields)."""
     where = Problem("schema.where.resource_number", number=index + 1)
     problems: list[Problem] = []
     if not isinstance(resource, Mapping):
@@ -196,7 +205,7 @@ def resource_problems(resource: Any, *, index: int, file: str) -> list[Problem]:
         _member(problems, file=file, where=where, key="schema", value=schema, kind="schema")
         return problems
     for number, spec in enumerate(fields, start=1):
-        problems += _field_problems(spec, file=file, resource=where, number=number)
+        problems += _field_problems(spec, file=file, resource=where, number=number, package=package)
     return problems
 
 
@@ -225,5 +234,5 @@ def package_problems(package: Any, *, file: str) -> list[Problem]:
         return [Problem("schema.problem.no_resources", file=file)]
     problems: list[Problem] = []
     for index, resource in enumerate(package["resources"]):
-        problems += resource_problems(resource, index=index, file=file)
+        problems += resource_problems(resource, index=index, file=file, package=package)
     return problems

@@ -872,6 +872,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "schema.kind.flag": ("true or false", " true 或 false"),
     "schema.kind.list": ("a list", "列表"),
     "schema.kind.texts": ("a list of texts", "文本列表"),
+    "schema.kind.list_key": (
+        "the name of a top-level list of the descriptor",
+        "描述文件中某个顶层列表的名称",
+    ),
     "schema.kind.schema": ("an object with a 'fields' list", "带有 'fields' 列表的对象"),
     "data.problem.crs": (
         "{file}: declares the CRS {crs}; layers must be WGS-84 (RFC 7946).",

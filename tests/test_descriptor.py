@@ -62,6 +62,7 @@ MISTAKES = [
     (lambda p: _res(p, "sites").update(schema="see docs"), "schema.problem.member", "schema"),
     (lambda p: _res(p, "sites").update(feature_count="3"), "schema.problem.member", "whole"),
     (lambda p: p["resources"].append("sites"), "schema.problem.member", "resource #"),
+    (_constraint("sites", "name_en", enum_ref="nowhere"), "schema.problem.member", "top-level"),
 ]
 
 
