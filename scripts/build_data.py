@@ -65,6 +65,8 @@ INPUTS_DIR = ROOT / "geo" / "inputs"
 FUPING_NORTH_OF_STATION_M = 100.0
 #: Width of the One Belt corridor on each side of the creek centreline, metres.
 BELT_HALF_WIDTH_M = 500.0
+#: Douglas-Peucker tolerance of the One Belt's edge, metres (see build_zones).
+BELT_SIMPLIFY_M = 10.0
 STATION_COUNT = 24
 #: "About 21 km of shoreline" (Xinmin Evening News 2021-01-26; CRI 2009; FACTS).
 PUBLISHED_ROUTE_KM = 21
@@ -161,7 +163,7 @@ def read_osm_line(inputs: Path, proj: Projector) -> LineString:
 
 
 def osm_pieces_note(inputs: Path, proj: Projector, line: LineString, a_m: float, b_m: float) -> str:
-    """The OSM pieces (and their sources) a stretch of the OSM line is made of.
+    """The OSM pieces a stretch of the OSM line is made of (their sources: the pieces file).
 
     A piece counts when the stretch's vertices lie on it (within 1 m) for at
     least 10 % of the stretch.
@@ -169,12 +171,12 @@ def osm_pieces_note(inputs: Path, proj: Projector, line: LineString, a_m: float,
     doc = json.loads((inputs / OSM_DIR / OSM_PIECES_FILE).read_text(encoding="utf-8"))
     along = np.linspace(a_m, b_m, 41)
     points = shapely.line_interpolate_point(line, along)
-    notes = []
+    names = []
     for f in doc["features"]:
         piece = proj.metric(shapely.geometry.shape(f["geometry"]))
         if np.mean(shapely.distance(points, piece) < 1.0) >= 0.1:
-            notes.append(f"piece {f['properties']['piece']}: {f['properties']['source']}")
-    return "; ".join(notes)
+            names.append(str(f["properties"]["piece"]))
+    return "piece " + " + ".join(names)
 
 
 def border_run_end(line: LineString, border: LineString, *, from_start: bool) -> float:
@@ -263,12 +265,11 @@ def build_creek(
 
     def osm_source(a_m: float, b_m: float, where: str) -> str:
         return (
-            f"OpenStreetMap: {where}, chainage {a_m:.0f}-{b_m:.0f} m of the OSM creek line "
-            f"(geo/inputs/osm_creek/{OSM_LINE_FILE}; OSM way 1005345489 '苏州河' and the OSM "
-            f"sub-district boundaries along the creek, Geofabrik Shanghai 2026-07-21; "
-            f"{osm_pieces_note(inputs, proj, osm, a_m, b_m)}); {OSM_ATTRIBUTION}; accuracy: "
-            f"the line lies at most {OSM_CHECK_MAX_M} m (median 2.1 m, p90 8.5 m) from an "
-            f"independent creek centreline, so {OSM_ACCURACY_M:.0f} m"
+            f"OpenStreetMap creek line, chainage {a_m:.0f}-{b_m:.0f} m ({where}): OSM way "
+            "1005345489 '苏州河' and the sub-district boundaries along it, Geofabrik Shanghai "
+            f"2026-07-21, {osm_pieces_note(inputs, proj, osm, a_m, b_m)} (geo/inputs/osm_creek); "
+            f"{OSM_ATTRIBUTION}; accuracy: at most {OSM_CHECK_MAX_M} m (median 2.1 m) off an "
+            f"independent centreline, so {OSM_ACCURACY_M:.0f} m"
         )
 
     specs: list[tuple[str, str, str, str, str | None, LineString, str, float, str]] = [
@@ -293,8 +294,8 @@ def build_creek(
             osm_source(
                 bounds_m[0],
                 bounds_m[1],
-                "from its first point to where it leaves the Putuo/Changning border "
-                f"(more than {SAME_WATER_M:.0f} m off it from here on)",
+                "Inner Ring crossing to where the Putuo/Changning border leaves it by "
+                f"{SAME_WATER_M:.0f} m",
             ),
             OSM_ACCURACY_M,
             "confirmed",
@@ -303,7 +304,7 @@ def build_creek(
     for row, geom, a_m, b_m in zip(
         table.itertuples(index=False), osm_parts[1:-1], bounds_m[1:-2], bounds_m[2:-1], strict=True
     ):
-        where = f"the loop, both banks in Putuo, up to {row.to_bridge}"
+        where = f"the loop, both banks in Putuo, to {row.to_bridge}"
         specs.append(
             (
                 row.id,
@@ -328,8 +329,8 @@ def build_creek(
             osm_source(
                 bounds_m[-2],
                 bounds_m[-1],
-                f"from where it comes within {SAME_WATER_M:.0f} m of the Putuo/Jing'an border "
-                "to its last point, where that border leaves the creek over land",
+                f"within {SAME_WATER_M:.0f} m of the Putuo/Jing'an border to its end, where "
+                "that border leaves the creek over land",
             ),
             OSM_ACCURACY_M,
             "confirmed",
@@ -623,9 +624,17 @@ def build_zones(
     rows = read_csv(inputs / "zones.csv").set_index("zone")
     out: list[tuple[dict[str, Any], Any]] = []
 
-    belt = creek_m.buffer(BELT_HALF_WIDTH_M, quad_segs=16).intersection(putuo_m)
+    # The OSM creek has a vertex every ~30 m, and a buffer keeps an arc at each: its
+    # edge is simplified (BELT_SIMPLIFY_M, a fifth of its own accuracy, 50 m) before
+    # the clip, so the map carries a few hundred vertices, not thousands.
+    belt = (
+        creek_m.buffer(BELT_HALF_WIDTH_M, quad_segs=16)
+        .simplify(BELT_SIMPLIFY_M)
+        .intersection(putuo_m)
+    )
     belt_method = (
-        f"Creek centreline (creek layer) buffered {BELT_HALF_WIDTH_M:.0f} m, clipped to Putuo"
+        f"Creek centreline (creek layer) buffered {BELT_HALF_WIDTH_M:.0f} m (edge simplified "
+        f"to {BELT_SIMPLIFY_M:.0f} m), clipped to Putuo"
     )
 
     # One Center: W side through Zhenbei Road station (on Zhenbei Rd), E side through
