@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.ops
 from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
@@ -489,6 +490,13 @@ def bridge_accuracy_m(bridges: list[Bridge], sections: list[CreekSection], ref: 
     return next(b for b in bridges if b.row["id"] == bridge_id).accuracy_m(sections)
 
 
+def _derived_from(section: CreekSection) -> str:
+    """``": OpenStreetMap, ..."`` when the section is OSM data (its derivatives say so)."""
+    return (
+        f": OpenStreetMap, {OSM_ATTRIBUTION}" if section.source.startswith("OpenStreetMap") else ""
+    )
+
+
 def piece_accuracy_m(piece: RoutePiece) -> float:
     """A bank path's accuracy: its creek section's plus the bank offset's doubt."""
     return piece.section.accuracy_m + BANK_EXTRA_M
@@ -553,6 +561,21 @@ def build_stations(
 # ----------------------------------------------------------------- parks and zones
 
 
+def _bank_of(putuo_m: Any, creek_m: LineString, xy: tuple[float, float]) -> Any:
+    """The part of Putuo on ``xy``'s side of the creek (the district split by the
+    centreline, its ends carried 100 m on so that the cut reaches the border)."""
+    coords = list(creek_m.coords)
+
+    def carried(a: Any, b: Any) -> tuple[float, float]:
+        v = np.subtract(a, b)
+        x, y = np.add(a, 100.0 * v / np.hypot(*v))
+        return float(x), float(y)
+
+    cut = LineString([carried(coords[0], coords[1]), *coords, carried(coords[-1], coords[-2])])
+    parts = shapely.ops.split(putuo_m, cut).geoms
+    return next((g for g in parts if g.contains(Point(xy))), putuo_m)
+
+
 def build_parks(
     creek_m: LineString, putuo_m: Any, proj: Projector, inputs: Path
 ) -> list[tuple[dict[str, Any], Any]]:
@@ -564,8 +587,12 @@ def build_parks(
         centre = proj.xy(row.lon, row.lat)
         area_m2 = float(row.area_published_m2)
         if row.model == "disc":
-            clip = land
-            rule = "a disc centred on that point, clipped to Putuo's land (creek excluded)"
+            # The land on the point's own bank: a park does not jump the creek.
+            clip = land.intersection(_bank_of(putuo_m, creek_m, centre))
+            rule = (
+                "a disc centred on that point, clipped to Putuo's land on the point's own "
+                "bank (the creek excluded)"
+            )
         elif row.model == "band":
             band_m = float(row.band_m)
             clip = land.intersection(creek_m.buffer(band_m, quad_segs=8))
@@ -788,8 +815,10 @@ def build_all(
             status=piece.section.status,
             source=(
                 f"Offset {HALF_WIDTH_M:.0f} m from the creek centreline (creek layer, "
-                f"{piece.section.id}) on Putuo's side by shapely offset_curve; the side is "
-                "tested by geometry (probe points inside the district boundary)"
+                f"{piece.section.id}{_derived_from(piece.section)}) on Putuo's side by shapely "
+                "offset_curve; the side is tested by geometry (probe points inside the "
+                "district boundary); the bank is this rule, not a mapped footway (the accuracy "
+                "allows for the 40-70 m width)"
             ),
             accuracy_m=piece_accuracy_m(piece),
         )
@@ -858,7 +887,8 @@ def build_all(
                 "status": "indicative",
                 "source": (
                     "No public list of the 24 stations (驿站) exists; placed by rule: the "
-                    "stations not sourced are spread evenly by along-route distance on each "
+                    "stations not sourced are spread evenly by along-route distance (route "
+                    f"layer, derived from the OpenStreetMap creek, {OSM_ATTRIBUTION}) on each "
                     "bank (counts in proportion to bank length; right-bank slots shifted "
                     "downstream by half a spacing so the banks do not pair up; sourced "
                     "stations replace the nearest even slot), numbered left bank then right "
