@@ -165,10 +165,10 @@ def test_creek_is_about_15_km_in_downstream_chainage_order():
 
 def test_route_is_about_21_km_and_continuing_banks_share_end_points():
     route = _metric("route")
-    # Published: "about 21 km of shoreline" (FACTS). The modelled loop is a smooth
-    # curve through points up to ~1 km apart and misses part of the bends' length,
-    # so the built route runs short of it (README, Data): 18-22 km.
-    assert 18_000 < route.length.sum() < 22_000
+    # Published: "about 21 km of shoreline" (FACTS). The bank paths are the true creek
+    # (OSM) offset 27 m, which cuts the inside of each bend, so they run a little short
+    # of it (20.43 km; README, "The route against 'about 21 km'"): within 5 %.
+    assert route.length.sum() == pytest.approx(21_000, rel=0.05)
     for bank in ("left", "right"):
         pieces = sorted(
             (f for f in _doc("route")["features"] if f["properties"]["bank"] == bank),
