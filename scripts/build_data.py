@@ -492,9 +492,7 @@ def bridge_accuracy_m(bridges: list[Bridge], sections: list[CreekSection], ref: 
 
 def _derived_from(section: CreekSection) -> str:
     """``": OpenStreetMap, ..."`` when the section is OSM data (its derivatives say so)."""
-    return (
-        f": OpenStreetMap, {OSM_ATTRIBUTION}" if section.source.startswith("OpenStreetMap") else ""
-    )
+    return f": {OSM_ATTRIBUTION}" if section.source.startswith("OpenStreetMap") else ""
 
 
 def piece_accuracy_m(piece: RoutePiece) -> float:
@@ -814,11 +812,9 @@ def build_all(
             pieces,
             status=piece.section.status,
             source=(
-                f"Offset {HALF_WIDTH_M:.0f} m from the creek centreline (creek layer, "
-                f"{piece.section.id}{_derived_from(piece.section)}) on Putuo's side by shapely "
-                "offset_curve; the side is tested by geometry (probe points inside the "
-                "district boundary); the bank is this rule, not a mapped footway (the accuracy "
-                "allows for the 40-70 m width)"
+                f"Offset {HALF_WIDTH_M:.0f} m from the creek centreline ({piece.section.id}"
+                f"{_derived_from(piece.section)}) on Putuo's side (probe points tested against "
+                "the district); a rule, not a mapped footway"
             ),
             accuracy_m=piece_accuracy_m(piece),
         )
@@ -887,8 +883,8 @@ def build_all(
                 "status": "indicative",
                 "source": (
                     "No public list of the 24 stations (驿站) exists; placed by rule: the "
-                    "stations not sourced are spread evenly by along-route distance (route "
-                    f"layer, derived from the OpenStreetMap creek, {OSM_ATTRIBUTION}) on each "
+                    "stations not sourced are spread evenly by along-route distance (the "
+                    "route follows the OpenStreetMap creek) on each "
                     "bank (counts in proportion to bank length; right-bank slots shifted "
                     "downstream by half a spacing so the banks do not pair up; sourced "
                     "stations replace the nearest even slot), numbered left bank then right "
