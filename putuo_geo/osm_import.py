@@ -221,7 +221,7 @@ def creek_centreline(extract: osm.Extract, putuo_m: Any, old_centre: LineString)
         if merged is None or (undirected is not None and undirected.length > merged.length):
             merged = undirected  # some ways drawn against the flow
         assert merged is not None
-        clipped = _longest(shapely.intersection(merged, zone))
+        clipped = _span_within(merged, zone)
         refs = tuple(sorted(lines["osm_ref"]))
         method = "line"
     elif water is not None:
@@ -242,6 +242,23 @@ def creek_centreline(extract: osm.Extract, putuo_m: Any, old_centre: LineString)
     if clipped.project(start) > clipped.project(end):
         clipped = clipped.reverse()  # keep chainage 0 where it was
     return _Centreline(clipped, method, refs, water)
+
+
+def _span_within(line: LineString, zone: Any) -> LineString | None:
+    """``line`` from its first to its last point in ``zone``, what lies between kept.
+
+    A river that leaves the zone on the way (mapped far off the converted border for a
+    reach) keeps that reach: :func:`creek_sections` reports it as a warning, where
+    taking the longest piece inside would drop everything upstream of it unsaid.
+    """
+    inside = shapely.intersection(line, zone)
+    parts = [g for g in getattr(inside, "geoms", [inside]) if isinstance(g, LineString)]
+    parts = [g for g in parts if not g.is_empty]
+    if not parts:
+        return None
+    along = [line.project(Point(c)) for g in parts for c in (g.coords[0], g.coords[-1])]
+    span = substring(line, min(along), max(along))
+    return span if isinstance(span, LineString) and span.length > 0 else _longest(inside)
 
 
 def splice_partial(

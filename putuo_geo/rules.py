@@ -18,10 +18,11 @@ A rule is only checked against a reference layer that passed its own rules, so o
 bad layer yields its own problems, not one per feature of every layer that leans on it.
 
 The two rules that measure a feature against the district boundary (on the border, in
-Putuo) skip features imported from OpenStreetMap (a non-blank ``osm_id``): there the
-creek and the boundary are two independent sources, which never agree exactly, and
-``putuo-geo import-osm`` reports how far apart they are as a warning (where, how much)
-instead of refusing the import (issue 21).
+Putuo) skip features imported from OpenStreetMap (a non-blank ``osm_id``), and a feature
+along an imported creek section counts as in Putuo: there the creek and the boundary are
+two independent sources, which never agree exactly, and ``putuo-geo import-osm`` reports
+how far apart they are as a warning (where, how much) instead of refusing the import
+(issue 21).
 
 GCJ-02 leftovers are caught by rule: when a feature breaks a rule but would keep it
 after converting GCJ-02 -> WGS-84 (:func:`putuo_geo.datum.gcj02_to_wgs84`), the
@@ -86,12 +87,17 @@ class _Layer:
         return f"{self.file_name}: feature {label}"
 
 
+def _not_imported_mask(layer: _Layer) -> np.ndarray:
+    """True for the features not imported from OpenStreetMap (blank or no ``osm_id``)."""
+    if "osm_id" not in layer.frame:
+        return np.ones(len(layer.frame), dtype=bool)
+    ids = layer.frame["osm_id"]
+    return ~(ids.notna() & (ids.astype(str).str.strip() != "")).to_numpy()
+
+
 def _not_imported(layer: _Layer) -> _Layer:
     """The layer without its features imported from OpenStreetMap (non-blank ``osm_id``)."""
-    if "osm_id" not in layer.frame:
-        return layer
-    ids = layer.frame["osm_id"]
-    keep = ~(ids.notna() & (ids.astype(str).str.strip() != "")).to_numpy()
+    keep = _not_imported_mask(layer)
     return _Layer(layer.file_name, layer.frame[keep], layer.metric[keep], layer.gcj_fixed[keep])
 
 
@@ -278,13 +284,21 @@ def cross_layer_problems(
             what="rule.what.from_route",
         )
     if putuo is not None:
+        # Along a creek imported from OSM that strays off the district (reported by
+        # import-osm), the features placed on it count as in Putuo too.
+        imported = (
+            [g for g, keep in zip(creek.metric, ~_not_imported_mask(creek), strict=True) if keep]
+            if creek_line is not None and creek is not None
+            else []
+        )
+        near = shapely.union_all([putuo, *imported]) if imported else putuo
         for name in config.LAYER_NAMES:
             layer = layers[name]
             if name == "boundary" or layer is None or layer.file_name in found.gcj:
                 continue
             found.check(
                 _not_imported(layer),
-                lambda g: _max_vertex_distance_m(g, putuo),
+                lambda g: _max_vertex_distance_m(g, near),
                 limit_m=INSIDE_PUTUO_MAX_M,
                 what="rule.what.outside_putuo",
             )

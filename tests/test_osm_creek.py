@@ -5,7 +5,8 @@ Changning border upstream of the Inner Ring, then the OpenStreetMap line of
 geo/inputs/osm_creek round the loop to the M50 reach) as one ``waterway=river`` way,
 every bank path as a footway and every bridge as a ``bridge=yes`` way. Importing it
 must reproduce geo/'s creek within 1 m and refuse nothing; the same extract with the
-river moved 80 m off the border along one reach imports with a warning naming it.
+river moved 80 m (or 250 m) off the border along one reach imports, whole, with a
+warning naming that reach.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ GEO = config.PACKAGE_DATA_DIR
 METRIC = config.METRIC_CRS
 CREEK_TAGS = {"waterway": "river", "name": "苏州河", "name:en": "Suzhou Creek"}
 #: Where the river is moved off the border (chainage metres on the Changning reach).
-MOVED_FROM_M, MOVED_TO_M, MOVED_BY_M, RAMP_M = 3_000.0, 4_500.0, 80.0, 150.0
+MOVED_FROM_M, MOVED_TO_M, RAMP_M = 3_000.0, 4_500.0, 150.0
 
 Way = tuple[dict[str, str], list[tuple[float, float]]]
 
@@ -51,11 +52,11 @@ def creek_m() -> LineString:
     return LineString(coords)
 
 
-def moved_off_the_border(line: LineString) -> LineString:
-    """``line`` with the stretch MOVED_FROM_M..MOVED_TO_M offset MOVED_BY_M to its right
+def moved_off_the_border(line: LineString, by_m: float) -> LineString:
+    """``line`` with the stretch MOVED_FROM_M..MOVED_TO_M offset ``by_m`` to its right
     (south, into Changning), joined to the rest by straight ramps of RAMP_M."""
-    moved = shapely.offset_curve(substring(line, MOVED_FROM_M, MOVED_TO_M), -MOVED_BY_M)
-    if Point(moved.coords[0]).distance(line.interpolate(MOVED_FROM_M)) > MOVED_BY_M + 1.0:
+    moved = shapely.offset_curve(substring(line, MOVED_FROM_M, MOVED_TO_M), -by_m)
+    if Point(moved.coords[0]).distance(line.interpolate(MOVED_FROM_M)) > by_m + 1.0:
         moved = moved.reverse()
     before = substring(line, 0.0, MOVED_FROM_M - RAMP_M)
     after = substring(line, MOVED_TO_M + RAMP_M, line.length)
@@ -131,12 +132,16 @@ def test_an_extract_of_the_true_creek_imports_cleanly_and_reproduces_it(tmp_path
     assert set(bridges["id"]) == set(_layer("bridges")["id"])
 
 
-def test_a_river_80_m_off_the_border_on_one_reach_is_a_warning_naming_it(tmp_path):
-    report, out = _import(tmp_path, moved_off_the_border(creek_m()))
+@pytest.mark.parametrize("by_m", [80.0, 250.0])
+def test_a_river_off_the_border_on_one_reach_is_a_warning_naming_it(tmp_path, by_m):
+    """80 m: the issue's case; 250 m: past the importer's 200 m clip margin, where the
+    reach and everything upstream of it must still be kept, not dropped unsaid."""
+    river = moved_off_the_border(creek_m(), by_m)
+    report, out = _import(tmp_path, river)
     named = [w for w in report["warnings"] if w["what"].startswith("creek-border-changning")]
     assert named, report["warnings"]
-    assert max(w["how_much_m"] for w in named) == pytest.approx(MOVED_BY_M, abs=5.0)
+    assert max(w["how_much_m"] for w in named) == pytest.approx(by_m, abs=5.0)
     where = gpd.GeoSeries([Point(named[0]["where_lonlat"])], crs=config.WEB_CRS)
     moved = substring(creek_m(), MOVED_FROM_M, MOVED_TO_M)
-    assert where.to_crs(METRIC).iloc[0].distance(moved) < MOVED_BY_M + 10.0
-    assert (out / "creek.geojson").is_file()  # imported, not refused
+    assert where.to_crs(METRIC).iloc[0].distance(moved) < by_m + 10.0
+    assert _imported_creek_m(out).length == pytest.approx(river.length, abs=1.0)  # all of it
