@@ -799,6 +799,11 @@ def build_all(
         f"  {s.id}: {s.geometry.length:.0f} m ({s.status}, accuracy {s.accuracy_m:.0f} m)"
         for s in sections
     )
+    lon, lat = proj.wgs(Point(sections[0].geometry.coords[-1])).coords[0]
+    notes.append(
+        f"sources meet: converted border ({sections[0].id}) -> OpenStreetMap line "
+        f"({sections[1].id}) at {lat:.6f} N {lon:.6f} E, the Zhongshan N Rd / Inner Ring crossing"
+    )
     notes.append("OSM creek line vs the converted district border, where both are the same water:")
     notes.extend(f"  {c.text()}" for c in checks)
 
