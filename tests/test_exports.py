@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import geopandas as gpd
@@ -258,3 +259,36 @@ def test_merge_sites_puts_uploaded_sites_in_every_export(atlas):
     table = tables.sites(merged, "en")
     assert "Proposal A" in table["Name"].tolist()
     assert exports.merge_sites(shown, None)["id"].tolist() == shown["id"].tolist()
+
+
+# ------------------------------------------------ the OpenStreetMap credit (issue 21)
+
+ODBL = "https://opendatacommons.org/licenses/odbl/1-0/"
+
+
+def test_every_export_carries_the_openstreetmap_credit(atlas):
+    """ODbL 1.0: the atlas's creek is OpenStreetMap data and every layer along it is
+    derived from it, so each file a user downloads names the credit and the licence."""
+    credit = "© OpenStreetMap contributors, ODbL 1.0 (" + ODBL + ")"
+    assert credit == exports.OSM_ATTRIBUTION
+    doc = json.loads(exports.sites_geojson(atlas.sites))
+    assert (doc["attribution"], doc["license"]) == (credit, "ODbL-1.0")
+    for data in (exports.sites_csv(atlas.sites), exports.table_csv(pd.DataFrame({"a": [1, 2]}))):
+        back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+        assert back.columns[-1] == "attribution"
+        assert set(back["attribution"]) == {credit}
+    route = exports.route_gpx(atlas.route, atlas.stations, name="r", label=lambda en, zh: en)
+    course = exports.course_gpx([(121.4, 31.2), (121.41, 31.21)], name="c")
+    for text in (route, course):
+        gpx = gpxpy.parse(text)
+        assert gpx.copyright_author == "OpenStreetMap contributors"
+        assert gpx.copyright_license == ODBL
+        assert credit in gpx.description
+
+
+@pytest.mark.skipif(not _vendor_ready(), reason="static/vendor not installed (make assets)")
+def test_the_offline_html_credits_openstreetmap(atlas):
+    page = exports.standalone_html(mapview.build_map(atlas, basemap=mapview.NO_TILES, lang="zh"))
+    assert '<meta name="copyright" content="Data: © OpenStreetMap contributors, ODbL 1.0' in page
+    assert "OpenStreetMap contributors（OpenStreetMap 贡献者）" in page  # the attribution control
+    assert ODBL in page

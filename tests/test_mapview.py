@@ -489,8 +489,17 @@ def test_the_map_credits_osm_in_its_attribution_only_with_osm_features(atlas, po
     assert call is not None
     assert json.loads(call.group(1)) == (
         '<a href="https://www.openstreetmap.org/copyright" target="_blank" '
-        'rel="noopener noreferrer">© OpenStreetMap contributors (ODbL)</a>'
+        'rel="noopener noreferrer">© OpenStreetMap contributors</a> '
+        '<a href="https://opendatacommons.org/licenses/odbl/1-0/" target="_blank" '
+        'rel="noopener noreferrer">ODbL 1.0</a>'
     )
+    zh = mapview.build_map(osm, km_posts=posts, basemap=no_tiles, lang="zh").get_root().render()
+    call = re.search(r"attributionControl\.addAttribution\(\s*(\".*?\")\);", zh, re.S)
+    assert call is not None
+    text = json.loads(call.group(1))
+    assert "© OpenStreetMap contributors（OpenStreetMap 贡献者）</a>" in text
+    assert 'href="https://opendatacommons.org/licenses/odbl/1-0/"' in text
+    assert "开放数据库许可" in text
 
 
 # ---------------------------------------------------------------- doubt (issue 16 §3)
