@@ -203,6 +203,33 @@ def place_choices(atlas: Atlas, *, lang: Lang) -> dict[str, Choice]:
     return choices
 
 
+#: Most of an upload's sites drawn on the map in one run, and offered as FROM/TO. Every
+#: run sends what is drawn and every option to the browser: the largest accepted upload
+#: (5,000 sites, 500-character names) sent 7.8-14 MB a run and slowed every other
+#: visitor (issue 23). The table and the downloads keep every site.
+MAX_UPLOAD_DRAWN = 500
+MAX_UPLOAD_CHOICES = 100
+
+
+def upload_on_map(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The uploaded sites drawn this run: the first :data:`MAX_UPLOAD_DRAWN` of ``frame``."""
+    return frame.iloc[:MAX_UPLOAD_DRAWN]
+
+
+def upload_cap_notice(total: int, *, lang: Lang) -> Notice | None:
+    """What the page says when an upload of ``total`` sites is drawn or offered in part."""
+    if total <= min(MAX_UPLOAD_DRAWN, MAX_UPLOAD_CHOICES):
+        return None
+    text = tr(
+        "upload.capped",
+        lang,
+        total=f"{total:,}",
+        drawn=f"{min(total, MAX_UPLOAD_DRAWN):,}",
+        choices=f"{min(total, MAX_UPLOAD_CHOICES):,}",
+    )
+    return Notice("info", text)
+
+
 def session_choices(
     *,
     lang: Lang,
@@ -215,8 +242,8 @@ def session_choices(
     "typed" | "point"}`` (WGS-84).
     """
     choices: dict[str, Choice] = {}
-    if user_frame is not None:
-        for row in user_frame.itertuples():
+    if user_frame is not None:  # the first MAX_UPLOAD_CHOICES (notices() says so)
+        for row in user_frame.iloc[:MAX_UPLOAD_CHOICES].itertuples():
             name = i18n.name(row.name_en, row.name_zh or None, lang)
             choices[f"upload:{row.id}"] = Choice(
                 tr("place.upload", lang, name=name), (row.geometry.x, row.geometry.y)
@@ -819,6 +846,7 @@ def notices(
       (:attr:`putuo_geo.permalink.Restored.problems`), shown for the whole session, so
       that it is still there, in the new language, after a language switch;
     - a map click refused (outside Shanghai, see :func:`take_map_return`);
+    - an upload drawn or offered as FROM/TO in part (:func:`upload_cap_notice`);
     - the data's warnings (:func:`putuo_geo.checks.warnings`: e.g. a walkable bridge the
       route network could not join; measurements go round it), folded under their count
       (the real data has seven: listed open, they pushed the map off a phone's screen).
@@ -833,6 +861,12 @@ def notices(
         shown.append(Notice("info", text))
     if state.get("click_problem") is not None:
         shown.append(Notice("warning", errors.localise(state["click_problem"], lang)))
+    layer = state.get("upload_result") if state.get("upload_source") else None
+    capped = None
+    if isinstance(layer, uploads.UserLayer):
+        capped = upload_cap_notice(len(layer.frame), lang=lang)
+    if capped is not None:
+        shown.append(capped)
     warnings = checks.warnings(atlas, network=routes)
     if warnings:
         header = tr("warning.header", lang, count=len(warnings)).rstrip(":：")

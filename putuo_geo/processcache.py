@@ -112,6 +112,11 @@ class ProcessCache(Generic[R]):
                     self._building.pop(key, None)
             return value
 
+    def values(self) -> list[R]:
+        """The values kept, least recently used first (for tests: identity checks)."""
+        with self._lock:
+            return list(self._values.values())
+
     def info(self) -> CacheInfo:
         """Hits, misses, entries kept and the bound."""
         with self._lock:

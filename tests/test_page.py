@@ -707,3 +707,34 @@ def test_sidebar_values_keep_what_is_still_offered():
     assert held.query == "park"
     assert (held.from_key, held.to_key) == ("site:x", "site:x")  # a gone end: the first place
     assert held.basemap_key == state["basemap_key"] == "osm"
+
+
+def test_a_large_upload_is_drawn_and_offered_in_part_and_the_page_says_so():
+    """The largest accepted upload sent 7.8-14 MB a run (issue 23): the map draws the
+    first MAX_UPLOAD_DRAWN sites, FROM/TO offers the first MAX_UPLOAD_CHOICES, and a
+    notice says so in the page's language."""
+    n = 5000
+    frame = gpd.GeoDataFrame(
+        {"id": [f"u{i}" for i in range(n)], "name_en": ["Mine"] * n, "name_zh": [""] * n},
+        geometry=[Point(121.40, 31.24)] * n,
+        crs="EPSG:4326",
+    )
+    assert len(page.upload_on_map(frame)) == page.MAX_UPLOAD_DRAWN == 500
+    assert page.upload_on_map(frame)["id"].iloc[-1] == "u499"
+    choices = page.session_choices(lang="en", user_frame=frame)
+    assert len(choices) == page.MAX_UPLOAD_CHOICES == 100
+    assert list(choices)[-1] == "upload:u99"
+    en = page.upload_cap_notice(n, lang="en")
+    assert en is not None
+    assert en.kind == "info"
+    assert en.text.startswith("Your layer has 5,000 sites: the map draws the first 500")
+    assert "FROM/TO offers the first 100" in en.text
+    zh = page.upload_cap_notice(n, lang="zh")
+    assert zh is not None
+    assert "5,000 个地点" in zh.text
+    assert "前 500 个" in zh.text
+    assert page.upload_cap_notice(100, lang="en") is None  # all drawn, all offered
+    small = page.upload_cap_notice(101, lang="en")
+    assert small is not None
+    assert "draws the first 101" in small.text  # never more than the file holds
+    assert "offers the first 100" in small.text
