@@ -152,10 +152,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "upload.loaded": ("In this session: **{file}**", "本次会话中：**{file}**"),
     "upload.capped": (
         "Your layer has {total} sites: the map draws the first {drawn} that match the "
-        "search, and FROM/TO offers the first {choices}. The sites table and the downloads "
-        "hold all of them.",
+        "search, and FROM/TO offers the first {choices}, with names cut to {chars} "
+        "characters. The sites table and the downloads hold all of them, in full.",
         "您的图层有 {total} 个地点：地图只画出与搜索匹配的前 {drawn} 个，起点/终点只提供前 "
-        "{choices} 个。地点表和下载文件包含全部地点。",
+        "{choices} 个，名称最多显示 {chars} 个字符。地点表和下载文件包含全部地点及完整名称。",
     ),
     "upload.remove": ("Remove this file", "移除此文件"),
     # ---------------------------------------------------------------- basemaps

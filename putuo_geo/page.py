@@ -209,16 +209,39 @@ def place_choices(atlas: Atlas, *, lang: Lang) -> dict[str, Choice]:
 #: visitor (issue 23). The table and the downloads keep every site.
 MAX_UPLOAD_DRAWN = 500
 MAX_UPLOAD_CHOICES = 100
+#: Longest uploaded name drawn on the map or offered as FROM/TO (characters; an upload's
+#: names may hold 500, sent again on every run). The table and downloads keep them whole.
+MAX_SHOWN_NAME_CHARS = 80
+
+
+def clip_name(text: Any) -> str:
+    """``text`` cut to :data:`MAX_SHOWN_NAME_CHARS`, an ellipsis showing the cut.
+
+    >>> clip_name("Cafe"), len(clip_name("x" * 500)), clip_name("x" * 500)[-1]
+    ('Cafe', 80, '…')
+    """
+    plain = i18n.plain(text)
+    if len(plain) <= MAX_SHOWN_NAME_CHARS:
+        return plain
+    return f"{plain[: MAX_SHOWN_NAME_CHARS - 1]}…"
 
 
 def upload_on_map(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The uploaded sites drawn this run: the first :data:`MAX_UPLOAD_DRAWN` of ``frame``."""
-    return frame.iloc[:MAX_UPLOAD_DRAWN]
+    """The uploaded sites drawn this run: the first :data:`MAX_UPLOAD_DRAWN` of ``frame``,
+    their names cut to :data:`MAX_SHOWN_NAME_CHARS` (a copy: ``frame`` is unchanged)."""
+    drawn = frame.iloc[:MAX_UPLOAD_DRAWN].copy()
+    for column in ("name_en", "name_zh"):
+        if column in drawn:
+            drawn[column] = [clip_name(v) for v in drawn[column]]
+    return drawn
 
 
-def upload_cap_notice(total: int, *, lang: Lang) -> Notice | None:
-    """What the page says when an upload of ``total`` sites is drawn or offered in part."""
-    if total <= min(MAX_UPLOAD_DRAWN, MAX_UPLOAD_CHOICES):
+def upload_cap_notice(total: int, *, longest_name: int = 0, lang: Lang) -> Notice | None:
+    """What the page says when an upload of ``total`` sites, whose longest name has
+    ``longest_name`` characters, is drawn or offered in part (``None``: all of it)."""
+    if total <= min(MAX_UPLOAD_DRAWN, MAX_UPLOAD_CHOICES) and (
+        longest_name <= MAX_SHOWN_NAME_CHARS
+    ):
         return None
     text = tr(
         "upload.capped",
@@ -226,6 +249,7 @@ def upload_cap_notice(total: int, *, lang: Lang) -> Notice | None:
         total=f"{total:,}",
         drawn=f"{min(total, MAX_UPLOAD_DRAWN):,}",
         choices=f"{min(total, MAX_UPLOAD_CHOICES):,}",
+        chars=MAX_SHOWN_NAME_CHARS,
     )
     return Notice("info", text)
 
@@ -244,7 +268,7 @@ def session_choices(
     choices: dict[str, Choice] = {}
     if user_frame is not None:  # the first MAX_UPLOAD_CHOICES (notices() says so)
         for row in user_frame.iloc[:MAX_UPLOAD_CHOICES].itertuples():
-            name = i18n.name(row.name_en, row.name_zh or None, lang)
+            name = i18n.name(clip_name(row.name_en), clip_name(row.name_zh) or None, lang)
             choices[f"upload:{row.id}"] = Choice(
                 tr("place.upload", lang, name=name), (row.geometry.x, row.geometry.y)
             )
@@ -864,7 +888,8 @@ def notices(
     layer = state.get("upload_result") if state.get("upload_source") else None
     capped = None
     if isinstance(layer, uploads.UserLayer):
-        capped = upload_cap_notice(len(layer.frame), lang=lang)
+        names = [len(i18n.plain(v)) for c in ("name_en", "name_zh") for v in layer.frame[c]]
+        capped = upload_cap_notice(len(layer.frame), longest_name=max(names, default=0), lang=lang)
     if capped is not None:
         shown.append(capped)
     warnings = checks.warnings(atlas, network=routes)
