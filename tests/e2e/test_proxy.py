@@ -16,11 +16,8 @@ holds a session id (an upload's path carries it, and it is a bearer token).
 from __future__ import annotations
 
 import base64
-import contextlib
 import os
-import shutil
 import socket
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -28,12 +25,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, _unavailable
+from conftest import _unavailable
 from page_support import (
     ARTIFACTS,
     FRAME,
+    NGINX,
     SCRIPT_IDLE_JS,
-    free_port,
+    nginx_in_front,
     open_expander,
     skip_reason,
     streamlit_server,
@@ -43,8 +41,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or ""),
 ]
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 def _get(
@@ -105,45 +101,6 @@ def _log_lines(run_dir: Path) -> list[tuple[str, str, str, str]]:
     """The access log as (path, cookie, upstream, status) rows."""
     text = (run_dir / "access.log").read_text(encoding="utf-8")
     return [tuple(line.rsplit(" ", 3)) for line in text.splitlines()]  # type: ignore[misc]
-
-
-@contextlib.contextmanager
-def nginx_in_front(backends: list[str], run_dir: Path):
-    """Start nginx with scripts/nginx-sticky.conf on a free loopback port; yield its URL."""
-    port = free_port()
-    conf = (ROOT / "scripts" / "nginx-sticky.conf").read_text(encoding="utf-8")
-    for key, value in {
-        "@RUN_DIR@": str(run_dir),
-        "@PORT@": str(port),
-        "@BACKEND_1@": urlsplit(backends[0]).netloc,
-        "@BACKEND_2@": urlsplit(backends[1]).netloc,
-    }.items():
-        conf = conf.replace(key, value)
-    path = run_dir / "nginx.conf"
-    path.write_text(conf, encoding="utf-8")
-    check = subprocess.run(
-        [NGINX, "-t", "-c", str(path)], capture_output=True, text=True, check=False
-    )
-    assert check.returncode == 0, check.stderr
-    log = (run_dir / "nginx.stderr").open("w")
-    proc = subprocess.Popen([NGINX, "-c", str(path)], stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if _get(f"{url}/_stcore/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"nginx did not come up; see {run_dir / 'error.log'}")
-            time.sleep(0.1)  # poll interval; readiness is decided by the health answer
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 def test_two_processes_behind_nginx_with_sticky_sessions(browser, tmp_path):
