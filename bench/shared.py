@@ -152,15 +152,17 @@ def paired(visitor: Session, load: Load, runs: int, *, settle_s: float) -> dict[
     """The visitor's runs, alternately with the load off (idle) and on (loaded).
 
     Alternating keeps the shared machine's drift out of the ratio: each loaded run has an
-    idle run next to it. The load runs ``settle_s`` plus a growing fraction of a second
-    before each loaded run, so the loaded runs sample every phase of a load that comes
-    once a second (a flood's waves, a holder's runs), not always the same moment.
+    idle run next to it, after an untimed run that redoes whatever the load left undone
+    (caches a ``clear_cache`` emptied: else the idle run would pay for the load too).
+    The load runs ``settle_s`` plus a growing fraction of a second before each loaded
+    run, so the loaded runs sample every phase of a load that comes once a second (a
+    flood's waves, a holder's runs), not always the same moment.
     """
     visitor.rerun()  # the first run after a change settles
     idle, loaded = [], []
     for k in range(runs):
         load.off()
-        time.sleep(0.1)
+        visitor.rerun()  # not timed: what the load left behind (e.g. emptied caches) is redone
         idle.append(visitor.rerun())
         load.on()
         time.sleep(settle_s + k / runs)
