@@ -62,11 +62,15 @@ def planner_values(state: State, *, station_ids: Sequence[str]) -> PlannerValues
     :class:`putuo_geo.page.SidebarValues`). Defaults: the first of :data:`SPEEDS_KMH`,
     :data:`putuo_geo.coverage.DEFAULT_MINUTES`, no reach. A station no longer offered
     falls back to none; a label left by a language switch to the last good value
-    (:func:`putuo_geo.page.keep_choices`).
+    (:func:`putuo_geo.page.keep_choices`), any other speed not offered to the first; the
+    minutes to the slider's steps (:func:`snap_minutes`). Each value read is one the
+    controls offer: the planner's caches are keyed on them (issue 23).
     """
     ids = ["", *station_ids]
     page.keep_choices(state, {SPEED_KEY: list(SPEEDS_KMH), REACH_KEY: ids})
     kmh = state.setdefault(SPEED_KEY, SPEEDS_KMH[0])
+    if kmh not in SPEEDS_KMH:  # never offered (a crafted value): each would be a cache key
+        kmh = state[SPEED_KEY] = SPEEDS_KMH[0]
     minutes = state[MINUTES_KEY] = snap_minutes(
         state.setdefault(MINUTES_KEY, int(coverage.DEFAULT_MINUTES))
     )

@@ -306,3 +306,12 @@ def test_more_candidates_than_the_cap_are_refused_before_any_join(model_and_stat
     )
     assert "(1 already)" in planner_page.problems(state, lang="en")[0]
     assert len(state[planner_page.CANDIDATES_KEY]) == 1
+
+
+@pytest.mark.parametrize("sent", [4.5, 4.5001, "fast", None, float("nan")])
+def test_a_speed_never_offered_falls_back_to_the_first(sent):
+    """A crafted speed (never offered, no good value kept yet) would be a new key of the
+    planner's ranges cache (0.4-0.9 s each) on every run (issue 23)."""
+    state: dict = {planner_page.SPEED_KEY: sent}
+    held = planner_page.planner_values(state, station_ids=["st-01"])
+    assert held.speed_kmh == planner_page.SPEEDS_KMH[0] == state[planner_page.SPEED_KEY]
