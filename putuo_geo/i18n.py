@@ -150,6 +150,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "upload.show": ("Show {title}", "显示 {title}"),
     "upload.loaded": ("In this session: **{file}**", "本次会话中：**{file}**"),
+    "upload.capped": (
+        "Your layer has {total} sites: the map draws the first {drawn} that match the "
+        "search, and FROM/TO offers the first {choices}, with names cut to {chars} "
+        "characters. The sites table and the downloads hold all of them, in full.",
+        "您的图层有 {total} 个地点：地图只画出与搜索匹配的前 {drawn} 个，起点/终点只提供前 "
+        "{choices} 个，名称最多显示 {chars} 个字符。地点表和下载文件包含全部地点及完整名称。",
+    ),
     "upload.remove": ("Remove this file", "移除此文件"),
     # ---------------------------------------------------------------- basemaps
     "basemap.label": ("Background", "背景"),
@@ -525,6 +532,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "planner.problem.off_route": (
         "{row} ({lat}, {lon}) is {offset} m from the route (at most {max} m).",
         "{row}（{lat}, {lon}）距步道 {offset} 米（最多 {max} 米）。",
+    ),
+    "planner.problem.too_many": (
+        "{count} points cannot be added: at most {max} candidate stations at once "
+        "({kept} already). Keep the ones to compare in a smaller file.",
+        "无法添加 {count} 个点：候选驿站最多 {max} 个（已有 {kept} 个）。"
+        "请把要比较的点放进一个较小的文件。",
     ),
     "planner.problem.duplicate": (
         "{row} ({lat}, {lon}) is within {within} m of {other} along the route: a duplicate.",

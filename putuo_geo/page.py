@@ -216,6 +216,57 @@ def place_choices(atlas: Atlas, *, lang: Lang) -> dict[str, Choice]:
     return choices
 
 
+#: Most of an upload's sites drawn on the map in one run, and offered as FROM/TO. Every
+#: run sends what is drawn and every option to the browser: the largest accepted upload
+#: (5,000 sites, 500-character names) sent 7.8-14 MB a run and slowed every other
+#: visitor (issue 23). The table and the downloads keep every site.
+MAX_UPLOAD_DRAWN = 500
+MAX_UPLOAD_CHOICES = 100
+#: Longest uploaded name drawn on the map or offered as FROM/TO (characters; an upload's
+#: names may hold 500, sent again on every run). The table and downloads keep them whole.
+MAX_SHOWN_NAME_CHARS = 80
+
+
+def clip_name(text: Any) -> str:
+    """``text`` cut to :data:`MAX_SHOWN_NAME_CHARS`, an ellipsis showing the cut.
+
+    >>> clip_name("Cafe"), len(clip_name("x" * 500)), clip_name("x" * 500)[-1]
+    ('Cafe', 80, '…')
+    """
+    plain = i18n.plain(text)
+    if len(plain) <= MAX_SHOWN_NAME_CHARS:
+        return plain
+    return f"{plain[: MAX_SHOWN_NAME_CHARS - 1]}…"
+
+
+def upload_on_map(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The uploaded sites drawn this run: the first :data:`MAX_UPLOAD_DRAWN` of ``frame``,
+    their names cut to :data:`MAX_SHOWN_NAME_CHARS` (a copy: ``frame`` is unchanged)."""
+    drawn = frame.iloc[:MAX_UPLOAD_DRAWN].copy()
+    for column in ("name_en", "name_zh"):
+        if column in drawn:
+            drawn[column] = [clip_name(v) for v in drawn[column]]
+    return drawn
+
+
+def upload_cap_notice(total: int, *, longest_name: int = 0, lang: Lang) -> Notice | None:
+    """What the page says when an upload of ``total`` sites, whose longest name has
+    ``longest_name`` characters, is drawn or offered in part (``None``: all of it)."""
+    if total <= min(MAX_UPLOAD_DRAWN, MAX_UPLOAD_CHOICES) and (
+        longest_name <= MAX_SHOWN_NAME_CHARS
+    ):
+        return None
+    text = tr(
+        "upload.capped",
+        lang,
+        total=f"{total:,}",
+        drawn=f"{min(total, MAX_UPLOAD_DRAWN):,}",
+        choices=f"{min(total, MAX_UPLOAD_CHOICES):,}",
+        chars=MAX_SHOWN_NAME_CHARS,
+    )
+    return Notice("info", text)
+
+
 def session_choices(
     *,
     lang: Lang,
@@ -228,9 +279,9 @@ def session_choices(
     "typed" | "point"}`` (WGS-84).
     """
     choices: dict[str, Choice] = {}
-    if user_frame is not None:
-        for row in user_frame.itertuples():
-            name = i18n.name(row.name_en, row.name_zh or None, lang)
+    if user_frame is not None:  # the first MAX_UPLOAD_CHOICES (notices() says so)
+        for row in user_frame.iloc[:MAX_UPLOAD_CHOICES].itertuples():
+            name = i18n.name(clip_name(row.name_en), clip_name(row.name_zh) or None, lang)
             choices[f"upload:{row.id}"] = Choice(
                 tr("place.upload", lang, name=name), (row.geometry.x, row.geometry.y)
             )
@@ -848,6 +899,7 @@ def notices(
       that it is still there, in the new language, after a language switch;
     - a map click or the located position refused (outside Shanghai, see
       :func:`take_map_return`, :func:`take_position`);
+    - an upload drawn or offered as FROM/TO in part (:func:`upload_cap_notice`);
     - the data's warnings (:func:`putuo_geo.checks.warnings`: e.g. a walkable bridge the
       route network could not join; measurements go round it), folded under their count
       (the real data has seven: listed open, they pushed the map off a phone's screen).
@@ -863,6 +915,13 @@ def notices(
     for refused in ("click_problem", "here_problem"):  # a click, the located position
         if state.get(refused) is not None:
             shown.append(Notice("warning", errors.localise(state[refused], lang)))
+    layer = state.get("upload_result") if state.get("upload_source") else None
+    capped = None
+    if isinstance(layer, uploads.UserLayer):
+        names = [len(i18n.plain(v)) for c in ("name_en", "name_zh") for v in layer.frame[c]]
+        capped = upload_cap_notice(len(layer.frame), longest_name=max(names, default=0), lang=lang)
+    if capped is not None:
+        shown.append(capped)
     warnings = checks.warnings(atlas, network=routes)
     if warnings:
         header = tr("warning.header", lang, count=len(warnings)).rstrip(":：")

@@ -766,3 +766,52 @@ def test_a_crafted_click_is_refused_with_one_log_line(clicked, caplog):
     assert page.take_map_return(state, {"last_clicked": clicked}) is None
     assert "points" not in state
     assert [r.getMessage().split(":")[0] for r in caplog.records] == ["refused map click"]
+
+
+def test_a_large_upload_is_drawn_and_offered_in_part_and_the_page_says_so():
+    """The largest accepted upload sent 7.8-14 MB a run (issue 23): the map draws the
+    first MAX_UPLOAD_DRAWN sites, FROM/TO offers the first MAX_UPLOAD_CHOICES, and a
+    notice says so in the page's language."""
+    n = 5000
+    frame = gpd.GeoDataFrame(
+        {"id": [f"u{i}" for i in range(n)], "name_en": ["Mine"] * n, "name_zh": [""] * n},
+        geometry=[Point(121.40, 31.24)] * n,
+        crs="EPSG:4326",
+    )
+    assert len(page.upload_on_map(frame)) == page.MAX_UPLOAD_DRAWN == 500
+    assert page.upload_on_map(frame)["id"].iloc[-1] == "u499"
+    choices = page.session_choices(lang="en", user_frame=frame)
+    assert len(choices) == page.MAX_UPLOAD_CHOICES == 100
+    assert list(choices)[-1] == "upload:u99"
+    en = page.upload_cap_notice(n, lang="en")
+    assert en is not None
+    assert en.kind == "info"
+    assert en.text.startswith("Your layer has 5,000 sites: the map draws the first 500")
+    assert "FROM/TO offers the first 100, with names cut to 80 characters" in en.text
+    zh = page.upload_cap_notice(n, lang="zh")
+    assert zh is not None
+    assert "5,000 个地点" in zh.text
+    assert "前 500 个" in zh.text
+    assert page.upload_cap_notice(100, lang="en") is None  # all drawn, all offered
+    assert page.upload_cap_notice(100, longest_name=80, lang="en") is None
+    assert page.upload_cap_notice(3, longest_name=81, lang="en") is not None  # names cut
+    small = page.upload_cap_notice(101, lang="en")
+    assert small is not None
+    assert "draws the first 101" in small.text  # never more than the file holds
+    assert "offers the first 100" in small.text
+
+
+def test_long_uploaded_names_are_cut_on_the_map_and_in_the_choices_only():
+    long_en, long_zh = "Cafe " + "x" * 495, "咖啡" + "长" * 300
+    frame = gpd.GeoDataFrame(
+        {"id": ["u1"], "name_en": [long_en], "name_zh": [long_zh]},
+        geometry=[Point(121.40, 31.24)],
+        crs="EPSG:4326",
+    )
+    drawn = page.upload_on_map(frame)
+    assert drawn["name_en"].iloc[0] == long_en[:79] + "…"
+    assert len(drawn["name_zh"].iloc[0]) == page.MAX_SHOWN_NAME_CHARS == 80
+    assert frame["name_en"].iloc[0] == long_en  # the layer itself (table, downloads) whole
+    (choice,) = page.session_choices(lang="zh", user_frame=frame).values()
+    assert long_zh[:79] + "…" in choice.label
+    assert len(choice.label) < 200
