@@ -26,7 +26,7 @@ lock:
 	$(UV) lock --upgrade
 
 # Map page browser files: npm packages (package-lock.json) + XStatic wheels -> static/vendor/.
-$(ASSETS): package-lock.json putuo_geo/assets.py $(STAMP)
+$(ASSETS): package-lock.json putuo_geo/assets.py putuo_geo/js/map-taps.js $(STAMP)
 	npm ci --ignore-scripts --no-audit --no-fund && $(PY) -m putuo_geo.assets && touch $(ASSETS)
 
 assets: $(ASSETS)

@@ -34,6 +34,7 @@ from putuo_geo import (
     page,
     permalink,
     planner_page,
+    processcache,
     safety,
     tables,
 )
@@ -53,18 +54,18 @@ st.set_page_config(page_title=tr("page.tab_title", lang), page_icon="🏃", layo
 # ------------------------------------------------------------------ cached data
 
 
-@st.cache_resource(show_spinner=False)
+@processcache.memo(max_entries=2)  # not st.cache_resource: any socket can clear that
 def load_atlas(folder: str, signature: Sig) -> tuple[layers.Atlas, overview.Figures]:
     atlas = layers.load_atlas(folder)
     return atlas, overview.figures(atlas)
 
 
-@st.cache_resource(show_spinner=False)
+@processcache.memo(max_entries=2)
 def route_network(folder: str, signature: Sig, _atlas: layers.Atlas) -> network.RouteNetwork:
     return network.RouteNetwork.from_atlas(_atlas)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@processcache.memo(max_entries=16)
 def built_base_map(
     folder: str, signature: Sig, lang: i18n.Lang, background: mapview.Basemap, _atlas: layers.Atlas
 ) -> Any:
@@ -73,7 +74,7 @@ def built_base_map(
     return mapview.build_map(_atlas, basemap=background, km_posts=posts, lang=lang)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@processcache.memo(max_entries=8)
 def atlas_texts(folder: str, signature: Sig, lang: i18n.Lang, _atlas: layers.Atlas) -> Any:
     """The atlas's places and the route's doubt line, per language (shared: copy to add)."""
     return page.place_choices(_atlas, lang=lang), page.route_doubt_text(_atlas, lang=lang)
@@ -174,7 +175,9 @@ def composed(view: Any) -> mapview.Composed:
         measurement=measurement,
         end_labels=ends,
         measurement_doubt=measured_doubt,
-        upload=None if user_sites is None or user_layer is None else (user_sites, user_layer.title),
+        upload=None
+        if user_sites is None or user_layer is None
+        else (page.upload_on_map(user_sites), user_layer.title),  # capped (notices say)
         nearest=nearest,
         view_lonlat=view,
         event=event_view.selected,

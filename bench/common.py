@@ -27,7 +27,9 @@ from page_support import (  # noqa: E402, F401
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    NGINX,
     SCRIPT_IDLE_JS,
+    nginx_in_front,
     streamlit_server,
 )
 

@@ -1,5 +1,6 @@
 """``make bench``: every measurement of issue 6 in one run, one table, and the side-by-side
-with the floor and naive peer pages of issue 13 (:mod:`bench.side_by_side`).
+with the floor and naive peer pages of issue 13 (:mod:`bench.side_by_side`); issue 23's
+shared-server load test (:mod:`bench.shared`) adds its ratios to the table.
 
 Prints the table and writes it to ``bench/results/latest.md`` (and the raw numbers to
 ``latest.json``). Times are medians over ``--runs`` runs; every ratio compares two
@@ -22,7 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import common, limit, page, queries, scale, side_by_side
+from bench import common, limit, page, queries, scale, shared, side_by_side
 from bench import coverage as coverage_bench
 from putuo_geo import config
 
@@ -202,6 +203,27 @@ def rows_from(results: dict[str, Any]) -> list[Row]:
             Row("6. Network + batch index build (once per folder)", _ms(q["index_build_s"]))
         )
     rows += coverage_rows(results.get("coverage"))
+    rows += shared_rows(results.get("shared"))
+    return rows
+
+
+def shared_rows(r: dict[str, Any] | None) -> list[Row]:
+    """Issue 23: one visitor's run while others misbehave on the same server (bench.shared)."""
+    if not r:
+        return []
+    rows = []
+    for name, ratio in r["ratios"].items():
+        contrast = name == "flood_without_nginx"
+        rows.append(
+            Row(
+                f"23. Visitor's run: {shared.LABELS.get(name, name)}",
+                _ms(common.median(r["loaded_s"][name])),
+                f"idle {_ms(common.median(r['idle_s'][name]))}; {r['notes'].get(name, '')}",
+                f"{ratio:.2f}x",
+                "" if contrast else f"<= {shared.GOAL}x",
+                "" if contrast else _mark(ratio <= shared.GOAL),
+            )
+        )
     return rows
 
 
@@ -289,6 +311,8 @@ def main(argv: list[str] | None = None) -> None:
         "coverage",
         lambda: coverage_bench.run(naive_n=10 if args.quick else 40, runs=args.runs),
     )
+    # Issue 23, before the browser starts: loopback clients only, about 2 minutes.
+    attempt("shared", lambda: shared.run(runs=max(args.runs, 6), log_dir=args.out))
     with common.chromium() as browser:
         attempt("limit", lambda: limit.run(browser, runs=args.runs))
         attempt(

@@ -51,3 +51,26 @@ def sites(atlas: layers.Atlas, n: int, *, seed: int) -> gpd.GeoDataFrame:
 def points_frame(points_lonlat: np.ndarray) -> gpd.GeoSeries:
     """The points as a WGS-84 GeoSeries."""
     return gpd.GeoSeries(shapely.points(points_lonlat), crs=config.WEB_CRS)
+
+
+def largest_upload_csv(atlas: layers.Atlas, *, seed: int = 23) -> bytes:
+    """The largest upload the page accepts: 5,000 sites with 500-character English names
+    and 150-character Chinese ones, inside the boundary, just under 5 MB of CSV.
+
+    For the shared-server load test (issue 23: such a file made every rerun of its
+    session send 7.8-14 MB). Each name starts with its row number, so all differ.
+    """
+    from putuo_geo import uploads  # the limits this file sits at
+
+    n = uploads.MAX_UPLOAD_FEATURES
+    lonlat = points_lonlat(atlas, n, seed=seed)
+    lines = ["name,name_zh,lat,lon"]
+    for i, (lon, lat) in enumerate(lonlat.tolist()):
+        en = f"Site {i} " + "x" * uploads.MAX_TEXT_CHARS
+        zh = f"地点{i}" + "长" * 150
+        lines.append(f"{en[: uploads.MAX_TEXT_CHARS]},{zh[:150]},{lat:.6f},{lon:.6f}")
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    if len(data) > uploads.MAX_UPLOAD_BYTES:
+        msg = f"{len(data):,} bytes: over the upload limit"
+        raise ValueError(msg)
+    return data

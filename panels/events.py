@@ -19,7 +19,7 @@ import geopandas as gpd
 import streamlit as st
 
 from panels import layout
-from putuo_geo import errors, events, i18n, page
+from putuo_geo import errors, events, i18n, page, processcache
 from putuo_geo.i18n import Lang, tr
 
 Sig = tuple[tuple[str, int], ...]
@@ -30,7 +30,7 @@ FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 Loaded: TypeAlias = gpd.GeoDataFrame | errors.PutuoGeoError | None
 
 
-@st.cache_resource(show_spinner=False)
+@processcache.memo(max_entries=2)  # out of reach of clear_cache (issue 23)
 def load(folder: str, signature: Sig) -> Loaded:
     """The events layer of ``folder`` (cached per data folder), or why it cannot be read.
 
@@ -46,7 +46,7 @@ def load(folder: str, signature: Sig) -> Loaded:
         return exc
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@processcache.memo(max_entries=8)
 def texts(folder: str, signature: Sig, lang: Lang, _loaded: Loaded) -> dict[str, tuple[str, str]]:
     """Every edition's select label and list line (``page.event_label`` / ``event_line``),
     by id: made once per data folder and language, not on every run."""
@@ -91,12 +91,10 @@ def show(view: page.EventView, *, lang: Lang, folder: Any, signature: Sig) -> No
 
 def _body(view: page.EventView, *, lang: Lang, folder: Any, signature: Sig) -> None:
     made = texts(str(folder), signature, lang, load(str(folder), signature))
-    if not view.available:
-        st.caption(tr("events.no_layer", lang, folder=folder))
-        return
-    if view.problems:
-        header = tr("events.data_invalid", lang, folder=folder, count=len(view.problems))
-        st.error(page.problems_markdown(header, view.problems))
+    unshown = page.event_unshown(view, Path(folder), lang=lang)  # no layer, or a bad one
+    if unshown is not None:
+        kind, text = unshown
+        getattr(st, kind)(text)
         return
     kinds, start, end = st.columns([2, 1, 1])
     kinds.multiselect(

@@ -93,6 +93,5 @@ def tables(
                     col.markdown(table.heading)
                 col.dataframe(table.frame, hide_index=True)
                 download(col, table.csv, key=f"csv_{table.file_name}")
-            if index == len(labels) - 1:  # the areas tab
-                speeds = page.speeds_text(lang=lang)
-                st.caption(tr("tables.note", lang, speeds=speeds, folder=folder))
+            if index == len(labels) - 1:  # the areas tab (the folder as a visitor may see it)
+                st.caption(page.table_note(folder, lang=lang))

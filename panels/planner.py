@@ -15,11 +15,21 @@ from typing import Any
 
 import streamlit as st
 
-from putuo_geo import coverage, i18n, layers, network, page, planmap, planner_page, uploads
+from putuo_geo import (
+    coverage,
+    i18n,
+    layers,
+    network,
+    page,
+    planmap,
+    planner_page,
+    processcache,
+    uploads,
+)
 from putuo_geo.i18n import tr
 
 
-@st.cache_resource(show_spinner=False)
+@processcache.memo(max_entries=2)  # out of reach of clear_cache (issue 23)
 def _model(
     folder: str, signature: Any, _atlas: layers.Atlas, _routes: network.RouteNetwork
 ) -> tuple[coverage.CoverageModel, tuple[coverage.Site, ...]]:
@@ -28,7 +38,7 @@ def _model(
     return model, model.stations(_atlas.stations)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@processcache.memo(max_entries=32)
 def _ranges(
     folder: str,
     signature: Any,
@@ -39,6 +49,37 @@ def _ranges(
 ) -> dict[str, Any]:
     """How today's figures move within the stations' accuracy (~0.4-0.9 s: once per setting)."""
     return _model.sensitivity(_stations, speed_kmh=kmh, minutes=minutes)
+
+
+@processcache.memo(max_entries=64)
+def _compare(
+    folder: str,
+    signature: Any,
+    candidates: tuple[coverage.Site, ...],
+    kmh: float,
+    minutes: float,
+    _model: coverage.CoverageModel,
+    _stations: tuple[coverage.Site, ...],
+) -> coverage.WhatIf:
+    """Before and after the candidates: one Dijkstra each, so once per set and setting
+    (a rerun that changes neither, e.g. a pan, costs nothing here; issue 23)."""
+    return _model.compare(_stations, candidates, speed_kmh=kmh, minutes=minutes)
+
+
+@processcache.memo(max_entries=32)
+def _reach(
+    folder: str,
+    signature: Any,
+    station_id: str,
+    kmh: float,
+    minutes: float,
+    _model: coverage.CoverageModel,
+    _stations: tuple[coverage.Site, ...],
+    _sites: Any,
+) -> coverage.Reach:
+    """One station's reach (a Dijkstra), once per station and setting."""
+    site = coverage.site_by_id(_stations, station_id)
+    return _model.reach(site, minutes=minutes, speed_kmh=kmh, sites=_sites)
 
 
 @dataclass
@@ -95,11 +136,19 @@ def read(
     held = planner_page.planner_values(state, station_ids=[s.id for s in stations])
     kmh, minutes = held.speed_kmh, held.minutes
     cands = planner_page.current_candidates(state, model, stations=stations, lang=lang)
-    what = model.compare(stations, cands, speed_kmh=kmh, minutes=minutes)
+    what = _compare(folder, signature, cands, float(kmh), float(minutes), model, stations)
     reach = None
     if held.reach_id:
-        site = coverage.site_by_id(stations, held.reach_id)
-        reach = model.reach(site, minutes=minutes, speed_kmh=kmh, sites=atlas.sites)
+        reach = _reach(
+            folder,
+            signature,
+            held.reach_id,
+            float(kmh),
+            float(minutes),
+            model,
+            stations,
+            atlas.sites,
+        )
     return View(
         on=True,
         lang=lang,

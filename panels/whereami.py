@@ -11,12 +11,12 @@ from typing import Any
 
 import streamlit as st
 
-from putuo_geo import network, page, whereami
+from putuo_geo import network, page, processcache, whereami
 from putuo_geo.i18n import Lang, tr
 from putuo_geo.layers import Atlas
 
 
-@st.cache_resource(show_spinner=False)
+@processcache.memo(max_entries=2)  # out of reach of clear_cache (issue 23)
 def _landmarks(
     folder: str, signature: Any, _net: network.RouteNetwork, _atlas: Atlas
 ) -> tuple[whereami.Landmark, ...]:

@@ -126,6 +126,10 @@ BUNDLED_JS: tuple[str, ...] = (
 )
 #: The joined scripts, under ``vendor/``.
 MAP_BUNDLE = "putuo-map.js"
+#: The page's own map scripts (in ``putuo_geo/js/``), joined after :data:`BUNDLED_JS`:
+#: measuring by tapping (:class:`putuo_geo.mapcontrols.MapTaps`).
+OWN_JS: tuple[str, ...] = ("map-taps.js",)
+OWN_JS_DIR = Path(__file__).resolve().parent / "js"
 #: Scripts a bundled map drops: jQuery serves only folium's ``Popup`` and
 #: ``objects_to_stay_in_front`` templates (``$(...)``), which the page does not use.
 BUNDLED_DROPS: frozenset[str] = frozenset({"jquery"})
@@ -206,6 +210,9 @@ def _join_scripts(vendor: Path) -> Path:
         code = (vendor / LOCAL_FILES[name]).read_text(encoding="utf-8")
         # ";" ends a file whose last statement has no semicolon before the next one starts.
         parts.append(f"/* {LOCAL_FILES[name]} */\n{code}\n;\n")
+    for own in OWN_JS:
+        code = (OWN_JS_DIR / own).read_text(encoding="utf-8")
+        parts.append(f"/* putuo_geo/js/{own} */\n{code}\n;\n")
     target = vendor / MAP_BUNDLE
     target.write_text("".join(parts), encoding="utf-8")
     return target

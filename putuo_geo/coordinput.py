@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from putuo_geo import latlon, measures
-from putuo_geo.datum import Datum, convert_lonlat
+from putuo_geo.datum import DATUMS, Datum, convert_lonlat
 
 Order = Literal["lnglat", "latlon"]
 ORDERS: tuple[Order, ...] = ("lnglat", "latlon")
@@ -69,6 +69,11 @@ def read_point(text: str, *, order: Order, datum: Datum) -> TypedPoint:
         numbers, not a position, or outside Shanghai; a point outside Shanghai that
         would fall inside with the numbers swapped carries the ``coords.hint.swap`` hint.
     """
+    if order not in ORDERS or datum not in DATUMS:  # a crafted widget value (issue 23 §4)
+        latlon.log_refused("coordinate order or datum", (order, datum))
+        return TypedPoint(
+            text[:MAX_TEXT_CHARS], None, None, problem="coords.problem.not_two_numbers"
+        )
     if latlon.too_long(text):  # never parsed: a paste of 100 kB costs nothing
         return TypedPoint(text[:MAX_TEXT_CHARS], None, None, problem="coords.problem.too_long")
     pair = latlon.read_pair(text)

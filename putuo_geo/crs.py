@@ -123,3 +123,45 @@ def points_to_metric(data: GeoLike, *, name: str = "points") -> np.ndarray:
     src = geoms.crs.to_string()
     x, y = _transformer(src, config.METRIC_CRS).transform(xy[:, 0], xy[:, 1])
     return np.column_stack([np.atleast_1d(x), np.atleast_1d(y)])
+
+
+#: Longest CRS name parsed (characters); every real name is under 60.
+MAX_CRS_NAME_CHARS = 200
+
+
+@functools.lru_cache(maxsize=64)
+def is_wgs84_name(name: str) -> bool:
+    """Whether ``name`` parses as WGS-84 longitude/latitude (EPSG:4326 or OGC CRS84).
+
+    Parsed by PROJ, not searched for a substring: ``urn:ogc:def:crs:EPSG::43260`` held
+    ``4326`` and passed (issue 23 §5). Either axis order is accepted (GeoJSON files of
+    2008 named EPSG:4326 and wrote lon, lat).
+
+    Examples
+    --------
+    >>> is_wgs84_name("urn:ogc:def:crs:OGC:1.3:CRS84"), is_wgs84_name("EPSG:4326")
+    (True, True)
+    >>> is_wgs84_name("urn:ogc:def:crs:EPSG::43260"), is_wgs84_name("EPSG:32651")
+    (False, False)
+    """
+    if len(name) > MAX_CRS_NAME_CHARS:
+        return False
+    try:
+        parsed = pyproj.CRS.from_user_input(name)
+    except pyproj.exceptions.CRSError:
+        return False
+    wgs84 = pyproj.CRS.from_user_input(config.WEB_CRS)
+    return bool(parsed.equals(wgs84, ignore_axis_order=True))
+
+
+def is_wgs84_member(member: object) -> bool:
+    """Whether a GeoJSON (2008) ``crs`` member names WGS-84 (:func:`is_wgs84_name`).
+
+    The member is ``{"type": "name", "properties": {"name": "urn:ogc:def:crs:..."}}``;
+    anything else (a link, a number, a name that does not parse) is not WGS-84.
+    """
+    if not isinstance(member, dict) or member.get("type") != "name":
+        return False
+    props = member.get("properties")
+    name = props.get("name") if isinstance(props, dict) else None
+    return isinstance(name, str) and is_wgs84_name(name)

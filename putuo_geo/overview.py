@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from putuo_geo import config, crs
+from putuo_geo import config, crs, typedtext
 from putuo_geo.layers import Atlas
 from putuo_geo.route import Centreline, RouteModel
 
@@ -154,14 +154,21 @@ def filter_sites(
     sites: gpd.GeoDataFrame, *, categories: list[str] | None = None, query: str = ""
 ) -> gpd.GeoDataFrame:
     """Sites in any of ``categories`` (all when ``None``) whose English or Chinese name
-    contains ``query`` (case-insensitive; blank matches everything)."""
+    contains ``query`` (case-insensitive; blank matches everything).
+
+    Query and names are compared as typed (:func:`putuo_geo.typedtext.normalise`):
+    ``ＣＨＡＮＧＦＥＮＧ`` finds Changfeng, ``Ｍ５０`` finds M50, ``长\u200b风`` finds 长风,
+    and a query of only invisible characters is blank (matches everything).
+    """
     keep = pd.Series(True, index=sites.index)
     if categories is not None:
         keep &= sites["category"].isin(categories)
-    needle = query.strip().casefold()
+    needle = typedtext.normalise(query).strip().casefold()
     if needle:
-        names = sites["name_en"].fillna("").str.casefold() + "\n" + sites["name_zh"].fillna("")
-        keep &= names.str.contains(needle, regex=False)
+        names = (
+            sites["name_en"].fillna("").astype(str) + "\n" + sites["name_zh"].fillna("").astype(str)
+        )
+        keep &= names.map(typedtext.normalise).str.casefold().str.contains(needle, regex=False)
     return sites[keep]
 
 

@@ -54,6 +54,7 @@ from putuo_geo import (
     places,
     safety,
     tables,
+    typedtext,
     uploads,
     whereami,
 )
@@ -97,9 +98,21 @@ LABELLED_KEYS: tuple[str, ...] = (
 EVENT_LABELLED_KEYS: tuple[str, ...] = ("event_kinds", "event")
 
 
-#: Expanders below the map that are built only while open; their labels change with the
-#: language too, and a new label would close them.
-OPEN_KEYS: tuple[str, ...] = ("tables_open", "share_open", "export_open")
+#: The planner's labelled controls (``putuo_geo.planner_page.SPEED_KEY`` and ``REACH_KEY``:
+#: planner_page builds on this module, so the names are written here).
+PLANNER_LABELLED_KEYS: tuple[str, ...] = ("planner_speed", "planner_reach")
+
+#: Expanders that are built only while open (below the map and in the sidebar: your
+#: layer, typed coordinates, the events panel); their labels change with the language
+#: too, and a new label would close them (issue 23 §6).
+OPEN_KEYS: tuple[str, ...] = (
+    "tables_open",
+    "share_open",
+    "export_open",
+    "upload_open",
+    "coords_open",
+    "events_open",
+)
 
 
 def relabel(state: State) -> None:
@@ -112,7 +125,7 @@ def relabel(state: State) -> None:
     again, still decodes it with the old labels; writing it back makes Streamlit send it
     to the browser under its new label.
     """
-    for key in (*LABELLED_KEYS, *EVENT_LABELLED_KEYS, *OPEN_KEYS):
+    for key in (*LABELLED_KEYS, *EVENT_LABELLED_KEYS, *PLANNER_LABELLED_KEYS, *OPEN_KEYS):
         if key in state:
             state[key] = state[key]
 
@@ -208,6 +221,57 @@ def place_choices(atlas: Atlas, *, lang: Lang) -> dict[str, Choice]:
     return choices
 
 
+#: Most of an upload's sites drawn on the map in one run, and offered as FROM/TO. Every
+#: run sends what is drawn and every option to the browser: the largest accepted upload
+#: (5,000 sites, 500-character names) sent 7.8-14 MB a run and slowed every other
+#: visitor (issue 23). The table and the downloads keep every site.
+MAX_UPLOAD_DRAWN = 500
+MAX_UPLOAD_CHOICES = 100
+#: Longest uploaded name drawn on the map or offered as FROM/TO (characters; an upload's
+#: names may hold 500, sent again on every run). The table and downloads keep them whole.
+MAX_SHOWN_NAME_CHARS = 80
+
+
+def clip_name(text: Any) -> str:
+    """``text`` cut to :data:`MAX_SHOWN_NAME_CHARS`, an ellipsis showing the cut.
+
+    >>> clip_name("Cafe"), len(clip_name("x" * 500)), clip_name("x" * 500)[-1]
+    ('Cafe', 80, '…')
+    """
+    plain = i18n.plain(text)
+    if len(plain) <= MAX_SHOWN_NAME_CHARS:
+        return plain
+    return f"{plain[: MAX_SHOWN_NAME_CHARS - 1]}…"
+
+
+def upload_on_map(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The uploaded sites drawn this run: the first :data:`MAX_UPLOAD_DRAWN` of ``frame``,
+    their names cut to :data:`MAX_SHOWN_NAME_CHARS` (a copy: ``frame`` is unchanged)."""
+    drawn = frame.iloc[:MAX_UPLOAD_DRAWN].copy()
+    for column in ("name_en", "name_zh"):
+        if column in drawn:
+            drawn[column] = [clip_name(v) for v in drawn[column]]
+    return drawn
+
+
+def upload_cap_notice(total: int, *, longest_name: int = 0, lang: Lang) -> Notice | None:
+    """What the page says when an upload of ``total`` sites, whose longest name has
+    ``longest_name`` characters, is drawn or offered in part (``None``: all of it)."""
+    if total <= min(MAX_UPLOAD_DRAWN, MAX_UPLOAD_CHOICES) and (
+        longest_name <= MAX_SHOWN_NAME_CHARS
+    ):
+        return None
+    text = tr(
+        "upload.capped",
+        lang,
+        total=f"{total:,}",
+        drawn=f"{min(total, MAX_UPLOAD_DRAWN):,}",
+        choices=f"{min(total, MAX_UPLOAD_CHOICES):,}",
+        chars=MAX_SHOWN_NAME_CHARS,
+    )
+    return Notice("info", text)
+
+
 def session_choices(
     *,
     lang: Lang,
@@ -220,9 +284,9 @@ def session_choices(
     "typed" | "point"}`` (WGS-84).
     """
     choices: dict[str, Choice] = {}
-    if user_frame is not None:
-        for row in user_frame.itertuples():
-            name = i18n.name(row.name_en, row.name_zh or None, lang)
+    if user_frame is not None:  # the first MAX_UPLOAD_CHOICES (notices() says so)
+        for row in user_frame.iloc[:MAX_UPLOAD_CHOICES].itertuples():
+            name = i18n.name(clip_name(row.name_en), clip_name(row.name_zh) or None, lang)
             choices[f"upload:{row.id}"] = Choice(
                 tr("place.upload", lang, name=name), (row.geometry.x, row.geometry.y)
             )
@@ -274,7 +338,7 @@ def sidebar_values(
         state["basemap_key"] = basemap_keys[0]
     return SidebarValues(
         categories=[c for c in state["categories"] if c in categories],
-        query=str(state["query"] or ""),
+        query=typedtext.normalise(str(state["query"] or "")),
         from_key=state["measure_from"],
         to_key=state["measure_to"],
         basemap_key=state["basemap_key"],
@@ -342,13 +406,16 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
     meaningless far away): it fills nothing, ``None`` is returned and
     ``state["click_problem"]`` holds the reason (the message typed coordinates give).
     """
-    returned = returned or {}
+    if returned is not None and not isinstance(returned, Mapping):
+        latlon.log_refused("map return value", returned)
+    returned = returned if isinstance(returned, Mapping) else {}
     shown: datum.Datum = state.get("shown_datum", "wgs84")
     state["click_problem"] = None
     click_lonlat: LonLat | None = None
-    clicked = returned.get("last_clicked")
-    if clicked:
-        raw = (float(clicked["lng"]), float(clicked["lat"]))
+    # Every value is checked before use (latlon.lonlat_from_map): a crafted one is
+    # refused with one log line, never a float() traceback (issue 23 §4).
+    raw = latlon.lonlat_from_map(returned.get("last_clicked"), what="map click")
+    if raw is not None:
         click_lonlat = datum.convert_point(raw, src=shown, dst="wgs84")
         state["click_problem"] = latlon.point_problem(click_lonlat)
         if state["click_problem"] is not None:
@@ -366,17 +433,15 @@ def take_map_return(state: State, returned: Mapping[str, Any] | None) -> LonLat 
         # Leaflet gives a click on a drawn feature (the route, the creek, a zone: all of
         # the corridor a candidate must be in) to the feature, not to the map: the
         # feature click's point is the candidate then (see map_returns).
-        raw = (float(on_feature["lng"]), float(on_feature["lat"]))
-        if raw != state.get("seen_object_click"):
+        raw = latlon.lonlat_from_map(on_feature, what="feature click")
+        if raw is not None and raw != state.get("seen_object_click"):
             state["seen_object_click"] = raw
             click_lonlat = datum.convert_point(raw, src=shown, dst="wgs84")
             state[CANDIDATE_CLICK_KEY] = click_lonlat
-    centre = returned.get("center")
-    if centre and returned.get("zoom") is not None:
-        lonlat = datum.convert_point(
-            (float(centre["lng"]), float(centre["lat"])), src=shown, dst="wgs84"
-        )
-        state["view"] = (lonlat, int(returned["zoom"]))
+    centre = latlon.lonlat_from_map(returned.get("center"), what="map centre")
+    zoom = latlon.zoom_from_map(returned.get("zoom"))
+    if centre is not None and zoom is not None:
+        state["view"] = (datum.convert_point(centre, src=shown, dst="wgs84"), zoom)
     return click_lonlat
 
 
@@ -433,18 +498,29 @@ def take_position(state: State, returned: Mapping[str, Any] | None) -> LonLat | 
     It arrives only as the map's own return value (see :mod:`putuo_geo.mapcontrols`),
     in the drawn datum; it stays in the session (a later click on a feature replaces
     the map's last return value, not the position).
+
+    A position outside Shanghai is checked like every other channel
+    (:func:`putuo_geo.latlon.point_problem`): it is not kept (no "Where am I", no
+    *Measure from here*: from Beijing that measured 1,064.69 km), and
+    ``state["here_problem"]`` holds the message a click or typed point gets.
     """
-    raw = mapcontrols.position_from(dict(returned) if returned else None)
+    raw = mapcontrols.position_from(dict(returned) if isinstance(returned, Mapping) else None)
     if raw is not None:
         shown: datum.Datum = state.get("shown_datum", "wgs84")
-        state["here"] = datum.convert_point(raw, src=shown, dst="wgs84")
+        lonlat = datum.convert_point(raw, src=shown, dst="wgs84")
+        state["here_problem"] = latlon.point_problem(lonlat)
+        state["here"] = lonlat if state["here_problem"] is None else None
     here: LonLat | None = state.get("here")
     return here
 
 
 def measure_from_here(state: State) -> None:
-    """One tap: the located position becomes the FROM end ("My position")."""
-    if state.get("here") is not None:
+    """One tap: the located position becomes the FROM end ("My position").
+
+    Only a position :func:`take_position` kept (inside Shanghai) is used.
+    """
+    here = state.get("here")
+    if here is not None and latlon.point_problem(here) is None:
         use_point(state, "from", state["here"], origin=HERE_ORIGIN)
 
 
@@ -513,7 +589,10 @@ def upload_key(source: tuple[str, bytes], *, datum_name: str) -> tuple[str, str,
 def take_upload(state: State) -> None:
     """File-uploader callback: copy the file into the session (tests set it directly)."""
     file = state.get("upload_file")
-    state["upload_source"] = None if file is None else (file.name, file.getvalue())
+    # The file's name is cleaned at the boundary (a lone surrogate in it raised
+    # UnicodeEncodeError on every later run: issue 23 §4).
+    name = None if file is None else uploads.clean_file_name(str(file.name))
+    state["upload_source"] = None if file is None else (name, file.getvalue())
 
 
 def kept_upload_name(state: State) -> str | None:
@@ -526,7 +605,7 @@ def kept_upload_name(state: State) -> str | None:
     source = state.get("upload_source")
     if not source or state.get("upload_file") is not None:
         return None
-    return str(source[0])
+    return uploads.clean_file_name(str(source[0]))
 
 
 def drop_upload(state: State) -> None:
@@ -663,7 +742,7 @@ def link_params(
         lang=state["lang"],
         basemap=state["basemap_key"],
         categories=None if chosen == list(categories) else tuple(chosen),
-        query=str(state.get("query", "")).strip() or None,
+        query=typedtext.normalise(str(state.get("query", ""))).strip() or None,
         from_ref=end_ref(state, state.get("measure_from"), places),
         to_ref=end_ref(state, state.get("measure_to"), places),
         center_lonlat=view[0] if view else None,
@@ -955,7 +1034,9 @@ def notices(
     - the link notice: what the session's link asked for and the page could not restore
       (:attr:`putuo_geo.permalink.Restored.problems`), shown for the whole session, so
       that it is still there, in the new language, after a language switch;
-    - a map click refused (outside Shanghai, see :func:`take_map_return`);
+    - a map click or the located position refused (outside Shanghai, see
+      :func:`take_map_return`, :func:`take_position`);
+    - an upload drawn or offered as FROM/TO in part (:func:`upload_cap_notice`);
     - the data's warnings (:func:`putuo_geo.checks.warnings`: e.g. a walkable bridge the
       route network could not join; measurements go round it), folded under their count
       (the real data has seven: listed open, they pushed the map off a phone's screen).
@@ -968,8 +1049,16 @@ def notices(
     if restored is not None and restored.problems:
         text = problems_markdown(tr("link.notice", lang), restored.problems, lang=lang)
         shown.append(Notice("info", text))
-    if state.get("click_problem") is not None:
-        shown.append(Notice("warning", errors.localise(state["click_problem"], lang)))
+    for refused in ("click_problem", "here_problem"):  # a click, the located position
+        if state.get(refused) is not None:
+            shown.append(Notice("warning", errors.localise(state[refused], lang)))
+    layer = state.get("upload_result") if state.get("upload_source") else None
+    capped = None
+    if isinstance(layer, uploads.UserLayer):
+        names = [len(i18n.plain(v)) for c in ("name_en", "name_zh") for v in layer.frame[c]]
+        capped = upload_cap_notice(len(layer.frame), longest_name=max(names, default=0), lang=lang)
+    if capped is not None:
+        shown.append(capped)
     warnings = checks.warnings(atlas, network=routes)
     if warnings:
         header = tr("warning.header", lang, count=len(warnings)).rstrip(":：")
@@ -1002,7 +1091,13 @@ GEOJSON_MIME, GPX_MIME, CSV_MIME = "application/geo+json", "application/gpx+xml"
 
 
 def remember_tab(state: State, labels: list[str]) -> None:
-    """Tabs callback: store the open tab's position (its label changes with the language)."""
+    """Tabs callback: store the open tab's position (its label changes with the language).
+
+    A label the page does not offer (a crafted value) is refused with one log line.
+    """
+    if state.get("table_tab") not in labels:
+        latlon.log_refused("table tab", state.get("table_tab"))
+        return
     state["table_tab_index"] = labels.index(state["table_tab"])
 
 
@@ -1191,6 +1286,23 @@ class EventView:
     def ids(self) -> list[str]:
         """The listed editions' ids, upcoming then past (the select's options)."""
         return [str(i) for i in (*self.upcoming["id"], *self.past["id"])]
+
+
+def event_unshown(view: EventView, folder: Path, *, lang: Lang) -> tuple[str, str] | None:
+    """Why the events panel lists nothing, as ``(kind, Markdown)``, or ``None``.
+
+    ``("caption", ...)`` when the data folder has no events layer; ``("error", ...)``
+    listing the layer's problems in ``lang`` when it cannot be read. The folder is
+    named as a visitor may see it (:func:`putuo_geo.config.shown_dir`), never the
+    server's path.
+    """
+    shown = config.shown_dir(folder)
+    if not view.available:
+        return "caption", tr("events.no_layer", lang, folder=safety.escape_markdown(shown))
+    if view.problems:
+        header = tr("events.data_invalid", lang, folder=shown, count=len(view.problems))
+        return "error", problems_markdown(header, view.problems, lang=lang)
+    return None
 
 
 def event_ids(frame: gpd.GeoDataFrame | None) -> list[str]:

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from putuo_geo import latlon
+from putuo_geo import latlon, typedtext
 from putuo_geo.errors import Problem
 
 #: Query parameter names.
@@ -224,8 +224,10 @@ def _zoom(text: str, problems: list[Problem]) -> int | None:
 def decode(params: Mapping[str, Any]) -> Link:
     """Read query parameters (a ``st.query_params.to_dict()``) into a :class:`Link`.
 
-    Unknown keys are ignored; unreadable values are left out and listed in
-    ``problems``. Nothing is checked against the data here: see :func:`restore`.
+    Unknown keys are ignored; every value is read as typed
+    (:func:`putuo_geo.typedtext.normalise`: ``?q=%E2%80%8B`` is no search at all);
+    unreadable values are left out and listed in ``problems``. Nothing is checked
+    against the data here: see :func:`restore`.
     Never raises, and takes time linear in the parameters' length.
     """
     problems: list[Problem] = []
@@ -246,7 +248,10 @@ def decode(params: Mapping[str, Any]) -> Link:
                 )
             )
             continue
-        raw[k] = value.strip()
+        # Read as typed (full-width, zero-width: issue 23 §3); linear, on capped text.
+        # NFKC can lengthen a character, so the cap applies again after it.
+        cap = MAX_QUERY_CHARS if k == "q" else MAX_VALUE_CHARS
+        raw[k] = typedtext.normalise(value).strip()[:cap]
     categories: tuple[str, ...] | None = None
     if "cat" in raw:
         cat = raw["cat"]
@@ -257,6 +262,20 @@ def decode(params: Mapping[str, Any]) -> Link:
         if center is None:
             problems.append(Problem("link.problem.center", value=_shown(raw["c"])))
     zoom = _zoom(raw["z"], problems) if raw.get("z") else None
+    # A view is both: half of one is dropped and named, like any other value.
+    halves = (
+        ("c", "z", center is not None and zoom is None),
+        ("z", "c", zoom is not None and center is None),
+    )
+    for given, missing, alone in halves:
+        if alone:
+            problems.append(
+                Problem(
+                    "link.problem.view_half", given=given, missing=missing, value=_shown(raw[given])
+                )
+            )
+    if center is None or zoom is None:
+        center = zoom = None
     event = raw.get("event") or None
     if event is not None and _EVENT_ID.fullmatch(event) is None:
         problems.append(Problem("link.problem.event", value=_shown(event)))

@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from putuo_geo import latlon
+from putuo_geo import latlon, typedtext
 from putuo_geo.errors import PlaceNotFoundError
 from putuo_geo.layers import Atlas
 
@@ -135,7 +135,7 @@ def resolve_place(text: str, atlas: Atlas, *, layers: tuple[str, ...] = PLACE_LA
     PlaceNotFoundError
         When nothing or more than one place matches (the message lists suggestions).
     """
-    label = text.strip()
+    label = typedtext.normalise(text).strip()  # as typed: ＣＨＡＮＧＦＥＮＧ, 长\u200b风
     if not label:
         msg = "Empty place: give an id, a name or lat,lon."
         raise PlaceNotFoundError(msg)
@@ -144,9 +144,10 @@ def resolve_place(text: str, atlas: Atlas, *, layers: tuple[str, ...] = PLACE_LA
         return Place(label=label, id=None, name_en=label, name_zh=label, lonlat=lonlat, layer=None)
     index = place_index(atlas, layers=layers)
     key = label.casefold()
-    ids = index["id"].str.casefold()
-    en = index["name_en"].str.casefold()
-    zh = index["name_zh"].str.casefold()
+    ids, en, zh = (
+        index[column].fillna("").astype(str).map(typedtext.normalise).str.casefold()
+        for column in ("id", "name_en", "name_zh")
+    )
     for mask in (ids == key, (en == key) | (zh == key)):
         hits = index[mask.to_numpy()]
         if len(hits) == 1:

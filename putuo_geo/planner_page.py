@@ -14,6 +14,7 @@ language.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from putuo_geo import coverage, display, i18n, page
+from putuo_geo import coverage, display, i18n, latlon, page
 from putuo_geo.i18n import Lang, tr
 from putuo_geo.safety import escape_markdown
 
@@ -37,6 +38,10 @@ PROBLEMS_KEY = "planner_problems"
 SPEEDS_KMH: tuple[float, ...] = (coverage.DEFAULT_SPEED_KMH, 4.0)
 #: The time limit's slider (minutes): the bands stay 5/10/15 whatever it is.
 MINUTES_RANGE: tuple[int, int, int] = (5, 30, 5)
+#: Most candidate stations at once (clicks and uploads together). Each runs one
+#: Dijkstra per change of candidates or setting (issue 23: 576 from one upload took
+#: 2.5-3.4 s a rerun and doubled another visitor's); a planner weighs a handful.
+MAX_CANDIDATES = 50
 #: The controls' session keys: walking speed, time limit, the station whose reach is drawn.
 SPEED_KEY, MINUTES_KEY = page.PLANNER_SPEED_KEY, page.PLANNER_MINUTES_KEY
 REACH_KEY = page.PLANNER_REACH_KEY
@@ -58,15 +63,51 @@ def planner_values(state: State, *, station_ids: Sequence[str]) -> PlannerValues
     :class:`putuo_geo.page.SidebarValues`). Defaults: the first of :data:`SPEEDS_KMH`,
     :data:`putuo_geo.coverage.DEFAULT_MINUTES`, no reach. A station no longer offered
     falls back to none; a label left by a language switch to the last good value
-    (:func:`putuo_geo.page.keep_choices`).
+    (:func:`putuo_geo.page.keep_choices`), any other speed not offered to the first; the
+    minutes to the slider's steps (:func:`snap_minutes`). Each value read is one the
+    controls offer: the planner's caches are keyed on them (issue 23).
     """
     ids = ["", *station_ids]
     page.keep_choices(state, {SPEED_KEY: list(SPEEDS_KMH), REACH_KEY: ids})
+    # A widget's value arrives over a websocket any client can write to: a speed that is
+    # not offered ("fast") or a time that is not a number falls back to the default,
+    # with one log line, before any float() (issue 23 §4).
     kmh = state.setdefault(SPEED_KEY, SPEEDS_KMH[0])
+    if kmh not in SPEEDS_KMH or isinstance(kmh, bool):  # never offered: each a new cache key
+        latlon.log_refused("planner speed", kmh)
+        kmh = state[SPEED_KEY] = SPEEDS_KMH[0]
     minutes = state.setdefault(MINUTES_KEY, int(coverage.DEFAULT_MINUTES))
+    if isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes != minutes:
+        latlon.log_refused("planner minutes", minutes)  # not a number (NaN != NaN)
+        minutes = int(coverage.DEFAULT_MINUTES)
+    # Off the slider's step or range (a crafted value): each would be a new key of the
+    # planner's small cache, so it goes to the nearest step.
+    minutes = state[MINUTES_KEY] = snap_minutes(minutes)
     if state.setdefault(REACH_KEY, "") not in ids:
         state[REACH_KEY] = ""
     return PlannerValues(speed_kmh=kmh, minutes=minutes, reach_id=state[REACH_KEY])
+
+
+def snap_minutes(value: Any) -> int:
+    """The slider's value on its range and step (:data:`MINUTES_RANGE`).
+
+    A crafted message can set the slider to any number (``7.3``, ``1e9``): each one is a
+    new key of the planner's caches, and a session sending a new one per run would
+    defeat them. Off-step values go to the nearest step, out-of-range ones to the
+    nearest end; anything not a finite number to the default.
+
+    >>> snap_minutes(7.3), snap_minutes(8), snap_minutes(1e9), snap_minutes("x")
+    (5, 10, 30, 10)
+    """
+    low, high, step = MINUTES_RANGE
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not math.isfinite(number):
+        return int(coverage.DEFAULT_MINUTES)
+    snapped = low + step * round((min(max(number, low), high) - low) / step)
+    return int(min(max(snapped, low), high))
 
 
 def _points(state: State) -> list[dict[str, Any]]:
@@ -158,8 +199,15 @@ def add_points(
     stations: Sequence[coverage.Site],
     lang: Lang,
 ) -> bool:
-    """Append ``new`` points when all of them (with the kept ones) pass; else none."""
+    """Append ``new`` points when all of them (with the kept ones) pass; else none.
+
+    More than :data:`MAX_CANDIDATES` in all is refused before anything is joined.
+    """
     points = _points(state)
+    if len(points) + len(new) > MAX_CANDIDATES:
+        fields = {"count": f"{len(new):,}", "kept": len(points), "max": MAX_CANDIDATES}
+        state[PROBLEMS_KEY] = [("planner.problem.too_many", fields)]
+        return False
     try:
         _join(model, [*points, *new], stations=stations, lang=lang)
     except coverage.CandidateError as exc:

@@ -17,6 +17,13 @@ left in GCJ-02 (about 485 m off in Putuo). :func:`cross_layer_problems` checks
 A rule is only checked against a reference layer that passed its own rules, so one
 bad layer yields its own problems, not one per feature of every layer that leans on it.
 
+The two rules that measure a feature against the district boundary (on the border, in
+Putuo) skip features imported from OpenStreetMap (a non-blank ``osm_id``), and a feature
+along an imported creek section counts as in Putuo: there the creek and the boundary are
+two independent sources, which never agree exactly, and ``putuo-geo import-osm`` reports
+how far apart they are as a warning (where, how much) instead of refusing the import
+(issue 21).
+
 GCJ-02 leftovers are caught by rule: when a feature breaks a rule but would keep it
 after converting GCJ-02 -> WGS-84 (:func:`putuo_geo.datum.gcj02_to_wgs84`), the
 message says so and how to convert. All distances in EPSG:32651 metres.
@@ -78,6 +85,20 @@ class _Layer:
         fid = self.frame["id"].iloc[i] if "id" in self.frame else None
         label = f"'{fid}'" if isinstance(fid, str) and fid else f"#{self.frame.index[i]} (no id)"
         return f"{self.file_name}: feature {label}"
+
+
+def _not_imported_mask(layer: _Layer) -> np.ndarray:
+    """True for the features not imported from OpenStreetMap (blank or no ``osm_id``)."""
+    if "osm_id" not in layer.frame:
+        return np.ones(len(layer.frame), dtype=bool)
+    ids = layer.frame["osm_id"]
+    return ~(ids.notna() & (ids.astype(str).str.strip() != "")).to_numpy()
+
+
+def _not_imported(layer: _Layer) -> _Layer:
+    """The layer without its features imported from OpenStreetMap (non-blank ``osm_id``)."""
+    keep = _not_imported_mask(layer)
+    return _Layer(layer.file_name, layer.frame[keep], layer.metric[keep], layer.gcj_fixed[keep])
 
 
 def _layer(frame: gpd.GeoDataFrame | None, file_name: str) -> _Layer | None:
@@ -216,11 +237,13 @@ def cross_layer_problems(
     if creek is not None and putuo is not None and "section" in creek.frame:
         border = creek.frame["section"].to_numpy() == "border"
         if border.any():
-            sub = _Layer(
-                creek.file_name,
-                creek.frame[border],
-                creek.metric[border],
-                creek.gcj_fixed[border],
+            sub = _not_imported(
+                _Layer(
+                    creek.file_name,
+                    creek.frame[border],
+                    creek.metric[border],
+                    creek.gcj_fixed[border],
+                )
             )
             creek_ok &= found.check(
                 sub,
@@ -261,13 +284,21 @@ def cross_layer_problems(
             what="rule.what.from_route",
         )
     if putuo is not None:
+        # Along a creek imported from OSM that strays off the district (reported by
+        # import-osm), the features placed on it count as in Putuo too.
+        imported = (
+            [g for g, keep in zip(creek.metric, ~_not_imported_mask(creek), strict=True) if keep]
+            if creek_line is not None and creek is not None
+            else []
+        )
+        near = shapely.union_all([putuo, *imported]) if imported else putuo
         for name in config.LAYER_NAMES:
             layer = layers[name]
             if name == "boundary" or layer is None or layer.file_name in found.gcj:
                 continue
             found.check(
-                layer,
-                lambda g: _max_vertex_distance_m(g, putuo),
+                _not_imported(layer),
+                lambda g: _max_vertex_distance_m(g, near),
                 limit_m=INSIDE_PUTUO_MAX_M,
                 what="rule.what.outside_putuo",
             )

@@ -36,25 +36,32 @@ _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 
 
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+#: Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): in a name from
+#: the data, U+202E turns the rest of the line around ("evil\u202egpj.exe" reads
+#: "evilexe.jpg"), the page's own words after it included. Removed wherever data text is
+#: shown; typed and uploaded text loses them earlier (putuo_geo.typedtext).
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 
 
 def escape_html(text: Any) -> str:
-    """``text`` as HTML that shows exactly the text: :func:`html.escape` plus ``{``/``}``.
+    """``text`` as HTML that shows exactly the text: :func:`html.escape` plus ``{``/``}``
+    (bidi controls removed: :data:`_BIDI_CONTROLS`).
 
     The braces become character references so no Jinja delimiter (``{{``, ``{%``,
     ``{#``) survives into a folium template; browsers show them as braces.
     """
-    return html.escape(str(text)).translate(_BRACES)
+    return html.escape(str(text).translate(_BIDI_CONTROLS)).translate(_BRACES)
 
 
 def escape_markdown(text: Any) -> str:
     """``text`` as Markdown that renders exactly as the text (on one line).
 
     Every ASCII punctuation character is backslash-escaped; line breaks become
-    spaces so a value cannot start a heading, a list or a code block.
+    spaces so a value cannot start a heading, a list or a code block; bidi controls
+    are removed (:data:`_BIDI_CONTROLS`).
 
     """
-    one_line = _LINE_BREAKS.sub(" ", str(text))
+    one_line = _LINE_BREAKS.sub(" ", str(text).translate(_BIDI_CONTROLS))
     return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
 
 

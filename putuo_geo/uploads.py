@@ -32,7 +32,7 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
-from putuo_geo import config, datum, layers
+from putuo_geo import config, datum, exports, layers, typedtext
 from putuo_geo.errors import DataValidationError, Problem
 
 #: Largest upload, bytes (the page's ``server.maxUploadSize`` is the same 5 MB).
@@ -109,7 +109,7 @@ def _text(value: Any, *, where: Problem, field: str, problems: list[str]) -> str
     if isinstance(value, dict | list):
         problems.append(Problem("upload.problem.not_text", where=where, field=field))
         return ""
-    text = str(value).strip()
+    text = typedtext.normalise(str(value)).strip()  # as typed; no lone surrogate, no U+202E
     if len(text) > MAX_TEXT_CHARS:
         problems.append(
             Problem(
@@ -130,10 +130,12 @@ def _text(value: Any, *, where: Problem, field: str, problems: list[str]) -> str
 def clean_file_name(file_name: str) -> str:
     """The last part of an uploaded file's name, printable, at most :data:`MAX_FILE_NAME_CHARS`.
 
-    A browser sends whatever name the file had (a path, control characters, 10 kB);
-    only its last path part is kept, control characters become ``_``.
+    A browser sends whatever name the file had (a path, control characters, 10 kB, a
+    lone surrogate, a right-to-left override that shows ``evil\u202egpj.csv`` as
+    ``evilvsc.jpg``); only its last path part is kept, normalised
+    (:func:`putuo_geo.typedtext.normalise`), control characters become ``_``.
     """
-    name = PurePath(file_name.replace("\\", "/")).name
+    name = PurePath(typedtext.normalise(file_name).replace("\\", "/")).name
     name = CONTROL_CHARS.sub("_", name).strip()
     if len(name) > MAX_FILE_NAME_CHARS:  # cut the stem, keep the suffix (.csv decides the reader)
         suffix = PurePath(name).suffix[:10]
@@ -239,10 +241,12 @@ def _rows_from_csv(text: str, file_name: str, problems: list[str]) -> list[dict[
                 )
                 return []
             where = Problem("where.row", file=file_name, row=len(rows) + 1, line=line_no)
-            props = dict(zip(keys, cells, strict=False))
+            # A CSV the page exported comes back with its names as they were: the "'"
+            # the export put before a formula-looking text is taken off again.
+            props = dict(zip(keys, map(exports.restore_formula_text, cells), strict=False))
             geom = None
             try:
-                lon, lat = float(cells[lon_i]), float(cells[lat_i])
+                lon, lat = (float(typedtext.normalise(cells[i])) for i in (lon_i, lat_i))
             except (IndexError, ValueError):
                 given = [cells[i] if i < len(cells) else "" for i in (lon_i, lat_i)]
                 problems.append(
@@ -336,6 +340,8 @@ def read_upload(data: bytes, *, file_name: str, datum_name: datum.Datum = "wgs84
         given_id = props.get("id")
         if isinstance(given_id, dict | list):  # not an id; its text could be megabytes
             given_id = None
+        elif isinstance(given_id, str):
+            given_id = typedtext.normalise(given_id[: MAX_TEXT_CHARS * 2])
         slug = _slug(given_id) if given_id not in (None, "") else ""
         base = ID_PREFIX + (slug or str(n))
         fid, k = base, 2

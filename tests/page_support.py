@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -105,6 +106,51 @@ def healthy(url: str) -> bool:
             return response.status == 200
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return False
+
+
+#: Debian's nginx (``apt-get install -y nginx``), for the proxy recipe's test and bench.
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+@contextlib.contextmanager
+def nginx_in_front(backends: list[str], run_dir: Path) -> Iterator[str]:
+    """Start nginx with scripts/nginx-sticky.conf on a free loopback port; yield its URL.
+
+    ``backends`` are one or two Streamlit URLs (one is used for both upstream slots).
+    Its logs go to ``run_dir``. Ready when ``/_stcore/health`` answers through it
+    (polled); raises ``RuntimeError`` when the configuration is refused or it never is.
+    """
+    port = free_port()
+    conf = (ROOT / "scripts" / "nginx-sticky.conf").read_text(encoding="utf-8")
+    for key, value in {
+        "@RUN_DIR@": str(run_dir),
+        "@PORT@": str(port),
+        "@BACKEND_1@": urlsplit(backends[0]).netloc,
+        "@BACKEND_2@": urlsplit(backends[-1]).netloc,
+    }.items():
+        conf = conf.replace(key, value)
+    path = run_dir / "nginx.conf"
+    path.write_text(conf, encoding="utf-8")
+    check = subprocess.run(
+        [NGINX, "-t", "-c", str(path)], capture_output=True, text=True, check=False
+    )
+    if check.returncode != 0:
+        raise RuntimeError(check.stderr)
+    log = (run_dir / "nginx.stderr").open("w")
+    proc = subprocess.Popen([NGINX, "-c", str(path)], stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while not healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                msg = f"nginx did not come up; see {run_dir / 'error.log'}"
+                raise RuntimeError(msg)
+            time.sleep(0.1)  # poll interval; readiness is decided by the health answer
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
 
 
 @contextlib.contextmanager

@@ -7,6 +7,8 @@ expected texts come from the catalogue and ``putuo_geo``, never hard-coded.
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 from pathlib import Path
 
@@ -14,7 +16,17 @@ import pytest
 from page_support import page_data_dir, skip_reason
 from streamlit.testing.v1 import AppTest
 
-from putuo_geo import errors, i18n, layers, page, permalink, safety
+from putuo_geo import (
+    errors,
+    i18n,
+    layers,
+    mapcontrols,
+    overview,
+    page,
+    permalink,
+    safety,
+    typedtext,
+)
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -64,7 +76,7 @@ def test_a_link_notice_lists_the_three_parts_dropped_and_follows_the_language():
 
 
 def test_a_clean_link_gives_no_notice():
-    at = _run(_app(base="none", z="15"))
+    at = _run(_app(base="none", z="15", c="31.240000,121.420000"))  # a view is both
     assert not [i for i in at.info if i.value.startswith(i18n.tr("link.notice", "en"))]
 
 
@@ -157,3 +169,167 @@ def test_typed_text_and_search_are_capped():
     at = _run(AppTest.from_file(APP, default_timeout=120))
     assert at.text_input(key="query").max_chars == permalink.MAX_QUERY_CHARS
     assert at.text_input(key="coord_text").max_chars == 100
+
+
+# ------------------------------------------------------------------ issue 23 §3, §4
+
+#: Crafted map return values and widget values (issue 23 §4): each is refused with one
+#: log line, never float()'s traceback or an error screen.
+_NAN = float("nan")
+CRAFTED_STATE: list[dict[str, object]] = [
+    {"map": {"last_clicked": {"lat": "31.24", "lng": 121.42}}},
+    {"map": {"last_clicked": {"lat": None, "lng": 121.42}}},
+    {"map": {"last_clicked": {"lat": [31.24], "lng": 121.42}}},
+    {"map": {"last_clicked": "31.24,121.42"}},
+    {"map": {"last_clicked": {"lat": 1e999, "lng": _NAN}}},
+    {"map": {"center": {"lat": "x", "lng": {}}, "zoom": "fast"}},
+    {"map": {"center": {"lat": 31.24, "lng": 121.42}, "zoom": _NAN}},
+    {"map": ["not", "a", "dict"]},
+    {
+        "map": {
+            "last_object_clicked": {"lat": "31.24", "lng": _NAN},
+            "last_object_clicked_tooltip": mapcontrols.HERE_TAG,
+        }
+    },
+    {"planner_on": True, "planner_speed": "fast"},
+    {"planner_on": True, "planner_minutes": "ten"},
+]
+
+
+@pytest.mark.parametrize("crafted", CRAFTED_STATE, ids=lambda c: repr(c)[:60])
+def test_crafted_map_and_widget_values_are_refused_with_one_log_line(crafted, caplog):
+    at = _run(AppTest.from_file(APP, default_timeout=120))
+    for key, value in crafted.items():
+        at.session_state[key] = value
+    with caplog.at_level(logging.WARNING, logger="putuo_geo"):
+        _run(at)
+    refused = [r for r in caplog.records if r.getMessage().startswith("refused ")]
+    assert refused, "the refused value is logged"
+    assert all(r.exc_info is None and "\n" not in r.getMessage() for r in refused)
+    assert not at.error
+
+
+def _located(lat: float, lng: float) -> dict[str, object]:
+    return {
+        "last_object_clicked": {"lat": lat, "lng": lng},
+        "last_object_clicked_tooltip": mapcontrols.HERE_TAG,
+    }
+
+
+@pytest.mark.parametrize(("lat", "lng"), [(39.9042, 116.4074), (0.0, 0.0)])  # Beijing, 0,0
+def test_a_located_position_outside_shanghai_gets_the_message_and_no_measurement(lat, lng):
+    at = _run(AppTest.from_file(APP, default_timeout=120))
+    before = at.selectbox(key="measure_from").value
+    at.session_state["map"] = _located(lat, lng)
+    _run(at)
+    assert i18n.tr("coords.problem.outside_shanghai", "en") in [w.value for w in at.warning]
+    assert not [b for b in at.button if b.key == "measure_from_here"]  # no Where am I panel
+    assert at.selectbox(key="measure_from").value == before
+    page.measure_from_here(at.session_state)  # a tap sent anyway changes nothing
+    assert at.session_state["measure_from"] == before
+
+
+def test_a_located_position_in_shanghai_still_measures_from_here():
+    at = _run(AppTest.from_file(APP, default_timeout=120))
+    at.session_state["map"] = _located(31.2381, 121.4216)
+    _run(at)
+    at.button(key="measure_from_here").click()
+    _run(at)
+    assert at.selectbox(key="measure_from").value == page.point_key("from")
+
+
+def test_an_upload_with_lone_surrogates_shows_no_error_screen_and_keeps_its_remove_button():
+    feature = {
+        "type": "Feature",
+        "properties": {"name": "Caf\u00e9 \ud800", "id": "\ud800", "category": "\ud800"},
+        "geometry": {"type": "Point", "coordinates": [121.401234, 31.241234]},
+    }
+    data = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["upload_source"] = ("caf\ud800\u202e.geojson", data)
+    at.session_state[page.UPLOAD_OPEN_KEY] = True
+    _run(at)
+    _run(at)  # and on every later run
+    assert [b for b in at.button if b.key == "upload_drop"]
+    assert any("Café" in label for label in at.selectbox(key="measure_from").options)
+
+
+@pytest.mark.parametrize("query", ["\u200b", "ＣＨＡＮＧＦＥＮＧ", "长\u200b风", "Ｍ５０"])
+def test_a_search_typed_or_linked_the_way_people_type_it(query):
+    atlas = layers.load_atlas(page_data_dir())
+    expected = len(overview.filter_sites(atlas.sites, query=typedtext.normalise(query)))
+    assert expected > 0
+    at = _run(_app(q=query))
+    strip = i18n.tr("metric.of_total", "en", shown=expected, total=len(atlas.sites))
+    assert any(strip in m.value for m in at.markdown)
+    assert not [i for i in at.info if i.value.startswith(i18n.tr("link.notice", "en"))]
+
+
+def test_the_areas_tab_note_is_page_table_note_without_the_server_path():
+    # Issue 22 §1: panels/layout.py wrote the note itself, with the server's path.
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["tables_open"] = True
+    at.session_state["table_tab_index"] = 3  # the areas tab
+    _run(at)
+    note = page.table_note(Path(page_data_dir()), lang="en")
+    assert note in [c.value for c in at.caption]
+    assert str(Path(page_data_dir()).resolve()) not in note
+
+
+EVENT = "event-half-marathon-2023"
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"c": "31.250000,121.400000"}, ["c="]),
+        ({"z": "15"}, ["z="]),
+        ({"event": EVENT, "c": "31.250000,121.400000"}, ["c="]),
+        ({"event": EVENT, "z": "15"}, ["z="]),
+        ({"event": EVENT, "c": "31.250000,121.400000", "z": "x"}, ["c=", "z="]),
+    ],
+)
+def test_half_a_view_is_named_as_dropped(params, named):
+    at = _run(_app(**params))
+    (notice,) = [i.value for i in at.info if i.value.startswith(i18n.tr("link.notice", "en"))]
+    bullets = [_unescaped(b) for b in _bullets(notice)]
+    assert sorted(b[2:4] for b in bullets) == named
+    if "event" in params:
+        assert at.session_state["event"] == EVENT  # the event is still shown, fitted
+
+
+def test_a_whole_view_next_to_an_event_is_kept():
+    at = _run(_app(event=EVENT, c="31.250000,121.400000", z="15"))
+    assert not [i for i in at.info if i.value.startswith(i18n.tr("link.notice", "en"))]
+    assert at.session_state["view_apply"] == ((121.4, 31.25), 15)
+    assert (at.query_params["c"], at.query_params["z"]) == ("31.250000,121.400000", "15")
+
+
+@pytest.mark.parametrize("index", [0, 1, 5, 6, 8, 10])  # path 5, parts, no name, "(", "0", docs
+def test_a_descriptor_mistake_is_listed_on_the_page_without_a_crash(toy_dir, monkeypatch, index):
+    from test_descriptor import MISTAKES, _edit
+
+    mistake, _, _ = MISTAKES[index]
+    monkeypatch.setenv("PUTUO_GEO_DATA", str(_edit(toy_dir, mistake)))
+    at = _run(AppTest.from_file(APP, default_timeout=120))
+    (panel,) = [e.value for e in at.error]
+    assert panel.startswith(i18n.tr("error.data_invalid", "en", folder="toy", count=1))
+    assert str(toy_dir) not in panel
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "１２１.４２１６，３１.２３８１",
+        "121．4216，31．2381",
+        "121.4216、31.2381",
+        "121.4216,\u200b31.2381",
+    ],
+)
+def test_coordinates_typed_the_way_people_type_them_are_read(typed):
+    at = _run(AppTest.from_file(APP, default_timeout=120))
+    at.radio(key="coord_order").set_value("lnglat")
+    at.text_input(key="coord_text").set_value(typed)
+    _run(at)
+    assert i18n.tr("coords.problem.not_two_numbers", "en") not in [w.value for w in at.warning]
+    assert [b for b in at.button if b.key == "coord_use_from"]  # usable as FROM

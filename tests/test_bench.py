@@ -162,3 +162,24 @@ def test_candidate_clicks_land_on_valid_candidates_and_fill_the_row():
     rows = run.rows_from({"page": p, "sessions": 2})
     (row,) = [r for r in rows if r.measure.startswith("14. Candidate click")]
     assert row.ours == "500 ms"
+
+
+def test_shared_server_ratios_pair_each_loaded_run_with_its_idle_run_and_fill_the_table():
+    """Issue 23's load test (bench.shared) turns its runs into ratios and table rows."""
+    from bench import shared
+
+    result = {
+        "idle_s": {"cache_clears": [0.25, 0.5, 0.25], "flood_without_nginx": [0.25] * 3},
+        "loaded_s": {"cache_clears": [0.25, 0.75, 0.5], "flood_without_nginx": [2.5, 1.0, 3.0]},
+        "notes": {"cache_clears": "30 clear_cache messages"},
+    }
+    result["ratios"] = shared.ratios(result)
+    assert result["ratios"] == {"cache_clears": 1.5, "flood_without_nginx": 10.0}
+    rows = run.rows_from({"shared": result})
+    clears, contrast = rows
+    assert clears.measure == "23. Visitor's run: " + shared.LABELS["cache_clears"]
+    assert (clears.ours, clears.ratio) == ("500 ms", "1.50x")  # median loaded; pair ratios
+    assert (clears.target, clears.met) == ("<= 1.5x", "yes")
+    assert "30 clear_cache messages" in clears.reference
+    assert (contrast.ratio, contrast.target, contrast.met) == ("10.00x", "", "")
+    assert "| 1.50x | <= 1.5 | yes | 30 clear_cache messages |" in shared.table(result)

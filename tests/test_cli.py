@@ -269,3 +269,72 @@ def test_a_data_folder_that_is_a_symlink_loop_exits_1(tmp_path, capsys):
         code, _, err = run([*argv, str(tmp_path / "loop")], capsys)
         assert code == 1, (argv, err)
         assert "unexpected" not in err
+
+
+# ------------------------------------------------------------------ issue 23 §5
+
+
+def test_coverage_extra_that_is_not_a_regular_file_exits_1_unread(toy_dir, tmp_path, capsys):
+    fifo = tmp_path / "candidates.csv"
+    os.mkfifo(fifo)  # reading it would block forever
+    for extra, kind in ((fifo, "named pipe"), (Path("/dev/zero"), "device")):
+        code, out, err = run(["coverage", "--extra", str(extra), "--data", str(toy_dir)], capsys)
+        assert (code, out) == (1, "")
+        assert kind in err
+        assert "Traceback" not in err
+
+
+def test_coverage_extra_over_the_upload_limit_exits_1(toy_dir, tmp_path, capsys):
+    from putuo_geo import uploads
+
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"name,lon,lat\n" + b"x" * uploads.MAX_UPLOAD_BYTES)
+    code, out, err = run(["coverage", "--extra", str(big), "--data", str(toy_dir)], capsys)
+    assert (code, out) == (1, "")
+    assert "over 5 MB" in err
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["--minutes", "1e308", "--speed-kmh", "1e308"],
+        ["--minutes", "1e-320"],
+        ["--minutes", "inf"],
+        ["--speed-kmh", "nan"],
+        ["--minutes", "0"],
+        ["--speed-kmh", "-5"],
+        ["--minutes", "100000"],
+    ],
+)
+def test_coverage_numbers_out_of_range_are_usage_errors(toy_dir, capsys, words):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["coverage", "--json", *words, "--data", str(toy_dir)])
+    assert info.value.code == 1
+    assert "is not a number from" in capsys.readouterr().err
+
+
+def test_coverage_at_the_largest_numbers_prints_strict_json(toy_dir, capsys):
+    argv = ["coverage", "--json", "--minutes", "1440", "--speed-kmh", "５０"]
+    code, out, err = run([*argv, "--data", str(toy_dir)], capsys)
+    assert (code, err) == (0, "")
+    json.loads(out, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"}, {"LANG": "C", "LC_ALL": "C"}])
+def test_an_ascii_only_stdout_is_no_error(env):
+    full = {**os.environ, "PYTHONPATH": str(ROOT), **env}
+    full.pop(config.DATA_DIR_ENV, None)
+    full.pop("PYTHONUTF8", None)
+    for args in (["stats", "--json"], ["stats"], ["events"], ["events", "--json"]):
+        done = subprocess.run(
+            [sys.executable, "-X", "utf8=0", "-m", "putuo_geo.cli", *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=full,
+            check=False,
+            timeout=120,
+        )
+        assert done.returncode == 0, (args, done.stderr)
+        if "--json" in args:
+            json.loads(done.stdout)

@@ -74,3 +74,13 @@ def test_non_finite_numbers_are_not_two_numbers(text):
     assert coordinput.read_point(text, order="lnglat", datum="wgs84").problem == (
         "coords.problem.not_two_numbers"
     )
+
+
+@pytest.mark.parametrize(("order", "source"), [("lnglat", "xx"), ("sideways", "wgs84")])
+def test_a_crafted_order_or_datum_is_refused_with_one_log_line(order, source, caplog):
+    point = coordinput.read_point("121.42,31.24", order=order, datum=source)
+    assert point.lonlat is None
+    assert point.problem == "coords.problem.not_two_numbers"
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == [
+        "refused coordinate order or datum"
+    ]

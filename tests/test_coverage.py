@@ -530,4 +530,4 @@ def test_cli_coverage_refuses_a_bad_speed(toy_dir, capsys, bad):
     with pytest.raises(SystemExit) as info:
         cli.main(["coverage", "--speed-kmh", bad, "--data", str(toy_dir)])
     assert info.value.code == 1  # bad input, not a bug
-    assert "not a positive number" in capsys.readouterr().err
+    assert "is not a number from 0.5 to 50" in capsys.readouterr().err

@@ -304,3 +304,23 @@ def test_the_real_courses_are_drawn_and_explained():
         assert 0 < item["along_route_m"] < events.HALF_MARATHON_M
         assert "21.0975 km" in item["length_note"]
         assert item["start_date"] <= item["end_date"]
+
+
+@pytest.mark.parametrize("bad", ["\x01", "\x1b[31m", "\ud800", "\ufffe"], ids=repr)
+def test_the_course_gpx_is_well_formed_whatever_the_name_holds(bad):
+    # Issue 23 §5: the one GPX writer without the XML-safe filter.
+    import xml.etree.ElementTree as ET
+
+    text = exports.course_gpx(
+        [(121.40, 31.24), (121.41, 31.24)], name=f"Race {bad} name", source=f"src {bad}"
+    )
+    ET.fromstring(text.encode("utf-8"))
+    assert gpxpy.parse(text).tracks[0].name.startswith("Race ")
+
+
+@pytest.mark.parametrize("typed", ["２０２４-０１-０１", "2024－01－01", "\u200b2024-01-01"])
+def test_cli_dates_typed_full_width_are_read(toy_dir, toy_atlas, capsys, typed):
+    # Issue 23 §5: "２０２４-０１-０１" was "not a real calendar date".
+    _toy_events(toy_dir, toy_atlas)
+    assert cli.main(["events", "--data", str(toy_dir), "--from", typed, "--json"]) == 0
+    assert [i["id"] for i in json.loads(capsys.readouterr().out)] == ["toy-race"]

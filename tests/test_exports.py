@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import geopandas as gpd
@@ -14,7 +15,7 @@ import pytest
 import shapely
 from page_support import page_data_dir, skip_reason
 
-from putuo_geo import assets, exports, i18n, layers, mapview, network, overview
+from putuo_geo import assets, exports, i18n, layers, mapview, network, overview, typedtext
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +62,44 @@ def test_csv_neutralises_spreadsheet_formulas():
     assert back["lon"].dtype.kind == "f"  # numbers stay numbers
     assert exports.neutralise_formula(-3.5) == -3.5
     assert exports.neutralise_formula("Mengqing = garden") == "Mengqing = garden"
+
+
+#: What a spreadsheet strips or folds before it looks for a formula (issue 23 §6).
+HIDDEN_FORMULAS: tuple[str, ...] = (
+    " =1+1",
+    "\u00a0=1+1",
+    "\ufeff=1+1",
+    "＝1+1",
+    "\n=1+1",
+    "\u200b=1+1",
+    "  \u200b\u00a0＋cmd",
+    "－2+3",
+    "＠SUM(A1)",
+    "\u3000=1",  # an ideographic space
+)
+
+
+@pytest.mark.parametrize("text", HIDDEN_FORMULAS, ids=repr)
+def test_a_formula_behind_what_a_spreadsheet_strips_is_neutralised(text):
+    assert exports.neutralise_formula(text) == "'" + text
+    assert exports.restore_formula_text(exports.neutralise_formula(text)) == text
+
+
+@pytest.mark.parametrize("text", ["Mengqing = garden", "'quoted", "M50", "  plain", "'"])
+def test_plain_text_is_neither_neutralised_nor_restored(text):
+    assert exports.neutralise_formula(text) == text
+    assert exports.restore_formula_text(text) == text
+
+
+def test_a_csv_the_page_exported_uploads_back_with_the_same_names():
+    from putuo_geo import uploads
+
+    sites = paper_toy.build_toy_atlas().sites.iloc[:6].copy()
+    names = ["-5 Degrees Bar", "=HYPERLINK(1)", "+86 Tea", "@home", " ＝sum", "Plain"]
+    sites["name_en"] = names
+    layer = uploads.read_upload(exports.sites_csv(sites), file_name="putuo_sites.csv")
+    # Uploaded names are read as typed (NFKC: "＝" is "="), and nothing else changes.
+    assert layer.frame["name_en"].tolist() == [typedtext.normalise(n).strip() for n in names]
 
 
 def test_table_csv_neutralises_text_cells_and_keeps_numbers():
@@ -220,3 +259,36 @@ def test_merge_sites_puts_uploaded_sites_in_every_export(atlas):
     table = tables.sites(merged, "en")
     assert "Proposal A" in table["Name"].tolist()
     assert exports.merge_sites(shown, None)["id"].tolist() == shown["id"].tolist()
+
+
+# ------------------------------------------------ the OpenStreetMap credit (issue 21)
+
+ODBL = "https://opendatacommons.org/licenses/odbl/1-0/"
+
+
+def test_every_export_carries_the_openstreetmap_credit(atlas):
+    """ODbL 1.0: the atlas's creek is OpenStreetMap data and every layer along it is
+    derived from it, so each file a user downloads names the credit and the licence."""
+    credit = "© OpenStreetMap contributors, ODbL 1.0 (" + ODBL + ")"
+    assert credit == exports.OSM_ATTRIBUTION
+    doc = json.loads(exports.sites_geojson(atlas.sites))
+    assert (doc["attribution"], doc["license"]) == (credit, "ODbL-1.0")
+    for data in (exports.sites_csv(atlas.sites), exports.table_csv(pd.DataFrame({"a": [1, 2]}))):
+        back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+        assert back.columns[-1] == "attribution"
+        assert set(back["attribution"]) == {credit}
+    route = exports.route_gpx(atlas.route, atlas.stations, name="r", label=lambda en, zh: en)
+    course = exports.course_gpx([(121.4, 31.2), (121.41, 31.21)], name="c")
+    for text in (route, course):
+        gpx = gpxpy.parse(text)
+        assert gpx.copyright_author == "OpenStreetMap contributors"
+        assert gpx.copyright_license == ODBL
+        assert credit in gpx.description
+
+
+@pytest.mark.skipif(not _vendor_ready(), reason="static/vendor not installed (make assets)")
+def test_the_offline_html_credits_openstreetmap(atlas):
+    page = exports.standalone_html(mapview.build_map(atlas, basemap=mapview.NO_TILES, lang="zh"))
+    assert '<meta name="copyright" content="Data: © OpenStreetMap contributors, ODbL 1.0' in page
+    assert "OpenStreetMap contributors（OpenStreetMap 贡献者）" in page  # the attribution control
+    assert ODBL in page

@@ -82,7 +82,7 @@ def test_read_pair_reads_two_numbers_in_the_order_written(text, pair):
         "31.2,,121.4",
         "31.,121.4",
         ".5,121.4",
-        "３１.２,121.4",  # full-width digits: not ASCII numbers
+        "３１.２、、121.4",  # full-width digits are read (issue 23 §3), two commas are not
         "1" * 60 + "," + "1" * 60,  # over the cap
         "31.2 , 121.4" + " " * 200,  # a valid pair padded past the cap
     ],

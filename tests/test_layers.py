@@ -200,6 +200,13 @@ CASES = [
     ),
     ("pattern", _set("parks", "park-a", "id", "Park A"), "parks.geojson", "Park A", "not matching"),
     (
+        "invisible name",  # issue 23 §3: only zero-width characters and combining marks
+        _set("sites", "site-mint", "name_en", "\u200b\u0301\u200d"),
+        "sites.geojson",
+        "site-mint",
+        "has an empty 'name_en'",
+    ),
+    (
         "minimum",
         _set("sites", "site-mint", "accuracy_m", -1),
         "sites.geojson",

@@ -489,8 +489,17 @@ def test_the_map_credits_osm_in_its_attribution_only_with_osm_features(atlas, po
     assert call is not None
     assert json.loads(call.group(1)) == (
         '<a href="https://www.openstreetmap.org/copyright" target="_blank" '
-        'rel="noopener noreferrer">© OpenStreetMap contributors (ODbL)</a>'
+        'rel="noopener noreferrer">© OpenStreetMap contributors</a> '
+        '<a href="https://opendatacommons.org/licenses/odbl/1-0/" target="_blank" '
+        'rel="noopener noreferrer">ODbL 1.0</a>'
     )
+    zh = mapview.build_map(osm, km_posts=posts, basemap=no_tiles, lang="zh").get_root().render()
+    call = re.search(r"attributionControl\.addAttribution\(\s*(\".*?\")\);", zh, re.S)
+    assert call is not None
+    text = json.loads(call.group(1))
+    assert "© OpenStreetMap contributors（OpenStreetMap 贡献者）</a>" in text
+    assert 'href="https://opendatacommons.org/licenses/odbl/1-0/"' in text
+    assert "开放数据库许可" in text
 
 
 # ---------------------------------------------------------------- doubt (issue 16 §3)
@@ -678,10 +687,15 @@ def test_the_first_view_is_fitted_at_once_under_an_open_legend(atlas, posts):
 def test_the_measuring_button_and_card_are_on_the_map_in_its_language(atlas, lang):
     # Issue 24: one visible control on the map enters and leaves measuring.
     html = mapview.build_map(atlas, lang=lang).get_root().render()
-    assert 'L.control({position: "bottomleft"})' in html
+    call = html[html.index("pgMapTaps(map_") :]
     for key in ("taps.button", "taps.button_on", "taps.prompt_from", "taps.clear"):
-        assert json.dumps(i18n.tr(key, lang), ensure_ascii=False) in html
-    assert "\n        " not in html[html.index("pgTaps") - 2000 : html.index("pgTaps")]  # compact
+        assert json.dumps(i18n.tr(key, lang), ensure_ascii=False) in call
+    assert '"bottomleft"' in call[: call.index(";")]  # where a thumb is
+    # the script itself is in the map's one script file, not in every map's arguments
+    assert "function (map, texts, PREFIX, position)" not in html
+    assert "putuo_geo/js/map-taps.js" in (
+        assets.PROJECT_ROOT / "static/vendor/putuo-map.js"
+    ).read_text(encoding="utf-8")
 
 
 def test_the_measuring_state_reaches_the_map_with_its_dynamic_layers(atlas):

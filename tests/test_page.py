@@ -773,3 +773,111 @@ def test_sidebar_values_keep_what_is_still_offered():
     assert held.query == "park"
     assert (held.from_key, held.to_key) == ("site:x", None)  # a gone end: none
     assert held.basemap_key == state["basemap_key"] == "osm"
+
+
+def test_a_language_switch_keeps_every_lazy_section_and_planner_control():
+    # Issue 23 §6: Events on the creek, Your layer and Enter coordinates closed; the
+    # planner's speed showed no choice and its reach select stayed English for a run.
+    from putuo_geo import planner_page
+
+    assert {page.UPLOAD_OPEN_KEY, page.EVENTS_OPEN_KEY, "coords_open"} <= set(page.OPEN_KEYS)
+    assert {planner_page.SPEED_KEY, planner_page.REACH_KEY} == set(page.PLANNER_LABELLED_KEYS)
+    written: list[str] = []
+
+    class Recording(dict):
+        def __setitem__(self, key, value):
+            written.append(key)
+            super().__setitem__(key, value)
+
+    state = Recording(upload_open=True, coords_open=True, events_open=True, planner_speed=4.0)
+    state["planner_reach"] = "st-01"
+    written.clear()
+    page.relabel(state)
+    assert set(written) == {
+        "upload_open",
+        "coords_open",
+        "events_open",
+        *page.PLANNER_LABELLED_KEYS,
+    }
+    assert state["planner_speed"] == 4.0
+
+
+def test_a_crafted_tab_label_is_refused_with_one_log_line(caplog):
+    state = {"table_tab": "nope", "table_tab_index": 2}
+    page.remember_tab(state, ["a", "b", "c"])
+    assert state["table_tab_index"] == 2
+    assert [r.getMessage() for r in caplog.records] == ["refused table tab: 'nope'"]
+
+
+def test_ordinary_map_values_log_nothing(caplog):
+    state: dict = {"click_mode": "nearest"}  # measuring shows no clicked point (issue 24)
+    returned = {
+        "last_clicked": {"lat": 31.2381, "lng": 121.4216},
+        "last_object_clicked": None,
+        "center": {"lat": 31.24, "lng": 121.42},
+        "zoom": 15,
+    }
+    assert page.take_map_return(state, returned) == pytest.approx((121.4216, 31.2381))
+    assert state["view"] == ((121.42, 31.24), 15)
+    assert page.take_map_return(state, None) is None
+    assert caplog.records == []
+
+
+@pytest.mark.parametrize(
+    "clicked",
+    [{"lat": "31.2381", "lng": 121.4216}, {"lat": None}, {"lat": [31.2], "lng": 121.4}, "x", 5],
+)
+def test_a_crafted_click_is_refused_with_one_log_line(clicked, caplog):
+    state: dict = {"click_mode": "from_to"}
+    assert page.take_map_return(state, {"last_clicked": clicked}) is None
+    assert "points" not in state
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == ["refused map click"]
+
+
+def test_a_large_upload_is_drawn_and_offered_in_part_and_the_page_says_so():
+    """The largest accepted upload sent 7.8-14 MB a run (issue 23): the map draws the
+    first MAX_UPLOAD_DRAWN sites, FROM/TO offers the first MAX_UPLOAD_CHOICES, and a
+    notice says so in the page's language."""
+    n = 5000
+    frame = gpd.GeoDataFrame(
+        {"id": [f"u{i}" for i in range(n)], "name_en": ["Mine"] * n, "name_zh": [""] * n},
+        geometry=[Point(121.40, 31.24)] * n,
+        crs="EPSG:4326",
+    )
+    assert len(page.upload_on_map(frame)) == page.MAX_UPLOAD_DRAWN == 500
+    assert page.upload_on_map(frame)["id"].iloc[-1] == "u499"
+    choices = page.session_choices(lang="en", user_frame=frame)
+    assert len(choices) == page.MAX_UPLOAD_CHOICES == 100
+    assert list(choices)[-1] == "upload:u99"
+    en = page.upload_cap_notice(n, lang="en")
+    assert en is not None
+    assert en.kind == "info"
+    assert en.text.startswith("Your layer has 5,000 sites: the map draws the first 500")
+    assert "FROM/TO offers the first 100, with names cut to 80 characters" in en.text
+    zh = page.upload_cap_notice(n, lang="zh")
+    assert zh is not None
+    assert "5,000 个地点" in zh.text
+    assert "前 500 个" in zh.text
+    assert page.upload_cap_notice(100, lang="en") is None  # all drawn, all offered
+    assert page.upload_cap_notice(100, longest_name=80, lang="en") is None
+    assert page.upload_cap_notice(3, longest_name=81, lang="en") is not None  # names cut
+    small = page.upload_cap_notice(101, lang="en")
+    assert small is not None
+    assert "draws the first 101" in small.text  # never more than the file holds
+    assert "offers the first 100" in small.text
+
+
+def test_long_uploaded_names_are_cut_on_the_map_and_in_the_choices_only():
+    long_en, long_zh = "Cafe " + "x" * 495, "咖啡" + "长" * 300
+    frame = gpd.GeoDataFrame(
+        {"id": ["u1"], "name_en": [long_en], "name_zh": [long_zh]},
+        geometry=[Point(121.40, 31.24)],
+        crs="EPSG:4326",
+    )
+    drawn = page.upload_on_map(frame)
+    assert drawn["name_en"].iloc[0] == long_en[:79] + "…"
+    assert len(drawn["name_zh"].iloc[0]) == page.MAX_SHOWN_NAME_CHARS == 80
+    assert frame["name_en"].iloc[0] == long_en  # the layer itself (table, downloads) whole
+    (choice,) = page.session_choices(lang="zh", user_frame=frame).values()
+    assert long_zh[:79] + "…" in choice.label
+    assert len(choice.label) < 200

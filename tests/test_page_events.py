@@ -13,7 +13,7 @@ import event_toy
 import gpxpy
 import pytest
 
-from putuo_geo import page, permalink
+from putuo_geo import errors, page, permalink
 
 TODAY = dt.date(2024, 5, 1)  # between fest-c (21 Apr 2024) and boat-b (1-2 Jun 2024)
 
@@ -177,6 +177,25 @@ def test_without_an_events_layer_nothing_is_listed_or_selected():
     broken = page.event_view({}, None, today=TODAY, lang="en", problems=["events.geojson: bad"])
     assert broken.available
     assert broken.problems == ("events.geojson: bad",)
+
+
+def test_why_nothing_is_listed_names_no_server_path_and_follows_the_language(tmp_path):
+    # Issue 22 §1: the panel wrote the raw folder, and the problems in English on the
+    # Chinese page; it now calls this (tested) function.
+    folder = tmp_path / "atlas-2026"
+    missing = page.event_view({}, None, today=TODAY, lang="zh")
+    kind, text = page.event_unshown(missing, folder, lang="zh")
+    assert kind == "caption"
+    assert str(tmp_path) not in text
+    assert "atlas\\-2026" in text  # named, escaped
+    problem = errors.Problem("data.problem.missing", file="events.geojson", folder="atlas-2026")
+    broken = page.event_view({}, None, today=TODAY, lang="zh", problems=[problem])
+    kind, text = page.event_unshown(broken, folder, lang="zh")
+    assert kind == "error"
+    assert str(tmp_path) not in text
+    assert problem.text("zh") in text.replace("\\", "")
+    assert str(problem) not in text.replace("\\", "")  # not the English sentence
+    assert page.event_unshown(_view({}), folder, lang="en") is None
 
 
 def test_event_fit_on_paper():

@@ -297,3 +297,18 @@ def test_the_selected_event_is_restored_when_offered_and_named_when_not():
     assert odd.event is None
     assert [p.key for p in odd.problems] == ["link.problem.event"]
     assert permalink.decode({"event": "Event 1"}).event is None
+
+
+@pytest.mark.parametrize(
+    ("params", "keys"),
+    [
+        ({"c": "31.25,121.4"}, ["link.problem.view_half"]),
+        ({"z": "15"}, ["link.problem.view_half"]),
+        ({"c": "31.25,121.4", "z": "x"}, ["link.problem.zoom", "link.problem.view_half"]),
+        ({"c": "x", "z": "15"}, ["link.problem.center", "link.problem.view_half"]),
+    ],
+)
+def test_half_a_view_is_dropped_and_named(params, keys):
+    link = permalink.decode(params)
+    assert (link.center_lonlat, link.zoom) == (None, None)
+    assert [p.key for p in link.problems] == keys

@@ -245,3 +245,73 @@ def test_planner_values_give_defaults_then_read_the_controls():
     held = planner_page.planner_values(state, station_ids=["st-01"])
     assert held.reach_id == "" == state[planner_page.REACH_KEY]
     assert held.speed_kmh == 4.0
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        (15, 15),
+        (10, 10),
+        (7.3, 5),  # off its step: the nearest step
+        (8, 10),
+        (12.4, 10),
+        (12.6, 15),
+        (1e9, 30),  # beyond the range: its end
+        (-4, 5),
+        (float("nan"), 15),  # not a number: the default
+        ("fast", 15),
+        (None, 15),
+    ],
+)
+def test_the_minutes_are_snapped_to_the_sliders_steps(sent, kept):
+    """Off-step values (a crafted message) would each be a new key of the planner's
+    caches: every value read is one the slider offers (issue 23)."""
+    state: dict = {planner_page.MINUTES_KEY: sent}
+    held = planner_page.planner_values(state, station_ids=["st-01"])
+    assert held.minutes == kept == state[planner_page.MINUTES_KEY]
+    low, high, step = planner_page.MINUTES_RANGE
+    assert kept in range(low, high + 1, step)
+
+
+def test_more_candidates_than_the_cap_are_refused_before_any_join(model_and_stations):
+    """576 upload points ran a Dijkstra each on every rerun (issue 23): over
+    MAX_CANDIDATES in all, nothing is added and the page says why, in both languages."""
+    model, stations = model_and_stations
+    mid = _gap_mid(model, stations)
+    cap = planner_page.MAX_CANDIDATES
+    many = gpd.GeoDataFrame(
+        {"name_en": [f"P{i}" for i in range(576)], "name_zh": [""] * 576},
+        geometry=[Point(mid)] * 576,  # duplicates too: refused for the count first
+        crs=4326,
+    )
+    state: dict = {}
+    assert not planner_page.add_upload(
+        state, model, many, stations=stations, file_name="big.csv", lang="en"
+    )
+    assert state[planner_page.CANDIDATES_KEY] == []
+    (en,) = planner_page.problems(state, lang="en")
+    assert en.startswith(f"576 points cannot be added: at most {cap} candidate stations")
+    (zh,) = planner_page.problems(state, lang="zh")
+    assert f"候选驿站最多 {cap} 个（已有 0 个）" in zh
+    # one kept, then a file that would go one over the cap
+    state[planner_page.CANDIDATES_KEY] = [
+        {"lonlat": mid, "name_en": "A", "name_zh": "", "row": "click 1"}
+    ]
+    assert not planner_page.add_points(
+        state,
+        model,
+        [dict(state[planner_page.CANDIDATES_KEY][0])] * cap,
+        stations=stations,
+        lang="en",
+    )
+    assert "(1 already)" in planner_page.problems(state, lang="en")[0]
+    assert len(state[planner_page.CANDIDATES_KEY]) == 1
+
+
+@pytest.mark.parametrize("sent", [4.5, 4.5001, "fast", None, float("nan")])
+def test_a_speed_never_offered_falls_back_to_the_first(sent):
+    """A crafted speed (never offered, no good value kept yet) would be a new key of the
+    planner's ranges cache (0.4-0.9 s each) on every run (issue 23)."""
+    state: dict = {planner_page.SPEED_KEY: sent}
+    held = planner_page.planner_values(state, station_ids=["st-01"])
+    assert held.speed_kmh == planner_page.SPEEDS_KMH[0] == state[planner_page.SPEED_KEY]

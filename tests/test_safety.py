@@ -104,3 +104,11 @@ def test_control_characters_in_the_data_never_break_an_export(tmp_path):
     assert len(rows) == len(atlas.sites) + 1
     page = mapview.build_map(atlas).get_root().render()
     assert "ctl" in page
+
+
+@pytest.mark.parametrize("escape", [safety.escape_html, safety.escape_markdown])
+def test_a_bidi_override_from_the_data_is_shown_harmlessly(escape):
+    # Issue 23 §3: U+202E turned the rest of the line around ("evilexe.jpg").
+    shown = escape("evil\u202egpj.exe \u2067x\u2069 \u202a\u202b\u202c\u202d")
+    assert not any(0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in shown)
+    assert "evilgpj" in shown

@@ -164,3 +164,35 @@ def test_the_warning_panel_names_a_bridge_cut_short(browser, write_toy):
         panel = _alert(page, "bridge-a")
         assert panel.locator("li").count() == 1
         assert "does not reach the route on both banks" in panel.inner_text()
+
+
+def _is_open(page, label: str) -> bool:
+    box = page.get_by_test_id("stExpander").filter(has=page.get_by_text(label, exact=True))
+    return box.first.locator("details").get_attribute("open") is not None
+
+
+def test_a_language_switch_keeps_the_sidebar_sections_and_the_planner_controls(browser, server_url):
+    """Issue 23 §6: Events on the creek, Your layer and Enter coordinates stayed closed
+    after a switch; the planner's speed showed no choice and its reach select English."""
+    from putuo_geo import planner_page
+
+    sections = ("events.title", "upload.header", "coords.header")
+    with _visit(browser, server_url) as page:
+        page.wait_for_function(SCRIPT_IDLE_JS, timeout=60_000)
+        for key in sections:
+            open_expander(page, i18n.tr(key, "en"))
+        page.get_by_text(i18n.tr("planpanel.toggle", "en"), exact=True).click()
+        speed = i18n.tr("planpanel.speed_option", "en", kmh=f"{planner_page.SPEEDS_KMH[1]:g}")
+        page.get_by_role("radio", name=speed).wait_for(timeout=60_000)
+        page.get_by_text(speed, exact=True).click()
+        page.wait_for_function(SCRIPT_IDLE_JS, timeout=60_000)
+        page.get_by_text("中文", exact=True).click()
+        page.wait_for_function("() => location.search.includes('lang=zh')", timeout=60_000)
+        page.get_by_text(i18n.tr("planner.speed", "zh")).first.wait_for(timeout=60_000)
+        page.wait_for_function(SCRIPT_IDLE_JS, timeout=60_000)
+        for key in sections:  # on the first run in the new language
+            assert _is_open(page, i18n.tr(key, "zh")), key
+        speed_zh = i18n.tr("planpanel.speed_option", "zh", kmh=f"{planner_page.SPEEDS_KMH[1]:g}")
+        expect(page.get_by_role("radio", name=speed_zh)).to_be_checked()
+        reach = page.get_by_role("combobox", name=i18n.tr("planner.reach_header", "zh"))
+        expect(reach).to_have_value(i18n.tr("planpanel.reach_none", "zh"))

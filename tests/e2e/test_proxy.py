@@ -6,13 +6,18 @@ process (sticky sessions: Streamlit holds session state in that process), that t
 page, websocket included, works through nginx in Chromium, and that the public face
 is hardened: anti-framing and nosniff headers on every response, ``/_stcore/metrics``
 and the agent API closed, no backend address or nginx version sent.
+
+Issue 23: the recipe's limits hold a flood from one address back (``limit_conn`` on the
+websocket, ``limit_req`` on the page, uploads and the rest: 429 beyond them, nothing
+passed to Streamlit) while a visitor's page, upload and reconnect pass; and no log
+holds a session id (an upload's path carries it, and it is a bearer token).
 """
 
 from __future__ import annotations
 
-import contextlib
-import shutil
-import subprocess
+import base64
+import os
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -20,19 +25,29 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, _unavailable
-from page_support import ARTIFACTS, FRAME, free_port, skip_reason, streamlit_server
+from conftest import _unavailable
+from page_support import (
+    ARTIFACTS,
+    FRAME,
+    NGINX,
+    SCRIPT_IDLE_JS,
+    nginx_in_front,
+    open_expander,
+    skip_reason,
+    streamlit_server,
+)
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or ""),
 ]
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
-
-def _get(url: str, cookie: str | None = None) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+def _get(
+    url: str, cookie: str | None = None, *, method: str = "GET", data: bytes | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    headers = {"Cookie": cookie} if cookie else {}
+    request = urllib.request.Request(url, headers=headers, method=method, data=data)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, dict(response.headers), response.read()
@@ -59,43 +74,33 @@ def _upstreams(run_dir: Path) -> dict[str, set[str]]:
     return seen
 
 
-@contextlib.contextmanager
-def nginx_in_front(backends: list[str], run_dir: Path):
-    """Start nginx with scripts/nginx-sticky.conf on a free loopback port; yield its URL."""
-    port = free_port()
-    conf = (ROOT / "scripts" / "nginx-sticky.conf").read_text(encoding="utf-8")
-    for key, value in {
-        "@RUN_DIR@": str(run_dir),
-        "@PORT@": str(port),
-        "@BACKEND_1@": urlsplit(backends[0]).netloc,
-        "@BACKEND_2@": urlsplit(backends[1]).netloc,
-    }.items():
-        conf = conf.replace(key, value)
-    path = run_dir / "nginx.conf"
-    path.write_text(conf, encoding="utf-8")
-    check = subprocess.run(
-        [NGINX, "-t", "-c", str(path)], capture_output=True, text=True, check=False
+def _websocket(proxy: str, cookie: str = "pg_backend=v0") -> tuple[int, socket.socket]:
+    """Open ``/_stcore/stream`` through the proxy by hand: (HTTP status, the open socket)."""
+    netloc = urlsplit(proxy).netloc
+    host, port = netloc.split(":")
+    sock = socket.create_connection((host, int(port)), timeout=10)
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall(
+        (
+            f"GET /_stcore/stream HTTP/1.1\r\nHost: {netloc}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+            f"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: streamlit\r\n"
+            f"Cookie: {cookie}\r\n\r\n"
+        ).encode()
     )
-    assert check.returncode == 0, check.stderr
-    log = (run_dir / "nginx.stderr").open("w")
-    proc = subprocess.Popen([NGINX, "-c", str(path)], stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if _get(f"{url}/_stcore/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"nginx did not come up; see {run_dir / 'error.log'}")
-            time.sleep(0.1)  # poll interval; readiness is decided by the health answer
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        head += chunk
+    return int(head.split(b" ", 2)[1]), sock
+
+
+def _log_lines(run_dir: Path) -> list[tuple[str, str, str, str]]:
+    """The access log as (path, cookie, upstream, status) rows."""
+    text = (run_dir / "access.log").read_text(encoding="utf-8")
+    return [tuple(line.rsplit(" ", 3)) for line in text.splitlines()]  # type: ignore[misc]
 
 
 def test_two_processes_behind_nginx_with_sticky_sessions(browser, tmp_path):
@@ -168,3 +173,88 @@ def test_two_processes_behind_nginx_with_sticky_sessions(browser, tmp_path):
             assert not leaks, leaks
             assert _upstreams(tmp_path)[cookie] == {upstream}
             assert any(u.startswith(proxy.replace("http", "ws")) for u in sockets), sockets
+
+
+def test_the_proxy_limits_floods_and_keeps_session_ids_out_of_its_logs(browser, tmp_path):
+    if not Path(NGINX).exists():
+        _unavailable("nginx not found (apt-get install nginx)")
+    with (
+        streamlit_server(ARTIFACTS / "streamlit_limits1.log") as (url1, _),
+        streamlit_server(ARTIFACTS / "streamlit_limits2.log") as (url2, _),
+        nginx_in_front([url1, url2], tmp_path) as proxy,
+    ):
+        # A visitor, through the proxy: the page, the websocket, an upload.
+        csv_path = tmp_path / "mine.csv"
+        csv_path.write_text("name,lat,lon\nMy cafe,31.241234,121.401234\n", encoding="utf-8")
+        context = browser.new_context(viewport={"width": 1400, "height": 1100})
+        page = context.new_page()
+        try:
+            page.goto(f"{proxy}/?lang=en")
+            page.wait_for_selector(FRAME, timeout=60_000)
+            open_expander(page, "Your layer")
+            uploader = page.locator("[data-testid='stFileUploader'] input[type='file']")
+            with page.expect_response(lambda r: "/_stcore/upload_file/" in r.url) as put:
+                uploader.set_input_files(str(csv_path))
+            assert put.value.ok, put.value.status
+            page.wait_for_function(SCRIPT_IDLE_JS, timeout=120_000)
+            session_id = urlsplit(put.value.url).path.split("/")[-2]
+            assert len(session_id) >= 32, put.value.url  # a UUID: the bearer token
+        finally:
+            context.close()
+
+        # §2: no log holds the session id; the upload is logged with its path masked,
+        # and nothing holds a query string (links carry what the visitor typed).
+        rows = _log_lines(tmp_path)
+        assert ("/_stcore/upload_file/<masked>", "204") in {(r[0], r[3]) for r in rows}, rows
+        assert not [r for r in rows if "?" in r[0]], rows
+        for log in tmp_path.glob("*.log"):
+            assert session_id not in log.read_text(encoding="utf-8"), log.name
+
+        # Floods from one address, each beyond its limit: 429, never passed on.
+        pages = [_get(f"{proxy}/?n={i}", cookie="pg_backend=v0")[0] for i in range(30)]
+        assert pages[0] == 200, pages  # the visitor's own loads fit under the burst
+        assert pages.count(429) >= 15, pages  # 1/s, 10 at once
+        fake = "/_stcore/upload_file/" + "0" * 8 + "-0000-4000-8000-" + "0" * 12 + "/f"
+        puts = [
+            _get(f"{proxy}{fake}", cookie="pg_backend=v0", method="PUT", data=b"x")[0]
+            for _ in range(12)
+        ]
+        assert puts.count(429) >= 5, puts  # 6/min, 5 at once (the visitor used one)
+        assert 429 not in puts[:3], puts
+
+        held: list[socket.socket] = []
+        try:
+            deadline = time.monotonic() + 10  # the visitor's socket closes with its page
+            while time.monotonic() < deadline:
+                status, sock = _websocket(proxy)
+                if status == 101:
+                    held.append(sock)
+                    if len(held) == 8:
+                        break
+                else:
+                    sock.close()
+                    time.sleep(0.2)  # poll until the closed page's socket is let go
+            assert len(held) == 8
+            time.sleep(2.2)  # the new-socket rate (1/s) has room again: the cap is the count
+            status, extra = _websocket(proxy)
+            extra.close()
+            assert status == 429  # a ninth open socket from one address
+            held.pop().close()
+            deadline = time.monotonic() + 10
+            while True:  # one closed, a reconnect gets in (normal use passes)
+                status, sock = _websocket(proxy)
+                if status == 101 or time.monotonic() > deadline:
+                    break
+                sock.close()
+                time.sleep(0.2)
+            held.append(sock)
+            assert status == 101
+        finally:
+            for sock in held:
+                sock.close()
+
+        refused = [r for r in _log_lines(tmp_path) if r[3] == "429"]
+        assert len(refused) >= 20
+        assert all(r[2] == "-" for r in refused), refused[:3]  # no backend saw them
+        for log in tmp_path.glob("*.log"):
+            assert fake.split("/")[3] not in log.read_text(encoding="utf-8"), log.name

@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 from page_support import FRAME, SCRIPT_IDLE_JS, open_expander, page_data_dir, skip_reason
 
-from putuo_geo import i18n, layers, tables
+from putuo_geo import exports, i18n, layers, tables
+from putuo_geo.credits import OSM_ATTRIBUTION
 
 pytestmark = [
     pytest.mark.e2e,
@@ -59,8 +60,11 @@ def test_the_open_tab_survives_a_language_switch_and_downloads_its_csv(page):
     data = info.value.path().read_bytes()
     assert data.startswith("\ufeff".encode())
     table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
-    assert list(table.columns) == list(expected.columns)
-    assert table.astype(str).values.tolist() == expected.astype(str).values.tolist()
+    # The table as shown, and the ODbL credit in a last column (issue 21).
+    assert list(table.columns) == [*expected.columns, exports.ATTRIBUTION_COLUMN]
+    assert set(table[exports.ATTRIBUTION_COLUMN]) == {OSM_ATTRIBUTION}
+    shown = table.drop(columns=exports.ATTRIBUTION_COLUMN)
+    assert shown.astype(str).values.tolist() == expected.astype(str).values.tolist()
 
     # Streamlit's own "Download as CSV" is not offered on the table.
     panel.get_by_test_id("stDataFrame").hover()
