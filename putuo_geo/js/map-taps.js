@@ -143,7 +143,15 @@ window.pgMapTaps = function (map, texts, PREFIX, position) {
                 containerPoint: map.latLngToContainerPoint(ll)}, true);
           });
       });
-    L.popup({maxWidth: 320, className: "pg-pick-popup"})
+    // Beside the left column of buttons, not under it: pan clear of it and fit the rest.
+    var left = corners()[0].w + 6, room = map.getSize().x - left - 56;  // + its padding
+    map.eachLayer(function (l) {  // a tap's hover card would show under the list
+      var tip = l.getTooltip && l.getTooltip();
+      if (tip && !tip.options.permanent && l.isTooltipOpen()) { l.closeTooltip(); }
+    });
+    var width = Math.max(160, Math.min(320, room));
+    L.popup({maxWidth: width, minWidth: Math.min(width, 200), className: "pg-pick-popup",
+      autoPanPaddingTopLeft: L.point(left, 10), autoPanPaddingBottomRight: L.point(10, 10)})
     .setLatLng(ll).setContent(div).openOn(map);
   }
   map.getContainer().addEventListener("click", function (e) {
