@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from panels import events as events_panel
-from panels import layout, sidebar
+from panels import layout, mapbar, sidebar
 from panels import planner as planner_panel
 from panels import whereami as where_panel
 from putuo_geo import (
@@ -164,27 +164,27 @@ def download_button(where: Any, item: page.Download, **kw: Any) -> None:  # made
 
 
 # ------------------------------------------------------------------ page: map first
-layout.style()
+layout.style(lang=lang)
 on_screen = composed(state.get("view_apply"))
-st_folium(
-    on_screen.base,
-    key=page.MAP_KEY,
-    height=layout.MAP_PX,  # the page's CSS makes it 75 % of the screen's height
-    use_container_width=True,
-    feature_group_to_add=on_screen.dynamic,
-    layer_control=on_screen.control,
-    # No "center"/"zoom": they rerun the whole script on every pan. The view stays in
-    # the browser (mapcontrols.ViewInUrl writes it to the address bar).
-    returned_objects=list(page.MAP_RETURNS),
-    center=on_screen.center_latlon,
-    zoom=on_screen.zoom,
-    render=False,  # st_folium renders the map itself as well; once is enough
-)
+with st.container(key=layout.MAP_BOX_KEY):  # keeps the map's space while it loads
+    st_folium(
+        on_screen.base,
+        key=page.MAP_KEY,
+        height=layout.MAP_PX,  # the page's CSS makes it the screen less the bar under it
+        use_container_width=True,
+        feature_group_to_add=on_screen.dynamic,
+        layer_control=on_screen.control,
+        # No "center"/"zoom": they rerun the whole script on every pan. The view stays
+        # in the browser (mapcontrols.ViewInUrl writes it to the address bar).
+        returned_objects=list(page.MAP_RETURNS),
+        center=on_screen.center_latlon,
+        zoom=on_screen.zoom,
+        render=False,  # st_folium renders the map itself as well; once is enough
+    )
+mapbar.show(state, lang=lang, categories=categories, counts=counts.to_dict())
 sidebar.show(
     state,
     lang=lang,
-    categories=categories,
-    counts=counts.to_dict(),
     places=places,
     user_layer=user_layer,
     upload_problems=upload_problems,

@@ -1,4 +1,4 @@
-"""The sidebar's widgets: language, sites, upload, measure, coordinates, basemap.
+"""The sidebar's widgets: site search, upload, measure, coordinates, basemap.
 
 Streamlit layout only, drawn *after* the map (see :class:`putuo_geo.page.SidebarValues`):
 every widget that the map depends on is keyed, and ``app.py`` reads its value from the
@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from panels import layout
-from putuo_geo import basemaps, coordinput, i18n, page, safety, uploads
+from putuo_geo import basemaps, coordinput, page, safety, uploads
 from putuo_geo.i18n import Lang, tr
 
 
@@ -31,8 +31,6 @@ def show(
     state: Any,
     *,
     lang: Lang,
-    categories: list[str],
-    counts: Mapping[str, int],
     places: Mapping[str, Any],
     user_layer: uploads.UserLayer | None,
     upload_problems: list[str],
@@ -40,22 +38,9 @@ def show(
 ) -> None:
     """Draw the sidebar (its values were read by :func:`putuo_geo.page.sidebar_values`)."""
     with st.sidebar:
-        st.radio(
-            tr("page.language", lang),
-            i18n.LANGUAGES,
-            format_func=lambda code: i18n.LANGUAGE_NAMES[code],
-            key="lang",
-            horizontal=True,
-            on_change=page.relabel,
-            args=(state,),
-        )
+        # The language and the category chips are in the bar under the map
+        # (panels.mapbar), where a thumb is; the search stays here.
         st.header(tr("sidebar.sites", lang))
-        st.multiselect(
-            tr("sidebar.categories", lang),
-            categories,
-            format_func=lambda c: f"{i18n.category(c, lang)} ({counts[c]})",
-            key="categories",
-        )
         st.text_input(tr("sidebar.search", lang), key="query", max_chars=page.QUERY_CHARS)
         _upload(state, lang=lang, user_layer=user_layer, problems=upload_problems)
         _measure(state, lang=lang, places=places)

@@ -27,6 +27,8 @@ LANGUAGES: tuple[Lang, ...] = ("en", "zh")
 DEFAULT_LANG: Lang = "en"
 #: Each language named in itself (the switch shows both, whatever the current language).
 LANGUAGE_NAMES: Mapping[Lang, str] = MappingProxyType({"en": "English", "zh": "中文"})
+#: Each language's BCP 47 tag, for ``<html lang>`` (screen readers pick their voice by it).
+HTML_LANG: Mapping[Lang, str] = MappingProxyType({"en": "en", "zh": "zh-CN"})
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
@@ -68,6 +70,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # ---------------------------------------------------------------- sidebar
     "sidebar.sites": ("Sites", "地点"),
+    "bar.categories": ("Sites by category", "按类别显示地点"),
+    "bar.all_categories": ("All", "全部"),
     "sidebar.categories": ("Categories", "类别"),
     "sidebar.search": ("Search names (English or 中文)", "搜索名称（中文或 English）"),
     "sidebar.measure": ("Measure along the route", "沿步道测距"),
@@ -340,6 +344,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "fullscreen.enter": ("Full screen", "全屏"),
     "fullscreen.exit": ("Exit full screen", "退出全屏"),
     "legend.toggle": ("Legend", "图例"),
+    "map.zoom_in": ("Zoom in", "放大"),
+    "map.zoom_out": ("Zoom out", "缩小"),
+    "map.layers": ("Layers", "图层"),
+    "map.loading": ("Loading the map…", "正在加载地图…"),
     "whereami.heading": ("Where am I", "我在哪里"),
     "whereami.nearest": (
         "Nearest route point: {distance} away, at {chainage} on the {bank}.",

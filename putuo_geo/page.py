@@ -275,6 +275,11 @@ def sidebar_values(
     )
 
 
+def show_all_categories(state: State, categories: list[str]) -> None:
+    """The bar's "All" button: every category shown again (the chips' default)."""
+    state["categories"] = list(categories)
+
+
 def settle_ends(state: State, keys: list[str]) -> None:
     """Give FROM/TO their defaults (first and last station) or a key that still exists."""
     stations = [k for k in keys if k.startswith("station:")] or keys

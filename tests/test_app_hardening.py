@@ -55,7 +55,7 @@ def test_a_link_notice_lists_the_three_parts_dropped_and_follows_the_language():
     assert any(b.startswith("- from=") for b in bullets)
     assert any(b.startswith("- base=") for b in bullets)
     assert at.selectbox(key="measure_from").value.startswith("station:")  # 0,0 not used
-    at.radio(key="lang").set_value("zh")
+    at.segmented_control(key="lang").set_value("zh")
     _run(at)
     (notice,) = [i.value for i in at.info if i.value.startswith(i18n.tr("link.notice", "zh"))]
     assert len(_bullets(notice)) == 3
