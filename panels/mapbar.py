@@ -22,7 +22,7 @@ BAR_KEY = "pg_bar"
 
 def show(state: Any, *, lang: Lang, categories: list[str], counts: Mapping[str, int]) -> None:
     """Draw the chips (one per category, with its count), "All" and the language switch."""
-    with st.container(key=BAR_KEY, horizontal=True, wrap=True, gap="small"):
+    with st.container(key=BAR_KEY, gap="small"):
         st.pills(
             tr("bar.categories", lang),
             categories,
@@ -30,17 +30,16 @@ def show(state: Any, *, lang: Lang, categories: list[str], counts: Mapping[str, 
             format_func=lambda c: f"{i18n.category(c, lang)} {counts[c]}",
             key="categories",
             label_visibility="collapsed",
-            width="stretch",  # the chips wrap onto more rows; "All" and the language follow
-            wrap=True,
         )
-        st.button(
+        row = st.container(horizontal=True, gap="small", vertical_alignment="center")
+        row.button(
             tr("bar.all_categories", lang),
             key="categories_all",
             on_click=page.show_all_categories,
             args=(state, categories),
             disabled=list(state.get("categories", categories)) == list(categories),
         )
-        st.segmented_control(
+        row.segmented_control(
             tr("page.language", lang),
             i18n.LANGUAGES,
             format_func=lambda code: i18n.LANGUAGE_NAMES[code],

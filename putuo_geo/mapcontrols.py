@@ -535,6 +535,45 @@ class PopupsClearOfControls(MacroElement):
         self._name = "PopupsClearOfControls"
 
 
+class KeepPageStill(MacroElement):
+    """A tap on the map does not scroll the page (issue 24: the page jumped on a phone).
+
+    Notes
+    -----
+    Leaflet focuses the map's container on the first press (for its keyboard handler)
+    and then restores the scroll of the map's own window. In ``st_folium``'s frame that
+    is the wrong window: the browser scrolls the *page* to bring the focused frame into
+    view, and a phone user who had scrolled the map half away saw the page jump when a
+    popup opened. The container is focused with ``preventScroll`` instead (Leaflet
+    1.9's handler, ``L.Map.Keyboard._onMouseDown``, otherwise unchanged; the map's
+    keyboard handler is re-bound to it).
+    """
+
+    _template = _squeezed(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var keys = {{ this._parent.get_name() }}.keyboard;
+            if (!keys || L.Map.Keyboard.prototype.__pgStill) { return; }
+            {# The map bound the old handler when it was made: unbind it first. #}
+            var on = keys.enabled();
+            if (on) { keys.disable(); }
+            L.Map.Keyboard.prototype._onMouseDown = function () {
+                if (this._focused) { return; }
+                this._map._container.focus({preventScroll: true});
+            };
+            L.Map.Keyboard.prototype.__pgStill = true;
+            if (on) { keys.enable(); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "KeepPageStill"
+
+
 class DeclutterLabels(MacroElement):
     """Hide permanent labels (class ``label_class``) that would overlap an earlier one.
 
@@ -557,7 +596,7 @@ class DeclutterLabels(MacroElement):
                 map.getPane("tooltipPane").querySelectorAll(selector).forEach(function (el) {
                     el.style.visibility = "";
                     var r = el.getBoundingClientRect(), clash = kept.some(function (k) {
-                        return r.left < k.right + 2 && r.right > k.left - 2
+                        return r.left < k.right + 4 && r.right > k.left - 4
                             && r.top < k.bottom && r.bottom > k.top;
                     });
                     if (clash) { el.style.visibility = "hidden"; } else { kept.push(r); }

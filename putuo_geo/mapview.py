@@ -519,6 +519,7 @@ def build_map(
     ).add_to(m)
     mapcontrols.DeclutterLabels("pg-km").add_to(m)
     mapcontrols.PopupsClearOfControls().add_to(m)
+    mapcontrols.KeepPageStill().add_to(m)
     credits = data_credits(atlas)
     if credits:
         Attribution(credits_html(credits)).add_to(m)
