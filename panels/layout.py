@@ -27,11 +27,15 @@ MAP_MIN_PX = 320
 MAP_PX = 600
 #: Room under the map on the first screen (px): a phone's bar (three rows of chips, the
 #: language) and a desk's (one row of chips, the language beside it).
-BAR_ROOM_PX = {"phone": 236, "desk": 150}
+BAR_ROOM_PX = {"phone": 236, "desk": 136}
 #: Screens up to this wide (px) are laid out as a phone's: the map from the screen's top
 #: edge under Streamlit's sidebar button (mapview.FILL_FRAME_CSS moves the map's own
 #: left-hand buttons under it; the map's frame is this less 16 px of margins).
 PHONE_MAX_PX = 656
+#: The sidebar's width on a desk (px; Streamlit's is 300): the place pickers show a
+#: station's whole label ("No. 7 · km 5.2 · by Half Marathon Suzhou Creek Park"), and
+#: the map keeps over 60 % of a 1400 x 1000 screen.
+SIDEBAR_PX = 392
 #: The container that holds the map (``st.container(key=...)``): it keeps the map's
 #: space and says the map is loading until the map covers it.
 MAP_BOX_KEY = "pg_map"
@@ -50,13 +54,19 @@ iframe[title="streamlit_folium.st_folium"] {{ height: {height} !important;
 .st-key-{MAP_BOX_KEY}::before {{ content: "{quoted}"; position: absolute; inset: 0;
     display: flex; align-items: center; justify-content: center; background: #eef0eb;
     color: {CAPTION_TEXT}; font-size: 1rem; }}
-[data-testid="stMainBlockContainer"] {{ padding: 0.5rem 1rem 2rem 1rem; max-width: none; }}
+[data-testid="stMainBlockContainer"] {{ padding: 0.5rem 0.5rem 2rem 0.5rem; max-width: none; }}
 [data-testid="stHeader"] {{ background: transparent; pointer-events: none; height: 0; }}
 [data-testid="stHeader"] button {{ pointer-events: auto; }}
 [data-testid="stExpandSidebarButton"] {{ background: #fff; width: 44px; height: 44px;
     border-radius: 4px; box-shadow: 0 1px 5px rgba(0,0,0,0.4); margin: 6px 0 0 2px; }}
 [data-testid="stCaptionContainer"] {{ color: {CAPTION_TEXT}; }}
 h1 {{ font-size: 1.3rem !important; padding: 0.25rem 0 0 0 !important; }}
+@media (min-width: {PHONE_MAX_PX + 1}px) {{
+    section[data-testid="stSidebar"] {{ width: {SIDEBAR_PX}px !important;
+        min-width: {SIDEBAR_PX}px !important; }}
+}}
+[data-testid="stSidebar"] [data-testid="stSelectbox"] input {{ font-size: 13px; }}
+[role="listbox"] [role="option"] {{ white-space: normal !important; height: auto !important; }}
 @media (min-width: {PHONE_MAX_PX + 1}px) {{
     .stApp:has([data-testid="stExpandSidebarButton"]) [data-testid="stMainBlockContainer"]
         {{ padding-left: 64px; }}

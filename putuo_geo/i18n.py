@@ -130,7 +130,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "按当前顺序该点不在上海，交换两个数字后则在上海：请检查上方的顺序选项。",
     ),
     # ---------------------------------------------------------------- places
-    "place.station": ("No. {number} · {name} · {chainage}", "{number} 号 · {name} · {chainage}"),
+    "place.station": ("No. {number} · {chainage}{near}", "{number} 号驿站 · {chainage}{near}"),
+    "place.by": ("by {name}", "近{name}"),
     "place.click": ("Map click {letter} ({lat}, {lon})", "地图点击 {letter}（{lat}, {lon}）"),
     "place.typed": ("Typed point {letter} ({lat}, {lon})", "输入的点 {letter}（{lat}, {lon}）"),
     "place.point": ("Point {letter} ({lat}, {lon})", "点 {letter}（{lat}, {lon}）"),

@@ -188,19 +188,44 @@ def place_choices(atlas: Atlas, *, lang: Lang) -> dict[str, Choice]:
     }
     choices: dict[str, Choice] = {}
     station: dict[Hashable, Any]
+    nearby = overview.station_nearby(atlas)
     for station in overview.station_table(atlas).to_dict("records"):
         label = tr(
             "place.station",
             lang,
             number=station["number"],
-            name=i18n.name(station["name_en"], station["name_zh"], lang, both=False),
-            chainage=display.format_chainage(station["chainage_m"]),
+            chainage=display.format_chainage(station["chainage_m"], decimals=1),
+            near=_near_text(nearby, str(station["id"]), lang=lang),
         )
         choices[f"station:{station['id']}"] = Choice(label, where["stations", str(station["id"])])
     for row in overview.site_table(atlas.sites).itertuples():
         label = i18n.name(row.name_en, row.name_zh, lang)
         choices[f"site:{row.id}"] = Choice(label, where["sites", str(row.id)])
     return choices
+
+
+#: A station within this distance (m) of a named feature is "by" it
+#: (:func:`putuo_geo.overview.station_nearby`); farther, the label names none rather
+#: than claim a neighbour it lacks.
+BY_M = overview.NEARBY_M
+_ABBREVIATIONS = ((" Road", " Rd"), (" South ", " S "), (" North ", " N "))
+
+
+def _short_name(name_en: Any, name_zh: Any, lang: Lang) -> str:
+    """A name short enough for a picker: the page language's alone, English roads as Rd."""
+    name = i18n.name(name_en, name_zh, lang, both=False)
+    if lang == "en":
+        for long, short in _ABBREVIATIONS:
+            name = name.replace(long, short)
+    return name
+
+
+def _near_text(nearby: Any, station_id: str, *, lang: Lang) -> str:
+    """ " · by Wuning Rd Bridge" (" · 近武宁路桥"), or "" when nothing is within BY_M."""
+    if station_id not in nearby.index or float(nearby.loc[station_id, "distance_m"]) > BY_M:
+        return ""
+    row = nearby.loc[station_id]
+    return " · " + tr("place.by", lang, name=_short_name(row["name_en"], row["name_zh"], lang))
 
 
 def session_choices(
