@@ -193,7 +193,7 @@ sidebar.show(
 planner_panel.sidebar(plan, state=state, lang=lang)
 where_panel.show(here, net=routes, atlas=atlas, folder=str(folder), signature=signature, lang=lang)
 layout.heading(figs, shown=len(sites), lang=lang)
-for note in page.notices(state, atlas, routes=routes, lang=lang):  # link, click, data
+for note in page.notices(state, lang=lang):  # the link's and a click's problems
     getattr(st.expander(note.folded) if note.folded else st, note.kind)(note.text)
 st.caption(route_doubt)  # confirmed / modelled km and %
 if basemap.shifted:
@@ -227,6 +227,10 @@ planner_panel.figures(plan, state=state, lang=lang, user_layer=user_layer)
 events_panel.show(event_view, lang=lang, folder=folder, signature=signature)
 
 layout.tables(atlas, sites=listed, figs=figs, lang=lang, folder=folder, download=download_button)
+about = layout.lazy(tr("about.header", lang), "about_open")  # the data's warnings
+if about is not None:
+    about.markdown(page.data_notes(atlas, routes=routes, lang=lang) or tr("about.none", lang))
+    about.caption(tr("about.validate", lang))
 
 # ------------------------------------------------------------------ permalink and exports
 params = page.link_params(state, categories=categories, places=places)

@@ -562,6 +562,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "link.problem.lang": ("lang={value} is not offered.", "不提供 lang={value}。"),
     "link.problem.base": ("base={value} is not offered here.", "此处不提供 base={value}。"),
     "link.problem.cat": ("cat={value} is not a category.", "cat={value} 不是类别。"),
+    "link.problem.cat_all": (
+        "None of the link's categories is known: every site is shown.",
+        "链接中的类别均无法识别：显示全部地点。",
+    ),
     "link.problem.place": ("{name}={value} is not a place.", "{name}={value} 不是地点。"),
     # where a problem is: a file, a feature, a row
     "where.feature": ("{file}: feature #{number}", "{file}：第 {number} 个要素"),
@@ -1007,7 +1011,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Off: the link leaves your position out (it measures from the first station).",
         "关闭时链接不含您的位置（从第一个驿站起测距）。",
     ),
-    "tables.header": ("Tables: stations, bridges, sites, areas", "表格：驿站、桥梁、站点、面积"),
+    "tables.header": ("Tables: stations, bridges, sites, areas", "表格：驿站、桥梁、地点、面积"),
+    "about.header": ("About the data", "关于数据"),
+    "about.none": ("The data raises no warnings.", "数据没有警告。"),
+    "about.validate": (
+        "For maintainers: `putuo-geo validate` prints the same list.",
+        "维护者：`putuo-geo validate` 会打印同样的列表。",
+    ),
 }
 
 #: The catalogue: key -> {"en": ..., "zh": ...}. Read-only.

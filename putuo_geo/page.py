@@ -94,7 +94,7 @@ EVENT_LABELLED_KEYS: tuple[str, ...] = ("event_kinds", "event")
 
 #: Expanders below the map that are built only while open; their labels change with the
 #: language too, and a new label would close them.
-OPEN_KEYS: tuple[str, ...] = ("tables_open", "share_open", "export_open")
+OPEN_KEYS: tuple[str, ...] = ("tables_open", "share_open", "export_open", "about_open")
 
 
 def relabel(state: State) -> None:
@@ -840,19 +840,16 @@ class Notice:
     folded: str | None = None
 
 
-def notices(
-    state: State, atlas: Atlas, *, routes: network.RouteNetwork, lang: Lang
-) -> list[Notice]:
+def notices(state: State, *, lang: Lang) -> list[Notice]:
     """What the page says above the map, in the page's language.
 
     - the link notice: what the session's link asked for and the page could not restore
       (:attr:`putuo_geo.permalink.Restored.problems`), shown for the whole session, so
       that it is still there, in the new language, after a language switch;
     - a map click refused (outside Shanghai, see :func:`take_map_return`);
-    - the data's warnings (:func:`putuo_geo.checks.warnings`: e.g. a walkable bridge the
-      route network could not join; measurements go round it), folded under their count
-      (the real data has seven: listed open, they pushed the map off a phone's screen).
 
+    The data's warnings are for maintainers, not every visitor: they are in
+    :func:`data_notes` ("About the data", below the tables) and ``putuo-geo validate``.
     Every problem is translated, escaped and the list capped
     (:func:`putuo_geo.safety.problem_bullets`).
     """
@@ -863,12 +860,21 @@ def notices(
         shown.append(Notice("info", text))
     if state.get("click_problem") is not None:
         shown.append(Notice("warning", errors.localise(state["click_problem"], lang)))
-    warnings = checks.warnings(atlas, network=routes)
-    if warnings:
-        header = tr("warning.header", lang, count=len(warnings)).rstrip(":：")
-        bullets = safety.problem_bullets(warnings, lang=lang)
-        shown.append(Notice("warning", bullets, folded=f":material/warning: {header}"))
     return shown
+
+
+def data_notes(atlas: Atlas, *, routes: network.RouteNetwork, lang: Lang) -> str | None:
+    """The data's warnings for the "About the data" section, as Markdown, or ``None``.
+
+    :func:`putuo_geo.checks.warnings` (e.g. a walkable bridge the route network could not
+    join; measurements go round it), with file names and ids: what ``putuo-geo validate``
+    prints. Translated, escaped and capped (:func:`putuo_geo.safety.problem_bullets`).
+    """
+    warnings = checks.warnings(atlas, network=routes)
+    if not warnings:
+        return None
+    header = tr("warning.header", lang, count=len(warnings))
+    return f"{header}\n\n" + safety.problem_bullets(warnings, lang=lang)
 
 
 def tab_labels(atlas: Atlas, *, sites_shown: int, lang: Lang) -> list[str]:

@@ -291,9 +291,7 @@ def spacing_table(
     return pd.DataFrame(rows)
 
 
-def reach_text(
-    reach: coverage.Reach, *, lang: Lang, names: Mapping[str, str] | None = None
-) -> str:
+def reach_text(reach: coverage.Reach, *, lang: Lang, names: Mapping[str, str] | None = None) -> str:
     """The reach's summary sentence (length, minutes, bridges by name, sites inside)."""
     fig = reach.figures()
     names = names or {}
