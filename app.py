@@ -256,6 +256,10 @@ with download:  # built only while open, like the share box
             download_button(dcols[i % 2], item)
         if measurement is None:
             dcols[1].caption(tr("export.no_path", lang))
-        html = lambda: exports.standalone_html(composed(state.get("view")).whole())  # noqa: E731
+        html = lambda: exports.standalone_html(  # noqa: E731
+            composed(state.get("view")).whole(),
+            title=tr("page.tab_title", lang),
+            lang=i18n.HTML_LANG[lang],
+        )
         item = page.Download("export.map_html", html, "putuo_map.html", "text/html")
         download_button(box, item)

@@ -41,6 +41,7 @@ from jinja2 import Template
 
 from putuo_geo import assets, config
 from putuo_geo.network import Measurement
+from putuo_geo.safety import escape_html
 
 #: Characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -356,6 +357,8 @@ def standalone_html(
     *,
     vendor_dir: Path | None = None,
     base_url: str = f"{assets.STATIC_URL}/{assets.VENDOR_DIR}",
+    title: str = "",
+    lang: str = "en",
 ) -> str:
     """The map as one HTML file that draws offline, from disk.
 
@@ -366,6 +369,9 @@ def standalone_html(
         ``base_url``), with any dynamic layers added.
     vendor_dir
         The folder behind ``base_url`` (default: the project's ``static/vendor``).
+    title, lang
+        The page's ``<title>`` (plain text, escaped here) and ``<html lang>`` (a BCP 47
+        tag): a saved file names itself in a browser's tab and to a screen reader.
 
     Raises
     ------
@@ -393,6 +399,9 @@ def standalone_html(
         return f"<style>/* {path.name} */\n{_inline_css(path)}\n</style>"
 
     page = _SCRIPT_TAG.sub(script, _LINK_TAG.sub(style, page))
+    page = page.replace("<html>", f'<html lang="{escape_html(lang)}">', 1)
+    if title:
+        page = page.replace("<head>", f"<head>\n    <title>{escape_html(title)}</title>", 1)
     if missing:
         msg = f"Cannot inline {', '.join(missing)}: not in {vendor} (run `make assets`)."
         raise FileNotFoundError(msg)

@@ -38,7 +38,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "page.tab_title": ("Half Marathon Suzhou Creek · Putuo", "半马苏河 · 普陀区"),
     "page.title": (
         "Half Marathon Suzhou Creek · 半马苏河",
-        "半马苏河 · Half Marathon Suzhou Creek",
+        "半马苏河 · 普陀区苏州河滨河步道",
     ),
     "page.intro": (
         "Putuo District's creekside route along Suzhou Creek, its stations, bridges and "
@@ -73,7 +73,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "bar.categories": ("Sites by category", "按类别显示地点"),
     "bar.all_categories": ("All", "全部"),
     "sidebar.categories": ("Categories", "类别"),
-    "sidebar.search": ("Search names (English or 中文)", "搜索名称（中文或 English）"),
+    "sidebar.search": ("Search names (English or 中文)", "搜索名称（中文或英文）"),
     "sidebar.measure": ("Measure along the route", "沿步道测距"),
     "sidebar.basemap": ("Basemap", "底图"),
     "measure.from": ("FROM", "起点"),
@@ -81,7 +81,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "measure.click_mode": ("A click on the map…", "在地图上点击…"),
     "measure.click_mode_help": (
         "In 'Set FROM, then TO' mode the first click becomes FROM (A), the next TO (B).",
-        "在“先设起点，再设终点”模式下，第一次点击为起点 (A)，下一次为终点 (B)。",
+        "在“先设起点，再设终点”模式下，第一次点击为起点（A），下一次为终点（B）。",
     ),
     "click_mode.nearest": ("Show what is nearest", "显示最近的步道点和驿站"),
     "click_mode.from_to": ("Set FROM, then TO", "先设起点，再设终点"),
@@ -96,11 +96,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "coords.order": ("Order of the two numbers", "两个数字的顺序"),
     "order.lnglat": (
         "lng,lat: longitude first (as Amap, Tencent and Baidu copy)",
-        "经度,纬度：经度在前（高德、腾讯、百度复制的格式）",
+        "“经度,纬度”：经度在前（高德、腾讯、百度复制的格式）",
     ),
     "order.latlon": (
         "lat,lon: latitude first (as GPS apps and Google show)",
-        "纬度,经度：纬度在前（GPS 应用和谷歌的格式）",
+        "“纬度,经度”：纬度在前（GPS 应用和谷歌的格式）",
     ),
     "coords.datum": ("Coordinate system", "坐标系"),
     "datum.gcj02": ("GCJ-02 (Amap, Tencent)", "GCJ-02（高德、腾讯）"),
@@ -110,7 +110,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "coords.use_to": ("Use as TO", "设为终点"),
     "coords.result": (
         "WGS-84 lat, lon: {lat}, {lon} (the conversion moved it {shift}).",
-        "WGS-84 纬度, 经度：{lat}, {lon}（转换移动了 {shift}）。",
+        "WGS-84 纬度、经度：{lat}, {lon}（转换移动了 {shift}）。",
     ),
     "coords.problem.not_two_numbers": (
         "Type two decimal numbers separated by a comma, e.g. 121.4216,31.2381.",
@@ -230,7 +230,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "col.number": ("No.", "编号"),
     "col.name": ("Name", "名称"),
-    "col.other_name": ("Name (中文)", "名称 (English)"),
+    "col.other_name": ("Name (中文)", "名称（英文）"),
     "col.category": ("Category", "类别"),
     "col.status": ("Status", "状态"),
     "col.accuracy_m": ("Accuracy (m)", "精度（米）"),
@@ -345,6 +345,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "fullscreen.enter": ("Full screen", "全屏"),
     "fullscreen.exit": ("Exit full screen", "退出全屏"),
     "legend.toggle": ("Legend", "图例"),
+    "card.in_english": ("(in English) ", "（英文）"),  # shown in Chinese only
     "map.zoom_in": ("Zoom in", "放大"),
     "map.zoom_out": ("Zoom out", "缩小"),
     "map.layers": ("Layers", "图层"),
@@ -1062,15 +1063,15 @@ def plain(value: Any) -> str:
 def name(name_en: Any, name_zh: Any, lang: Lang, *, both: bool = True) -> str:
     """A data name in ``lang``: ``name_zh`` in Chinese, ``name_en`` in English.
 
-    With ``both`` the other name follows in brackets (``梦清园 (Mengqing Garden)``);
+    With ``both`` the other name follows in brackets (``梦清园（Mengqing Garden）``);
     a missing name falls back to the other.
     """
     en, zh = plain(name_en), plain(name_zh)
     first, second = (zh, en) if lang == "zh" else (en, zh)
     if not first:
         return second
-    if both and second and second != first:
-        return f"{first} ({second})"
+    if both and second and second != first:  # full-width brackets in a Chinese line
+        return f"{first}（{second}）" if lang == "zh" else f"{first} ({second})"
     return first
 
 

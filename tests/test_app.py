@@ -329,8 +329,8 @@ def test_language_switch_changes_names_in_tables_and_map(atlas):
     (stations,) = [d.value for d in at.dataframe if "编号" in d.value.columns]
     first = overview.station_table(atlas).iloc[0]
     assert stations["名称"].iloc[0] == first["name_zh"]
-    assert stations["名称 (English)"].iloc[0] == first["name_en"]
-    card_title = html.escape(f"{first['name_zh']} ({first['name_en']})")
+    assert stations["名称（英文）"].iloc[0] == first["name_en"]
+    card_title = html.escape(f"{first['name_zh']}（{first['name_en']}）")
     assert card_title in _unescaped(_map_args(at)["script"])
 
 

@@ -146,6 +146,15 @@ def test_standalone_html_inlines_every_asset():
     assert 'url("data:image/png;base64,' in page  # leaflet.css images inlined
 
 
+def test_standalone_html_has_a_title_and_a_language():
+    m = mapview.build_map(paper_toy.build_toy_atlas(), lang="zh")
+    page = exports.standalone_html(m, title="半马苏河 <地图>", lang="zh-CN")
+    assert page.count("<title>") == 1
+    assert "<title>半马苏河 &lt;地图&gt;</title>" in page  # escaped
+    assert page.index("<title>") < page.index("</head>")
+    assert '<html lang="zh-CN">' in page
+
+
 def test_standalone_html_names_missing_assets(tmp_path):
     m = mapview.build_map(paper_toy.build_toy_atlas())
     with pytest.raises(FileNotFoundError, match=r"putuo-map\.js.*make assets"):

@@ -684,3 +684,14 @@ def test_the_first_view_is_fitted_at_once_clear_of_the_controls(atlas, posts):
     assert html.index('"pg-legend-toggle", div') < html.index(".fitBounds(")
     assert html.index("L.control.locate(") < html.index(".fitBounds(")
     assert "{animate: false}" in html  # the view carried over in the tab, too
+
+
+def test_english_free_text_is_labelled_as_such_on_a_chinese_map():
+    from putuo_geo.mapfeatures import free_text
+
+    assert free_text("OSM node/1 <b>", "en") == "OSM node/1 &lt;b&gt;"
+    assert (
+        free_text("OSM node/1 <b>", "zh") == '（英文）<span lang="en">OSM node/1 &lt;b&gt;</span>'
+    )
+    assert free_text("普陀区政府", "zh") == "普陀区政府"  # Chinese text as it is
+    assert free_text(None, "zh") == ""
