@@ -61,6 +61,7 @@ iframe[title="streamlit_folium.st_folium"] {{ height: {height} !important;
     border-radius: 4px; box-shadow: 0 1px 5px rgba(0,0,0,0.4); margin: 6px 0 0 2px; }}
 [data-testid="stCaptionContainer"] {{ color: {CAPTION_TEXT}; }}
 h1 {{ font-size: 1.3rem !important; padding: 0.25rem 0 0 0 !important; }}
+[data-testid="stHeaderActionElements"] {{ display: none; }}
 @media (min-width: {PHONE_MAX_PX + 1}px) {{
     section[data-testid="stSidebar"] {{ width: {SIDEBAR_PX}px !important;
         min-width: {SIDEBAR_PX}px !important; }}

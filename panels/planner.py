@@ -150,6 +150,7 @@ def sidebar(view: View, *, state: Any, lang: i18n.Lang) -> None:
             ["", *(s.id for s in view.stations)],
             format_func=lambda v: names.get(v) or tr("planpanel.reach_none", lang),
             key=planner_page.REACH_KEY,
+            placeholder=tr("widget.choose", lang),
         )
 
 

@@ -22,6 +22,8 @@ def _translated(
     widget: Any, label_key: str, options: Any, key: str, prefix: str, *, lang: Lang, **kw: Any
 ) -> Any:
     """A select/radio whose values are stable keys and whose labels are ``prefix.<value>``."""
+    if widget is st.selectbox:  # Streamlit's own "Choose an option" in the page language
+        kw.setdefault("placeholder", tr("widget.choose", lang))
     return widget(
         tr(label_key, lang), options, format_func=lambda v: tr(f"{prefix}.{v}", lang), key=key, **kw
     )
@@ -50,6 +52,7 @@ def show(
             [b.key for b in basemap_options],
             format_func=lambda k: tr(basemaps.by_key(basemap_options, k).label_key, lang),
             key="basemap_key",
+            placeholder=tr("widget.choose", lang),
             # a help tip, not a caption: its `code` span's monospace font (90 kB) is
             # fetched only when the tip opens
             help=tr("basemap.caption", lang, env=basemaps.TILE_URL_ENV),
@@ -114,6 +117,7 @@ def _measure(state: Any, *, lang: Lang, places: Mapping[str, Any]) -> None:
             keys,
             format_func=lambda k: places[k].label,
             key=f"measure_{end}",
+            placeholder=tr("widget.choose", lang),
         )
     help_text, modes = tr("measure.click_mode_help", lang), page.click_modes(state)  # +planner
     _translated(

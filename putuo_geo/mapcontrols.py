@@ -492,8 +492,8 @@ class PopupsClearOfControls(MacroElement):
     of fixed padding only; a station's popup opened under the legend (issue 24). Each
     popup, as it is laid out (``L.Popup.update``, which Leaflet calls on opening), gets
     a ``maxWidth`` and ``maxHeight`` that fit between the controls
-    (:data:`CLEARANCE_JS`) and the matching ``autoPanPadding``, so it opens whole and
-    clear of every control; the popup pane is also lifted over the controls, so a
+    (:data:`CLEARANCE_JS`; under them when the strip between is too narrow) and the
+    matching ``autoPanPadding``, so it opens whole and clear of every control; the popup pane is also lifted over the controls, so a
     popup the user drags under one stays readable. Leaflet 1.9 (pinned by
     ``xstatic-leaflet``) reads these options when it lays a popup out.
     """
@@ -513,14 +513,21 @@ class PopupsClearOfControls(MacroElement):
                 var map = this._map;
                 if (map && !this.options.pgFixed) {
                     var room = pgClearance(map), size = map.getSize();
-                    this.options.autoPanPaddingTopLeft = L.point(room.left, room.top);
-                    this.options.autoPanPaddingBottomRight = L.point(room.right, room.bottom);
-                    {# 40 px: the popup's own padding and close button #}
-                    this.options.maxWidth = Math.max(160, Math.min(360,
-                        size.x - room.left - room.right - 40));
+                    var tl = L.point(room.left, room.top), br = L.point(room.right, room.bottom);
+                    {# Between the corner columns; where they leave too narrow a strip (a
+                       phone's map with the legend open), under them. #}
+                    if (size.x - room.left - room.right < 240
+                            && size.y - room.below - room.bottom >= 160) {
+                        tl = L.point(room.margin, room.below);
+                        br = L.point(room.margin, room.bottom);
+                    }
+                    this.options.autoPanPaddingTopLeft = tl;
+                    this.options.autoPanPaddingBottomRight = br;
+                    {# 40 px: the popup's own padding and close button; 30 px its tip #}
+                    this.options.maxWidth = Math.max(160, Math.min(360, size.x - tl.x - br.x - 40));
                     this.options.minWidth = Math.min(this.options.minWidth || 50,
                         this.options.maxWidth);
-                    this.options.maxHeight = Math.max(120, size.y - room.top - room.bottom - 60);
+                    this.options.maxHeight = Math.max(120, size.y - tl.y - br.y - 70);
                 }
                 return update.apply(this, arguments);
             };
@@ -602,8 +609,11 @@ class DeclutterLabels(MacroElement):
                     if (clash) { el.style.visibility = "hidden"; } else { kept.push(r); }
                 });
             }
-            map.on("zoomend resize layeradd", function () { setTimeout(declutter, 0); });
-            map.whenReady(function () { setTimeout(declutter, 0); });
+            var later = function () { setTimeout(declutter, 0); };
+            map.on("zoomend moveend resize layeradd", later);
+            map.whenReady(later);
+            {# a label's width changes once its web font has loaded #}
+            if (document.fonts && document.fonts.ready) { document.fonts.ready.then(later); }
         })();
         {% endmacro %}
         """
@@ -640,7 +650,8 @@ class ControlTexts(MacroElement):
     ----------
     texts
         ``zoom_in``, ``zoom_out``, ``layers`` (the buttons' tooltips and accessible
-        names) and ``map`` (the map's accessible name).
+        names), ``map`` (the map's accessible name) and ``leaflet`` (the tooltip of
+        Leaflet's link in the credits).
     lang
         The BCP 47 tag of the page's language (``en``, ``zh-CN``).
 
@@ -673,6 +684,13 @@ class ControlTexts(MacroElement):
                 });
             }
             relabel();
+            if (map.attributionControl) {  {# Leaflet's link, its tooltip in the language #}
+                var a = document.createElement("a");
+                a.href = "https://leafletjs.com";
+                a.title = texts.leaflet;
+                a.textContent = "Leaflet";
+                map.attributionControl.setPrefix(a.outerHTML);
+            }
             new MutationObserver(relabel).observe(
                 map.getContainer().querySelector(".leaflet-control-container"),
                 {childList: true, subtree: true});

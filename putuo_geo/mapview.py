@@ -84,6 +84,7 @@ from putuo_geo.credits import (
     Credit,
     credits_html,
     data_credits,
+    tile_attribution,
 )
 from putuo_geo.datum import Datum, convert_frame, convert_geometry, convert_point
 from putuo_geo.i18n import Lang, tr
@@ -460,7 +461,7 @@ def build_map(
         if url:
             folium.TileLayer(
                 tiles=url,
-                attr=basemap.attribution,
+                attr=tile_attribution(basemap.attribution, lang=lang),
                 name=tr(basemap.label_key, lang),
                 max_zoom=19,
                 max_native_zoom=basemap.max_zoom,
@@ -514,6 +515,7 @@ def build_map(
             "zoom_out": tr("map.zoom_out", lang),
             "layers": tr("map.layers", lang),
             "map": tr("page.map_label", lang),
+            "leaflet": tr("map.leaflet", lang),
         },
         lang=i18n.HTML_LANG[lang],
     ).add_to(m)
@@ -522,7 +524,7 @@ def build_map(
     mapcontrols.KeepPageStill().add_to(m)
     credits = data_credits(atlas)
     if credits:
-        Attribution(credits_html(credits)).add_to(m)
+        Attribution(credits_html(credits, lang=lang)).add_to(m)
     root = m.get_root()
     if isinstance(root, Figure):
         root.header.add_child(Element(PAGE_CSS), name="pg_css")
