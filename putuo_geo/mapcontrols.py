@@ -493,8 +493,9 @@ class PopupsClearOfControls(MacroElement):
     popup, as it is laid out (``L.Popup.update``, which Leaflet calls on opening), gets
     a ``maxWidth`` and ``maxHeight`` that fit between the controls
     (:data:`CLEARANCE_JS`; under them when the strip between is too narrow) and the
-    matching ``autoPanPadding``, so it opens whole and clear of every control; the popup pane is also lifted over the controls, so a
-    popup the user drags under one stays readable. Leaflet 1.9 (pinned by
+    matching ``autoPanPadding``, so it opens whole and clear of every control; the
+    popup pane is also lifted over the controls, so a popup the user drags under one
+    stays readable. Leaflet 1.9 (pinned by
     ``xstatic-leaflet``) reads these options when it lays a popup out.
     """
 
