@@ -75,7 +75,6 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     # Streamlit's own empty-picker texts ("Choose an option"), in the page language
     "widget.choose": ("Choose an option", "请选择"),
     "widget.choose_many": ("Choose any", "可多选"),
-    "sidebar.categories": ("Categories", "类别"),
     "sidebar.search": ("Search names (English or 中文)", "搜索名称（中文或英文）"),
     "sidebar.measure": ("Measure along the route", "沿步道测距"),
     "sidebar.basemap": ("Basemap", "底图"),
