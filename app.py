@@ -229,7 +229,8 @@ events_panel.show(event_view, lang=lang, folder=folder, signature=signature)
 layout.tables(atlas, sites=listed, figs=figs, lang=lang, folder=folder, download=download_button)
 about = layout.lazy(tr("about.header", lang), "about_open")  # the data's warnings
 if about is not None:
-    about.markdown(page.data_notes(atlas, routes=routes, lang=lang) or tr("about.none", lang))
+    notes = page.data_notes(atlas, routes=routes, lang=lang)
+    about.warning(notes) if notes else about.markdown(tr("about.none", lang))
     about.caption(tr("about.validate", lang))
 
 # ------------------------------------------------------------------ permalink and exports

@@ -134,11 +134,13 @@ def test_the_warning_panel_names_a_bridge_cut_short(write_toy, monkeypatch):
     from test_checks import _half_bridge
 
     monkeypatch.setenv("PUTUO_GEO_DATA", str(write_toy(_half_bridge)))
-    at = _run(AppTest.from_file(APP, default_timeout=120))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["about_open"] = True  # "About the data" (issue 24)
+    _run(at)
     (warning,) = [w.value for w in at.warning]
-    assert _unescaped(warning) == "- " + errors.Problem("warning.unlinked_bridge", id="bridge-a")
-    header = i18n.tr("warning.header", "en", count=1).rstrip(":")
-    assert [e.label.endswith(header) for e in at.expander].count(True) == 1
+    header = i18n.tr("warning.header", "en", count=1)
+    bullet = "- " + errors.Problem("warning.unlinked_bridge", id="bridge-a")
+    assert _unescaped(warning) == f"{header}\n\n{bullet}"
     assert not at.error
 
 
