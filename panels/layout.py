@@ -67,7 +67,7 @@ h1 {{ font-size: 1.3rem !important; padding: 0.25rem 0 0 0 !important; }}
         min-width: {SIDEBAR_PX}px !important; }}
 }}
 [data-testid="stSidebar"] [data-testid="stSelectbox"] input {{ font-size: 13px; }}
-[role="listbox"] [role="option"] {{ white-space: normal !important; height: auto !important; }}
+[role="listbox"] [role="option"] {{ font-size: 13px; }}
 @media (min-width: {PHONE_MAX_PX + 1}px) {{
     .stApp:has([data-testid="stExpandSidebarButton"]) [data-testid="stMainBlockContainer"]
         {{ padding-left: 64px; }}
