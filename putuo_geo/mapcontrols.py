@@ -492,17 +492,22 @@ class PopupsClearOfControls(MacroElement):
     of fixed padding only; a station's popup opened under the legend (issue 24). Each
     popup, as it is laid out (``L.Popup.update``, which Leaflet calls on opening), gets
     a ``maxWidth`` and ``maxHeight`` that fit between the controls
-    (:data:`CLEARANCE_JS`; under them when the strip between is too narrow) and the
-    matching ``autoPanPadding``, so it opens whole and clear of every control; the
-    popup pane is also lifted over the controls, so a popup the user drags under one
-    stays readable. Leaflet 1.9 (pinned by
+    (:data:`CLEARANCE_JS`) and the matching ``autoPanPadding``, so it opens whole and
+    clear of every control. On a map narrower than ``narrow_px`` (a phone's) the strip
+    between the columns is too narrow for a card: it takes the map's width instead, and
+    the top corners' buttons are hidden while it is open (Leaflet's popup pane lies
+    inside the map pane, under every control). While a popup is open the hover
+    tooltips are hidden too (on a phone a tap shows both). Leaflet 1.9 (pinned by
     ``xstatic-leaflet``) reads these options when it lays a popup out.
     """
 
     _template = _squeezed(
         """
         {% macro header(this, kwargs) %}
-        <style>.leaflet-pane.leaflet-popup-pane {z-index: 1100;}</style>
+        <style>.pg-popup-open .leaflet-tooltip:not(.pg-km) {display: none;}
+        {# The popup pane lies inside the map pane, under every control: on a phone the
+           top corners' buttons step aside while a card covers them. #}
+        .pg-popup-open.pg-narrow .leaflet-top {visibility: hidden;}</style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
         """
@@ -515,11 +520,11 @@ class PopupsClearOfControls(MacroElement):
                 if (map && !this.options.pgFixed) {
                     var room = pgClearance(map), size = map.getSize();
                     var tl = L.point(room.left, room.top), br = L.point(room.right, room.bottom);
-                    {# Between the corner columns; where they leave too narrow a strip (a
-                       phone's map with the legend open), under them. #}
-                    if (size.x - room.left - room.right < 240
-                            && size.y - room.below - room.bottom >= 160) {
-                        tl = L.point(room.margin, room.below);
+                    {# A phone's map is too narrow for a card between the corner columns:
+                       there the card takes the map's width, drawn over the buttons (the
+                       pane is above them) until it is closed. #}
+                    if (size.x < {{ this.narrow_px }}) {  {# under the page's sidebar button #}
+                        tl = L.point(room.margin, 56);
                         br = L.point(room.margin, room.bottom);
                     }
                     this.options.autoPanPaddingTopLeft = tl;
@@ -534,13 +539,23 @@ class PopupsClearOfControls(MacroElement):
             };
             L.Popup.prototype.__pgClear = true;
         }
+        (function () {  {# an open popup is not covered by a hover tooltip's copy #}
+            var map = {{ this._parent.get_name() }};
+            map.on("popupopen", function () {
+                var narrow = map.getSize().x < {{ this.narrow_px }};
+                L.DomUtil[narrow ? "addClass" : "removeClass"](map.getContainer(), "pg-narrow");
+                L.DomUtil.addClass(map.getContainer(), "pg-popup-open"); });
+            map.on("popupclose", function () {
+                L.DomUtil.removeClass(map.getContainer(), "pg-popup-open"); });
+        })();
         {% endmacro %}
         """
     )
 
-    def __init__(self) -> None:
+    def __init__(self, *, narrow_px: int = 600) -> None:
         super().__init__()
         self._name = "PopupsClearOfControls"
+        self.narrow_px = int(narrow_px)
 
 
 class KeepPageStill(MacroElement):

@@ -361,7 +361,7 @@ PAGE_CSS = (
 .pg-legend-head { font-weight: 600; margin-top: 4px; }
 .pg-card table { margin-top: 3px; border-collapse: collapse; }
 .pg-card th { text-align: left; padding-right: 8px; color: CARD_LABEL; font-weight: 500;
-              vertical-align: top; }
+              vertical-align: top; white-space: nowrap; }
 .pg-card td { max-width: 260px; white-space: normal; }
 .pg-doubt { color: CARD_LABEL; font-style: italic; }
 .pg-card, .pg-legend span { overflow-wrap: anywhere; max-width: 360px; }

@@ -6,8 +6,9 @@
   view holds the whole route clear of every control, visible km labels never overlap.
 - The credits are whole and readable (the OpenStreetMap link inside the map and the
   screen, >= 11 px, not cut, clear of the scale bar); the scale bar is metric only.
-- Every station's popup opens inside the map and clear of every control, and a tap on
-  the map does not scroll the page.
+- Every station's popup opens whole inside the map, on a desk clear of every control
+  (on a phone it takes the map's width and the buttons it covers are hidden while it is
+  open), and a tap on the map does not scroll the page.
 - In 中文 nothing is English: the page's text, the map's controls, popups and tooltips,
   apart from names from the data, units, brands and formats, and text marked ``lang="en"``.
 - The map frame has an accessible name, the page one ``<h1>`` and ``<html lang>``.
@@ -210,7 +211,15 @@ def test_popups_open_whole_and_clear_of_the_controls_and_the_page_stays_still(
             assert min(px, py) >= 0, (i, popup)
             assert px + pw <= size[0] + 0.5, (i, popup, size)
             assert py + ph <= size[1] + 0.5, (i, popup, size)
-            assert not [c for c in controls if _overlaps(popup, c)], (i, popup)
+            covered = [c for c in controls if _overlaps(popup, c)]
+            if name == "phone":  # the map's width; the buttons it covers step aside
+                shown = frame.evaluate(
+                    """() => [...document.querySelectorAll('.leaflet-top')]
+                        .some((c) => getComputedStyle(c).visibility !== 'hidden')"""
+                )
+                assert not (covered and shown), (i, popup)
+            else:  # clear of every control
+                assert not covered, (i, popup)
             checked += 1
         assert checked == len(layers.load_atlas(page_data_dir()).stations)
         frame.evaluate("() => { window.map.closePopup(); }")
