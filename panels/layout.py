@@ -34,7 +34,8 @@ BAR_ROOM_PX = {"phone": 236, "desk": 136}
 PHONE_MAX_PX = 656
 #: The sidebar's width on a desk (px; Streamlit's is 300): the place pickers show a
 #: station's whole label ("No. 7 · km 5.2 · by Half Marathon Suzhou Creek Park"), and
-#: the map keeps over 60 % of a 1400 x 1000 screen.
+#: the map keeps over 60 % of a 1400 x 1000 screen. On a phone, where it opens over the
+#: page, it takes the screen's width for the same reason.
 SIDEBAR_PX = 392
 #: The container that holds the map (``st.container(key=...)``): it keeps the map's
 #: space and says the map is loading until the map covers it.
@@ -63,7 +64,7 @@ iframe[title="streamlit_folium.st_folium"] {{ height: {height} !important;
 h1 {{ font-size: 1.3rem !important; padding: 0.25rem 0 0 0 !important; }}
 [data-testid="stHeaderActionElements"] {{ display: none; }}
 @media (min-width: {PHONE_MAX_PX + 1}px) {{
-    section[data-testid="stSidebar"] {{ width: {SIDEBAR_PX}px !important;
+    section[data-testid="stSidebar"][data-collapsed="false"] {{ width: {SIDEBAR_PX}px !important;
         min-width: {SIDEBAR_PX}px !important; }}
 }}
 [data-testid="stSidebar"] [data-testid="stSelectbox"] input {{ font-size: 13px; }}
@@ -73,6 +74,8 @@ h1 {{ font-size: 1.3rem !important; padding: 0.25rem 0 0 0 !important; }}
         {{ padding-left: 64px; }}
 }}
 @media (max-width: {PHONE_MAX_PX}px) {{
+    section[data-testid="stSidebar"][data-collapsed="false"] {{ width: 100vw !important;
+        min-width: 100vw !important; }}
     [data-testid="stMainBlockContainer"] {{ padding: 0.5rem 0.5rem 2rem 0.5rem; }}
     iframe[title="streamlit_folium.st_folium"] {{ height: {phone_height} !important; }}
     .st-key-{MAP_BOX_KEY} {{ min-height: {phone_height}; }}

@@ -330,3 +330,36 @@ def test_nothing_is_english_in_chinese(browser, server_url):
         assert _english(cards, allowed) == []
     finally:
         context.close()
+
+
+#: ``(labels) -> [room, [[width, label], ...] wider than the room]``: each label measured
+#: in the FROM picker's own font, against the room its input leaves for text.
+LABELS_TOO_WIDE_JS = """(labels) => {
+    const input = document.querySelector(
+        '[data-testid="stSidebar"] [data-testid="stSelectbox"] input');
+    const s = getComputedStyle(input);
+    const ctx = document.createElement("canvas").getContext("2d");
+    ctx.font = s.fontWeight + " " + s.fontSize + " " + s.fontFamily;
+    const room = input.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+    return [room, labels.map((l) => [ctx.measureText(l).width, l]).filter((x) => x[0] > room)];
+}"""
+
+
+@pytest.mark.parametrize(("name", "options", "lang"), [*SIZES, ("desk", DESK, "zh")])
+def test_every_station_label_fits_its_picker(browser, server_url, name, options, lang):
+    from putuo_geo import page as page_state
+
+    atlas = layers.load_atlas(page_data_dir())
+    choices = page_state.place_choices(atlas, lang=i18n.as_lang(lang))
+    labels = [c.label for key, c in choices.items() if key.startswith("station:")]
+    context, tab, _frame = _open(browser, server_url, options, lang)
+    try:
+        if name == "phone":  # the sidebar opens over the page
+            tab.get_by_test_id("stExpandSidebarButton").click()
+            tab.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.wait_for()
+            tab.wait_for_timeout(400)
+        room, too_wide = tab.evaluate(LABELS_TOO_WIDE_JS, labels)
+        assert room > 0
+        assert too_wide == []
+    finally:
+        context.close()
