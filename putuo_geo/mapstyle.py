@@ -25,7 +25,7 @@ from putuo_geo.safety import escape_html
 #: SITE_FILL_OPACITY over white), in normal vision and in the three common deficiencies
 #: simulated at full severity (Machado et al. 2009), by CAM02-UCS distance; each still
 #: reaches WCAG's 3:1 against white. tests/test_palette.py holds every pair >= 12
-#: (the old pair was 3.2 apart under deuteranomaly and 0.6 landmark/commerce under
+#: (the old pair was 3.0 apart under deuteranomaly and 0.6 landmark/commerce under
 #: protanomaly). Labels are ``category.<name>`` in the catalogue.
 CATEGORY_COLOURS: dict[str, str] = {
     "innovation": "#907ede",
@@ -128,8 +128,8 @@ DRAWN_COLOURS: tuple[tuple[str, float], ...] = (
 LEGEND_TEXT = "#1a1a1a"
 LEGEND_BACKGROUND = "#ffffff"
 CARD_LABEL = "#555555"
-#: The page's captions (Streamlit draws them at 60 % of its text colour, 3.9:1 on
-#: white; WCAG AA asks 4.5:1 of small text): 6.6:1.
+#: The page's captions (Streamlit draws them at 60 % of its text colour, 3.7:1 on
+#: white; WCAG AA asks 4.5:1 of small text): 7.2:1.
 CAPTION_TEXT = "#55575f"
 
 

@@ -74,7 +74,7 @@ def test_markers_and_lines_stand_out_from_white_as_drawn(colour, opacity):
 
 
 def test_captions_are_readable_on_the_page():
-    """Issue 24: Streamlit draws captions at 60 % of its text colour (#31333f), 3.9:1 on
+    """Issue 24: Streamlit draws captions at 60 % of its text colour (#31333f), 3.7:1 on
     white; the page's CSS gives them ``mapstyle.CAPTION_TEXT`` instead."""
     from panels import layout
 

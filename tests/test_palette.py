@@ -5,7 +5,7 @@ drawn (blended over white at ``mapstyle.SITE_FILL_OPACITY``), in normal vision a
 simulated deuteranomaly, protanomaly and tritanomaly at full severity (Machado, Oliveira
 and Fernandes 2009, as implemented by ``colorspacious``), by the Euclidean distance in
 CAM02-UCS (a uniform colour space: about 1 is a just-noticeable difference). Names
-colours apart at >= 12; the old palette's commerce and culture & heritage were 3.2.
+colours apart at >= 12; the old palette's commerce and culture & heritage were 3.0.
 """
 
 from __future__ import annotations
