@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -59,7 +60,7 @@ def common_rows(props: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
             tr("card.accuracy", lang),
             escape_value(display.format_accuracy(finite_or_none(props.get("accuracy_m")))),
         ),
-        (tr("card.source", lang), escape_value(props.get("source"))),
+        (tr("card.source", lang), free_text(props.get("source"), lang)),
     ]
 
 
@@ -186,9 +187,22 @@ def span_text(props: Mapping[str, Any]) -> str:
 Row = Callable[[Mapping[str, Any], Lang], tuple[str, str]]
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def free_text(value: Any, lang: Lang) -> str:
+    """Free text from the data (a source, a method), escaped; in Chinese, English text is
+    labelled as English ("（英文）") and marked ``lang="en"`` (the data has no Chinese
+    sources: issue 24 asked that a Chinese page say so rather than look untranslated)."""
+    text = escape_value(value)
+    if lang == "zh" and text and not _HAN.search(text):
+        return f'{escape_html(tr("card.in_english", lang))}<span lang="en">{text}</span>'
+    return text
+
+
 def text_row(label_key: str, field: str) -> Row:
-    """The field's text as it is in the data."""
-    return lambda p, lang: (tr(label_key, lang), escape_value(p.get(field)))
+    """The field's text as it is in the data (:func:`free_text`)."""
+    return lambda p, lang: (tr(label_key, lang), free_text(p.get(field), lang))
 
 
 def enum_row(label_key: str, field: str, *, cast: Callable[[Any], Any] | None = None) -> Row:
