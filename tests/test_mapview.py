@@ -435,6 +435,21 @@ def test_display_geometry_keeps_every_feature_and_lightens_lines():
     assert back.iloc[1].distance(metric.iloc[1]) < 1.0  # rounding moves a point < 1 m
 
 
+def test_a_feature_that_states_more_doubt_is_drawn_more_simply():
+    # A 200 m line whose middle vertex stands 10 m off the chord: good to 10 m, it is
+    # drawn within 2 m (the bend kept); good to 500 m, within 25 m (the bend dropped).
+    bent = shapely.LineString([(0, 0), (100, 10), (200, 0)])
+    line = shapely.affinity.translate(bent, paper_toy.X0, paper_toy.Y0)
+    frame = gpd.GeoDataFrame(
+        {"accuracy_m": [10.0, 500.0]}, geometry=[line, line], crs=config.METRIC_CRS
+    ).to_crs(config.WEB_CRS)
+    tolerance_m = mapfeatures.display_tolerance_m(frame)
+    assert tolerance_m.tolist() == [2.0, 25.0]
+    shown = mapfeatures.display_geometry(frame.geometry, tolerance_m=tolerance_m)
+    assert shapely.get_num_coordinates(shown.to_numpy()).tolist() == [3, 2]
+    assert mapfeatures.display_tolerance_m(frame.drop(columns="accuracy_m")).tolist() == [2.0, 2.0]
+
+
 def test_the_map_draws_lightened_geometry_but_measures_stay_full(atlas, posts):
     m = mapview.build_map(atlas, km_posts=posts)
     route = next(
