@@ -15,7 +15,7 @@ import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
 from panels import events as events_panel
-from panels import layout, sidebar
+from panels import layout, mapbar, sidebar
 from panels import planner as planner_panel
 from panels import whereami as where_panel
 from putuo_geo import (
@@ -192,27 +192,27 @@ def download_button(where: Any, item: page.Download, **kw: Any) -> None:  # made
 
 
 # ------------------------------------------------------------------ page: map first
-layout.style()
+layout.style(lang=lang)
 on_screen = composed(state.get("view_apply"))
-st_folium(
-    on_screen.base,
-    key=page.MAP_KEY,
-    height=layout.MAP_PX,  # the page's CSS makes it 75 % of the screen's height
-    use_container_width=True,
-    feature_group_to_add=on_screen.dynamic,
-    layer_control=on_screen.control,
-    # No "center"/"zoom": they rerun the whole script on every pan. The view stays in
-    # the browser (mapcontrols.ViewInUrl writes it to the address bar).
-    returned_objects=list(page.MAP_RETURNS),
-    center=on_screen.center_latlon,
-    zoom=on_screen.zoom,
-    render=False,  # st_folium renders the map itself as well; once is enough
-)
+with st.container(key=layout.MAP_BOX_KEY):  # keeps the map's space while it loads
+    st_folium(
+        on_screen.base,
+        key=page.MAP_KEY,
+        height=layout.MAP_PX,  # the page's CSS makes it the screen less the bar under it
+        use_container_width=True,
+        feature_group_to_add=on_screen.dynamic,
+        layer_control=on_screen.control,
+        # No "center"/"zoom": they rerun the whole script on every pan. The view stays
+        # in the browser (mapcontrols.ViewInUrl writes it to the address bar).
+        returned_objects=list(page.MAP_RETURNS),
+        center=on_screen.center_latlon,
+        zoom=on_screen.zoom,
+        render=False,  # st_folium renders the map itself as well; once is enough
+    )
+mapbar.show(state, lang=lang, categories=categories, counts=counts.to_dict())
 sidebar.show(
     state,
     lang=lang,
-    categories=categories,
-    counts=counts.to_dict(),
     places=places,
     user_layer=user_layer,
     upload_problems=upload_problems,
@@ -221,7 +221,7 @@ sidebar.show(
 planner_panel.sidebar(plan, state=state, lang=lang)
 where_panel.show(here, net=routes, atlas=atlas, folder=str(folder), signature=signature, lang=lang)
 layout.heading(figs, shown=len(sites), lang=lang)
-for note in page.notices(state, atlas, routes=routes, lang=lang):  # link, click, data
+for note in page.notices(state, lang=lang):  # the link's and a click's problems
     getattr(st.expander(note.folded) if note.folded else st, note.kind)(note.text)
 st.caption(route_doubt)  # confirmed / modelled km and %
 if basemap.shifted:
@@ -255,6 +255,11 @@ planner_panel.figures(plan, state=state, lang=lang, user_layer=user_layer)
 events_panel.show(event_view, lang=lang, folder=folder, signature=signature)
 
 layout.tables(atlas, sites=listed, figs=figs, lang=lang, folder=folder, download=download_button)
+about = layout.lazy(tr("about.header", lang), "about_open")  # the data's warnings
+if about is not None:
+    notes = page.data_notes(atlas, routes=routes, lang=lang)
+    about.warning(notes) if notes else about.markdown(tr("about.none", lang))
+    about.caption(tr("about.validate", lang))
 
 # ------------------------------------------------------------------ permalink and exports
 params = page.link_params(state, categories=categories, places=places)
@@ -282,6 +287,10 @@ with download:  # built only while open, like the share box
             download_button(dcols[i % 2], item)
         if measurement is None:
             dcols[1].caption(tr("export.no_path", lang))
-        html = lambda: exports.standalone_html(composed(state.get("view")).whole())  # noqa: E731
+        html = lambda: exports.standalone_html(  # noqa: E731
+            composed(state.get("view")).whole(),
+            title=tr("page.tab_title", lang),
+            lang=i18n.HTML_LANG[lang],
+        )
         item = page.Download("export.map_html", html, "putuo_map.html", "text/html")
         download_button(box, item)

@@ -102,6 +102,8 @@ def _body(view: page.EventView, *, lang: Lang, folder: Any, signature: Sig) -> N
         list(events.KINDS),
         format_func=lambda k: i18n.value("kind", k, lang),
         key="event_kinds",
+        placeholder=tr("widget.choose_many", lang),
+        select_all=False,  # Streamlit's "Select all" is English only
         persist_state="page",
     )
     for col, key in ((start, "event_from"), (end, "event_to")):
@@ -133,6 +135,7 @@ def _body(view: page.EventView, *, lang: Lang, folder: Any, signature: Sig) -> N
         format_func=lambda i: labels.get(i) or tr("events.select_none", lang),
         key=page.EVENT_KEY,
         help=tr("events.select_help", lang),
+        placeholder=tr("widget.choose", lang),
         persist_state="page",
     )
     if view.selected is None:

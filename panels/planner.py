@@ -9,7 +9,9 @@ then :func:`sidebar` and :func:`figures` after the map.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,6 +97,9 @@ class View:
     what: coverage.WhatIf | None = None
     ranges: dict[str, Any] | None = None
     reach: coverage.Reach | None = None
+    #: Station, candidate and bridge ids -> names in the page language (tables and
+    #: sentences speak names, not ids: issue 24).
+    names: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def layers(self) -> list[Any]:
         """The planner's map layers, built anew on each call: the live map and the HTML
@@ -159,6 +164,7 @@ def read(
         what=what,
         ranges=_ranges(folder, signature, float(kmh), float(minutes), model, stations),
         reach=reach,
+        names=planner_page.feature_names(atlas, (*stations, *cands), lang=lang),
     )
 
 
@@ -193,6 +199,7 @@ def sidebar(view: View, *, state: Any, lang: i18n.Lang) -> None:
             ["", *(s.id for s in view.stations)],
             format_func=lambda v: names.get(v) or tr("planpanel.reach_none", lang),
             key=planner_page.REACH_KEY,
+            placeholder=tr("widget.choose", lang),
         )
 
 
@@ -217,13 +224,15 @@ def figures(
         tr("planner.spacing_table", lang), key="planner_spacing_open", on_change="rerun"
     )
     if spacing.open:
-        spacing.dataframe(planner_page.spacing_table(today, lang=lang), hide_index=True)
+        spacing.dataframe(
+            planner_page.spacing_table(today, lang=lang, names=view.names), hide_index=True
+        )
 
     st.markdown(f"#### {tr('planner.reach_header', lang)}")
     if view.reach is None:
         st.caption(tr("planpanel.reach_pick", lang))
     else:
-        st.markdown(planner_page.reach_text(view.reach, lang=lang))
+        st.markdown(planner_page.reach_text(view.reach, lang=lang, names=view.names))
         st.caption(tr("planner.reach_rule", lang))
         if len(view.reach.sites):
             st.dataframe(planner_page.reach_sites_table(view.reach, lang=lang), hide_index=True)

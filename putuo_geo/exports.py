@@ -420,6 +420,8 @@ def standalone_html(
     *,
     vendor_dir: Path | None = None,
     base_url: str = f"{assets.STATIC_URL}/{assets.VENDOR_DIR}",
+    title: str = "",
+    lang: str = "en",
 ) -> str:
     """The map as one HTML file that draws offline, from disk.
 
@@ -430,6 +432,9 @@ def standalone_html(
         ``base_url``), with any dynamic layers added.
     vendor_dir
         The folder behind ``base_url`` (default: the project's ``static/vendor``).
+    title, lang
+        The page's ``<title>`` (plain text, escaped here) and ``<html lang>`` (a BCP 47
+        tag): a saved file names itself in a browser's tab and to a screen reader.
 
     Raises
     ------
@@ -457,6 +462,9 @@ def standalone_html(
         return f"<style>/* {path.name} */\n{_inline_css(path)}\n</style>"
 
     page = _SCRIPT_TAG.sub(script, _LINK_TAG.sub(style, page))
+    page = page.replace("<html>", f'<html lang="{escape_html(lang)}">', 1)
+    if title:
+        page = page.replace("<head>", f"<head>\n    <title>{escape_html(title)}</title>", 1)
     # The map's attribution control shows the credit; the head names it for a reader
     # of the file itself.
     meta = f'<meta name="copyright" content="Data: {escape_html(OSM_ATTRIBUTION)}">'

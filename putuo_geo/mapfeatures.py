@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import shapely
 
 from putuo_geo import config, crs, display, doubt, i18n, maplayer
@@ -59,7 +62,7 @@ def common_rows(props: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
             tr("card.accuracy", lang),
             escape_value(display.format_accuracy(finite_or_none(props.get("accuracy_m")))),
         ),
-        (tr("card.source", lang), escape_value(props.get("source"))),
+        (tr("card.source", lang), free_text(props.get("source"), lang)),
     ]
 
 
@@ -91,17 +94,24 @@ DISPLAY_TOLERANCE_M = 2.0
 
 DISPLAY_DECIMALS = 5
 
+#: A feature that states its doubt (``accuracy_m``) may be drawn simplified by this share
+#: of it, when that is more than :data:`DISPLAY_TOLERANCE_M`: a band or a zone good to
+#: ± 500 m is drawn to within 25 m, which no one can tell at the zooms it is seen at, and
+#: its many vertices cost every visitor's first load (the default map's 150 KB budget).
+DISPLAY_SHARE_OF_DOUBT = 0.05
+
 
 def display_geometry(
     geoms: gpd.GeoSeries,
     *,
-    tolerance_m: float = DISPLAY_TOLERANCE_M,
+    tolerance_m: float | np.ndarray = DISPLAY_TOLERANCE_M,
     decimals: int = DISPLAY_DECIMALS,
 ) -> gpd.GeoSeries:
     """Geometries lightened for drawing: simplified in metres, then rounded (EPSG:4326).
 
     Lines and polygons are simplified with ``shapely.simplify`` (topology preserved)
-    in ``config.METRIC_CRS`` to within ``tolerance_m`` metres; points are kept. All
+    in ``config.METRIC_CRS`` to within ``tolerance_m`` metres (one value, or one per
+    geometry); points are kept. All
     coordinates are then rounded to ``decimals`` decimal degrees. Same length and
     index as ``geoms``: no feature is dropped, so ids and properties still line up.
     For display only; measure on the original layers.
@@ -112,11 +122,26 @@ def display_geometry(
     shaped &= shapely.get_type_id(values) != 0  # points stay as they are
     if shaped.any() and geoms.crs is not None:
         metric = crs.geometry_to_metric(values[shaped])
-        simple = shapely.simplify(metric, tolerance_m, preserve_topology=True)
+        tolerance = np.broadcast_to(np.asarray(tolerance_m, dtype=float), values.shape)
+        simple = shapely.simplify(metric, tolerance[shaped], preserve_topology=True)
         values = values.copy()
         values[shaped] = crs.geometry_to_lonlat(simple)
     rounded = shapely.set_precision(values, 10.0**-decimals, mode="pointwise")
     return gpd.GeoSeries(rounded, index=geoms.index, crs=wgs.crs)
+
+
+def display_tolerance_m(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """How far (m) each feature's drawing may stray: :data:`DISPLAY_TOLERANCE_M`, or
+    :data:`DISPLAY_SHARE_OF_DOUBT` of its ``accuracy_m`` where that is more.
+
+    >>> import geopandas as gpd
+    >>> display_tolerance_m(gpd.GeoDataFrame({"accuracy_m": [10.0, 500.0, None]})).tolist()
+    [2.0, 25.0, 2.0]
+    """
+    if "accuracy_m" not in frame:
+        return np.full(len(frame), DISPLAY_TOLERANCE_M)
+    doubt_m = pd.to_numeric(frame["accuracy_m"], errors="coerce").fillna(0.0).to_numpy(float)
+    return np.maximum(DISPLAY_TOLERANCE_M, DISPLAY_SHARE_OF_DOUBT * doubt_m)
 
 
 def collection(frame: gpd.GeoDataFrame, *, fields: LayerFields, lang: Lang) -> dict[str, Any]:
@@ -134,7 +159,7 @@ def collection(frame: gpd.GeoDataFrame, *, fields: LayerFields, lang: Lang) -> d
     features = []
     for props, geom in zip(
         frame.drop(columns="geometry").to_dict("records"),
-        display_geometry(frame.geometry),
+        display_geometry(frame.geometry, tolerance_m=display_tolerance_m(frame)),
         strict=True,
     ):
         if geom is None or geom.is_empty:
@@ -186,9 +211,22 @@ def span_text(props: Mapping[str, Any]) -> str:
 Row = Callable[[Mapping[str, Any], Lang], tuple[str, str]]
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def free_text(value: Any, lang: Lang) -> str:
+    """Free text from the data (a source, a method), escaped; in Chinese, English text is
+    labelled as English ("（英文）") and marked ``lang="en"`` (the data has no Chinese
+    sources: issue 24 asked that a Chinese page say so rather than look untranslated)."""
+    text = escape_value(value)
+    if lang == "zh" and text and not _HAN.search(text):
+        return f'{escape_html(tr("card.in_english", lang))}<span lang="en">{text}</span>'
+    return text
+
+
 def text_row(label_key: str, field: str) -> Row:
-    """The field's text as it is in the data."""
-    return lambda p, lang: (tr(label_key, lang), escape_value(p.get(field)))
+    """The field's text as it is in the data (:func:`free_text`)."""
+    return lambda p, lang: (tr(label_key, lang), free_text(p.get(field), lang))
 
 
 def enum_row(label_key: str, field: str, *, cast: Callable[[Any], Any] | None = None) -> Row:

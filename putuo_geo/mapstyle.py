@@ -19,21 +19,28 @@ from putuo_geo.i18n import Lang, tr
 from putuo_geo.layers import Atlas
 from putuo_geo.safety import escape_html
 
-#: Site category -> colour (ColorBrewer "Dark2", three darkened so that every marker
-#: reaches WCAG's 3:1 non-text contrast against white as drawn; tests/test_contrast.py).
-#: Labels are ``category.<name>`` in the catalogue.
+#: Site category -> colour. Chosen by computation (issue 24: commerce and culture were
+#: the same mustard to the eye): starting from the hue each category had, every colour
+#: was moved within a small step of it to push apart the closest pair as drawn (at
+#: SITE_FILL_OPACITY over white), in normal vision and in the three common deficiencies
+#: simulated at full severity (Machado et al. 2009), by CAM02-UCS distance; each still
+#: reaches WCAG's 3:1 against white. tests/test_palette.py holds every pair >= 12
+#: (the old pair was 3.0 apart under deuteranomaly and 0.6 landmark/commerce under
+#: protanomaly). Labels are ``category.<name>`` in the catalogue.
 CATEGORY_COLOURS: dict[str, str] = {
-    "innovation": "#7570b3",
-    "commerce": "#9a7300",
-    "culture_heritage": "#a6761d",
-    "education": "#1b9e77",
-    "health": "#e7298a",
-    "landmark": "#d95f02",
-    "sport_leisure": "#5a8f1a",
-    "transport": "#666666",
-    "government": "#377eb8",
+    "innovation": "#907ede",
+    "commerce": "#845a18",
+    "culture_heritage": "#78000c",
+    "education": "#2a9c9c",
+    "health": "#b40696",
+    "landmark": "#c67866",
+    "sport_leisure": "#969000",
+    "transport": "#3c3c42",
+    "government": "#363cfc",
 }
-OTHER_CATEGORY_COLOUR = "#767676"
+#: A category the palette does not know (an uploaded layer's): a mid grey, apart from
+#: transport's near-black by lightness, which no deficiency changes.
+OTHER_CATEGORY_COLOUR = "#666c6c"
 
 ZONE_COLOURS: dict[str, str] = {
     "one_belt": "#2b8cbe",
@@ -121,6 +128,9 @@ DRAWN_COLOURS: tuple[tuple[str, float], ...] = (
 LEGEND_TEXT = "#1a1a1a"
 LEGEND_BACKGROUND = "#ffffff"
 CARD_LABEL = "#555555"
+#: The page's captions (Streamlit draws them at 60 % of its text colour, 3.7:1 on
+#: white; WCAG AA asks 4.5:1 of small text): 7.2:1.
+CAPTION_TEXT = "#55575f"
 
 
 def site_colour(category: str) -> str:
@@ -351,7 +361,7 @@ PAGE_CSS = (
 .pg-legend-head { font-weight: 600; margin-top: 4px; }
 .pg-card table { margin-top: 3px; border-collapse: collapse; }
 .pg-card th { text-align: left; padding-right: 8px; color: CARD_LABEL; font-weight: 500;
-              vertical-align: top; }
+              vertical-align: top; white-space: nowrap; }
 .pg-card td { max-width: 260px; white-space: normal; }
 .pg-doubt { color: CARD_LABEL; font-style: italic; }
 .pg-card, .pg-legend span { overflow-wrap: anywhere; max-width: 360px; }

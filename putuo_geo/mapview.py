@@ -84,6 +84,7 @@ from putuo_geo.credits import (
     Credit,
     credits_html,
     data_credits,
+    tile_attribution,
 )
 from putuo_geo.datum import Datum, convert_frame, convert_geometry, convert_point
 from putuo_geo.i18n import Lang, tr
@@ -238,15 +239,24 @@ FILL_FRAME_CSS = (
     "<style>#map_div, #map_div2 {height: 100vh !important;}"
     # The collapsible legend has its own toggle: hide the legend's inner summary line.
     ".pg-legend-body > details > summary {display: none;}"
-    # In a box capped at half the map's width, legend lines wrap instead of overlapping.
+    # In a box of 0.3 of the map's width, legend lines wrap in one column.
+    ".pg-legend-body .pg-legend-cols {column-count: 1;}"
     ".pg-legend-body .pg-legend-cols > div {white-space: normal;}"
-    # On a phone the data credits would take four lines of the map: smaller, and kept
-    # to one line until tapped.
-    "@media (max-width: 600px) {.leaflet-control-attribution {font-size: 9px;"
-    " line-height: 1.3; max-width: 100%; white-space: nowrap; overflow: hidden;"
-    " text-overflow: ellipsis;} .leaflet-control-attribution:hover,"
-    " .leaflet-control-attribution:focus-within {white-space: normal;}}</style>"
+    # The credits whole and readable (issue 24: clipped to "etMap contributors" at 9 px
+    # on a phone, over the scale bar on a desk): 11 px, wrapping upwards, on an opaque
+    # ground, never wider than the room the scale bar leaves.
+    ".leaflet-control-attribution {font-size: 11px; line-height: 1.35;"
+    " background: rgba(255,255,255,0.92) !important; color: #333; white-space: normal;"
+    " max-width: calc(100vw - 120px); text-align: right; padding: 1px 5px;}"
+    ".leaflet-control-attribution a {color: #005a80;}"
+    ".leaflet-control-scale {margin-bottom: 6px !important;}"
+    # On a phone Streamlit's sidebar button sits over the map's top-left corner (the
+    # empty band above the map is gone): the left column of buttons starts under it.
+    "@media (max-width: 600px) {.leaflet-top.leaflet-left {top: 50px;}}</style>"
 )
+
+#: leaflet-measure's catalogue for each page language (it ships ``cn`` for Chinese).
+MEASURE_LOCALES: Mapping[Lang, str] = {"en": "en", "zh": "cn"}
 
 
 def _category(p: Mapping[str, Any], lang: Lang) -> tuple[str, str]:
@@ -442,7 +452,7 @@ def build_map(
         location=center,
         zoom_start=14,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # mapcontrols.MetricScale: metres only
         max_zoom=19,
         min_zoom=10,
         prefer_canvas=True,
@@ -451,7 +461,7 @@ def build_map(
         if url:
             folium.TileLayer(
                 tiles=url,
-                attr=basemap.attribution,
+                attr=tile_attribution(basemap.attribution, lang=lang),
                 name=tr(basemap.label_key, lang),
                 max_zoom=19,
                 max_native_zoom=basemap.max_zoom,
@@ -475,7 +485,9 @@ def build_map(
         secondary_length_unit="kilometers",
         primary_area_unit="hectares",
         secondary_area_unit="sqmeters",
+        localization=MEASURE_LOCALES[lang],  # the ruler's own catalogues
     ).add_to(m)
+    mapcontrols.MetricScale().add_to(m)
     # Phone-first controls (issue 13): locate and fullscreen under the zoom, 44 px
     # buttons, and a legend that opens and closes (closed on a narrow map).
     mapcontrols.locate_control(lang=lang).add_to(m)
@@ -492,14 +504,27 @@ def build_map(
         legend_html(atlas, lang=lang),
         title=tr("legend.toggle", lang),
         narrow_px=600,
-        # Top right, under the layer toggles: the route runs along the belt's southern
-        # and eastern edge, the district's empty north is where a legend costs least.
-        # Wide and low (its two columns fit; it stays out of the middle of the map,
-        # where a drag starts): 3/4 of the width x 1/3 of the height, under 25 %.
+        # Top right, under the layer toggles, and closed until asked for (issue 24: open,
+        # it covered a quarter of the desk's map). Open: 0.3 of the width x 0.5 of the
+        # height (a phone: 0.6 x 0.25), 15 % of the map; its lines scroll inside.
         position="topright",
-        width_share=0.75,
-        height_share=1 / 3,
+        width_share=0.3,
+        height_share=0.5,
+        open_when_wide=False,
     ).add_to(m)
+    mapcontrols.ControlTexts(
+        {
+            "zoom_in": tr("map.zoom_in", lang),
+            "zoom_out": tr("map.zoom_out", lang),
+            "layers": tr("map.layers", lang),
+            "map": tr("page.map_label", lang),
+            "leaflet": tr("map.leaflet", lang),
+        },
+        lang=i18n.HTML_LANG[lang],
+    ).add_to(m)
+    mapcontrols.DeclutterLabels("pg-km").add_to(m)
+    mapcontrols.PopupsClearOfControls().add_to(m)
+    mapcontrols.KeepPageStill().add_to(m)
     credits = data_credits(atlas, lang=lang)
     if credits:
         Attribution(credits_html(credits)).add_to(m)
@@ -507,7 +532,7 @@ def build_map(
     if isinstance(root, Figure):
         root.header.add_child(Element(PAGE_CSS), name="pg_css")
         root.header.add_child(Element(FILL_FRAME_CSS), name="pg_fill_css")
-    mapcontrols.FitClearOfLegend(bounds).add_to(m)  # after the legend: it reads its box
+    mapcontrols.FitClearOfControls(bounds).add_to(m)  # after the controls: it reads them
     for element in _tree(m):  # every copy of the map shares the inlined data (copy_map)
         if isinstance(element, maplayer.DataLayer):
             element.warm()

@@ -189,6 +189,56 @@ def station_table(atlas: Atlas) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+#: Layers whose named features say where a station is, in the order they are preferred:
+#: a bridge (a short name everyone on the path sees), then a park, then a site.
+NEARBY_LAYERS: tuple[str, ...] = ("bridges", "parks", "sites")
+#: A feature of a preferred layer within this distance (m) wins over a nearer one of a
+#: later layer.
+NEARBY_M = 600.0
+
+
+def station_nearby(atlas: Atlas, *, within_m: float = NEARBY_M) -> pd.DataFrame:
+    """For each station, the named feature a label can say it is by.
+
+    The nearest feature of the first layer of :data:`NEARBY_LAYERS` that has one within
+    ``within_m`` metres; else the nearest of any. Returns a frame indexed by station
+    ``id`` with that feature's ``name_en``, ``name_zh`` and ``distance_m`` (EPSG:32651,
+    to its geometry: a bridge's line, a site's point, a park's outline); empty when
+    nothing is named.
+
+    Examples
+    --------
+    A station 300 m from a bridge and 20 m from a site is by the bridge; 700 m from the
+    bridge and 20 m from the site, by the site.
+    """
+    columns = ["name_en", "name_zh", "distance_m"]
+    found: list[tuple[np.ndarray, pd.DataFrame]] = []
+    stations = atlas.stations
+    points = [shapely.Point(x, y) for x, y in crs.points_to_metric(stations, name="stations")]
+    for name in NEARBY_LAYERS:
+        frame = atlas.layer(name)
+        if frame.empty or not points:
+            continue
+        shapes = crs.to_metric(frame, name=name).to_numpy()
+        distances = np.array([shapely.distance(shapes, p) for p in points])  # station x feature
+        found.append((distances, frame.reset_index(drop=True)))
+    if not found:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="id"))
+    rows = []
+    for i in range(len(points)):
+        best = None  # (distance, frame, feature index) of any layer, nearest first
+        chosen = None
+        for distances, frame in found:
+            j = int(np.argmin(distances[i]))
+            if chosen is None and distances[i, j] <= within_m:
+                chosen = (distances[i, j], frame, j)
+            if best is None or distances[i, j] < best[0]:
+                best = (distances[i, j], frame, j)
+        distance, frame, j = chosen or best  # type: ignore[misc]
+        rows.append((frame["name_en"].iloc[j], frame["name_zh"].iloc[j], float(distance)))
+    return pd.DataFrame(rows, columns=columns, index=pd.Index(stations["id"], name="id"))
+
+
 def site_table(sites: gpd.GeoDataFrame) -> pd.DataFrame:
     """Sites as a plain table (no geometry) for the page, sorted by category then name."""
     table = pd.DataFrame(

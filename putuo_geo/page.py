@@ -112,6 +112,7 @@ OPEN_KEYS: tuple[str, ...] = (
     "upload_open",
     "coords_open",
     "events_open",
+    "about_open",
 )
 
 
@@ -206,13 +207,14 @@ def place_choices(atlas: Atlas, *, lang: Lang) -> dict[str, Choice]:
     }
     choices: dict[str, Choice] = {}
     station: dict[Hashable, Any]
+    nearby = overview.station_nearby(atlas)
     for station in overview.station_table(atlas).to_dict("records"):
         label = tr(
             "place.station",
             lang,
             number=station["number"],
-            name=i18n.name(station["name_en"], station["name_zh"], lang, both=False),
-            chainage=display.format_chainage(station["chainage_m"]),
+            chainage=display.format_chainage(station["chainage_m"], decimals=1),
+            near=_near_text(nearby, str(station["id"]), lang=lang),
         )
         choices[f"station:{station['id']}"] = Choice(label, where["stations", str(station["id"])])
     for row in overview.site_table(atlas.sites).itertuples():
@@ -270,6 +272,30 @@ def upload_cap_notice(total: int, *, longest_name: int = 0, lang: Lang) -> Notic
         chars=MAX_SHOWN_NAME_CHARS,
     )
     return Notice("info", text)
+
+
+#: A station within this distance (m) of a named feature is "by" it
+#: (:func:`putuo_geo.overview.station_nearby`); farther, the label names none rather
+#: than claim a neighbour it lacks.
+BY_M = overview.NEARBY_M
+_ABBREVIATIONS = ((" Road", " Rd"), (" South ", " S "), (" North ", " N "))
+
+
+def _short_name(name_en: Any, name_zh: Any, lang: Lang) -> str:
+    """A name short enough for a picker: the page language's alone, English roads as Rd."""
+    name = i18n.name(name_en, name_zh, lang, both=False)
+    if lang == "en":
+        for long, short in _ABBREVIATIONS:
+            name = name.replace(long, short)
+    return name
+
+
+def _near_text(nearby: Any, station_id: str, *, lang: Lang) -> str:
+    """ " · by Wuning Rd Bridge" (" · 近武宁路桥"), or "" when nothing is within BY_M."""
+    if station_id not in nearby.index or float(nearby.loc[station_id, "distance_m"]) > BY_M:
+        return ""
+    row = nearby.loc[station_id]
+    return " · " + tr("place.by", lang, name=_short_name(row["name_en"], row["name_zh"], lang))
 
 
 def session_choices(
@@ -359,6 +385,11 @@ def set_end(state: State, end: str, key: str | None) -> None:
 def end_chosen(state: State, end: str) -> None:
     """FROM/TO select callback: the user picked a place there."""
     state.setdefault(ENDS_KEY, {})[end] = state.get(f"measure_{end}")
+
+
+def show_all_categories(state: State, categories: list[str]) -> None:
+    """The bar's "All" button: every category shown again (the chips' default)."""
+    state["categories"] = list(categories)
 
 
 def settle_ends(state: State, keys: list[str]) -> None:
@@ -1026,9 +1057,7 @@ class Notice:
     folded: str | None = None
 
 
-def notices(
-    state: State, atlas: Atlas, *, routes: network.RouteNetwork, lang: Lang
-) -> list[Notice]:
+def notices(state: State, *, lang: Lang) -> list[Notice]:
     """What the page says above the map, in the page's language.
 
     - the link notice: what the session's link asked for and the page could not restore
@@ -1037,10 +1066,9 @@ def notices(
     - a map click or the located position refused (outside Shanghai, see
       :func:`take_map_return`, :func:`take_position`);
     - an upload drawn or offered as FROM/TO in part (:func:`upload_cap_notice`);
-    - the data's warnings (:func:`putuo_geo.checks.warnings`: e.g. a walkable bridge the
-      route network could not join; measurements go round it), folded under their count
-      (the real data has seven: listed open, they pushed the map off a phone's screen).
 
+    The data's warnings are for maintainers, not every visitor: they are in
+    :func:`data_notes` ("About the data", below the tables) and ``putuo-geo validate``.
     Every problem is translated, escaped and the list capped
     (:func:`putuo_geo.safety.problem_bullets`).
     """
@@ -1059,12 +1087,21 @@ def notices(
         capped = upload_cap_notice(len(layer.frame), longest_name=max(names, default=0), lang=lang)
     if capped is not None:
         shown.append(capped)
-    warnings = checks.warnings(atlas, network=routes)
-    if warnings:
-        header = tr("warning.header", lang, count=len(warnings)).rstrip(":：")
-        bullets = safety.problem_bullets(warnings, lang=lang)
-        shown.append(Notice("warning", bullets, folded=f":material/warning: {header}"))
     return shown
+
+
+def data_notes(atlas: Atlas, *, routes: network.RouteNetwork, lang: Lang) -> str | None:
+    """The data's warnings for the "About the data" section, as Markdown, or ``None``.
+
+    :func:`putuo_geo.checks.warnings` (e.g. a walkable bridge the route network could not
+    join; measurements go round it), with file names and ids: what ``putuo-geo validate``
+    prints. Translated, escaped and capped (:func:`putuo_geo.safety.problem_bullets`).
+    """
+    warnings = checks.warnings(atlas, network=routes)
+    if not warnings:
+        return None
+    header = tr("warning.header", lang, count=len(warnings))
+    return f"{header}\n\n" + safety.problem_bullets(warnings, lang=lang)
 
 
 def tab_labels(atlas: Atlas, *, sites_shown: int, lang: Lang) -> list[str]:

@@ -407,6 +407,9 @@ def restore(
         problems.extend(
             Problem("link.problem.cat", value=_shown(c)) for c in link.categories if c not in cats
         )
+        if link.categories and not chosen:  # only unknown ones: every site, not none
+            chosen = None
+            problems.append(Problem("link.problem.cat_all"))
     points: dict[str, tuple[float, float]] = {}
     ends: dict[str, str | None] = {}
     for end, ref in (("from", link.from_ref), ("to", link.to_ref)):

@@ -15,7 +15,7 @@ language.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -299,16 +299,35 @@ def bands_table(
     return pd.DataFrame(rows)
 
 
-def spacing_table(figures: Mapping[str, Any], *, lang: Lang) -> pd.DataFrame:
-    """Consecutive stations per bank and the along-route distance between them."""
+def feature_names(atlas: Any, sites: Iterable[coverage.Site], *, lang: Lang) -> dict[str, str]:
+    """Ids -> names in ``lang`` of the planner's stations and candidates (``sites``) and of
+    the atlas's bridges: what the tables and sentences show instead of ``st-11``."""
+    names = {
+        str(fid): i18n.name(en, zh, lang, both=False)
+        for fid, en, zh in zip(
+            atlas.bridges["id"], atlas.bridges["name_en"], atlas.bridges["name_zh"], strict=True
+        )
+    }
+    names.update({s.id: i18n.name(s.name_en, s.name_zh, lang, both=False) for s in sites})
+    return names
+
+
+def spacing_table(
+    figures: Mapping[str, Any], *, lang: Lang, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Consecutive stations per bank and the along-route distance between them.
+
+    ``names`` (:func:`feature_names`) turns the stations' ids into names.
+    """
+    names = names or {}
     rows = []
     for bank, gaps in figures["spacing"].items():
         for g in gaps:
             rows.append(
                 {
                     tr("planpanel.col.bank", lang): i18n.value("bank", bank, lang),
-                    tr("planpanel.col.from", lang): g["from_id"],
-                    tr("planpanel.col.to", lang): g["to_id"],
+                    tr("planpanel.col.from", lang): names.get(g["from_id"], g["from_id"]),
+                    tr("planpanel.col.to", lang): names.get(g["to_id"], g["to_id"]),
                     tr("planpanel.col.from_chainage", lang): display.format_chainage(
                         g["from_chainage_m"]
                     ),
@@ -321,15 +340,17 @@ def spacing_table(figures: Mapping[str, Any], *, lang: Lang) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def reach_text(reach: coverage.Reach, *, lang: Lang) -> str:
-    """The reach's summary sentence (length, minutes, bridges, sites inside)."""
+def reach_text(reach: coverage.Reach, *, lang: Lang, names: Mapping[str, str] | None = None) -> str:
+    """The reach's summary sentence (length, minutes, bridges by name, sites inside)."""
     fig = reach.figures()
+    names = names or {}
+    sep = "、" if lang == "zh" else ", "
     return tr(
         "planner.reach_summary",
         lang,
         length=display.format_length(reach.length_m),
         minutes=f"{reach.minutes:g}",
-        bridges=escape_markdown(", ".join(fig["bridges"]) or "0"),
+        bridges=escape_markdown(sep.join(names.get(b, b) for b in fig["bridges"]) or "0"),
         count=len(reach.sites),
     )
 

@@ -345,6 +345,13 @@ def map_frame(page: Any) -> Any:
     a test that moved or clicked it at once could be overtaken by the rest of that run.
     """
     page.wait_for_selector(FRAME, timeout=60_000)
+    # The frame element can be in the page a moment before its document has a URL.
+    page.wait_for_function(
+        "(sel) => !!document.querySelector(sel)?.contentWindow?.location.href"
+        ".includes('st_folium')",
+        arg=FRAME,
+        timeout=60_000,
+    )
     frame = next(f for f in page.frames if "st_folium" in (f.url or ""))
     frame.wait_for_function("() => window.map && window.map._loaded", timeout=60_000)
     page.wait_for_function(SCRIPT_IDLE_JS, timeout=120_000)

@@ -67,7 +67,7 @@ def test_a_link_notice_lists_the_three_parts_dropped_and_follows_the_language():
     assert any(b.startswith("- from=") for b in bullets)
     assert any(b.startswith("- base=") for b in bullets)
     assert at.selectbox(key="measure_from").value is None  # 0,0 not used
-    at.radio(key="lang").set_value("zh")
+    at.segmented_control(key="lang").set_value("zh")
     _run(at)
     (notice,) = [i.value for i in at.info if i.value.startswith(i18n.tr("link.notice", "zh"))]
     assert len(_bullets(notice)) == 3
@@ -146,11 +146,13 @@ def test_the_warning_panel_names_a_bridge_cut_short(write_toy, monkeypatch):
     from test_checks import _half_bridge
 
     monkeypatch.setenv("PUTUO_GEO_DATA", str(write_toy(_half_bridge)))
-    at = _run(AppTest.from_file(APP, default_timeout=120))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["about_open"] = True  # "About the data" (issue 24)
+    _run(at)
     (warning,) = [w.value for w in at.warning]
-    assert _unescaped(warning) == "- " + errors.Problem("warning.unlinked_bridge", id="bridge-a")
-    header = i18n.tr("warning.header", "en", count=1).rstrip(":")
-    assert [e.label.endswith(header) for e in at.expander].count(True) == 1
+    header = i18n.tr("warning.header", "en", count=1)
+    bullet = "- " + errors.Problem("warning.unlinked_bridge", id="bridge-a")
+    assert _unescaped(warning) == f"{header}\n\n{bullet}"
     assert not at.error
 
 

@@ -71,3 +71,15 @@ def test_blending_on_paper():
 @pytest.mark.parametrize(("colour", "opacity"), mapstyle.DRAWN_COLOURS)
 def test_markers_and_lines_stand_out_from_white_as_drawn(colour, opacity):
     assert contrast(drawn(colour, opacity), "#ffffff") >= 3.0
+
+
+def test_captions_are_readable_on_the_page():
+    """Issue 24: Streamlit draws captions at 60 % of its text colour (#31333f), 3.7:1 on
+    white; the page's CSS gives them ``mapstyle.CAPTION_TEXT`` instead."""
+    from panels import layout
+
+    streamlit_caption = drawn("#31333f", 0.6)
+    assert contrast(streamlit_caption, "#ffffff") < 4.5  # why the page overrides it
+    assert contrast(mapstyle.CAPTION_TEXT, "#ffffff") >= 4.5
+    css = layout._css(loading="…")
+    assert f'[data-testid="stCaptionContainer"] {{ color: {mapstyle.CAPTION_TEXT}; }}' in css

@@ -62,7 +62,7 @@ def test_as_lang_falls_back_to_english():
 @pytest.mark.parametrize(
     ("en", "zh", "lang", "both", "expected"),
     [
-        ("Mengqing Garden", "梦清园", "zh", True, "梦清园 (Mengqing Garden)"),
+        ("Mengqing Garden", "梦清园", "zh", True, "梦清园（Mengqing Garden）"),
         ("Mengqing Garden", "梦清园", "en", True, "Mengqing Garden (梦清园)"),
         ("Mengqing Garden", "梦清园", "en", False, "Mengqing Garden"),
         ("Mengqing Garden", None, "zh", True, "Mengqing Garden"),  # falls back
@@ -90,3 +90,25 @@ def test_every_layer_and_category_has_a_label():
         assert f"layer.{key}" in i18n.CATALOGUE
     for category in mapview.CATEGORY_COLOURS:
         assert f"category.{category}" in i18n.CATALOGUE
+
+
+_HAN = r"[\u4e00-\u9fff]"
+#: What may keep ASCII punctuation in a Chinese sentence: a quoted literal (a format
+#: such as “纬度,经度”), inline code and a code call such as ``convert_frame(...)``.
+_LITERALS = re.compile(r"“[^”]*”|`[^`]*`|\w+\([^)]*\)|\{[^}]*\}")
+
+
+def test_chinese_sentences_use_full_width_punctuation():
+    """Issue 24: a comma, colon, semicolon, question mark or bracket next to a Chinese
+    character is the full-width one (，：；？（）), outside quoted literals and code."""
+    offenders = {}
+    for key, texts in i18n.CATALOGUE.items():
+        zh = _LITERALS.sub("", texts["zh"])
+        if re.search(rf"{_HAN}\s*[,;:!?()]|[,;:!?()]\s*{_HAN}", zh):
+            offenders[key] = texts["zh"]
+    assert offenders == {}
+
+
+def test_chinese_says_didian_for_sites():
+    """One word for sites: 地点, never 站点 (a station is 驿站)."""
+    assert [k for k, t in i18n.CATALOGUE.items() if "站点" in t["zh"]] == []

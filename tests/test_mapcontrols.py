@@ -65,27 +65,31 @@ def test_localize_follows_another_base_url():
     assert "/x/vendor/leaflet.fullscreen/Control.FullScreen.umd.js" in assets.asset_urls(m)
 
 
-def test_collapsible_legend_is_capped_at_a_quarter_and_closed_when_narrow():
+def test_collapsible_legend_is_capped_at_15_percent_and_closed_when_narrow():
     m = _bare()
     mapcontrols.CollapsibleLegend("<b>route</b>", title="Legend", narrow_px=640).add_to(m)
     mapcontrols.TapTargets().add_to(m)
     html = _html(m)
-    assert "size.x * 0.5)" in html
-    assert "size.y * 0.5)" in html
-    assert "setOpen(map.getSize().x >= 640)" in html
+    assert "var w = 0.3 * (narrow ? 2 : 1);" in html  # 0.3 x 0.5 wide, 0.6 x 0.25 narrow
+    assert "var h = 0.5 / (narrow ? 2 : 1);" in html
+    assert "setOpen(true && map.getSize().x >= 640)" in html
     assert "aria-expanded" in html
     assert "pg-legend-toggle" in html
     assert "<\\/b>" in html  # the legend HTML is inlined as a safe JS string
     assert f"width: {mapcontrols.TAP_PX}px" in html
 
 
-def test_collapsible_legend_takes_other_shares_but_never_over_a_quarter():
+def test_collapsible_legend_opens_on_demand_and_is_never_over_15_percent():
     m = _bare()
-    legend = mapcontrols.CollapsibleLegend("x", title="L", width_share=0.75, height_share=1 / 3)
+    legend = mapcontrols.CollapsibleLegend(
+        "x", title="L", width_share=0.6, height_share=0.25, open_when_wide=False
+    )
     legend.add_to(m)
-    assert "size.x * 0.75)" in _html(m)
-    with pytest.raises(ValueError, match="over a quarter"):
-        mapcontrols.CollapsibleLegend("x", title="L", width_share=0.75, height_share=0.5)
+    html = _html(m)
+    assert "var w = 0.6 * (narrow ? 2 : 1);" in html
+    assert "setOpen(false && " in html  # closed until the toggle is pressed
+    with pytest.raises(ValueError, match="over 15%"):
+        mapcontrols.CollapsibleLegend("x", title="L", width_share=0.5, height_share=0.5)
 
 
 @pytest.mark.parametrize(

@@ -435,6 +435,21 @@ def test_display_geometry_keeps_every_feature_and_lightens_lines():
     assert back.iloc[1].distance(metric.iloc[1]) < 1.0  # rounding moves a point < 1 m
 
 
+def test_a_feature_that_states_more_doubt_is_drawn_more_simply():
+    # A 200 m line whose middle vertex stands 10 m off the chord: good to 10 m, it is
+    # drawn within 2 m (the bend kept); good to 500 m, within 25 m (the bend dropped).
+    bent = shapely.LineString([(0, 0), (100, 10), (200, 0)])
+    line = shapely.affinity.translate(bent, paper_toy.X0, paper_toy.Y0)
+    frame = gpd.GeoDataFrame(
+        {"accuracy_m": [10.0, 500.0]}, geometry=[line, line], crs=config.METRIC_CRS
+    ).to_crs(config.WEB_CRS)
+    tolerance_m = mapfeatures.display_tolerance_m(frame)
+    assert tolerance_m.tolist() == [2.0, 25.0]
+    shown = mapfeatures.display_geometry(frame.geometry, tolerance_m=tolerance_m)
+    assert shapely.get_num_coordinates(shown.to_numpy()).tolist() == [3, 2]
+    assert mapfeatures.display_tolerance_m(frame.drop(columns="accuracy_m")).tolist() == [2.0, 2.0]
+
+
 def test_the_map_draws_lightened_geometry_but_measures_stay_full(atlas, posts):
     m = mapview.build_map(atlas, km_posts=posts)
     route = next(
@@ -497,7 +512,7 @@ def test_the_map_credits_osm_in_its_attribution_only_with_osm_features(atlas, po
     call = re.search(r"attributionControl\.addAttribution\(\s*(\".*?\")\);", zh, re.S)
     assert call is not None
     text = json.loads(call.group(1))
-    assert "© OpenStreetMap contributors（OpenStreetMap 贡献者）</a>" in text
+    assert "© OpenStreetMap 贡献者</a>" in text
     assert 'href="https://opendatacommons.org/licenses/odbl/1-0/"' in text
     assert "开放数据库许可" in text
 
@@ -664,23 +679,46 @@ def test_the_base_map_carries_the_phone_controls_and_keeps_its_view_in_the_brows
     html = mapview.build_map(atlas, km_posts=posts).get_root().render()
     for name in ("L.control.locate", "pg-legend-toggle", "FullScreen", "__pgView"):
         assert name in html, name
-    assert "size.x * 0.75)" in html  # the legend: 3/4 wide x 1/3 high, under a quarter
-    assert "size.y * 0.3333" in html
+    # the legend: 0.3 wide x 0.5 high (15 % of the map), closed until asked for
+    assert "var w = 0.3 * (narrow ? 2 : 1);" in html
+    assert "setOpen(false && " in html
 
 
-def test_the_first_view_is_fitted_at_once_under_an_open_legend(atlas, posts):
+def test_the_base_map_speaks_the_page_language_in_its_own_controls(atlas, posts):
+    html = mapview.build_map(atlas, km_posts=posts, lang="zh").get_root().render()
+    assert '"zoom_in": "放大"' in html
+    assert '"layers": "图层"' in html
+    assert 'var lang = "zh-CN";' in html  # <html lang> of the frame and of the page
+    assert '"localization": "cn"' in html  # the ruler's own Chinese catalogue
+    assert "imperial: false" in html  # a metric scale bar only
+    assert "L.control.scale()" not in html  # not folium's (metric and imperial)
+
+
+def test_the_first_view_is_fitted_at_once_clear_of_the_controls(atlas, posts):
     # An animated fit swallows a tap on the zoom buttons for 250 ms after the page appears.
     html = mapview.build_map(atlas, km_posts=posts).get_root().render()
-    fits = re.findall(r"\.fitBounds\((\[\[.*?\]\]), (\{.*?\})\)", html)
-    assert fits == [
-        (
-            json.dumps(mapview.belt_bounds_latlon(atlas)),
-            "{animate: false, paddingTopLeft: [0, top]}",
-        )
+    bounds = re.findall(r"var bounds = L\.latLngBounds\((\[\[.*?\]\])\);", html)
+    assert bounds == [json.dumps(mapview.belt_bounds_latlon(atlas))]
+    fits = re.findall(r"\.fitBounds\(bounds, (\{.*?\})\)", html, flags=re.DOTALL)
+    assert [" ".join(f.split()) for f in fits] == [
+        "{animate: false, paddingTopLeft: best.pad[0], paddingBottomRight: best.pad[1]}",
+        "{animate: false}",
     ]
-    # ... under the legend: its script comes first, so its box exists when the fit runs
-    assert html.index('"pg-legend-toggle", div') < html.index(".fitBounds([[")
+    # ... clear of the controls: their scripts come first, so their boxes exist
+    assert html.index('"pg-legend-toggle", div') < html.index(".fitBounds(")
+    assert html.index("L.control.locate(") < html.index(".fitBounds(")
     assert "{animate: false}" in html  # the view carried over in the tab, too
+
+
+def test_english_free_text_is_labelled_as_such_on_a_chinese_map():
+    from putuo_geo.mapfeatures import free_text
+
+    assert free_text("OSM node/1 <b>", "en") == "OSM node/1 &lt;b&gt;"
+    assert (
+        free_text("OSM node/1 <b>", "zh") == '（英文）<span lang="en">OSM node/1 &lt;b&gt;</span>'
+    )
+    assert free_text("普陀区政府", "zh") == "普陀区政府"  # Chinese text as it is
+    assert free_text(None, "zh") == ""
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

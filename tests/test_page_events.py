@@ -134,7 +134,7 @@ def test_the_course_gpx_is_well_formed_with_its_track_and_markers():
     ET.fromstring(xml)  # well-formed
     gpx = gpxpy.parse(xml)
     (track,) = gpx.tracks
-    assert track.name == "A赛2023 (Race A 2023)"
+    assert track.name == "A赛2023（Race A 2023）"
     points = track.segments[0].points
     assert len(points) == 2
     assert (points[0].longitude, points[0].latitude) == pytest.approx(geometry.coords[0])

@@ -142,7 +142,7 @@ def test_a_link_with_event_restores_it_and_dates_follow_the_language(frame):
     assert _count(_map_layers(at), "course") == 1
     assert "2023年4月22日" in _markdown(at)
     assert "2023年4月22日" in _map_layers(at)
-    at.radio(key="lang").set_value("en")
+    at.segmented_control(key="lang").set_value("en")
     _run(at)
     assert at.selectbox(key="event").value == COURSE  # kept across the switch
     assert at.selectbox(key="event").proto.set_value  # resent under its new label

@@ -153,7 +153,7 @@ def test_a_click_adds_a_candidate_with_before_and_after(model, stations):
 @pytest.mark.parametrize(("lang", "expected"), [("en", "is outside Putuo"), ("zh", "在普陀区以外")])
 def test_a_bad_click_is_refused_with_the_librarys_message(lang, expected):
     at = _run()
-    at.radio(key="lang").set_value(lang)
+    at.segmented_control(key="lang").set_value(lang)
     _run(at)
     at.toggle(key=page.PLANNER_KEY).set_value(True)
     _click(_run(at), (121.30, 31.10))
@@ -171,7 +171,7 @@ def test_the_language_switch_keeps_the_planner_choices(stations):
     at = _planner_on(planner_speed=4.0)
     at.selectbox(key="planner_reach").set_value(stations[3].id)
     _run(at)
-    at.radio(key="lang").set_value("zh")
+    at.segmented_control(key="lang").set_value("zh")
     _run(at)
     assert at.session_state["planner_reach"] == stations[3].id
     assert at.session_state["planner_speed"] == 4.0

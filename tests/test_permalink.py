@@ -173,6 +173,25 @@ def test_restore_keeps_what_the_page_offers():
     )
 
 
+def test_a_link_with_only_unknown_categories_shows_every_site_and_says_so():
+    """Issue 24: cat=culture (not a key) used to show 0 of 41 sites and say nothing."""
+    kwargs = {"languages": ("en",), "basemaps": ("osm",), "places": ()}
+    cats = ("commerce", "transport")
+    restored = permalink.restore(permalink.decode({"cat": "culture"}), categories=cats, **kwargs)
+    assert restored.categories is None  # every site, as with no cat= at all
+    assert restored.problems == (
+        "cat='culture' is not a category.",
+        "None of the link's categories is known: every site is shown.",
+    )
+    assert [p.key for p in restored.problems] == ["link.problem.cat", "link.problem.cat_all"]
+    # a deliberate "none" still shows none; a known one among unknown ones is kept
+    nothing = permalink.restore(permalink.decode({"cat": "-"}), categories=cats, **kwargs)
+    assert nothing.categories == []
+    assert nothing.problems == ()
+    some = permalink.restore(permalink.decode({"cat": "x,commerce"}), categories=cats, **kwargs)
+    assert some.categories == ["commerce"]
+
+
 def test_url_replaces_any_old_query():
     params = {"lang": "zh", "from": "station:st-03", "to": "31.238060,121.421630", "q": "玉佛 寺"}
     url = permalink.url("http://localhost:8501/?lang=en#top", params)

@@ -41,7 +41,7 @@ def test_station_table_in_chinese(atlas):
     table = tables.stations(atlas, "zh")
     first = overview.station_table(atlas).iloc[0]
     assert table["名称"].iloc[0] == first["name_zh"]
-    assert table["名称 (English)"].iloc[0] == first["name_en"]
+    assert table["名称（英文）"].iloc[0] == first["name_en"]
     assert table["里程（公里）"].iloc[0] == round(first["chainage_m"] / 1000, 2)
     assert set(table["河岸"]) <= {"左岸", "右岸"}
     assert set(table["状态"]) <= {"已证实", "示意"}

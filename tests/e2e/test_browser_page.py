@@ -128,6 +128,8 @@ def test_map_draws_offline_with_every_feature(visit, atlas, expected_kinds):
     assert visit.kinds(frame) == expected_kinds
     legend = frame.locator(".pg-legend")
     assert legend.is_visible()
+    assert legend.get_attribute("data-open") == "false"  # opens on demand (issue 24)
+    frame.locator(".pg-legend-toggle").click()
     assert "indicative" in legend.inner_text()
     assert frame.locator(".leaflet-control-measure").count() == 1
     # The credits the data requires, as links (geo/ holds OSM positions and the
@@ -314,7 +316,9 @@ def test_category_filter_redraws_sites_and_keeps_the_view(visit, atlas):
     counts = overview.category_counts(atlas.sites)
     category = str(counts.index[0])  # the largest category
     label = i18n.category(category, "en")
-    visit.page.get_by_role("button", name=f"Remove {label} ({counts.iloc[0]})").click()
+    # the chips under the map (issue 24): a chip per category with its count
+    chips = visit.page.locator(".st-key-pg_bar")
+    chips.get_by_role("button", name=f"{label} {counts.iloc[0]}", exact=True).click()
     visit.wait_for_kind(frame, "site", len(atlas.sites) - int(counts.iloc[0]))
 
     assert frame.evaluate("() => window.__kept") == 1  # same live map, not remounted
@@ -394,6 +398,7 @@ def test_switching_to_chinese_relabels_the_page_and_the_map(visit, atlas):
     # the map remounts in the new language: a frame locator follows the new iframe
     legend = visit.page.frame_locator(FRAME).last.locator(".pg-legend", has_text="图例")
     legend.wait_for(timeout=60_000)
+    legend.locator(".pg-legend-toggle").click()  # it opens on demand (issue 24)
     assert "驿站" in legend.inner_text()
     assert visit.errors == []
 

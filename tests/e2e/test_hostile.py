@@ -18,6 +18,7 @@ from hostile import PAYLOADS, write_hostile
 from page_support import ARTIFACTS, OfflineVisit, drawn_kinds, map_frame, streamlit_server
 
 from putuo_geo import layers
+from putuo_geo import page as page_state
 
 pytestmark = pytest.mark.e2e
 
@@ -136,8 +137,10 @@ def test_no_injected_script_runs_and_every_text_shows_as_text(browser, hostile_u
         # The Streamlit page: measure panel (default FROM/TO are hostile station names).
         body = page.locator("section.main, [data-testid='stMain']").first
         assert body.locator("a[href^='javascript'], img[src*='evil'], script").count() == 0
+        # FROM is the first station, labelled by the (hostile) feature it is by (issue 24)
         station = atlas.stations.sort_values("chainage_m").iloc[0]
-        assert str(station["name_en"]) in body.inner_text()
+        label = page_state.place_choices(atlas, lang="en")[f"station:{station['id']}"].label
+        assert label in body.inner_text()
 
         assert result["pwned"] is None
         assert page.evaluate("() => window.__pwned === undefined")
