@@ -25,6 +25,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -281,9 +282,22 @@ BY_M = overview.NEARBY_M
 _ABBREVIATIONS = ((" Road", " Rd"), (" South ", " S "), (" North ", " N "))
 
 
+#: A bracketed aside in a name ("Zhenbei Road (Middle Ring Road) Bridge", "真北路（中环路）
+#: 苏州河桥"): the name's card keeps it, a picker's label has no room for it.
+_ASIDE = re.compile(r"\s*[(（][^()（）]*[)）]")
+
+
 def _short_name(name_en: Any, name_zh: Any, lang: Lang) -> str:
-    """A name short enough for a picker: the page language's alone, English roads as Rd."""
+    """A name short enough for a picker: the page language's alone, without a bracketed
+    aside, English roads as Rd.
+
+    >>> _short_name("Zhenbei Road (Middle Ring Road) Bridge", "", "en")
+    'Zhenbei Rd Bridge'
+    >>> _short_name("", "真北路（中环路）苏州河桥", "zh")
+    '真北路苏州河桥'
+    """
     name = i18n.name(name_en, name_zh, lang, both=False)
+    name = _ASIDE.sub("", name).strip() or name
     if lang == "en":
         for long, short in _ABBREVIATIONS:
             name = name.replace(long, short)

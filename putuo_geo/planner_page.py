@@ -97,7 +97,7 @@ def snap_minutes(value: Any) -> int:
     nearest end; anything not a finite number to the default.
 
     >>> snap_minutes(7.3), snap_minutes(8), snap_minutes(1e9), snap_minutes("x")
-    (5, 10, 30, 10)
+    (5, 10, 30, 15)
     """
     low, high, step = MINUTES_RANGE
     try:
