@@ -30,6 +30,7 @@ Examples
 ... def square(folder, signature, _note):
 ...     calls.append(folder)
 ...     return signature * signature
+>>> square.cache.clear()  # the table outlives the function: start this example afresh
 >>> square("geo", 3, "ignored"), square("geo", 3, "not part of the key")
 (9, 9)
 >>> calls

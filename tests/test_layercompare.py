@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 
-from putuo_geo import layercompare
 from putuo_geo.layercompare import value_differences
 
 #: Two features whose answers are checkable on paper: a point and a two-vertex line.
@@ -96,7 +94,3 @@ def test_a_lost_vertex_is_a_difference():
     shorter = _changed(("features", 1, "geometry", "coordinates"), [[121.4, 31.2]])
     problems = value_differences(_text(TOY), shorter, file_name="t")
     assert problems == ["t: features[1] (id route-a).geometry.coordinates has 1 items, was 2"]
-
-
-def test_the_docstring_examples_hold():
-    assert doctest.testmod(layercompare).failed == 0

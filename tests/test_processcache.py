@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import threading
 import time
 
@@ -10,10 +9,6 @@ import pytest
 
 from putuo_geo import processcache
 from putuo_geo.processcache import CacheInfo, ProcessCache, memo
-
-
-def test_docstring_example_runs():
-    assert doctest.testmod(processcache).failed == 0
 
 
 def test_builds_once_per_key_and_returns_the_same_object():
