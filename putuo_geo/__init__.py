@@ -15,4 +15,4 @@ Modules, one responsibility each:
 - ``cli``      the ``putuo-geo`` command
 """
 
-__version__ = "0.3.1"
+__version__ = "0.4.0"
