@@ -210,9 +210,7 @@ def test_panning_runs_no_script_and_keeps_the_view_in_the_address_bar(browser, s
     context, tab, frame = _open(browser, server_url, lang="en", **DESK)
     try:
         tab.goto(f"{server_url}/?c={query['c']}&z={query['z']}")
-        tab.wait_for_selector(FRAME, timeout=60_000)
-        frame = next(f for f in tab.frames if "st_folium" in (f.url or ""))
-        frame.wait_for_function("() => window.map && window.map._loaded", timeout=60_000)
+        frame = map_frame(tab)  # waits for the frame's document (it can lack a URL at first)
         zoom, centre = settled_view(frame, (lat, lon), int(query["z"]))
         assert zoom == int(query["z"])
         assert centre["lat"] == pytest.approx(lat, abs=1e-4)

@@ -31,6 +31,7 @@ from page_support import (
     FRAME,
     NGINX,
     SCRIPT_IDLE_JS,
+    map_frame,
     nginx_in_front,
     open_expander,
     skip_reason,
@@ -163,9 +164,7 @@ def test_two_processes_behind_nginx_with_sticky_sessions(browser, tmp_path):
             page.on("websocket", lambda ws, sockets=sockets: sockets.append(ws.url))
             try:
                 page.goto(proxy)
-                page.wait_for_selector(FRAME, timeout=60_000)
-                frame = next(f for f in page.frames if "st_folium" in (f.url or ""))
-                frame.wait_for_function("() => window.map && window.map._loaded", timeout=60_000)
+                map_frame(page)  # waits for the frame's document (it can lack a URL at first)
                 page.get_by_text("Along the route").first.wait_for(timeout=60_000)
                 page.screenshot(path=str(ARTIFACTS / f"proxy_{upstream.replace(':', '_')}.png"))
             finally:
