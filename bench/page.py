@@ -162,48 +162,45 @@ def measure_changes(browser: Any, url: str, atlas: layers.Atlas, *, runs: int) -
     return times
 
 
+def _spread_on_route(
+    atlas: layers.Atlas, *, count: int, clear_of: list[Any], gap_m: float, steps: int
+) -> list[tuple[float, float]]:
+    """``count`` points (WGS-84 lon, lat) on the route, each over ``gap_m`` from every
+    geometry of ``clear_of`` (EPSG:32651) and from one another, tried at ``steps``
+    even steps along each piece, longest piece first."""
+    taken = list(clear_of)
+    chosen = []
+    for line in sorted(atlas.route.to_crs(config.METRIC_CRS).geometry, key=lambda g: -g.length):
+        for k in range(1, steps):
+            pt = line.interpolate(k / steps, normalized=True)
+            if all(pt.distance(t) > gap_m for t in taken):
+                taken.append(pt)
+                chosen.append(pt)
+            if len(chosen) == count:
+                lonlat = gpd.GeoSeries(chosen, crs=config.METRIC_CRS).to_crs(4326)
+                return [(float(p.x), float(p.y)) for p in lonlat]
+    msg = f"fewer than {count} route points {gap_m:g} m from every marker and each other"
+    raise RuntimeError(msg)
+
+
 def tap_points(atlas: layers.Atlas, *, count: int) -> list[tuple[float, float]]:
     """``count`` route points (WGS-84 lon, lat) over 200 m from every station, site and
     bridge and from one another: at zoom 15 (about 4 m a pixel) no marker's icon (a
     default folium pin reaches 41 px above its point) covers them on any page, so each
     is a tap on the route line itself (issue 24's tap -> answer)."""
-    route = atlas.route.to_crs(config.METRIC_CRS)
-    taken = [
+    markers = [
         g
         for frame in (atlas.stations, atlas.sites, atlas.bridges)
         for g in frame.to_crs(config.METRIC_CRS).geometry
     ]
-    chosen = []
-    for line in sorted(route.geometry, key=lambda g: -g.length):
-        for k in range(1, 40):
-            pt = line.interpolate(k / 40, normalized=True)
-            if all(pt.distance(t) > 200 for t in taken):
-                taken.append(pt)
-                chosen.append(pt)
-            if len(chosen) == count:
-                lonlat = gpd.GeoSeries(chosen, crs=config.METRIC_CRS).to_crs(4326)
-                return [(float(p.x), float(p.y)) for p in lonlat]
-    msg = f"fewer than {count} route points 200 m from every marker"
-    raise RuntimeError(msg)
+    return _spread_on_route(atlas, count=count, clear_of=markers, gap_m=200, steps=40)
 
 
 def candidate_points(atlas: layers.Atlas, *, count: int) -> list[tuple[float, float]]:
     """``count`` route points (WGS-84 lon, lat) each over 100 m from every station and
     from one another: every one is a valid candidate, whatever came before."""
-    route = atlas.route.to_crs(config.METRIC_CRS)
-    taken = list(atlas.stations.to_crs(config.METRIC_CRS).geometry)
-    chosen = []
-    for line in sorted(route.geometry, key=lambda g: -g.length):
-        for k in range(1, 20):
-            pt = line.interpolate(k / 20, normalized=True)
-            if all(pt.distance(t) > 100 for t in taken):
-                taken.append(pt)
-                chosen.append(pt)
-            if len(chosen) == count:
-                lonlat = gpd.GeoSeries(chosen, crs=config.METRIC_CRS).to_crs(4326)
-                return [(float(p.x), float(p.y)) for p in lonlat]
-    msg = f"fewer than {count} candidate points on the route"
-    raise RuntimeError(msg)
+    stations = list(atlas.stations.to_crs(config.METRIC_CRS).geometry)
+    return _spread_on_route(atlas, count=count, clear_of=stations, gap_m=100, steps=20)
 
 
 def candidate_clicks(browser: Any, url: str, atlas: layers.Atlas, *, runs: int) -> list[float]:
