@@ -2,7 +2,7 @@
 
 - **floor** (``bench/peers/floor.py``): Streamlit + ``st_folium`` of an empty map;
 - **naive** (``bench/peers/naive.py``): ~60 lines, one ``folium.GeoJson`` per layer with
-  tooltips and a category multiselect;
+  tooltips and a category multiselect (ours: chips under the map);
 - **ours**: ``app.py``.
 
 Each page gets its own server, one warm-up load (not counted), then ``runs`` cold
