@@ -115,6 +115,9 @@ def _measure(state: Any, *, lang: Lang, places: Mapping[str, Any]) -> None:
         st.selectbox(  # empty (None) until the user asks: nothing measured by default
             tr(f"measure.{end}", lang),
             keys,
+            # A tap adds its point to the options, which makes a new widget; with the
+            # default index 0 a run racing the browser's new widget read the first station.
+            index=None,
             format_func=lambda k: places[k].label,
             key=f"measure_{end}",
             placeholder=tr("widget.choose", lang),
